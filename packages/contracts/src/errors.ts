@@ -1,0 +1,46 @@
+/** Error codes of the API envelope `{"error": {"code", "message", "details"}}` (contract.md). */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'NOT_A_MEMBER'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'CODE_EXPIRED'
+  | 'CODE_INVALID'
+  | 'WECHAT_CODE_INVALID'
+  | 'WECHAT_UNAVAILABLE'
+  | 'OUT_OF_STOCK'
+  | 'LIMIT_REACHED'
+  | 'COUPON_NOT_AVAILABLE'
+  | 'SHARE_USED'
+  | 'INSUFFICIENT_POINTS'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'THRESHOLD_NOT_MET'
+  | 'COUPON_NOT_USABLE_HERE'
+  | 'CANNOT_ACCEPT_OWN'
+  | 'CONFLICT'
+  | 'INTERNAL_ERROR';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ErrorEnvelope {
+  error: { code: ErrorCode | string; message: string; details?: unknown };
+}
+
+/** What the typed client throws for any non-2xx answer. */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

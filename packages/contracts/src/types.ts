@@ -1,0 +1,139 @@
+/** Request and response shapes of /api/v1 (contract.md). Money in integer fen, times ISO-8601. */
+
+export type Role = 'member' | 'clerk' | 'merchant_admin' | 'alliance_admin';
+export type StaffRole = 'clerk' | 'merchant_admin';
+export type JoinSource = 'qrcode' | 'direct' | 'share';
+
+export interface TierRef {
+  code: string;
+  name: string;
+}
+
+export interface TierProgress {
+  current: TierRef;
+  next: TierRef | null;
+  /** rolling 12-month spend that counts for tiers */
+  spendFen: number;
+  /** spend still needed for `next`; 0 when at the top tier */
+  remainingFen: number;
+  /** human text, e.g. "再消费 ¥320.00 升级金卡" */
+  text: string;
+}
+
+export interface Member {
+  id: string;
+  cardNo: string;
+  nickname: string | null;
+  birthday: string | null;
+  tier: TierRef;
+  points: number;
+  joinedAt: string;
+  phoneMasked: string | null;
+}
+
+export interface MemberProfile extends Member {
+  tierProgress: TierProgress;
+  couponCount: number;
+}
+
+export type CouponKind = 'amount' | 'discount' | 'no_threshold' | 'gift';
+export type CouponStatus = 'available' | 'locked' | 'sharing' | 'used' | 'expired';
+export type UsableAt = 'alliance' | 'merchant';
+
+export interface Coupon {
+  id: string;
+  templateId: string;
+  title: string;
+  kind: CouponKind;
+  valueFen: number | null;
+  discountPermille: number | null;
+  thresholdFen: number;
+  status: CouponStatus;
+  validFrom: string;
+  validUntil: string;
+  usableAt: UsableAt;
+  merchantIds: string[];
+  firstOrderOnly: boolean;
+  forwardable: boolean;
+}
+
+export interface JoinRequest {
+  code: string;
+  scene?: string;
+  shareToken?: string;
+}
+
+export interface JoinResponse {
+  token: string;
+  member: Member;
+  newlyJoined: boolean;
+  coupons: Coupon[];
+}
+
+export interface LoginResponse {
+  token: string;
+  member: Member;
+}
+
+export interface UpdateMeRequest {
+  nickname?: string;
+  birthday?: string;
+}
+
+export interface MemberCode {
+  code: string;
+  expiresAt: string;
+}
+
+export interface Merchant {
+  id: string;
+  name: string;
+  logoUrl?: string | null;
+  description?: string | null;
+}
+
+export interface Staff {
+  id: string;
+  username: string;
+  merchantId: string;
+  role: StaffRole;
+}
+
+export interface StaffLoginResponse {
+  token: string;
+  staff: { id: string; merchantId: string; role: StaffRole };
+}
+
+export interface MemberLookupResponse {
+  member: Member;
+  coupons: Coupon[];
+}
+
+export interface AdminLoginResponse {
+  token: string;
+}
+
+export interface CreateQrCodeRequest {
+  merchantId: string;
+  storeId?: string;
+  campaign?: string;
+}
+
+export interface QrCode {
+  scene: string;
+  path: string;
+  imagePngBase64: string;
+}
+
+/** What the mini-program learns from a scene before joining: whose QR code it is. */
+export interface SceneInfo {
+  scene: string;
+  merchant: Merchant;
+  storeName: string | null;
+  campaign: string | null;
+}
+
+export interface Health {
+  status: 'ok';
+  database: 'sqlite' | 'mysql';
+}

@@ -1,0 +1,5 @@
+export * from './card-number';
+export * from './member-code';
+export * from './money';
+export * from './phone';
+export * from './scene';
