@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DEFAULT_TIERS, TierRule } from '@allycard/domain';
+import { EntityManager, Repository } from 'typeorm';
+import { notFound } from '../common/errors';
+import { Alliance } from './alliance.entity';
+import { Tier } from './tier.entity';
+
+@Injectable()
+export class AlliancesService {
+  constructor(
+    @InjectRepository(Alliance) private readonly alliances: Repository<Alliance>,
+    @InjectRepository(Tier) private readonly tierRows: Repository<Tier>,
+  ) {}
+
+  /**
+   * The alliance this deployment serves when a request names none (a join without a scene, a
+   * WeChat login): the first one created. Multi-alliance deployments route by scene.
+   */
+  async defaultAlliance(): Promise<Alliance> {
+    const [first] = await this.alliances.find({ order: { id: 'ASC' }, take: 1 });
+    if (!first) throw notFound('联盟');
+    return first;
+  }
+
+  async findAll(): Promise<Alliance[]> {
+    return this.alliances.find({ order: { id: 'ASC' } });
+  }
+
+  async get(id: string): Promise<Alliance> {
+    const alliance = await this.alliances.findOneBy({ id });
+    if (!alliance) throw notFound('联盟');
+    return alliance;
+  }
+
+  /** A new alliance with the default tier ladder, in the caller's transaction. */
+  async create(em: EntityManager, name: string, cardTitle = '联盟会员卡'): Promise<Alliance> {
+    const alliance = await em.save(em.create(Alliance, { name, cardTitle, createdAt: new Date() }));
+    await em.save(DEFAULT_TIERS.map((t) => em.create(Tier, { ...t, allianceId: alliance.id })));
+    return alliance;
+  }
+
+  async tiers(allianceId: string): Promise<TierRule[]> {
+    return this.tierRows.find({ where: { allianceId }, order: { minSpendFen: 'ASC' } });
+  }
+
+  async baseTier(allianceId: string): Promise<TierRule> {
+    const [base] = await this.tiers(allianceId);
+    if (!base) throw notFound('会员等级');
+    return base;
+  }
+}

@@ -1,0 +1,82 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createWechatSandbox } from '@allycard/wechat-sandbox';
+import express, { NextFunction, Request, Response } from 'express';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './common/config';
+import { ErrorEnvelopeFilter, toEnvelope } from './common/error-envelope.filter';
+import { BodyShapePipe, validationPipe } from './common/validation';
+
+export const API_PREFIX = 'api/v1';
+const BODY_LIMIT = '64kb';
+
+/** Builds the one process: API, OpenAPI docs, WeChat sandbox (not in production) and the front ends. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  // Behind a load balancer, client addresses (for per-IP limits) come from X-Forwarded-For.
+  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY);
+
+  if (config.wechat.mode === 'sandbox' && !config.production) {
+    const sandbox = createWechatSandbox({
+      appid: config.wechat.appid,
+      secret: config.wechat.secret,
+      publicUrl: config.publicUrl,
+    });
+    app.use('/sandbox', sandbox.router);
+  }
+
+  // JSON only, size-capped; the raw bytes are kept for WeChat Pay signature checks.
+  app.use(
+    '/api',
+    express.json({
+      limit: BODY_LIMIT,
+      verify: (req, _res, buf) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
+  // body-parser errors (malformed JSON, too large) never reach Nest's filters: answer them here.
+  app.use('/api', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    const { status, body } = toEnvelope(error);
+    res.status(status).json(body);
+  });
+
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalFilters(new ErrorEnvelopeFilter());
+  app.useGlobalPipes(new BodyShapePipe(), validationPipe);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('allycard API')
+      .setDescription('联盟会员卡 — members, staff and alliance admin API. Errors: {"error": {"code", "message", "details"}}.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  serveFrontEnd(app, '/console', config.staticRoots.console);
+  serveFrontEnd(app, '/', config.staticRoots.miniappH5);
+  return app;
+}
+
+function serveFrontEnd(app: NestExpressApplication, mount: string, dir: string) {
+  if (!fs.existsSync(path.join(dir, 'index.html'))) return;
+  app.use(mount, express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml }));
+}
+
+function noCacheForHtml(res: Response, file: string) {
+  // The HTML names the hashed bundles: it must never be stale after a deploy.
+  if (file.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
+}

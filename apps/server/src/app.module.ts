@@ -1,0 +1,66 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { AlliancesModule } from './alliances/alliances.module';
+import { AuthGuard, TokenService } from './common/auth';
+import { AppConfig } from './common/config';
+import { MemberCodeKey, PhoneCipher } from './common/crypto';
+import { PrincipalThrottlerGuard, RATE_LIMITS } from './common/throttling';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
+import { MembersModule } from './members/members.module';
+import { MerchantsModule } from './merchants/merchants.module';
+import { QrCodesModule } from './qrcodes/qrcodes.module';
+import { SeedModule } from './seed/seed.module';
+import { StaffModule } from './staff/staff.module';
+import { WechatModule } from './wechat/wechat.module';
+
+/** Cross-cutting providers every feature module may inject. */
+@Module({})
+class CommonModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: CommonModule,
+      global: true,
+      imports: [JwtModule.register({})],
+      providers: [TokenService, PhoneCipher, MemberCodeKey],
+      exports: [TokenService, PhoneCipher, MemberCodeKey],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+          },
+        }),
+        ThrottlerModule.forRoot([{ name: 'default', ...RATE_LIMITS.default }]),
+        DatabaseModule.forRoot(config),
+        CommonModule.forRoot(),
+        WechatModule,
+        AlliancesModule,
+        MerchantsModule,
+        StaffModule,
+        QrCodesModule,
+        MembersModule,
+        SeedModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        // Order matters: rate limits first (they also cover failed auth), then authentication.
+        { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+}

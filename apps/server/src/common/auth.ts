@@ -1,0 +1,110 @@
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { Role } from '@allycard/contracts';
+import type { Request } from 'express';
+import { APP_CONFIG, AppConfig, deriveKey } from './config';
+import { DomainError } from './errors';
+
+/** Who is calling, taken only from a verified token, never from the body. */
+export interface Principal {
+  role: Role;
+  /** member id or staff account id */
+  id: string;
+  allianceId: string;
+  /** the staff's merchant; absent for members and alliance admins */
+  merchantId?: string;
+}
+
+const TOKEN_LIFETIME: Record<Role, string> = {
+  member: '30d',
+  clerk: '12h',
+  merchant_admin: '12h',
+  alliance_admin: '12h',
+};
+
+@Injectable()
+export class TokenService {
+  private readonly secret: Buffer;
+
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.secret = deriveKey(config, 'auth-token');
+  }
+
+  issue(principal: Principal): string {
+    const payload = { sub: principal.id, role: principal.role, aid: principal.allianceId, mid: principal.merchantId };
+    return this.jwt.sign(payload, {
+      secret: this.secret,
+      algorithm: 'HS256',
+      expiresIn: TOKEN_LIFETIME[principal.role] as never,
+      issuer: 'allycard',
+    });
+  }
+
+  verify(token: string): Principal | null {
+    try {
+      const p = this.jwt.verify<{ sub: string; role: Role; aid: string; mid?: string }>(token, {
+        secret: this.secret,
+        algorithms: ['HS256'],
+        issuer: 'allycard',
+      });
+      if (!p.sub || !p.role || !p.aid) return null;
+      return { id: String(p.sub), role: p.role, allianceId: String(p.aid), merchantId: p.mid ? String(p.mid) : undefined };
+    } catch {
+      return null;
+    }
+  }
+}
+
+const ROLES_KEY = 'allycard:roles';
+/** Routes without @Roles are public; with it, a valid token of one of these roles is required. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+export const STAFF_ROLES: Role[] = ['clerk', 'merchant_admin'];
+
+export type AuthedRequest = Request & { principal?: Principal };
+
+export function bearerToken(req: Request): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S{1,2048})$/i.exec(header);
+  return match ? match[1] : '';
+}
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!roles) return true;
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const token = bearerToken(req);
+    const principal = token ? this.tokens.verify(token) : null;
+    if (!principal) throw new DomainError('UNAUTHENTICATED', 401, token ? '登录已失效，请重新登录' : '请先登录');
+    if (!roles.includes(principal.role)) throw new DomainError('FORBIDDEN', 403, '没有权限访问');
+    req.principal = principal;
+    return true;
+  }
+}
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<AuthedRequest>().principal;
+  if (!principal) throw new DomainError('UNAUTHENTICATED', 401, '请先登录');
+  return principal;
+});

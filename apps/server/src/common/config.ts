@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+
+/**
+ * Configuration comes only from the environment (contract.md "Configuration"). Development gets safe
+ * defaults; production refuses to start on any of them.
+ */
+export interface AppConfig {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  /** where browsers reach this process; used in QR-code links */
+  publicUrl: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  wechat: {
+    mode: 'sandbox' | 'live';
+    appid: string;
+    secret: string;
+    /** base of the WeChat server API: api.weixin.qq.com live, this process's /sandbox otherwise */
+    apiBase: string;
+  };
+  admin: { username: string; password: string };
+  /** root secret: tokens, member-code MACs and phone encryption keys are derived from it */
+  appSecret: string;
+  seedDemo: boolean;
+  logLevel: string;
+  /** folders of the built front ends that the one process serves */
+  staticRoots: { miniappH5: string; console: string };
+}
+
+export const DEV_DEFAULTS = {
+  adminUsername: 'admin',
+  adminPassword: 'admin123',
+  appSecret: 'allycard-development-secret-change-me',
+  wechatAppid: 'wx_sandbox_appid',
+  wechatSecret: 'sandbox_app_secret',
+} as const;
+
+export class ConfigError extends Error {}
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV || 'development';
+  const production = nodeEnv === 'production';
+  const problems: string[] = [];
+
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
+
+  const databaseUrl = env.DATABASE_URL || (production ? '' : 'sqlite:./data/allycard.sqlite');
+  let database: AppConfig['database'] = { kind: 'sqlite', file: ':memory:' };
+  if (!databaseUrl) problems.push('DATABASE_URL is required in production');
+  else if (databaseUrl.startsWith('sqlite:')) database = { kind: 'sqlite', file: databaseUrl.slice('sqlite:'.length) };
+  else if (/^mysql:\/\//.test(databaseUrl)) database = { kind: 'mysql', url: databaseUrl };
+  else problems.push('DATABASE_URL must start with sqlite: or mysql://');
+
+  const mode = (env.WECHAT_MODE || (production ? 'live' : 'sandbox')) as AppConfig['wechat']['mode'];
+  if (mode !== 'sandbox' && mode !== 'live') problems.push('WECHAT_MODE must be sandbox or live');
+  if (production && mode === 'sandbox') problems.push('WECHAT_MODE=sandbox is not allowed in production');
+
+  const appid = env.WECHAT_APPID || (mode === 'sandbox' ? DEV_DEFAULTS.wechatAppid : '');
+  const secret = env.WECHAT_SECRET || (mode === 'sandbox' ? DEV_DEFAULTS.wechatSecret : '');
+  if (mode === 'live' && (!appid || !secret)) problems.push('WECHAT_APPID and WECHAT_SECRET are required when WECHAT_MODE=live');
+
+  const admin = {
+    username: env.ADMIN_USERNAME || DEV_DEFAULTS.adminUsername,
+    password: env.ADMIN_PASSWORD || DEV_DEFAULTS.adminPassword,
+  };
+  const appSecret = env.APP_SECRET || DEV_DEFAULTS.appSecret;
+  if (production) {
+    if (admin.password === DEV_DEFAULTS.adminPassword || admin.password.length < 10)
+      problems.push('ADMIN_PASSWORD must be set to a strong password (≥ 10 characters) in production');
+    if (appSecret === DEV_DEFAULTS.appSecret || appSecret.length < 32)
+      problems.push('APP_SECRET must be set to a random secret of ≥ 32 characters in production');
+  }
+
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const apiBase =
+    env.WECHAT_API_BASE || (mode === 'sandbox' ? `http://127.0.0.1:${port}/sandbox` : 'https://api.weixin.qq.com');
+
+  if (problems.length) throw new ConfigError('Invalid configuration:\n- ' + problems.join('\n- '));
+
+  return {
+    nodeEnv,
+    production,
+    port,
+    publicUrl,
+    database,
+    wechat: { mode, appid, secret, apiBase: apiBase.replace(/\/+$/, '') },
+    admin,
+    appSecret,
+    seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
+    staticRoots: {
+      miniappH5: env.MINIAPP_H5_DIR || path.join(repoRoot, 'apps', 'miniapp', 'dist', 'h5'),
+      console: env.CONSOLE_DIR || path.join(repoRoot, 'apps', 'console', 'dist'),
+    },
+  };
+}
+
+/** A purpose-bound key derived from the root secret, so one leaked purpose key exposes nothing else. */
+export function deriveKey(config: AppConfig, purpose: string): Buffer {
+  return createHash('sha256').update(`allycard|${purpose}|${config.appSecret}`).digest();
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

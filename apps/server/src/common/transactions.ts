@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/**
+ * One database transaction per business action.
+ *
+ * SQLite has one connection per process, so two concurrent `transaction()` calls would nest and fail
+ * ("cannot start a transaction within a transaction"): transactions are queued in process. MySQL runs
+ * them concurrently and retries the whole action on a deadlock, which InnoDB resolves by killing one
+ * side; guarded updates and unique keys keep the retried action correct.
+ */
+@Injectable()
+export class TransactionRunner {
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+
+  get isSqlite(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
+  }
+
+  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.isSqlite) {
+      const next = this.sqliteQueue.then(() => this.dataSource.transaction(work));
+      this.sqliteQueue = next.catch(() => undefined);
+      return next;
+    }
+    return this.runWithRetry(work);
+  }
+
+  private async runWithRetry<T>(work: (em: EntityManager) => Promise<T>, attempt = 1): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+      if (attempt < 5 && code && MYSQL_RETRYABLE.has(code)) {
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+        return this.runWithRetry(work, attempt + 1);
+      }
+      throw error;
+    }
+  }
+}
+
+/** True when a write failed on the unique key whose name contains `keyName`. */
+export function isUniqueViolation(error: unknown, keyName?: string): boolean {
+  const e = error as { code?: string; message?: string; driverError?: { code?: string; message?: string } };
+  const code = e.driverError?.code ?? e.code;
+  const message = e.driverError?.message ?? e.message ?? '';
+  const unique = code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(message);
+  return unique && (!keyName || message.includes(keyName));
+}

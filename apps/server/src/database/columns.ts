@@ -1,0 +1,19 @@
+import { PrimaryColumn, ValueTransformer } from 'typeorm';
+import { DefaultNamingStrategy, NamingStrategyInterface } from 'typeorm';
+
+/** Ids are BIGINT in MySQL (strings through mysql2) and INTEGER in SQLite (numbers): strings in code and API. */
+export const idTransformer: ValueTransformer = {
+  from: (value: unknown) => (value === null || value === undefined ? value : String(value)),
+  to: (value: unknown) => value,
+};
+
+/** Database columns in snake_case, properties in camelCase. */
+export class SnakeNamingStrategy extends DefaultNamingStrategy implements NamingStrategyInterface {
+  override columnName(propertyName: string, customName: string | undefined, prefixes: string[]): string {
+    const name = customName ?? propertyName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    return prefixes.length ? prefixes.join('_') + '_' + name : name;
+  }
+}
+
+/** Auto-increment primary key read as a string (see idTransformer). */
+export const IdColumn = () => PrimaryColumn({ type: 'bigint', generated: 'increment', transformer: idTransformer });

@@ -1,0 +1,58 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { APP_CONFIG, AppConfig } from '../common/config';
+import { TransactionRunner } from '../common/transactions';
+import { entities } from './entities';
+import { migrations } from './migrations';
+import { SnakeNamingStrategy } from './columns';
+
+export function typeOrmOptions(config: AppConfig): TypeOrmModuleOptions {
+  const common = {
+    entities,
+    migrations,
+    migrationsRun: true,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: false,
+  } as const;
+  if (config.database.kind === 'sqlite') {
+    const file = config.database.file;
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: config.database.url,
+    charset: 'utf8mb4_unicode_ci',
+    // Times are UTC in storage (design.md).
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    extra: { connectionLimit: 30 },
+  };
+}
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig) {
+    return {
+      module: DatabaseModule,
+      imports: [TypeOrmModule.forRoot(typeOrmOptions(config))],
+      providers: [TransactionRunner, { provide: APP_CONFIG, useValue: config }],
+      exports: [TransactionRunner, APP_CONFIG],
+    };
+  }
+}

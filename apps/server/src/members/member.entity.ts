@@ -1,0 +1,60 @@
+import { Column, Entity } from 'typeorm';
+import type { JoinSource } from '@allycard/contracts';
+import { IdColumn, idTransformer } from '../database/columns';
+
+@Entity('members')
+export class Member {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column()
+  openid: string;
+
+  @Column()
+  cardNo: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  nickname: string | null;
+
+  /** YYYY-MM-DD, a business date in Asia/Shanghai */
+  @Column({ type: 'varchar', nullable: true })
+  birthday: string | null;
+
+  /** AES-256-GCM ciphertext of the phone number (PhoneCipher) */
+  @Column({ type: 'varchar', nullable: true })
+  phoneEnc: string | null;
+
+  /** keyed hash of the phone number, to find a member by phone without decrypting every row */
+  @Column({ type: 'varchar', nullable: true })
+  phoneHash: string | null;
+
+  @Column()
+  tierCode: string;
+
+  @Column({ type: 'int' })
+  points: number;
+
+  @Column({ type: 'varchar' })
+  joinSource: JoinSource;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  joinMerchantId: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  joinStoreId: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  joinCampaign: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  referrerMemberId: string | null;
+
+  @Column({ type: 'datetime' })
+  joinedAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}

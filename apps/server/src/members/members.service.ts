@@ -1,0 +1,181 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Coupon, Member as MemberDto, MemberCode, MemberProfile } from '@allycard/contracts';
+import { isChinaMobile, issueMemberCode, makeCardNumber, maskPhone, tierProgress, TierRule, verifyMemberCode } from '@allycard/domain';
+import { Repository } from 'typeorm';
+import { Principal, TokenService } from '../common/auth';
+import { MemberCodeKey, PhoneCipher, randomDigits } from '../common/crypto';
+import { DomainError } from '../common/errors';
+import { isUniqueViolation, TransactionRunner } from '../common/transactions';
+import { AlliancesService } from '../alliances/alliances.service';
+import { QrCodesService } from '../qrcodes/qrcodes.service';
+import { WechatClient } from '../wechat/wechat.client';
+import { Member } from './member.entity';
+
+export interface JoinResult {
+  token: string;
+  member: MemberDto;
+  newlyJoined: boolean;
+  coupons: Coupon[];
+}
+
+@Injectable()
+export class MembersService {
+  private readonly logger = new Logger(MembersService.name);
+
+  constructor(
+    @InjectRepository(Member) private readonly members: Repository<Member>,
+    private readonly alliances: AlliancesService,
+    private readonly qrcodes: QrCodesService,
+    private readonly wechat: WechatClient,
+    private readonly tokens: TokenService,
+    private readonly phones: PhoneCipher,
+    private readonly codeKey: MemberCodeKey,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /**
+   * One-tap join. Idempotent per (alliance, openid) however many joins race: the unique key decides,
+   * the losers read the winner's member. The source (merchant, store, campaign) comes from the scene.
+   */
+  async join(input: { code: string; scene?: string }): Promise<JoinResult> {
+    const { openid } = await this.wechat.code2Session(input.code);
+    const qr = input.scene ? await this.qrcodes.resolve(input.scene) : null;
+    if (input.scene && !qr) this.logger.warn(`join with unknown scene "${input.scene}": joining without a source`);
+    const allianceId = qr?.allianceId ?? (await this.alliances.defaultAlliance()).id;
+
+    const existing = await this.members.findOneBy({ allianceId, openid });
+    if (existing) return this.joinResult(existing, false);
+
+    const base = await this.alliances.baseTier(allianceId);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const member = await this.tx.run(async (em) => {
+          const now = new Date();
+          return em.save(
+            em.create(Member, {
+              allianceId,
+              openid,
+              cardNo: makeCardNumber(randomDigits),
+              nickname: null,
+              birthday: null,
+              phoneEnc: null,
+              phoneHash: null,
+              tierCode: base.code,
+              points: 0,
+              joinSource: qr ? 'qrcode' : 'direct',
+              joinMerchantId: qr?.merchantId ?? null,
+              joinStoreId: qr?.storeId ?? null,
+              joinCampaign: qr?.campaign ?? null,
+              referrerMemberId: null,
+              joinedAt: now,
+              updatedAt: now,
+            }),
+          );
+          // Welcome and first-order coupons are issued here, in the join transaction (coupons module).
+        });
+        return this.joinResult(member, true);
+      } catch (error) {
+        if (isUniqueViolation(error, 'openid')) {
+          const winner = await this.members.findOneByOrFail({ allianceId, openid });
+          return this.joinResult(winner, false);
+        }
+        // A random card number collided with another member's: draw again.
+        if (isUniqueViolation(error, 'card_no')) continue;
+        throw error;
+      }
+    }
+    throw new DomainError('CONFLICT', 409, '入会繁忙，请重试');
+  }
+
+  /** WeChat login of a returning member: the newest membership of this WeChat user. */
+  async login(code: string): Promise<{ token: string; member: MemberDto }> {
+    const { openid } = await this.wechat.code2Session(code);
+    const [member] = await this.members.find({ where: { openid }, order: { id: 'DESC' }, take: 1 });
+    if (!member) throw new DomainError('NOT_A_MEMBER', 404, '您还不是会员，请先入会');
+    return { token: this.issueToken(member), member: await this.toDto(member) };
+  }
+
+  async profile(who: Principal): Promise<MemberProfile> {
+    const member = await this.get(who);
+    const tiers = await this.alliances.tiers(member.allianceId);
+    return {
+      ...this.dto(member, tiers),
+      // Rolling spend arrives with purchases (points and orders); a new member has spent nothing.
+      tierProgress: tierProgress(tiers, member.tierCode, 0),
+      couponCount: 0,
+    };
+  }
+
+  async update(who: Principal, patch: { nickname?: string; birthday?: string }): Promise<MemberDto> {
+    const member = await this.get(who);
+    const changes: Partial<Member> = { updatedAt: new Date() };
+    if (patch.nickname !== undefined) changes.nickname = patch.nickname.trim();
+    if (patch.birthday !== undefined) changes.birthday = patch.birthday;
+    await this.tx.run((em) => em.update(Member, { id: member.id, allianceId: who.allianceId }, changes));
+    return this.toDto({ ...member, ...changes });
+  }
+
+  /** Binds the phone number WeChat vouches for; stored encrypted, answered masked. */
+  async bindPhone(who: Principal, code: string): Promise<MemberDto> {
+    const member = await this.get(who);
+    const phone = await this.wechat.phoneNumber(code);
+    if (!isChinaMobile(phone) && !/^\d{5,20}$/.test(phone)) {
+      throw new DomainError('VALIDATION_FAILED', 400, '手机号格式不正确', [{ field: 'code', message: 'unusable phone number' }]);
+    }
+    const changes = { phoneEnc: this.phones.encrypt(phone), phoneHash: this.phones.hash(phone), updatedAt: new Date() };
+    await this.tx.run((em) => em.update(Member, { id: member.id, allianceId: who.allianceId }, changes));
+    return this.toDto({ ...member, ...changes });
+  }
+
+  async memberCode(who: Principal): Promise<MemberCode> {
+    const member = await this.get(who);
+    const { code, expiresAt } = issueMemberCode(this.codeKey.mac, member.allianceId, member.id, new Date());
+    return { code, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** Staff scan: the member a rotating code names, if the code is genuine, fresh and of this alliance. */
+  async lookupByCode(staff: Principal, memberCode: string): Promise<Member> {
+    const check = verifyMemberCode(this.codeKey.mac, staff.allianceId, memberCode, new Date(), this.codeKey.equal);
+    if (!check.ok) {
+      if (check.reason === 'expired') throw new DomainError('CODE_EXPIRED', 422, '会员码已过期，请让顾客刷新会员码');
+      throw new DomainError('CODE_INVALID', 422, '无效的会员码');
+    }
+    const member = await this.members.findOneBy({ id: check.memberId, allianceId: staff.allianceId });
+    if (!member) throw new DomainError('CODE_INVALID', 422, '无效的会员码');
+    return member;
+  }
+
+  /** The caller's own member row; ids come from the token only. */
+  async get(who: Principal): Promise<Member> {
+    const member = await this.members.findOneBy({ id: who.id, allianceId: who.allianceId });
+    if (!member) throw new DomainError('UNAUTHENTICATED', 401, '会员不存在，请重新登录');
+    return member;
+  }
+
+  async toDto(member: Member): Promise<MemberDto> {
+    return this.dto(member, await this.alliances.tiers(member.allianceId));
+  }
+
+  private dto(member: Member, tiers: TierRule[]): MemberDto {
+    const tier = tiers.find((t) => t.code === member.tierCode) ?? tiers[0];
+    return {
+      id: member.id,
+      cardNo: member.cardNo,
+      nickname: member.nickname,
+      birthday: member.birthday,
+      tier: { code: tier.code, name: tier.name },
+      points: member.points,
+      joinedAt: member.joinedAt.toISOString(),
+      phoneMasked: member.phoneEnc ? maskPhone(this.phones.decrypt(member.phoneEnc)) : null,
+    };
+  }
+
+  private issueToken(member: Member): string {
+    return this.tokens.issue({ role: 'member', id: member.id, allianceId: member.allianceId });
+  }
+
+  private async joinResult(member: Member, newlyJoined: boolean): Promise<JoinResult> {
+    return { token: this.issueToken(member), member: await this.toDto(member), newlyJoined, coupons: [] };
+  }
+}

@@ -1,0 +1,20 @@
+import { Column, Entity } from 'typeorm';
+import { IdColumn, idTransformer } from '../database/columns';
+
+@Entity('merchants')
+export class Merchant {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column()
+  name: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}

@@ -1,0 +1,21 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+
+export class CreateQrCodeDto {
+  @ApiProperty({ example: '1' })
+  @IsString()
+  @Matches(/^\d{1,19}$/, { message: 'merchantId must be an id' })
+  merchantId: string;
+
+  @ApiPropertyOptional({ example: '1' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,19}$/, { message: 'storeId must be an id' })
+  storeId?: string;
+
+  @ApiPropertyOptional({ example: 'opening-week', description: 'up to 32 letters, digits, _ or -' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'campaign must be 1–32 letters, digits, _ or -' })
+  campaign?: string;
+}

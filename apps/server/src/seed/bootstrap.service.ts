@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../common/config';
+import { TransactionRunner } from '../common/transactions';
+import { AlliancesService } from '../alliances/alliances.service';
+import { MerchantsService } from '../merchants/merchants.service';
+import { QrCodesService } from '../qrcodes/qrcodes.service';
+import { StaffService } from '../staff/staff.service';
+
+/** The demo alliance of `pnpm start`: three merchants of one shopping street, a clerk and a QR code each. */
+export const DEMO = {
+  alliance: '示例商圈联盟',
+  merchants: [
+    { name: '街角咖啡', description: '手冲咖啡与轻食', store: '街角咖啡·人民路店', clerk: 'coffee', scene: 'demo-coffee' },
+    { name: '麦香烘焙', description: '现烤面包与蛋糕', store: '麦香烘焙·中山路店', clerk: 'bakery', scene: 'demo-bakery' },
+    { name: '知行书店', description: '图书、文具与咖啡角', store: '知行书店·文化街店', clerk: 'books', scene: 'demo-books' },
+  ],
+  clerkPassword: 'clerk123',
+} as const;
+
+/**
+ * On start: makes sure there is an alliance and its admin (ADMIN_USERNAME / ADMIN_PASSWORD), and
+ * seeds the demo alliance on an empty database when SEED_DEMO is on.
+ */
+@Injectable()
+export class BootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly alliances: AlliancesService,
+    private readonly merchants: MerchantsService,
+    private readonly staff: StaffService,
+    private readonly qrcodes: QrCodesService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const seeded = await this.tx.run(async (em) => {
+      const existing = await this.alliances.findAll();
+      const fresh = existing.length === 0;
+      const alliance = fresh
+        ? await this.alliances.create(em, this.config.seedDemo ? DEMO.alliance : '我的联盟')
+        : existing[0];
+      await this.staff.ensureAllianceAdmin(em, alliance.id, this.config.admin.username, this.config.admin.password);
+      if (!fresh || !this.config.seedDemo) return false;
+      for (const m of DEMO.merchants) {
+        const merchant = await this.merchants.createIn(em, alliance.id, { name: m.name, description: m.description, stores: [m.store] });
+        await this.staff.createAccount(em, {
+          allianceId: alliance.id,
+          merchantId: merchant.id,
+          username: m.clerk,
+          password: DEMO.clerkPassword,
+          role: 'clerk',
+        });
+        await this.qrcodes.saveScene(em, alliance.id, m.scene, { merchantId: merchant.id });
+      }
+      return true;
+    });
+    if (seeded) {
+      const url = this.config.publicUrl;
+      this.logger.log(
+        [
+          `Seeded the demo alliance ${DEMO.alliance}.`,
+          `  alliance admin: ${this.config.admin.username} / ${this.config.admin.password}`,
+          ...DEMO.merchants.map((m) => `  ${m.name}: clerk ${m.clerk} / ${DEMO.clerkPassword}, scan link ${url}/#/pages/join/index?scene=${m.scene}`),
+        ].join('\n'),
+      );
+    }
+  }
+}

@@ -1,0 +1,3 @@
+module.exports = async () => {
+  if (globalThis.__allycardMariaDB) await globalThis.__allycardMariaDB.stop();
+};
