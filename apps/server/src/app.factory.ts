@@ -59,7 +59,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     app,
     new DocumentBuilder()
       .setTitle('allycard API')
-      .setDescription('联盟会员卡 — members, staff and alliance admin API. Errors: {"error": {"code", "message", "details"}}.')
+      .setDescription(
+        '联盟会员卡 — members, staff and alliance admin API. Errors: {"error": {"code", "message", "details"}}.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

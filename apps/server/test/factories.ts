@@ -11,11 +11,14 @@ export function factories(t: TestApp) {
     async adminToken(): Promise<string> {
       if (adminToken) return adminToken;
       const res = await t.api('POST', '/admin/login', { body: { username: 'admin', password: 'admin123' } });
-      if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 200)
+        throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
       adminToken = res.body.token as string;
       return adminToken;
     },
-    async merchant(name = `商户${unique()}`): Promise<{ id: string; name: string; stores: { id: string; name: string }[] }> {
+    async merchant(
+      name = `商户${unique()}`,
+    ): Promise<{ id: string; name: string; stores: { id: string; name: string }[] }> {
       const res = await t.api('POST', '/admin/merchants', { token: await f.adminToken(), body: { name } });
       if (res.status !== 201) throw new Error(`create merchant: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
@@ -27,19 +30,24 @@ export function factories(t: TestApp) {
         token: await f.adminToken(),
         body: { username, password, role },
       });
-      if (created.status !== 201) throw new Error(`create staff: ${created.status} ${JSON.stringify(created.body)}`);
+      if (created.status !== 201)
+        throw new Error(`create staff: ${created.status} ${JSON.stringify(created.body)}`);
       const login = await t.api('POST', '/staff/login', { body: { username, password } });
       return { ...created.body, username, password, token: login.body.token as string };
     },
     async qrcode(merchantId: string, extra: { storeId?: string; campaign?: string } = {}) {
-      const res = await t.api('POST', '/admin/qrcodes', { token: await f.adminToken(), body: { merchantId, ...extra } });
+      const res = await t.api('POST', '/admin/qrcodes', {
+        token: await f.adminToken(),
+        body: { merchantId, ...extra },
+      });
       if (res.status !== 201) throw new Error(`create qrcode: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { scene: string; path: string; imagePngBase64: string };
     },
     /** What wx.login would hand this WeChat user. */
     async loginCode(openid: string): Promise<string> {
       const res = await t.http('POST', '/sandbox/wechat/login-code', { body: { openid } });
-      if (res.status !== 200 && res.status !== 201) throw new Error(`login-code: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 200 && res.status !== 201)
+        throw new Error(`login-code: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.code;
     },
     async phoneCode(phone: string): Promise<string> {
@@ -48,8 +56,11 @@ export function factories(t: TestApp) {
     },
     async member(options: { openid?: string; scene?: string } = {}) {
       const openid = options.openid ?? `o_${unique()}${unique()}`;
-      const res = await t.api('POST', '/join', { body: { code: await f.loginCode(openid), ...(options.scene && { scene: options.scene }) } });
-      if (res.status !== 201 && res.status !== 200) throw new Error(`join: ${res.status} ${JSON.stringify(res.body)}`);
+      const res = await t.api('POST', '/join', {
+        body: { code: await f.loginCode(openid), ...(options.scene && { scene: options.scene }) },
+      });
+      if (res.status !== 201 && res.status !== 200)
+        throw new Error(`join: ${res.status} ${JSON.stringify(res.body)}`);
       return { openid, token: res.body.token as string, member: res.body.member, body: res.body };
     },
   };
@@ -57,6 +68,9 @@ export function factories(t: TestApp) {
 }
 
 export function expectEnvelope(res: { status: number; body: any }, status: number, code?: string) {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code: code ?? res.body?.error?.code });
+  expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+    status,
+    code: code ?? res.body?.error?.code,
+  });
   expect(typeof res.body.error.message).toBe('string');
 }

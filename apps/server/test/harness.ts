@@ -22,15 +22,24 @@ export interface TestApp {
   app: INestApplication;
   dataSource: DataSource;
   /** HTTP against /api/v1 of the running server */
-  api: <T = any>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }) => Promise<TestResponse<T>>;
+  api: <T = any>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ) => Promise<TestResponse<T>>;
   /** HTTP against the server root (sandbox, static files) */
-  http: <T = any>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }) => Promise<TestResponse<T>>;
+  http: <T = any>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ) => Promise<TestResponse<T>>;
   close: () => Promise<void>;
 }
 
 async function createMysqlDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const serverUrl = process.env.MYSQL_URL;
-  if (!serverUrl) throw new Error('TEST_DB=mysql needs MYSQL_URL (global-setup starts MariaDB when it is missing)');
+  if (!serverUrl)
+    throw new Error('TEST_DB=mysql needs MYSQL_URL (global-setup starts MariaDB when it is missing)');
   const name = `allycard_t_${randomBytes(5).toString('hex')}`;
   const admin = new DataSource({ type: 'mysql', url: serverUrl });
   await admin.initialize();

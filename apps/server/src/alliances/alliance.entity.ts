@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
+import { IdColumn } from '../database/columns';
 
 @Entity('alliances')
 export class Alliance {

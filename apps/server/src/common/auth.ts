@@ -42,7 +42,12 @@ export class TokenService {
   }
 
   issue(principal: Principal): string {
-    const payload = { sub: principal.id, role: principal.role, aid: principal.allianceId, mid: principal.merchantId };
+    const payload = {
+      sub: principal.id,
+      role: principal.role,
+      aid: principal.allianceId,
+      mid: principal.merchantId,
+    };
     return this.jwt.sign(payload, {
       secret: this.secret,
       algorithm: 'HS256',
@@ -59,7 +64,12 @@ export class TokenService {
         issuer: 'allycard',
       });
       if (!p.sub || !p.role || !p.aid) return null;
-      return { id: String(p.sub), role: p.role, allianceId: String(p.aid), merchantId: p.mid ? String(p.mid) : undefined };
+      return {
+        id: String(p.sub),
+        role: p.role,
+        allianceId: String(p.aid),
+        merchantId: p.mid ? String(p.mid) : undefined,
+      };
     } catch {
       return null;
     }
@@ -96,7 +106,8 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const token = bearerToken(req);
     const principal = token ? this.tokens.verify(token) : null;
-    if (!principal) throw new DomainError('UNAUTHENTICATED', 401, token ? '登录已失效，请重新登录' : '请先登录');
+    if (!principal)
+      throw new DomainError('UNAUTHENTICATED', 401, token ? '登录已失效，请重新登录' : '请先登录');
     if (!roles.includes(principal.role)) throw new DomainError('FORBIDDEN', 403, '没有权限访问');
     req.principal = principal;
     return true;

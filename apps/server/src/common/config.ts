@@ -46,12 +46,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
 
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be a port number, got "${env.PORT}"`);
 
   const databaseUrl = env.DATABASE_URL || (production ? '' : 'sqlite:./data/allycard.sqlite');
   let database: AppConfig['database'] = { kind: 'sqlite', file: ':memory:' };
   if (!databaseUrl) problems.push('DATABASE_URL is required in production');
-  else if (databaseUrl.startsWith('sqlite:')) database = { kind: 'sqlite', file: databaseUrl.slice('sqlite:'.length) };
+  else if (databaseUrl.startsWith('sqlite:'))
+    database = { kind: 'sqlite', file: databaseUrl.slice('sqlite:'.length) };
   else if (/^mysql:\/\//.test(databaseUrl)) database = { kind: 'mysql', url: databaseUrl };
   else problems.push('DATABASE_URL must start with sqlite: or mysql://');
 
@@ -61,7 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const appid = env.WECHAT_APPID || (mode === 'sandbox' ? DEV_DEFAULTS.wechatAppid : '');
   const secret = env.WECHAT_SECRET || (mode === 'sandbox' ? DEV_DEFAULTS.wechatSecret : '');
-  if (mode === 'live' && (!appid || !secret)) problems.push('WECHAT_APPID and WECHAT_SECRET are required when WECHAT_MODE=live');
+  if (mode === 'live' && (!appid || !secret))
+    problems.push('WECHAT_APPID and WECHAT_SECRET are required when WECHAT_MODE=live');
 
   const admin = {
     username: env.ADMIN_USERNAME || DEV_DEFAULTS.adminUsername,
@@ -77,7 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   const apiBase =
-    env.WECHAT_API_BASE || (mode === 'sandbox' ? `http://127.0.0.1:${port}/sandbox` : 'https://api.weixin.qq.com');
+    env.WECHAT_API_BASE ||
+    (mode === 'sandbox' ? `http://127.0.0.1:${port}/sandbox` : 'https://api.weixin.qq.com');
 
   if (problems.length) throw new ConfigError('Invalid configuration:\n- ' + problems.join('\n- '));
 

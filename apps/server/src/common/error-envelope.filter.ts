@@ -20,7 +20,13 @@ export function toEnvelope(error: unknown): { status: number; body: ErrorEnvelop
   if (error instanceof DomainError) {
     return {
       status: error.status,
-      body: { error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } },
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details !== undefined && { details: error.details }),
+        },
+      },
     };
   }
   if (error instanceof ThrottlerException) {
@@ -34,12 +40,24 @@ export function toEnvelope(error: unknown): { status: number; body: ErrorEnvelop
         ? (error as { status: number }).status
         : 500;
   if (status >= 500 || status < 400) {
-    return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: '服务器开小差了，请稍后再试' } } };
+    return {
+      status: 500,
+      body: { error: { code: 'INTERNAL_ERROR', message: '服务器开小差了，请稍后再试' } },
+    };
   }
   const [code, message] = CODE_BY_STATUS[status] ?? ['BAD_REQUEST', '请求有误'];
   const type = (error as { type?: string }).type;
   if (type === 'entity.parse.failed') {
-    return { status: 400, body: { error: { code, message: '请求体不是合法的 JSON', details: [{ field: 'body', message: 'malformed JSON' }] } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          code,
+          message: '请求体不是合法的 JSON',
+          details: [{ field: 'body', message: 'malformed JSON' }],
+        },
+      },
+    };
   }
   return { status, body: { error: { code, message } } };
 }
@@ -51,7 +69,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = toEnvelope(error);
-    if (status >= 500) this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    if (status >= 500)
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (res.headersSent) return;
     res.status(status).json(body);
   }

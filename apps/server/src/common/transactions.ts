@@ -35,7 +35,9 @@ export class TransactionRunner {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+      const code =
+        (error as { code?: string; driverError?: { code?: string } }).driverError?.code ??
+        (error as { code?: string }).code;
       if (attempt < 5 && code && MYSQL_RETRYABLE.has(code)) {
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
         return this.runWithRetry(work, attempt + 1);
@@ -50,6 +52,9 @@ export function isUniqueViolation(error: unknown, keyName?: string): boolean {
   const e = error as { code?: string; message?: string; driverError?: { code?: string; message?: string } };
   const code = e.driverError?.code ?? e.code;
   const message = e.driverError?.message ?? e.message ?? '';
-  const unique = code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(message);
+  const unique =
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(message);
   return unique && (!keyName || message.includes(keyName));
 }

@@ -16,4 +16,5 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
 }
 
 /** Auto-increment primary key read as a string (see idTransformer). */
-export const IdColumn = () => PrimaryColumn({ type: 'bigint', generated: 'increment', transformer: idTransformer });
+export const IdColumn = () =>
+  PrimaryColumn({ type: 'bigint', generated: 'increment', transformer: idTransformer });

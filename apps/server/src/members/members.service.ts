@@ -1,7 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Coupon, Member as MemberDto, MemberCode, MemberProfile } from '@allycard/contracts';
-import { isChinaMobile, issueMemberCode, makeCardNumber, maskPhone, tierProgress, TierRule, verifyMemberCode } from '@allycard/domain';
+import {
+  isChinaMobile,
+  issueMemberCode,
+  makeCardNumber,
+  maskPhone,
+  tierProgress,
+  TierRule,
+  verifyMemberCode,
+} from '@allycard/domain';
 import { Repository } from 'typeorm';
 import { Principal, TokenService } from '../common/auth';
 import { MemberCodeKey, PhoneCipher, randomDigits } from '../common/crypto';
@@ -41,7 +49,8 @@ export class MembersService {
   async join(input: { code: string; scene?: string }): Promise<JoinResult> {
     const { openid } = await this.wechat.code2Session(input.code);
     const qr = input.scene ? await this.qrcodes.resolve(input.scene) : null;
-    if (input.scene && !qr) this.logger.warn(`join with unknown scene "${input.scene}": joining without a source`);
+    if (input.scene && !qr)
+      this.logger.warn(`join with unknown scene "${input.scene}": joining without a source`);
     const allianceId = qr?.allianceId ?? (await this.alliances.defaultAlliance()).id;
 
     const existing = await this.members.findOneBy({ allianceId, openid });
@@ -121,9 +130,15 @@ export class MembersService {
     const member = await this.get(who);
     const phone = await this.wechat.phoneNumber(code);
     if (!isChinaMobile(phone) && !/^\d{5,20}$/.test(phone)) {
-      throw new DomainError('VALIDATION_FAILED', 400, '手机号格式不正确', [{ field: 'code', message: 'unusable phone number' }]);
+      throw new DomainError('VALIDATION_FAILED', 400, '手机号格式不正确', [
+        { field: 'code', message: 'unusable phone number' },
+      ]);
     }
-    const changes = { phoneEnc: this.phones.encrypt(phone), phoneHash: this.phones.hash(phone), updatedAt: new Date() };
+    const changes = {
+      phoneEnc: this.phones.encrypt(phone),
+      phoneHash: this.phones.hash(phone),
+      updatedAt: new Date(),
+    };
     await this.tx.run((em) => em.update(Member, { id: member.id, allianceId: who.allianceId }, changes));
     return this.toDto({ ...member, ...changes });
   }
@@ -136,9 +151,16 @@ export class MembersService {
 
   /** Staff scan: the member a rotating code names, if the code is genuine, fresh and of this alliance. */
   async lookupByCode(staff: Principal, memberCode: string): Promise<Member> {
-    const check = verifyMemberCode(this.codeKey.mac, staff.allianceId, memberCode, new Date(), this.codeKey.equal);
+    const check = verifyMemberCode(
+      this.codeKey.mac,
+      staff.allianceId,
+      memberCode,
+      new Date(),
+      this.codeKey.equal,
+    );
     if (!check.ok) {
-      if (check.reason === 'expired') throw new DomainError('CODE_EXPIRED', 422, '会员码已过期，请让顾客刷新会员码');
+      if (check.reason === 'expired')
+        throw new DomainError('CODE_EXPIRED', 422, '会员码已过期，请让顾客刷新会员码');
       throw new DomainError('CODE_INVALID', 422, '无效的会员码');
     }
     const member = await this.members.findOneBy({ id: check.memberId, allianceId: staff.allianceId });

@@ -23,7 +23,10 @@ export class MerchantsController {
     return Promise.all(
       merchants.map(async (m) => ({
         ...toMerchantDto(m),
-        stores: (await this.merchants.listStores(who.allianceId, m.id)).map((s) => ({ id: s.id, name: s.name })),
+        stores: (await this.merchants.listStores(who.allianceId, m.id)).map((s) => ({
+          id: s.id,
+          name: s.name,
+        })),
       })),
     );
   }

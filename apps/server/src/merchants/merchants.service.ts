@@ -25,18 +25,25 @@ export class MerchantsService {
 
   /** A merchant of this alliance; another alliance's id reads as not found. */
   async get(allianceId: string, merchantId: string): Promise<Merchant> {
-    const merchant = /^\d{1,19}$/.test(merchantId) ? await this.merchants.findOneBy({ id: merchantId, allianceId }) : null;
+    const merchant = /^\d{1,19}$/.test(merchantId)
+      ? await this.merchants.findOneBy({ id: merchantId, allianceId })
+      : null;
     if (!merchant) throw notFound('商户');
     return merchant;
   }
 
   async getStore(allianceId: string, merchantId: string, storeId: string): Promise<Store> {
-    const store = /^\d{1,19}$/.test(storeId) ? await this.stores.findOneBy({ id: storeId, allianceId, merchantId }) : null;
+    const store = /^\d{1,19}$/.test(storeId)
+      ? await this.stores.findOneBy({ id: storeId, allianceId, merchantId })
+      : null;
     if (!store) throw notFound('门店');
     return store;
   }
 
-  create(allianceId: string, input: { name: string; description?: string; stores?: string[] }): Promise<Merchant> {
+  create(
+    allianceId: string,
+    input: { name: string; description?: string; stores?: string[] },
+  ): Promise<Merchant> {
     return this.tx.run((em) => this.createIn(em, allianceId, input));
   }
 
@@ -48,10 +55,19 @@ export class MerchantsService {
   ): Promise<Merchant> {
     const now = new Date();
     const merchant = await em.save(
-      em.create(Merchant, { allianceId, name: input.name, description: input.description ?? null, createdAt: now }),
+      em.create(Merchant, {
+        allianceId,
+        name: input.name,
+        description: input.description ?? null,
+        createdAt: now,
+      }),
     );
     const storeNames = input.stores?.length ? input.stores : [input.name];
-    await em.save(storeNames.map((name) => em.create(Store, { allianceId, merchantId: merchant.id, name, createdAt: now })));
+    await em.save(
+      storeNames.map((name) =>
+        em.create(Store, { allianceId, merchantId: merchant.id, name, createdAt: now }),
+      ),
+    );
     return merchant;
   }
 

@@ -20,7 +20,10 @@ export class QrCodesController {
   @ApiBearerAuth()
   @Roles('alliance_admin')
   async list(@CurrentPrincipal() who: Principal, @Query('merchantId') merchantId?: string) {
-    const rows = await this.qrcodes.list(who.allianceId, typeof merchantId === 'string' ? merchantId : undefined);
+    const rows = await this.qrcodes.list(
+      who.allianceId,
+      typeof merchantId === 'string' ? merchantId : undefined,
+    );
     return rows.map((q) => ({
       scene: q.scene,
       merchantId: q.merchantId,

@@ -23,17 +23,29 @@ export class QrCodesService {
   ) {}
 
   /** A new scene for a merchant (and store / campaign), with its 小程序码 image from WeChat. */
-  async create(allianceId: string, input: { merchantId: string; storeId?: string; campaign?: string }): Promise<QrCodeDto> {
+  async create(
+    allianceId: string,
+    input: { merchantId: string; storeId?: string; campaign?: string },
+  ): Promise<QrCodeDto> {
     await this.merchants.get(allianceId, input.merchantId);
     if (input.storeId) await this.merchants.getStore(allianceId, input.merchantId, input.storeId);
     // 12 url-safe characters = 72 random bits: unguessable, and far below WeChat's 32-character limit.
     const scene = randomToken(9);
     const image = await this.wechat.wxacodeUnlimited(scene, JOIN_PAGE);
     await this.tx.run((em) => this.saveScene(em, allianceId, scene, input));
-    return { scene, path: `${JOIN_PAGE}?scene=${encodeURIComponent(scene)}`, imagePngBase64: image.toString('base64') };
+    return {
+      scene,
+      path: `${JOIN_PAGE}?scene=${encodeURIComponent(scene)}`,
+      imagePngBase64: image.toString('base64'),
+    };
   }
 
-  saveScene(em: EntityManager, allianceId: string, scene: string, input: { merchantId: string; storeId?: string; campaign?: string }) {
+  saveScene(
+    em: EntityManager,
+    allianceId: string,
+    scene: string,
+    input: { merchantId: string; storeId?: string; campaign?: string },
+  ) {
     return em.save(
       em.create(QrCode, {
         allianceId,
@@ -57,10 +69,18 @@ export class QrCodesService {
     if (!qr) throw notFound('二维码');
     const merchant = await this.merchants.get(qr.allianceId, qr.merchantId);
     const store = qr.storeId ? await this.merchants.getStore(qr.allianceId, qr.merchantId, qr.storeId) : null;
-    return { scene: qr.scene, merchant: toMerchantDto(merchant), storeName: store?.name ?? null, campaign: qr.campaign };
+    return {
+      scene: qr.scene,
+      merchant: toMerchantDto(merchant),
+      storeName: store?.name ?? null,
+      campaign: qr.campaign,
+    };
   }
 
   list(allianceId: string, merchantId?: string): Promise<QrCode[]> {
-    return this.qrcodes.find({ where: { allianceId, ...(merchantId && { merchantId }) }, order: { id: 'ASC' } });
+    return this.qrcodes.find({
+      where: { allianceId, ...(merchantId && { merchantId }) },
+      order: { id: 'ASC' },
+    });
   }
 }

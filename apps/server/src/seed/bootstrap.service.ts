@@ -10,9 +10,27 @@ import { StaffService } from '../staff/staff.service';
 export const DEMO = {
   alliance: '示例商圈联盟',
   merchants: [
-    { name: '街角咖啡', description: '手冲咖啡与轻食', store: '街角咖啡·人民路店', clerk: 'coffee', scene: 'demo-coffee' },
-    { name: '麦香烘焙', description: '现烤面包与蛋糕', store: '麦香烘焙·中山路店', clerk: 'bakery', scene: 'demo-bakery' },
-    { name: '知行书店', description: '图书、文具与咖啡角', store: '知行书店·文化街店', clerk: 'books', scene: 'demo-books' },
+    {
+      name: '街角咖啡',
+      description: '手冲咖啡与轻食',
+      store: '街角咖啡·人民路店',
+      clerk: 'coffee',
+      scene: 'demo-coffee',
+    },
+    {
+      name: '麦香烘焙',
+      description: '现烤面包与蛋糕',
+      store: '麦香烘焙·中山路店',
+      clerk: 'bakery',
+      scene: 'demo-bakery',
+    },
+    {
+      name: '知行书店',
+      description: '图书、文具与咖啡角',
+      store: '知行书店·文化街店',
+      clerk: 'books',
+      scene: 'demo-books',
+    },
   ],
   clerkPassword: 'clerk123',
 } as const;
@@ -41,10 +59,19 @@ export class BootstrapService implements OnApplicationBootstrap {
       const alliance = fresh
         ? await this.alliances.create(em, this.config.seedDemo ? DEMO.alliance : '我的联盟')
         : existing[0];
-      await this.staff.ensureAllianceAdmin(em, alliance.id, this.config.admin.username, this.config.admin.password);
+      await this.staff.ensureAllianceAdmin(
+        em,
+        alliance.id,
+        this.config.admin.username,
+        this.config.admin.password,
+      );
       if (!fresh || !this.config.seedDemo) return false;
       for (const m of DEMO.merchants) {
-        const merchant = await this.merchants.createIn(em, alliance.id, { name: m.name, description: m.description, stores: [m.store] });
+        const merchant = await this.merchants.createIn(em, alliance.id, {
+          name: m.name,
+          description: m.description,
+          stores: [m.store],
+        });
         await this.staff.createAccount(em, {
           allianceId: alliance.id,
           merchantId: merchant.id,
@@ -62,7 +89,10 @@ export class BootstrapService implements OnApplicationBootstrap {
         [
           `Seeded the demo alliance ${DEMO.alliance}.`,
           `  alliance admin: ${this.config.admin.username} / ${this.config.admin.password}`,
-          ...DEMO.merchants.map((m) => `  ${m.name}: clerk ${m.clerk} / ${DEMO.clerkPassword}, scan link ${url}/#/pages/join/index?scene=${m.scene}`),
+          ...DEMO.merchants.map(
+            (m) =>
+              `  ${m.name}: clerk ${m.clerk} / ${DEMO.clerkPassword}, scan link ${url}/#/pages/join/index?scene=${m.scene}`,
+          ),
         ].join('\n'),
       );
     }

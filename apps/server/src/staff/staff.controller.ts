@@ -8,7 +8,12 @@ import { CreateStaffDto, PasswordLoginDto } from './dto/login.dto';
 import { StaffAccount } from './staff-account.entity';
 import { StaffService } from './staff.service';
 
-const toStaffDto = (a: StaffAccount) => ({ id: a.id, username: a.username, merchantId: a.merchantId, role: a.role });
+const toStaffDto = (a: StaffAccount) => ({
+  id: a.id,
+  username: a.username,
+  merchantId: a.merchantId,
+  role: a.role,
+});
 
 @ApiTags('staff')
 @Controller()
@@ -19,7 +24,12 @@ export class StaffController {
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
   async staffLogin(@Body() body: PasswordLoginDto, @Req() req: Request) {
-    const { token, account } = await this.staff.login(body.username, body.password, STAFF_ROLES, req.ip ?? '');
+    const { token, account } = await this.staff.login(
+      body.username,
+      body.password,
+      STAFF_ROLES,
+      req.ip ?? '',
+    );
     return { token, staff: { id: account.id, merchantId: account.merchantId, role: account.role } };
   }
 
@@ -34,7 +44,11 @@ export class StaffController {
   @Post('admin/merchants/:id/staff')
   @ApiBearerAuth()
   @Roles('alliance_admin')
-  async create(@CurrentPrincipal() who: Principal, @Param('id') merchantId: string, @Body() body: CreateStaffDto) {
+  async create(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') merchantId: string,
+    @Body() body: CreateStaffDto,
+  ) {
     return toStaffDto(await this.staff.createStaff(who.allianceId, merchantId, body));
   }
 

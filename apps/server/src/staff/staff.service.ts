@@ -25,7 +25,12 @@ export class StaffService {
   ) {}
 
   /** Password login for the given roles; the same answer for an unknown user and a wrong password. */
-  async login(username: string, password: string, roles: Role[], ip: string): Promise<{ token: string; account: StaffAccount }> {
+  async login(
+    username: string,
+    password: string,
+    roles: Role[],
+    ip: string,
+  ): Promise<{ token: string; account: StaffAccount }> {
     this.attempts.assertAllowed(username, ip);
     const account = await this.accounts.findOneBy({ username });
     const ok = await bcrypt.compare(password, account?.passwordHash ?? DUMMY_HASH);
@@ -43,7 +48,11 @@ export class StaffService {
     return { token: this.tokens.issue(principal), account };
   }
 
-  async createStaff(allianceId: string, merchantId: string, input: { username: string; password: string; role: StaffRole }) {
+  async createStaff(
+    allianceId: string,
+    merchantId: string,
+    input: { username: string; password: string; role: StaffRole },
+  ) {
     await this.merchants.get(allianceId, merchantId);
     return this.tx.run((em) => this.createAccount(em, { allianceId, merchantId, ...input }));
   }
@@ -51,7 +60,13 @@ export class StaffService {
   /** Creates an account in the caller's transaction; a taken username is a 409. */
   async createAccount(
     em: EntityManager,
-    input: { allianceId: string; merchantId: string | null; username: string; password: string; role: StaffAccount['role'] },
+    input: {
+      allianceId: string;
+      merchantId: string | null;
+      username: string;
+      password: string;
+      role: StaffAccount['role'];
+    },
   ): Promise<StaffAccount> {
     const passwordHash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
     try {
@@ -66,16 +81,28 @@ export class StaffService {
         }),
       );
     } catch (error) {
-      if (isUniqueViolation(error, 'username')) throw new DomainError('CONFLICT', 409, '用户名已被占用', [{ field: 'username', message: 'taken' }]);
+      if (isUniqueViolation(error, 'username'))
+        throw new DomainError('CONFLICT', 409, '用户名已被占用', [{ field: 'username', message: 'taken' }]);
       throw error;
     }
   }
 
   /** Makes sure the configured alliance admin exists (first start, or a changed ADMIN_USERNAME). */
-  async ensureAllianceAdmin(em: EntityManager, allianceId: string, username: string, password: string): Promise<void> {
+  async ensureAllianceAdmin(
+    em: EntityManager,
+    allianceId: string,
+    username: string,
+    password: string,
+  ): Promise<void> {
     const existing = await em.findOneBy(StaffAccount, { username });
     if (existing) return;
-    await this.createAccount(em, { allianceId, merchantId: null, username, password, role: 'alliance_admin' });
+    await this.createAccount(em, {
+      allianceId,
+      merchantId: null,
+      username,
+      password,
+      role: 'alliance_admin',
+    });
   }
 
   listForMerchant(allianceId: string, merchantId: string): Promise<StaffAccount[]> {

@@ -35,7 +35,9 @@ export class WechatClient {
     );
     if (body.errcode || !body.openid) {
       // 40029 invalid code, 40163 code already used, 45011 too frequent: all mean "log in again".
-      throw new DomainError('WECHAT_CODE_INVALID', 401, '微信登录凭证无效或已过期，请重试', { errcode: body.errcode });
+      throw new DomainError('WECHAT_CODE_INVALID', 401, '微信登录凭证无效或已过期，请重试', {
+        errcode: body.errcode,
+      });
     }
     return { openid: body.openid, unionid: body.unionid };
   }
@@ -49,7 +51,9 @@ export class WechatClient {
       ),
     );
     if (body.errcode || !body.phone_info) {
-      throw new DomainError('WECHAT_CODE_INVALID', 422, '获取手机号失败，请重新授权', { errcode: body.errcode });
+      throw new DomainError('WECHAT_CODE_INVALID', 422, '获取手机号失败，请重新授权', {
+        errcode: body.errcode,
+      });
     }
     return body.phone_info.purePhoneNumber;
   }
@@ -70,11 +74,15 @@ export class WechatClient {
     const body = JSON.parse(buffer.toString('utf8')) as WechatErrorBody;
     if (body.errcode === 40001 || body.errcode === 42001) throw new AccessTokenRejected();
     this.logger.warn(`getwxacodeunlimit failed: ${body.errcode} ${body.errmsg}`);
-    throw new DomainError('WECHAT_UNAVAILABLE', 503, '生成小程序码失败，请稍后再试', { errcode: body.errcode });
+    throw new DomainError('WECHAT_UNAVAILABLE', 503, '生成小程序码失败，请稍后再试', {
+      errcode: body.errcode,
+    });
   }
 
   /** Runs a call with a cached access token; a rejected token is refreshed once. */
-  private async withAccessToken<T extends WechatErrorBody | Response>(call: (token: string) => Promise<T>): Promise<T> {
+  private async withAccessToken<T extends WechatErrorBody | Response>(
+    call: (token: string) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.getAccessToken();
       try {
@@ -90,7 +98,8 @@ export class WechatClient {
   }
 
   private getAccessToken(): Promise<string> {
-    if (this.accessToken && this.accessToken.expiresAt > Date.now()) return Promise.resolve(this.accessToken.value);
+    if (this.accessToken && this.accessToken.expiresAt > Date.now())
+      return Promise.resolve(this.accessToken.value);
     // One refresh at a time: WeChat invalidates the previous token when a new one is fetched.
     this.accessTokenRequest ??= (async () => {
       try {
@@ -99,9 +108,13 @@ export class WechatClient {
           `/cgi-bin/stable_token`,
           { grant_type: 'client_credential', appid, secret },
         );
-        if (!body.access_token) throw new DomainError('WECHAT_UNAVAILABLE', 503, '微信服务暂不可用，请稍后再试');
+        if (!body.access_token)
+          throw new DomainError('WECHAT_UNAVAILABLE', 503, '微信服务暂不可用，请稍后再试');
         // Refresh five minutes early.
-        this.accessToken = { value: body.access_token, expiresAt: Date.now() + ((body.expires_in ?? 7200) - 300) * 1000 };
+        this.accessToken = {
+          value: body.access_token,
+          expiresAt: Date.now() + ((body.expires_in ?? 7200) - 300) * 1000,
+        };
         return body.access_token;
       } finally {
         this.accessTokenRequest = null;

@@ -43,7 +43,9 @@ describe(`join races (${TEST_DB})`, () => {
   it('parallel profile updates leave the member consistent (last write wins, nothing lost or duplicated)', async () => {
     const m = await f.member();
     const names = Array.from({ length: 20 }, (_, i) => `会员${i}`);
-    const results = await Promise.all(names.map((nickname) => t.api('PATCH', '/me', { token: m.token, body: { nickname } })));
+    const results = await Promise.all(
+      names.map((nickname) => t.api('PATCH', '/me', { token: m.token, body: { nickname } })),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     const rows = await t.dataSource.query('SELECT nickname FROM members WHERE id = ?', [m.member.id]);
     expect(rows).toHaveLength(1);

@@ -23,16 +23,27 @@ export class Initial1732406400000 implements MigrationInterface {
       isNullable,
       ...(mysql && { unsigned: true }),
     });
-    const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
+    const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      isNullable,
+    });
     const int = (name: string, def = 0): TableColumnOptions => ({ name, type: 'int', default: def });
-    const time = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: mysql ? 3 : undefined, isNullable });
+    const time = (name: string, isNullable = false): TableColumnOptions => ({
+      name,
+      type: 'datetime',
+      precision: mysql ? 3 : undefined,
+      isNullable,
+    });
     const table = async (name: string, columns: TableColumnOptions[], indices: TableIndex[] = []) => {
       await q.createTable(
         new Table({ name, columns, indices, ...(mysql && { engine: 'InnoDB' }) } as never),
         true,
       );
     };
-    const unique = (name: string, columnNames: string[]) => new TableIndex({ name, columnNames, isUnique: true });
+    const unique = (name: string, columnNames: string[]) =>
+      new TableIndex({ name, columnNames, isUnique: true });
     const index = (name: string, columnNames: string[]) => new TableIndex({ name, columnNames });
 
     await table('alliances', [id(), str('name', 64), str('card_title', 64), time('created_at')]);

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import dayjs from 'dayjs';
 
 /** A WeChat one-time code (wx.login / getPhoneNumber). */
@@ -18,7 +27,7 @@ export class JoinDto extends WechatCodeDto {
   @MaxLength(128)
   scene?: string;
 
-  @ApiPropertyOptional({ description: 'a coupon share token (accepting a friend\'s coupon)' })
+  @ApiPropertyOptional({ description: "a coupon share token (accepting a friend's coupon)" })
   @IsOptional()
   @IsString()
   @MaxLength(128)
@@ -31,7 +40,9 @@ class PastCalendarDate implements ValidatorConstraintInterface {
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
     const date = dayjs(value, 'YYYY-MM-DD');
     // Round-trip rejects 2026-02-30; the range rejects the future and the implausible.
-    return date.isValid() && date.format('YYYY-MM-DD') === value && value >= '1900-01-01' && !date.isAfter(dayjs());
+    return (
+      date.isValid() && date.format('YYYY-MM-DD') === value && value >= '1900-01-01' && !date.isAfter(dayjs())
+    );
   }
   defaultMessage() {
     return 'birthday must be a past date YYYY-MM-DD';

@@ -14,7 +14,10 @@ export class CreateMerchantDto {
   @MaxLength(255)
   description?: string;
 
-  @ApiPropertyOptional({ description: 'store names; one store named after the merchant when omitted', type: [String] })
+  @ApiPropertyOptional({
+    description: 'store names; one store named after the merchant when omitted',
+    type: [String],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
