@@ -9,7 +9,12 @@ import { AppConfig } from './common/config';
 import { MemberCodeKey, PhoneCipher } from './common/crypto';
 import { PrincipalThrottlerGuard, RATE_LIMITS } from './common/throttling';
 import { DatabaseModule } from './database/database.module';
+import { CounterModule } from './counter/counter.module';
+import { CouponsModule } from './coupons/coupons.module';
 import { HealthController } from './health/health.controller';
+import { InvariantsModule } from './invariants/invariants.module';
+import { OnboardingModule } from './onboarding/onboarding.module';
+import { ScheduleModule } from '@nestjs/schedule';
 import { MembersModule } from './members/members.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { QrCodesModule } from './qrcodes/qrcodes.module';
@@ -44,6 +49,8 @@ export class AppModule {
             autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
           },
         }),
+        // Jobs are off in tests (JOBS=off), which call them directly with a chosen clock.
+        ...(config.jobs ? [ScheduleModule.forRoot()] : []),
         ThrottlerModule.forRoot([{ name: 'default', ...RATE_LIMITS.default }]),
         DatabaseModule.forRoot(config),
         CommonModule.forRoot(),
@@ -53,6 +60,10 @@ export class AppModule {
         StaffModule,
         QrCodesModule,
         MembersModule,
+        CouponsModule,
+        OnboardingModule,
+        CounterModule,
+        InvariantsModule,
         SeedModule,
       ],
       controllers: [HealthController],

@@ -3,3 +3,5 @@ export * from './member-code';
 export * from './money';
 export * from './phone';
 export * from './scene';
+export * from './tiers';
+export * from './coupons';

@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { issueMemberCode, MEMBER_CODE_WINDOW_SECONDS, parseMemberCode, verifyMemberCode } from './member-code';
+import {
+  issueMemberCode,
+  MEMBER_CODE_WINDOW_SECONDS,
+  parseMemberCode,
+  verifyMemberCode,
+} from './member-code';
 
 const mac = (key: string) => (message: string) => createHmac('sha256', key).update(message).digest();
 const serverMac = mac('server-secret');

@@ -51,8 +51,7 @@ export function issueMemberCode(
 }
 
 export type MemberCodeCheck =
-  | { ok: true; memberId: string }
-  | { ok: false; reason: 'malformed' | 'invalid' | 'expired' };
+  { ok: true; memberId: string } | { ok: false; reason: 'malformed' | 'invalid' | 'expired' };
 
 /** The member id a code names, before any check: lets the server fetch the member in O(1). */
 export function parseMemberCode(code: string): { windowLow: number; mac: string; memberId: string } | null {
@@ -72,7 +71,8 @@ export function verifyMemberCode(
   if (!parsed) return { ok: false, reason: 'malformed' };
   const current = windowOf(now);
   // The most recent window, not in the future, whose low digits match.
-  const window = current - ((((current - parsed.windowLow) % WINDOW_MODULUS) + WINDOW_MODULUS) % WINDOW_MODULUS);
+  const window =
+    current - ((((current - parsed.windowLow) % WINDOW_MODULUS) + WINDOW_MODULUS) % WINDOW_MODULUS);
   const authentic = equal(macDigits(mac, allianceId, parsed.memberId, window), parsed.mac);
   if (!authentic) {
     // A code from one window in the future (clock skew of the issuing replica) is not worth supporting.

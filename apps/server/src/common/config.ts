@@ -23,6 +23,8 @@ export interface AppConfig {
   /** root secret: tokens, member-code MACs and phone encryption keys are derived from it */
   appSecret: string;
   seedDemo: boolean;
+  /** scheduled jobs (expiry, stale orders); off in tests, which run them with a chosen clock */
+  jobs: boolean;
   logLevel: string;
   /** folders of the built front ends that the one process serves */
   staticRoots: { miniappH5: string; console: string };
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin,
     appSecret,
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
+    jobs: (env.JOBS ?? (nodeEnv === 'test' ? 'off' : 'on')) !== 'off',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
     staticRoots: {
       miniappH5: env.MINIAPP_H5_DIR || path.join(repoRoot, 'apps', 'miniapp', 'dist', 'h5'),

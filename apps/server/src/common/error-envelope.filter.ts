@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { ThrottlerException } from '@nestjs/throttler';
 import type { ErrorEnvelope } from '@allycard/contracts';
 import type { Response } from 'express';
-import { DomainError } from './errors';
+import { DomainError, ReplayedResponse } from './errors';
 
 const CODE_BY_STATUS: Record<number, [string, string]> = {
   400: ['VALIDATION_FAILED', '请求参数有误'],
@@ -68,6 +68,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
+    if (error instanceof ReplayedResponse) {
+      res.status(error.status).json(error.body);
+      return;
+    }
     const { status, body } = toEnvelope(error);
     if (status >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

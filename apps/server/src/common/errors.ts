@@ -20,3 +20,13 @@ export const notFound = (what = '资源') => new DomainError('NOT_FOUND', 404, `
 
 export const validationFailed = (details: FieldError[], message = '请求参数有误') =>
   new DomainError('VALIDATION_FAILED', 400, message, details);
+
+/** A stored idempotent answer replayed verbatim (status and body), errors included. */
+export class ReplayedResponse extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('replayed');
+  }
+}

@@ -20,6 +20,8 @@ export const RATE_LIMITS = {
   default: { limit: 300, ttl: MINUTE },
   login: { limit: 300, ttl: MINUTE },
   join: { limit: 600, ttl: MINUTE },
+  /** one member claiming coupons */
+  claim: { limit: 60, ttl: MINUTE },
   /** staff looking members up by code: a busy counter scans a few per minute, not hundreds */
   codeLookup: { limit: 120, ttl: MINUTE },
 } as const;

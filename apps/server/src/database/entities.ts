@@ -1,4 +1,9 @@
 import { Alliance } from '../alliances/alliance.entity';
+import { IdempotencyKey } from '../common/idempotency';
+import { Redemption } from '../counter/redemption.entity';
+import { CouponTemplate, CouponTemplateMerchant } from '../coupons/coupon-template.entity';
+import { CouponRow, CouponShare } from '../coupons/coupon.entity';
+import { ReferralReward, ReferralRule } from '../coupons/referral.service';
 import { Tier } from '../alliances/tier.entity';
 import { Member } from '../members/member.entity';
 import { Merchant } from '../merchants/merchant.entity';
@@ -6,4 +11,20 @@ import { Store } from '../merchants/store.entity';
 import { QrCode } from '../qrcodes/qrcode.entity';
 import { StaffAccount } from '../staff/staff-account.entity';
 
-export const entities = [Alliance, Tier, Merchant, Store, StaffAccount, QrCode, Member];
+export const entities = [
+  Alliance,
+  Tier,
+  Merchant,
+  Store,
+  StaffAccount,
+  QrCode,
+  Member,
+  CouponTemplate,
+  CouponTemplateMerchant,
+  CouponRow,
+  CouponShare,
+  ReferralRule,
+  ReferralReward,
+  Redemption,
+  IdempotencyKey,
+];

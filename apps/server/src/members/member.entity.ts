@@ -52,6 +52,10 @@ export class Member {
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   referrerMemberId: string | null;
 
+  /** the first purchase in the alliance (counter or paid order); null for a member who never bought */
+  @Column({ type: 'datetime', nullable: true })
+  firstPurchaseAt: Date | null;
+
   @Column({ type: 'datetime' })
   joinedAt: Date;
 

@@ -1,25 +1,15 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import type { Response } from 'express';
-import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
+import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { RATE_LIMITS } from '../common/throttling';
-import { JoinDto, MemberLookupDto, UpdateMeDto, WechatCodeDto } from './dto/member.dto';
+import { UpdateMeDto, WechatCodeDto } from './dto/member.dto';
 import { MembersService } from './members.service';
 
 @ApiTags('members')
 @Controller()
 export class MembersController {
   constructor(private readonly members: MembersService) {}
-
-  /** 201 for a new member, 200 when this WeChat user already was one. */
-  @Post('join')
-  @Throttle({ default: RATE_LIMITS.join })
-  async join(@Body() body: JoinDto, @Res({ passthrough: true }) res: Response) {
-    const result = await this.members.join(body);
-    res.status(result.newlyJoined ? 201 : 200);
-    return result;
-  }
 
   @Post('auth/login')
   @HttpCode(200)
@@ -55,16 +45,5 @@ export class MembersController {
   @Roles('member')
   memberCode(@CurrentPrincipal() who: Principal) {
     return this.members.memberCode(who);
-  }
-
-  @Post('staff/members/lookup')
-  @HttpCode(200)
-  @ApiBearerAuth()
-  @Roles(...STAFF_ROLES)
-  @Throttle({ default: RATE_LIMITS.codeLookup })
-  async lookup(@CurrentPrincipal() staff: Principal, @Body() body: MemberLookupDto) {
-    const member = await this.members.lookupByCode(staff, body.memberCode);
-    // Coupons usable at this merchant arrive with the coupons module.
-    return { member: await this.members.toDto(member), coupons: [] };
   }
 }

@@ -10,7 +10,7 @@ import {
   TierRule,
   verifyMemberCode,
 } from '@allycard/domain';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Principal, TokenService } from '../common/auth';
 import { MemberCodeKey, PhoneCipher, randomDigits } from '../common/crypto';
 import { DomainError } from '../common/errors';
@@ -19,6 +19,9 @@ import { AlliancesService } from '../alliances/alliances.service';
 import { QrCodesService } from '../qrcodes/qrcodes.service';
 import { WechatClient } from '../wechat/wechat.client';
 import { Member } from './member.entity';
+
+export type JoinHook = (em: EntityManager, member: Member) => Promise<Coupon[]>;
+export type FirstPurchaseHook = (em: EntityManager, member: Member) => Promise<void>;
 
 export interface JoinResult {
   token: string;
@@ -30,6 +33,9 @@ export interface JoinResult {
 @Injectable()
 export class MembersService {
   private readonly logger = new Logger(MembersService.name);
+  private readonly joinHooks: JoinHook[] = [];
+  private readonly firstPurchaseHooks: FirstPurchaseHook[] = [];
+  private couponCounter?: (member: Member) => Promise<number>;
 
   constructor(
     @InjectRepository(Member) private readonly members: Repository<Member>,
@@ -42,26 +48,53 @@ export class MembersService {
     private readonly tx: TransactionRunner,
   ) {}
 
-  /**
-   * One-tap join. Idempotent per (alliance, openid) however many joins race: the unique key decides,
-   * the losers read the winner's member. The source (merchant, store, campaign) comes from the scene.
-   */
+  /** Runs inside the join transaction of every new member; returns the coupons it issued. */
+  onJoined(hook: JoinHook): void {
+    this.joinHooks.push(hook);
+  }
+
+  /** Runs inside the transaction of a member's first purchase in the alliance (referral rewards). */
+  onFirstPurchase(hook: FirstPurchaseHook): void {
+    this.firstPurchaseHooks.push(hook);
+  }
+
+  /** Counts the member's usable coupons for the profile (registered by the coupons module). */
+  countCouponsWith(counter: (member: Member) => Promise<number>): void {
+    this.couponCounter = counter;
+  }
+
+  /** One-tap join through a wx.login code and, optionally, the scanned scene. */
   async join(input: { code: string; scene?: string }): Promise<JoinResult> {
     const { openid } = await this.wechat.code2Session(input.code);
-    const qr = input.scene ? await this.qrcodes.resolve(input.scene) : null;
-    if (input.scene && !qr)
-      this.logger.warn(`join with unknown scene "${input.scene}": joining without a source`);
-    const allianceId = qr?.allianceId ?? (await this.alliances.defaultAlliance()).id;
+    return this.joinByOpenid(openid, { scene: input.scene });
+  }
+
+  /**
+   * Idempotent per (alliance, openid) however many joins race: the unique key decides, the losers
+   * read the winner's member. The source comes from the scene, or from the friend who shared a coupon.
+   */
+  async joinByOpenid(
+    openid: string,
+    source: { scene?: string; allianceId?: string; referrer?: Member },
+  ): Promise<JoinResult> {
+    const qr = source.scene ? await this.qrcodes.resolve(source.scene) : null;
+    if (source.scene && !qr)
+      this.logger.warn(`join with unknown scene "${source.scene}": joining without a source`);
+    const allianceId =
+      source.referrer?.allianceId ??
+      source.allianceId ??
+      qr?.allianceId ??
+      (await this.alliances.defaultAlliance()).id;
 
     const existing = await this.members.findOneBy({ allianceId, openid });
-    if (existing) return this.joinResult(existing, false);
+    if (existing) return this.joinResult(existing, false, []);
 
     const base = await this.alliances.baseTier(allianceId);
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const member = await this.tx.run(async (em) => {
+        const { member, coupons } = await this.tx.run(async (em) => {
           const now = new Date();
-          return em.save(
+          const member = await em.save(
             em.create(Member, {
               allianceId,
               openid,
@@ -72,22 +105,26 @@ export class MembersService {
               phoneHash: null,
               tierCode: base.code,
               points: 0,
-              joinSource: qr ? 'qrcode' : 'direct',
+              joinSource: source.referrer ? 'share' : qr ? 'qrcode' : 'direct',
               joinMerchantId: qr?.merchantId ?? null,
               joinStoreId: qr?.storeId ?? null,
               joinCampaign: qr?.campaign ?? null,
-              referrerMemberId: null,
+              referrerMemberId:
+                source.referrer && source.referrer.openid !== openid ? source.referrer.id : null,
+              firstPurchaseAt: null,
               joinedAt: now,
               updatedAt: now,
             }),
           );
-          // Welcome and first-order coupons are issued here, in the join transaction (coupons module).
+          const coupons: Coupon[] = [];
+          for (const hook of this.joinHooks) coupons.push(...(await hook(em, member)));
+          return { member, coupons };
         });
-        return this.joinResult(member, true);
+        return this.joinResult(member, true, coupons);
       } catch (error) {
         if (isUniqueViolation(error, 'openid')) {
           const winner = await this.members.findOneByOrFail({ allianceId, openid });
-          return this.joinResult(winner, false);
+          return this.joinResult(winner, false, []);
         }
         // A random card number collided with another member's: draw again.
         if (isUniqueViolation(error, 'card_no')) continue;
@@ -95,6 +132,32 @@ export class MembersService {
       }
     }
     throw new DomainError('CONFLICT', 409, '入会繁忙，请重试');
+  }
+
+  /**
+   * Records a purchase (counter or paid order) in the caller's transaction. The first one is decided
+   * by a guarded update, so two racing "first" purchases cannot both be first. Returns whether it was.
+   */
+  async recordPurchase(em: EntityManager, member: Member, at: Date): Promise<boolean> {
+    const result = await em
+      .createQueryBuilder()
+      .update(Member)
+      .set({ firstPurchaseAt: at, updatedAt: at })
+      .where('id = :id AND alliance_id = :allianceId AND first_purchase_at IS NULL', {
+        id: member.id,
+        allianceId: member.allianceId,
+      })
+      .execute();
+    const first = result.affected === 1;
+    if (first) for (const hook of this.firstPurchaseHooks) await hook(em, member);
+    return first;
+  }
+
+  /** A member of the alliance by id, or null (for other modules; never from client input unscoped). */
+  findInAlliance(allianceId: string, memberId: string): Promise<Member | null> {
+    return /^\d{1,19}$/.test(memberId)
+      ? this.members.findOneBy({ id: memberId, allianceId })
+      : Promise.resolve(null);
   }
 
   /** WeChat login of a returning member: the newest membership of this WeChat user. */
@@ -112,7 +175,7 @@ export class MembersService {
       ...this.dto(member, tiers),
       // Rolling spend arrives with purchases (points and orders); a new member has spent nothing.
       tierProgress: tierProgress(tiers, member.tierCode, 0),
-      couponCount: 0,
+      couponCount: this.couponCounter ? await this.couponCounter(member) : 0,
     };
   }
 
@@ -193,11 +256,11 @@ export class MembersService {
     };
   }
 
-  private issueToken(member: Member): string {
+  issueToken(member: Member): string {
     return this.tokens.issue({ role: 'member', id: member.id, allianceId: member.allianceId });
   }
 
-  private async joinResult(member: Member, newlyJoined: boolean): Promise<JoinResult> {
-    return { token: this.issueToken(member), member: await this.toDto(member), newlyJoined, coupons: [] };
+  private async joinResult(member: Member, newlyJoined: boolean, coupons: Coupon[]): Promise<JoinResult> {
+    return { token: this.issueToken(member), member: await this.toDto(member), newlyJoined, coupons };
   }
 }

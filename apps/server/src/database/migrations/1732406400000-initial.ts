@@ -1,4 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { schemaHelpers } from './schema-helpers';
 
 /**
  * The first schema, written with TypeORM's Table API so one migration serves MySQL/MariaDB/TiDB and
@@ -8,43 +9,7 @@ export class Initial1732406400000 implements MigrationInterface {
   name = 'Initial1732406400000';
 
   async up(q: QueryRunner): Promise<void> {
-    const mysql = q.connection.options.type === 'mysql';
-    const id = (): TableColumnOptions => ({
-      name: 'id',
-      type: mysql ? 'bigint' : 'integer',
-      isPrimary: true,
-      isGenerated: true,
-      generationStrategy: 'increment',
-      ...(mysql && { unsigned: true }),
-    });
-    const ref = (name: string, isNullable = false): TableColumnOptions => ({
-      name,
-      type: mysql ? 'bigint' : 'integer',
-      isNullable,
-      ...(mysql && { unsigned: true }),
-    });
-    const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-      name,
-      type: 'varchar',
-      length: String(length),
-      isNullable,
-    });
-    const int = (name: string, def = 0): TableColumnOptions => ({ name, type: 'int', default: def });
-    const time = (name: string, isNullable = false): TableColumnOptions => ({
-      name,
-      type: 'datetime',
-      precision: mysql ? 3 : undefined,
-      isNullable,
-    });
-    const table = async (name: string, columns: TableColumnOptions[], indices: TableIndex[] = []) => {
-      await q.createTable(
-        new Table({ name, columns, indices, ...(mysql && { engine: 'InnoDB' }) } as never),
-        true,
-      );
-    };
-    const unique = (name: string, columnNames: string[]) =>
-      new TableIndex({ name, columnNames, isUnique: true });
-    const index = (name: string, columnNames: string[]) => new TableIndex({ name, columnNames });
+    const { id, ref, str, int, time, table, unique, index } = schemaHelpers(q);
 
     await table('alliances', [id(), str('name', 64), str('card_title', 64), time('created_at')]);
 

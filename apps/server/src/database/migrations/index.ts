@@ -1,4 +1,5 @@
 import { Initial1732406400000 } from './1732406400000-initial';
+import { Coupons1732492800000 } from './1732492800000-coupons';
 
 /** In order; TypeORM runs the pending ones at start. */
-export const migrations = [Initial1732406400000];
+export const migrations = [Initial1732406400000, Coupons1732492800000];

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CouponsModule } from '../coupons/coupons.module';
+import { MembersModule } from '../members/members.module';
+import { CounterController } from './counter.controller';
+import { CounterService } from './counter.service';
+import { Redemption } from './redemption.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Redemption]), MembersModule, CouponsModule],
+  controllers: [CounterController],
+  providers: [CounterService],
+})
+export class CounterModule {}

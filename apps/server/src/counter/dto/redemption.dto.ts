@@ -1,0 +1,22 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export class CreateRedemptionDto {
+  @ApiProperty({ description: 'the rotating code from the member card' })
+  @IsString()
+  @Matches(/^\d{15,40}$/, { message: 'memberCode must be the digits of a member code' })
+  memberCode: string;
+
+  @ApiPropertyOptional({ description: 'the coupon to redeem' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,19}$/, { message: 'couponId must be an id' })
+  couponId?: string;
+
+  @ApiPropertyOptional({ description: 'the purchase amount in fen, before the coupon' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  amountFen?: number;
+}

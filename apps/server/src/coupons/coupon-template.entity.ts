@@ -1,0 +1,102 @@
+import type { CouponKind, UsableAt } from '@allycard/contracts';
+import { Column, Entity } from 'typeorm';
+import { IdColumn, idTransformer } from '../database/columns';
+
+const fen = {
+  from: (v: unknown) => (v === null || v === undefined ? null : Number(v)),
+  to: (v: unknown) => v,
+};
+
+@Entity('coupon_templates')
+export class CouponTemplate {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column()
+  title: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'varchar' })
+  kind: CouponKind;
+
+  @Column({ type: 'bigint', nullable: true, transformer: fen })
+  valueFen: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  discountPermille: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: fen })
+  maxDiscountFen: number | null;
+
+  @Column({ type: 'bigint', transformer: fen })
+  thresholdFen: number;
+
+  @Column({ type: 'int' })
+  stock: number;
+
+  @Column({ type: 'int' })
+  issued: number;
+
+  @Column({ type: 'int' })
+  perMemberLimit: number;
+
+  @Column({ type: 'int', nullable: true })
+  validDays: number | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  validFrom: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  validUntil: Date | null;
+
+  @Column({ type: 'varchar' })
+  usableAt: UsableAt;
+
+  @Column({ type: 'varchar' })
+  audience: 'all' | 'new_members';
+
+  @Column({ type: 'varchar', nullable: true })
+  minTierCode: string | null;
+
+  @Column()
+  firstOrderOnly: boolean;
+
+  @Column()
+  forwardable: boolean;
+
+  @Column()
+  joinGift: boolean;
+
+  @Column({ type: 'varchar' })
+  issuerType: 'alliance' | 'merchant';
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  issuerMerchantId: string | null;
+
+  @Column({ type: 'varchar' })
+  status: 'active' | 'paused';
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}
+
+/** Where a merchant-scoped template may be used. */
+@Entity('coupon_template_merchants')
+export class CouponTemplateMerchant {
+  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
+  templateId: string;
+
+  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
+  merchantId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+}

@@ -1,0 +1,125 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { CurrentPrincipal, Principal, Roles } from '../common/auth';
+import { Idempotent } from '../common/idempotency';
+import { RATE_LIMITS } from '../common/throttling';
+import { CouponTemplatesService, toTemplateDto } from './coupon-templates.service';
+import { CouponsService } from './coupons.service';
+import { CreateCouponTemplateDto, UpdateCouponTemplateDto } from './dto/coupon-template.dto';
+import { ReferralRuleDto, WalletQueryDto } from './dto/coupon-query.dto';
+import { ReferralService } from './referral.service';
+import { SharingService } from './sharing.service';
+
+@ApiTags('coupons')
+@ApiBearerAuth()
+@Controller()
+export class CouponsController {
+  constructor(
+    private readonly templates: CouponTemplatesService,
+    private readonly coupons: CouponsService,
+    private readonly sharing: SharingService,
+    private readonly referral: ReferralService,
+  ) {}
+
+  // ── alliance and merchant admins ──────────────────────────────────────────
+  @Post('admin/coupon-templates')
+  @Roles('alliance_admin', 'merchant_admin')
+  async createTemplate(@CurrentPrincipal() who: Principal, @Body() body: CreateCouponTemplateDto) {
+    return toTemplateDto(await this.templates.create(who, body));
+  }
+
+  @Get('admin/coupon-templates')
+  @Roles('alliance_admin', 'merchant_admin')
+  async listTemplates(@CurrentPrincipal() who: Principal) {
+    return (await this.templates.list(who)).map(toTemplateDto);
+  }
+
+  @Get('admin/coupon-templates/:id')
+  @Roles('alliance_admin', 'merchant_admin')
+  async getTemplate(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return toTemplateDto(await this.templates.getManaged(who, id));
+  }
+
+  @Patch('admin/coupon-templates/:id')
+  @Roles('alliance_admin', 'merchant_admin')
+  async updateTemplate(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') id: string,
+    @Body() body: UpdateCouponTemplateDto,
+  ) {
+    return toTemplateDto(await this.templates.update(who, id, body));
+  }
+
+  @Post('admin/coupon-templates/:id/pause')
+  @HttpCode(200)
+  @Roles('alliance_admin', 'merchant_admin')
+  async pause(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return toTemplateDto(await this.templates.update(who, id, { status: 'paused' }));
+  }
+
+  @Post('admin/coupon-templates/:id/resume')
+  @HttpCode(200)
+  @Roles('alliance_admin', 'merchant_admin')
+  async resume(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return toTemplateDto(await this.templates.update(who, id, { status: 'active' }));
+  }
+
+  @Get('admin/referral-rule')
+  @Roles('alliance_admin')
+  referralRule(@CurrentPrincipal() who: Principal) {
+    return this.referral.rule(who.allianceId);
+  }
+
+  @Put('admin/referral-rule')
+  @Roles('alliance_admin')
+  setReferralRule(@CurrentPrincipal() who: Principal, @Body() body: ReferralRuleDto) {
+    return this.referral.setRule(who.allianceId, { rewardTemplateId: body.rewardTemplateId ?? null });
+  }
+
+  // ── members ───────────────────────────────────────────────────────────────
+  @Get('offers')
+  @Roles('member')
+  offers(@CurrentPrincipal() who: Principal) {
+    return this.coupons.offers(who);
+  }
+
+  @Post('offers/:templateId/claim')
+  @Roles('member')
+  @Idempotent()
+  @Throttle({ default: RATE_LIMITS.claim })
+  claim(@CurrentPrincipal() who: Principal, @Param('templateId') templateId: string) {
+    return this.coupons.claim(who, templateId);
+  }
+
+  @Get('me/coupons')
+  @Roles('member')
+  wallet(@CurrentPrincipal() who: Principal, @Query() query: WalletQueryDto) {
+    return this.coupons.wallet(who, query.status);
+  }
+
+  @Get('me/coupons/:id')
+  @Roles('member')
+  async coupon(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    const { row, view } = await this.coupons.getOwned(who, id);
+    return this.coupons.toDto(row, view);
+  }
+
+  @Post('me/coupons/:id/share')
+  @Roles('member')
+  share(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return this.sharing.share(who, id);
+  }
+
+  @Delete('me/coupons/:id/share')
+  @Roles('member')
+  cancelShare(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return this.sharing.cancel(who, id);
+  }
+
+  /** Public: the friend's preview before accepting. */
+  @Get('shares/:token')
+  preview(@Param('token') token: string) {
+    return this.sharing.preview(token);
+  }
+}

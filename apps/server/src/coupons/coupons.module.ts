@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MembersModule } from '../members/members.module';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { CouponTemplate, CouponTemplateMerchant } from './coupon-template.entity';
+import { CouponTemplatesService } from './coupon-templates.service';
+import { CouponRow, CouponShare } from './coupon.entity';
+import { CouponsController } from './coupons.controller';
+import { CouponsJobs } from './coupons.jobs';
+import { CouponsService } from './coupons.service';
+import { ReferralReward, ReferralRule } from './referral.service';
+import { ReferralService } from './referral.service';
+import { SharingService } from './sharing.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      CouponTemplate,
+      CouponTemplateMerchant,
+      CouponRow,
+      CouponShare,
+      ReferralRule,
+      ReferralReward,
+    ]),
+    MembersModule,
+    MerchantsModule,
+  ],
+  controllers: [CouponsController],
+  providers: [CouponTemplatesService, CouponsService, SharingService, ReferralService, CouponsJobs],
+  exports: [CouponsService, SharingService, CouponTemplatesService],
+})
+export class CouponsModule {}

@@ -1,0 +1,330 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Coupon, CouponStatus } from '@allycard/contracts';
+import { couponValidity, describeCoupon, effectiveCouponStatus } from '@allycard/domain';
+import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
+import { AlliancesService } from '../alliances/alliances.service';
+import { Principal } from '../common/auth';
+import { DomainError, notFound } from '../common/errors';
+import { isUniqueViolation, TransactionRunner } from '../common/transactions';
+import { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
+import { CouponTemplate } from './coupon-template.entity';
+import { CouponRow, CouponSource } from './coupon.entity';
+import { CouponTemplatesService, TemplateView } from './coupon-templates.service';
+
+export interface Offer {
+  id: string;
+  title: string;
+  description: string;
+  kind: CouponTemplate['kind'];
+  valueFen: number | null;
+  discountPermille: number | null;
+  maxDiscountFen: number | null;
+  thresholdFen: number;
+  usableAt: CouponTemplate['usableAt'];
+  merchantIds: string[];
+  validDays: number | null;
+  validFrom: string | null;
+  validUntil: string | null;
+  firstOrderOnly: boolean;
+  forwardable: boolean;
+  perMemberLimit: number;
+  remaining: number;
+  claimedByMe: number;
+}
+
+/** Coupon instances: claiming, issuing, the member's wallet. */
+@Injectable()
+export class CouponsService implements OnModuleInit {
+  private readonly logger = new Logger(CouponsService.name);
+
+  constructor(
+    @InjectRepository(CouponRow) private readonly coupons: Repository<CouponRow>,
+    private readonly templates: CouponTemplatesService,
+    private readonly members: MembersService,
+    private readonly alliances: AlliancesService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  onModuleInit() {
+    // Join gifts are issued inside the join transaction, once per member however many joins race
+    // (the member row is created once; its hooks run once).
+    this.members.onJoined((em, member) => this.issueJoinGifts(em, member));
+    this.members.countCouponsWith((member) => this.countAvailable(member));
+  }
+
+  /** Templates this member may claim now, with what is left and how many the member already has. */
+  async offers(who: Principal): Promise<Offer[]> {
+    const member = await this.members.get(who);
+    const tiers = await this.alliances.tiers(who.allianceId);
+    const views = (await this.templates.active(who.allianceId, { joinGift: false })).filter(
+      (v) => this.ineligibility(v.template, member, tiers) === null,
+    );
+    const mine = views.length
+      ? await this.coupons
+          .createQueryBuilder('c')
+          .select('c.template_id', 'templateId')
+          .addSelect('COUNT(*)', 'n')
+          .where('c.claimed_by_member_id = :member AND c.template_id IN (:...ids)', {
+            member: member.id,
+            ids: views.map((v) => v.template.id),
+          })
+          .groupBy('c.template_id')
+          .getRawMany<{ templateId: string; n: string }>()
+      : [];
+    const claimed = new Map(mine.map((r) => [String(r.templateId), Number(r.n)]));
+    return views.map(({ template: t, merchantIds }) => ({
+      id: t.id,
+      title: t.title,
+      description: t.description ?? describeCoupon(t),
+      kind: t.kind,
+      valueFen: t.valueFen,
+      discountPermille: t.discountPermille,
+      maxDiscountFen: t.maxDiscountFen,
+      thresholdFen: t.thresholdFen,
+      usableAt: t.usableAt,
+      merchantIds,
+      validDays: t.validDays,
+      validFrom: t.validFrom?.toISOString() ?? null,
+      validUntil: t.validUntil?.toISOString() ?? null,
+      firstOrderOnly: t.firstOrderOnly,
+      forwardable: t.forwardable,
+      perMemberLimit: t.perMemberLimit,
+      remaining: Math.max(0, t.stock - t.issued),
+      claimedByMe: claimed.get(t.id) ?? 0,
+    }));
+  }
+
+  /**
+   * Claims one coupon. Stock: a guarded `issued < stock` update. Per-member limit: the claim takes
+   * slot n = (claims so far + 1) under a unique key (template, member, n); two racing claims for the
+   * same slot collide and the loser retries for the next slot, until n exceeds the limit.
+   */
+  async claim(who: Principal, templateId: string): Promise<Coupon> {
+    const member = await this.members.get(who);
+    const view = await this.templates.find(who.allianceId, templateId);
+    if (!view || view.template.joinGift) throw notFound('优惠券');
+    const refusal = this.ineligibility(view.template, member, await this.alliances.tiers(who.allianceId));
+    if (refusal) throw refusal;
+
+    for (let attempt = 0; attempt < view.template.perMemberLimit + 3; attempt++) {
+      const claimedSoFar = await this.coupons.countBy({
+        templateId: view.template.id,
+        claimedByMemberId: member.id,
+      });
+      if (claimedSoFar >= view.template.perMemberLimit) {
+        throw new DomainError('LIMIT_REACHED', 409, `每人限领 ${view.template.perMemberLimit} 张，您已领完`);
+      }
+      try {
+        const coupon = await this.tx.run(async (em) => {
+          if (!(await this.takeStock(em, view.template.id)))
+            throw new DomainError('OUT_OF_STOCK', 409, '来晚了，券已抢光');
+          return this.insertCoupon(em, view.template, member, 'claim', claimedSoFar + 1);
+        });
+        return this.toDto(coupon, view);
+      } catch (error) {
+        if (isUniqueViolation(error, 'claim_seq')) continue;
+        throw error;
+      }
+    }
+    throw new DomainError('CONFLICT', 409, '领取繁忙，请重试');
+  }
+
+  /**
+   * Issues a coupon of `template` to `member` in the caller's transaction, outside the claim limit
+   * (join gifts, referral rewards, mall exchanges). Null when the template is out of stock.
+   */
+  async issue(
+    em: EntityManager,
+    template: CouponTemplate,
+    member: Member,
+    source: CouponSource,
+  ): Promise<CouponRow | null> {
+    if (!(await this.takeStock(em, template.id))) return null;
+    return this.insertCoupon(em, template, member, source, null);
+  }
+
+  private async issueJoinGifts(em: EntityManager, member: Member): Promise<Coupon[]> {
+    const gifts = await this.templates.active(member.allianceId, { joinGift: true });
+    const tiers = await this.alliances.tiers(member.allianceId);
+    const issued: Coupon[] = [];
+    for (const view of gifts) {
+      if (this.ineligibility(view.template, member, tiers)) continue;
+      const coupon = await this.issue(em, view.template, member, 'join_gift');
+      if (coupon) issued.push(this.toDto(coupon, view));
+      else this.logger.warn(`join gift template ${view.template.id} is out of stock`);
+    }
+    return issued;
+  }
+
+  /** `issued = issued + 1` only while below stock and active: the stock invariant in one statement. */
+  private async takeStock(em: EntityManager, templateId: string): Promise<boolean> {
+    const result = await em
+      .createQueryBuilder()
+      .update(CouponTemplate)
+      .set({ issued: () => 'issued + 1' })
+      .where("id = :id AND issued < stock AND status = 'active'", { id: templateId })
+      .execute();
+    return result.affected === 1;
+  }
+
+  private insertCoupon(
+    em: EntityManager,
+    template: CouponTemplate,
+    member: Member,
+    source: CouponSource,
+    claimSeq: number | null,
+  ) {
+    const now = new Date();
+    const { validFrom, validUntil } = couponValidity(template, now);
+    return em.save(
+      em.create(CouponRow, {
+        allianceId: member.allianceId,
+        templateId: template.id,
+        memberId: member.id,
+        claimedByMemberId: member.id,
+        claimSeq,
+        source,
+        status: 'available',
+        validFrom,
+        validUntil,
+        receivedFromMemberId: null,
+        usedAt: null,
+        usedMerchantId: null,
+        redemptionId: null,
+        orderId: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+  }
+
+  /** Why this member may not claim the template now (null: may). */
+  private ineligibility(
+    t: CouponTemplate,
+    member: Member,
+    tiers: { code: string; minSpendFen: number }[],
+  ): DomainError | null {
+    if (t.status !== 'active') return new DomainError('NOT_ELIGIBLE', 422, '该券已暂停领取');
+    if (t.validUntil && t.validUntil <= new Date()) return new DomainError('NOT_ELIGIBLE', 422, '该券已过期');
+    if (t.audience === 'new_members' && member.firstPurchaseAt)
+      return new DomainError('NOT_ELIGIBLE', 422, '该券仅限新会员领取');
+    if (!meetsTier(tiers, member.tierCode, t.minTierCode))
+      return new DomainError('NOT_ELIGIBLE', 422, '会员等级不足，暂不能领取');
+    return null;
+  }
+
+  /** The member's coupons, newest first, with past-due ones read as expired at once. */
+  async wallet(who: Principal, status?: CouponStatus): Promise<Coupon[]> {
+    const member = await this.members.get(who);
+    const rows = await this.coupons.find({
+      where: { allianceId: who.allianceId, memberId: member.id },
+      order: { id: 'DESC' },
+    });
+    const views = await this.templates.byIds(
+      who.allianceId,
+      rows.map((r) => r.templateId),
+    );
+    const all = rows.map((r) => this.toDto(r, views.get(r.templateId)!));
+    return status ? all.filter((c) => c.status === status) : all;
+  }
+
+  /** A coupon the member owns (another member's id reads as not found). */
+  async getOwned(who: Principal, couponId: string): Promise<{ row: CouponRow; view: TemplateView }> {
+    const row = /^\d{1,19}$/.test(couponId)
+      ? await this.coupons.findOneBy({ id: couponId, allianceId: who.allianceId, memberId: who.id })
+      : null;
+    if (!row) throw notFound('优惠券');
+    const view = (await this.templates.byIds(who.allianceId, [row.templateId])).get(row.templateId)!;
+    return { row, view };
+  }
+
+  async get(allianceId: string, couponId: string): Promise<{ row: CouponRow; view: TemplateView } | null> {
+    const row = /^\d{1,19}$/.test(couponId)
+      ? await this.coupons.findOneBy({ id: couponId, allianceId })
+      : null;
+    if (!row) return null;
+    return { row, view: (await this.templates.byIds(allianceId, [row.templateId])).get(row.templateId)! };
+  }
+
+  /** Available coupons of a member usable at a merchant (what the clerk sees after scanning). */
+  async usableAt(member: Member, merchantId: string): Promise<Coupon[]> {
+    const now = new Date();
+    const rows = await this.coupons.find({
+      where: { allianceId: member.allianceId, memberId: member.id, status: 'available' },
+      order: { validUntil: 'ASC' },
+    });
+    const views = await this.templates.byIds(
+      member.allianceId,
+      rows.map((r) => r.templateId),
+    );
+    return rows
+      .filter((r) => r.validFrom <= now && r.validUntil > now)
+      .map((r) => this.toDto(r, views.get(r.templateId)!))
+      .filter((c) => c.usableAt === 'alliance' || c.merchantIds.includes(merchantId));
+  }
+
+  private async countAvailable(member: Member): Promise<number> {
+    return this.coupons
+      .createQueryBuilder('c')
+      .where("c.member_id = :member AND c.status = 'available' AND c.valid_until > :now", {
+        member: member.id,
+        now: new Date(),
+      })
+      .getCount();
+  }
+
+  /** Settles the coupons whose validity ended (the wallet already shows them as expired). */
+  async expireDue(now = new Date()): Promise<number> {
+    const result = await this.tx.run((em) =>
+      em.update(
+        CouponRow,
+        { status: 'available', validUntil: LessThanOrEqual(now) },
+        { status: 'expired', updatedAt: now },
+      ),
+    );
+    return result.affected ?? 0;
+  }
+
+  toDto(
+    row: CouponRow,
+    view: TemplateView,
+  ): Coupon & { description: string; maxDiscountFen: number | null; receivedFrom: string | null } {
+    const t = view.template;
+    return {
+      id: row.id,
+      templateId: row.templateId,
+      title: t.title,
+      description: t.description ?? describeCoupon(t),
+      kind: t.kind,
+      valueFen: t.valueFen,
+      discountPermille: t.discountPermille,
+      maxDiscountFen: t.maxDiscountFen,
+      thresholdFen: t.thresholdFen,
+      status: effectiveCouponStatus(row.status, row.validUntil, new Date()),
+      validFrom: row.validFrom.toISOString(),
+      validUntil: row.validUntil.toISOString(),
+      usableAt: t.usableAt,
+      merchantIds: view.merchantIds,
+      firstOrderOnly: t.firstOrderOnly,
+      // A received coupon is not forwarded again: one hop keeps referral attribution honest.
+      forwardable: t.forwardable && row.receivedFromMemberId === null,
+      receivedFrom: row.receivedFromMemberId,
+    };
+  }
+
+  byIds(allianceId: string, ids: string[]) {
+    return ids.length ? this.coupons.findBy({ allianceId, id: In(ids) }) : Promise.resolve([]);
+  }
+}
+
+function meetsTier(
+  tiers: { code: string; minSpendFen: number }[],
+  memberTier: string,
+  minTier: string | null,
+): boolean {
+  if (!minTier) return true;
+  const rank = (code: string) => tiers.find((t) => t.code === code)?.minSpendFen ?? -1;
+  return rank(memberTier) >= rank(minTier);
+}

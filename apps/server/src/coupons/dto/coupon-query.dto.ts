@@ -1,0 +1,20 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches, IsString } from 'class-validator';
+
+export class WalletQueryDto {
+  @ApiPropertyOptional({ enum: ['available', 'locked', 'sharing', 'used', 'expired'] })
+  @IsOptional()
+  @IsIn(['available', 'locked', 'sharing', 'used', 'expired'])
+  status?: 'available' | 'locked' | 'sharing' | 'used' | 'expired';
+}
+
+export class ReferralRuleDto {
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'the template whose coupon rewards the sender; null turns rewards off',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,19}$/, { message: 'rewardTemplateId must be an id' })
+  rewardTemplateId?: string | null;
+}

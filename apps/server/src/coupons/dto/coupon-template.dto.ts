@@ -1,0 +1,180 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+const ID = /^\d{1,19}$/;
+const MAX_FEN = 100_000_000; // ¥1,000,000
+
+export class CouponIssuerDto {
+  @ApiProperty({ enum: ['alliance', 'merchant'] })
+  @IsIn(['alliance', 'merchant'])
+  type: 'alliance' | 'merchant';
+
+  @ApiPropertyOptional({ description: 'required when type is merchant' })
+  @IsOptional()
+  @IsString()
+  @Matches(ID, { message: 'merchantId must be an id' })
+  merchantId?: string;
+}
+
+export class CreateCouponTemplateDto {
+  @ApiProperty({ example: '新人首单立减10元' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+
+  @ApiProperty({ enum: ['amount', 'discount', 'no_threshold', 'gift'] })
+  @IsIn(['amount', 'discount', 'no_threshold', 'gift'])
+  kind: 'amount' | 'discount' | 'no_threshold' | 'gift';
+
+  @ApiPropertyOptional({ description: 'fen off (amount, no_threshold) or the gift value (gift)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_FEN)
+  valueFen?: number;
+
+  @ApiPropertyOptional({ description: 'discount: per mille paid, 1–999 (850 = 8.5折)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(999)
+  discountPermille?: number;
+
+  @ApiPropertyOptional({ description: 'discount: cap of the reduction in fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_FEN)
+  maxDiscountFen?: number;
+
+  @ApiProperty({ description: 'minimum spend in fen (0 = none)' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_FEN)
+  thresholdFen: number;
+
+  @ApiProperty({ example: 1000 })
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  stock: number;
+
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  perMemberLimit: number;
+
+  @ApiPropertyOptional({ description: 'valid N days from the claim (or fixed validFrom/validUntil)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  validDays?: number;
+
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  validFrom?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31T23:59:59+08:00' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  validUntil?: string;
+
+  @ApiProperty({ enum: ['alliance', 'merchant'] })
+  @IsIn(['alliance', 'merchant'])
+  usableAt: 'alliance' | 'merchant';
+
+  @ApiPropertyOptional({ type: [String], description: 'usableAt merchant: where it may be used' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Matches(ID, { each: true, message: 'merchantIds must be ids' })
+  merchantIds?: string[];
+
+  @ApiPropertyOptional({
+    enum: ['all', 'new_members'],
+    description: 'new_members: members who have not bought yet',
+  })
+  @IsOptional()
+  @IsIn(['all', 'new_members'])
+  audience?: 'all' | 'new_members';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  minTierCode?: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  firstOrderOnly?: boolean;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  forwardable?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'issued to every new member on join' })
+  @IsOptional()
+  @IsBoolean()
+  joinGift?: boolean;
+
+  @ApiProperty({ type: CouponIssuerDto })
+  @ValidateNested()
+  @Type(() => CouponIssuerDto)
+  issuer: CouponIssuerDto;
+}
+
+export class UpdateCouponTemplateDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'new total stock; never below what was issued' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  stock?: number;
+
+  @ApiPropertyOptional({ enum: ['active', 'paused'] })
+  @IsOptional()
+  @IsIn(['active', 'paused'])
+  status?: 'active' | 'paused';
+}

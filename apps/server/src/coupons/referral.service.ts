@@ -1,0 +1,136 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Column, Entity, EntityManager, Repository } from 'typeorm';
+import { IdColumn, idTransformer } from '../database/columns';
+import { DomainError, notFound } from '../common/errors';
+import { TransactionRunner } from '../common/transactions';
+import { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
+import { CouponTemplate } from './coupon-template.entity';
+import { CouponTemplatesService } from './coupon-templates.service';
+import { CouponsService } from './coupons.service';
+
+@Entity('referral_rules')
+export class ReferralRule {
+  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  rewardTemplateId: string | null;
+
+  @Column({ type: 'int' })
+  rewardPoints: number;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}
+
+@Entity('referral_rewards')
+export class ReferralReward {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  referrerMemberId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  referredMemberId: string;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  couponId: string | null;
+
+  @Column({ type: 'int' })
+  points: number;
+
+  @Column({ type: 'varchar' })
+  status: 'rewarded' | 'out_of_stock';
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+/**
+ * 拉新 rewards: when a friend who joined through a member's forwarded coupon completes a first
+ * purchase, the sender gets the alliance's reward coupon — once per friend (unique key on the friend),
+ * never for a self-referral (the same WeChat user is never recorded as its own referrer).
+ */
+@Injectable()
+export class ReferralService implements OnModuleInit {
+  private readonly logger = new Logger(ReferralService.name);
+
+  constructor(
+    @InjectRepository(ReferralRule) private readonly rules: Repository<ReferralRule>,
+    private readonly templates: CouponTemplatesService,
+    private readonly coupons: CouponsService,
+    private readonly members: MembersService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  onModuleInit() {
+    this.members.onFirstPurchase((em, member) => this.rewardReferrer(em, member));
+  }
+
+  async rule(allianceId: string) {
+    const rule = await this.rules.findOneBy({ allianceId });
+    return { rewardTemplateId: rule?.rewardTemplateId ?? null, rewardPoints: rule?.rewardPoints ?? 0 };
+  }
+
+  async setRule(allianceId: string, input: { rewardTemplateId: string | null }) {
+    if (input.rewardTemplateId) {
+      const view = await this.templates.find(allianceId, input.rewardTemplateId);
+      if (!view) throw notFound('券模板');
+      if (view.template.joinGift)
+        throw new DomainError('VALIDATION_FAILED', 400, '入会礼券不能作为拉新奖励', [
+          { field: 'rewardTemplateId', message: 'join gift template' },
+        ]);
+    }
+    await this.tx.run(async (em) => {
+      const now = new Date();
+      const existing = await em.findOneBy(ReferralRule, { allianceId });
+      if (existing)
+        await em.update(
+          ReferralRule,
+          { allianceId },
+          { rewardTemplateId: input.rewardTemplateId, updatedAt: now },
+        );
+      else
+        await em.insert(ReferralRule, {
+          allianceId,
+          rewardTemplateId: input.rewardTemplateId,
+          rewardPoints: 0,
+          updatedAt: now,
+        });
+    });
+    return this.rule(allianceId);
+  }
+
+  private async rewardReferrer(em: EntityManager, friend: Member): Promise<void> {
+    if (!friend.referrerMemberId) return;
+    const rule = await em.findOneBy(ReferralRule, { allianceId: friend.allianceId });
+    if (!rule?.rewardTemplateId) return;
+    const referrer = await em.findOneBy(Member, {
+      id: friend.referrerMemberId,
+      allianceId: friend.allianceId,
+    });
+    if (!referrer || referrer.openid === friend.openid) return;
+    const template = await em.findOneBy(CouponTemplate, {
+      id: rule.rewardTemplateId,
+      allianceId: friend.allianceId,
+    });
+    if (!template) return;
+    const coupon = await this.coupons.issue(em, template, referrer, 'referral');
+    if (!coupon) this.logger.warn(`referral reward template ${template.id} is out of stock`);
+    await em.insert(ReferralReward, {
+      allianceId: friend.allianceId,
+      referrerMemberId: referrer.id,
+      referredMemberId: friend.id,
+      couponId: coupon?.id ?? null,
+      points: 0,
+      status: coupon ? 'rewarded' : 'out_of_stock',
+      createdAt: new Date(),
+    });
+  }
+}

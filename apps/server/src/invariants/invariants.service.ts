@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface InvariantCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Each check is a query for violations of one design.md invariant; an empty answer means it holds. */
+const CHECKS: { name: string; sql: string }[] = [
+  {
+    name: '1. coupon stock: issued ≤ stock and issued = coupons of the template',
+    sql: `SELECT t.id, t.stock, t.issued, (SELECT COUNT(*) FROM coupons c WHERE c.template_id = t.id) AS coupons
+          FROM coupon_templates t WHERE t.alliance_id = ?
+          AND (t.issued > t.stock OR t.issued <> (SELECT COUNT(*) FROM coupons c WHERE c.template_id = t.id))`,
+  },
+  {
+    name: '2. per-member limit: claims of a template by a member ≤ its limit',
+    sql: `SELECT c.template_id, c.claimed_by_member_id, COUNT(*) AS claims, t.per_member_limit
+          FROM coupons c JOIN coupon_templates t ON t.id = c.template_id
+          WHERE c.alliance_id = ? AND c.claim_seq IS NOT NULL
+          GROUP BY c.template_id, c.claimed_by_member_id, t.per_member_limit
+          HAVING COUNT(*) > t.per_member_limit`,
+  },
+  {
+    name: '3. a coupon is used at most once and a used coupon points at exactly one redemption or order',
+    sql: `SELECT c.id, c.status, c.redemption_id, c.order_id FROM coupons c
+          WHERE c.alliance_id = ? AND (
+            (c.status = 'used' AND ((c.redemption_id IS NULL AND c.order_id IS NULL) OR (c.redemption_id IS NOT NULL AND c.order_id IS NOT NULL)))
+            OR (c.status <> 'used' AND (c.redemption_id IS NOT NULL OR c.order_id IS NOT NULL))
+            OR (c.redemption_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.id = c.redemption_id AND r.coupon_id = c.id))
+            OR (SELECT COUNT(*) FROM redemptions r WHERE r.coupon_id = c.id) > 1)`,
+  },
+  {
+    name: '7. a forwarded coupon has one owner; a share works once',
+    sql: `SELECT c.id, c.status, c.member_id,
+            (SELECT COUNT(*) FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'open') AS open_shares,
+            (SELECT COUNT(*) FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'accepted') AS accepted_shares
+          FROM coupons c WHERE c.alliance_id = ? AND (
+            (c.status = 'sharing') <> ((SELECT COUNT(*) FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'open') = 1)
+            OR (SELECT COUNT(*) FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'open') > 1
+            OR (SELECT COUNT(*) FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'accepted') > 1
+            OR EXISTS (SELECT 1 FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'accepted' AND s.accepted_by_member_id <> c.member_id)
+            OR EXISTS (SELECT 1 FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'open' AND s.from_member_id <> c.member_id))`,
+  },
+];
+
+@Injectable()
+export class InvariantsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async check(allianceId: string): Promise<{ ok: boolean; checks: InvariantCheck[] }> {
+    const checks: InvariantCheck[] = [];
+    for (const { name, sql } of CHECKS) {
+      const violations: unknown[] = await this.dataSource.query(sql, [allianceId]);
+      checks.push({
+        name,
+        ok: violations.length === 0,
+        detail:
+          violations.length === 0
+            ? 'holds'
+            : `${violations.length} violation(s): ${JSON.stringify(violations.slice(0, 5))}`,
+      });
+    }
+    return { ok: checks.every((c) => c.ok), checks };
+  }
+}

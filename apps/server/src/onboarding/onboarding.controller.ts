@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { RATE_LIMITS } from '../common/throttling';
+import { SharingService } from '../coupons/sharing.service';
+import { JoinDto, WechatCodeDto } from '../members/dto/member.dto';
+import { MembersService } from '../members/members.service';
+import { WechatClient } from '../wechat/wechat.client';
+
+/** The two ways in: scanning a merchant's code (join) and accepting a friend's coupon. */
+@ApiTags('members')
+@Controller()
+export class OnboardingController {
+  constructor(
+    private readonly members: MembersService,
+    private readonly sharing: SharingService,
+    private readonly wechat: WechatClient,
+  ) {}
+
+  /** 201 for a new member, 200 when this WeChat user already was one. */
+  @Post('join')
+  @Throttle({ default: RATE_LIMITS.join })
+  async join(@Body() body: JoinDto, @Res({ passthrough: true }) res: Response) {
+    const result = body.shareToken
+      ? await this.sharing.joinWithShare(
+          (await this.wechat.code2Session(body.code)).openid,
+          body.shareToken,
+          body.scene,
+        )
+      : await this.members.join(body);
+    res.status(result.newlyJoined ? 201 : 200);
+    return result;
+  }
+
+  @Post('shares/:token/accept')
+  @HttpCode(200)
+  @Throttle({ default: RATE_LIMITS.join })
+  accept(@Param('token') token: string, @Body() body: WechatCodeDto) {
+    return this.sharing.accept(token, body.code);
+  }
+}

@@ -1,0 +1,129 @@
+import { formatFen } from './money';
+
+/**
+ * Coupon rules shared by the server (redemption, orders) and the mini-program (price preview):
+ * what a coupon takes off an amount, and whether it may be used here and now.
+ */
+export type CouponKind = 'amount' | 'discount' | 'no_threshold' | 'gift';
+export type CouponStatus = 'available' | 'locked' | 'sharing' | 'used' | 'expired';
+
+export interface CouponTerms {
+  kind: CouponKind;
+  /** amount and no_threshold: the fen taken off; gift: the gift's value (for settlement), may be null */
+  valueFen: number | null;
+  /** discount: what is paid, per mille (850 = 85折) */
+  discountPermille: number | null;
+  /** discount: cap of the discount in fen; null = no cap */
+  maxDiscountFen: number | null;
+  thresholdFen: number;
+  usableAt: 'alliance' | 'merchant';
+  merchantIds: string[];
+  firstOrderOnly: boolean;
+  validFrom: Date;
+  validUntil: Date;
+}
+
+/**
+ * Fen taken off `amountFen` (0 when the threshold is not met). A discount rounds the reduction down,
+ * so the shopper never gets a fraction of a fen more than the rate; the reduction never exceeds the
+ * amount.
+ */
+export function couponDiscountFen(
+  terms: Pick<CouponTerms, 'kind' | 'valueFen' | 'discountPermille' | 'maxDiscountFen' | 'thresholdFen'>,
+  amountFen: number,
+): number {
+  if (!Number.isSafeInteger(amountFen) || amountFen < 0)
+    throw new Error('amountFen must be a non-negative integer');
+  if (amountFen < terms.thresholdFen) return 0;
+  switch (terms.kind) {
+    case 'amount':
+    case 'no_threshold':
+      return Math.min(terms.valueFen ?? 0, amountFen);
+    case 'discount': {
+      const permille = terms.discountPermille ?? 1000;
+      const off = Math.floor((amountFen * (1000 - permille)) / 1000);
+      return Math.min(off, terms.maxDiscountFen ?? off, amountFen);
+    }
+    case 'gift':
+      return 0;
+  }
+}
+
+export type CouponUseRefusal =
+  | { code: 'COUPON_NOT_AVAILABLE'; status: 409; message: string }
+  | { code: 'COUPON_NOT_YET_VALID'; status: 422; message: string }
+  | { code: 'COUPON_NOT_USABLE_HERE'; status: 422; message: string }
+  | { code: 'THRESHOLD_NOT_MET'; status: 422; message: string }
+  | { code: 'FIRST_ORDER_ONLY'; status: 422; message: string };
+
+/**
+ * Why a coupon cannot be used at `merchantId` for `amountFen` now, or null when it can.
+ * `amountFen` null means no purchase amount is known (a gift handed over at the counter).
+ */
+export function couponUseRefusal(
+  coupon: CouponTerms & { status: CouponStatus },
+  context: { merchantId: string; amountFen: number | null; now: Date; hasPurchased: boolean },
+): CouponUseRefusal | null {
+  if (effectiveCouponStatus(coupon.status, coupon.validUntil, context.now) !== 'available') {
+    return { code: 'COUPON_NOT_AVAILABLE', status: 409, message: '该券当前不可用（已使用、转赠中或已过期）' };
+  }
+  if (context.now < coupon.validFrom)
+    return { code: 'COUPON_NOT_YET_VALID', status: 422, message: '该券尚未到使用时间' };
+  if (coupon.usableAt === 'merchant' && !coupon.merchantIds.includes(context.merchantId)) {
+    return { code: 'COUPON_NOT_USABLE_HERE', status: 422, message: '此券不可在本店使用' };
+  }
+  if (coupon.thresholdFen > 0 && (context.amountFen ?? 0) < coupon.thresholdFen) {
+    return {
+      code: 'THRESHOLD_NOT_MET',
+      status: 422,
+      message: `消费满 ${formatFen(coupon.thresholdFen)} 才可使用`,
+    };
+  }
+  if (coupon.firstOrderOnly && context.hasPurchased) {
+    return { code: 'FIRST_ORDER_ONLY', status: 422, message: '此券仅限首单使用' };
+  }
+  return null;
+}
+
+/** A coupon past its validity reads as expired at once, before the expiry job writes it. */
+export function effectiveCouponStatus(status: CouponStatus, validUntil: Date, now: Date): CouponStatus {
+  if ((status === 'available' || status === 'sharing') && validUntil <= now) return 'expired';
+  return status;
+}
+
+/** Validity of a claimed coupon: fixed dates, or N days from the claim (ending at the claim's moment + N days). */
+export function couponValidity(
+  template: { validDays: number | null; validFrom: Date | null; validUntil: Date | null },
+  claimedAt: Date,
+): { validFrom: Date; validUntil: Date } {
+  if (template.validDays) {
+    return {
+      validFrom: claimedAt,
+      validUntil: new Date(claimedAt.getTime() + template.validDays * 86_400_000),
+    };
+  }
+  if (!template.validFrom || !template.validUntil) throw new Error('a template has validDays or fixed dates');
+  return { validFrom: template.validFrom, validUntil: template.validUntil };
+}
+
+/** "满100减20", "无门槛减5元", "8.5折 最高减30", "赠品" — how a coupon's value reads on a ticket. */
+export function describeCoupon(
+  terms: Pick<CouponTerms, 'kind' | 'valueFen' | 'discountPermille' | 'maxDiscountFen' | 'thresholdFen'>,
+): string {
+  const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2));
+  switch (terms.kind) {
+    case 'amount':
+      return `满${yuan(terms.thresholdFen)}减${yuan(terms.valueFen ?? 0)}`;
+    case 'no_threshold':
+      return `无门槛减${yuan(terms.valueFen ?? 0)}元`;
+    case 'discount': {
+      const zhe = (terms.discountPermille ?? 1000) / 100;
+      const parts = [`${Number.isInteger(zhe) ? zhe : zhe.toFixed(1).replace(/0$/, '')}折`];
+      if (terms.thresholdFen > 0) parts.unshift(`满${yuan(terms.thresholdFen)}`);
+      if (terms.maxDiscountFen) parts.push(`最高减${yuan(terms.maxDiscountFen)}`);
+      return parts.join(' ');
+    }
+    case 'gift':
+      return '兑换券';
+  }
+}
