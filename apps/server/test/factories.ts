@@ -43,6 +43,39 @@ export function factories(t: TestApp) {
       if (res.status !== 201) throw new Error(`create qrcode: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { scene: string; path: string; imagePngBase64: string };
     },
+    /** A coupon template; defaults: ¥5 no-threshold, alliance-wide, 7 days, stock 100, 1 per member. */
+    async template(overrides: Record<string, unknown> = {}, token?: string) {
+      const body = {
+        title: `券${unique()}`,
+        kind: 'no_threshold',
+        valueFen: 500,
+        thresholdFen: 0,
+        stock: 100,
+        perMemberLimit: 1,
+        validDays: 7,
+        usableAt: 'alliance',
+        audience: 'all',
+        firstOrderOnly: false,
+        forwardable: true,
+        joinGift: false,
+        issuer: { type: 'alliance' },
+        ...overrides,
+      };
+      const res = await t.api('POST', '/admin/coupon-templates', {
+        token: token ?? (await f.adminToken()),
+        body,
+      });
+      if (res.status !== 201) throw new Error(`create template: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { id: string; [k: string]: any };
+    },
+    async claim(memberToken: string, templateId: string) {
+      const res = await t.api('POST', `/offers/${templateId}/claim`, { token: memberToken });
+      if (res.status !== 201) throw new Error(`claim: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { id: string; [k: string]: any };
+    },
+    async memberCode(memberToken: string): Promise<string> {
+      return (await t.api('GET', '/me/member-code', { token: memberToken })).body.code;
+    },
     /** What wx.login would hand this WeChat user. */
     async loginCode(openid: string): Promise<string> {
       const res = await t.http('POST', '/sandbox/wechat/login-code', { body: { openid } });

@@ -23,8 +23,8 @@ export class AlliancesService {
     return first;
   }
 
-  async findAll(): Promise<Alliance[]> {
-    return this.alliances.find({ order: { id: 'ASC' } });
+  async findAll(em?: EntityManager): Promise<Alliance[]> {
+    return (em ? em.getRepository(Alliance) : this.alliances).find({ order: { id: 'ASC' } });
   }
 
   async get(id: string): Promise<Alliance> {
@@ -40,8 +40,12 @@ export class AlliancesService {
     return alliance;
   }
 
-  async tiers(allianceId: string): Promise<TierRule[]> {
-    return this.tierRows.find({ where: { allianceId }, order: { minSpendFen: 'ASC' } });
+  /** The alliance's tier ladder, lowest first (pass the transaction's manager inside one). */
+  async tiers(allianceId: string, em?: EntityManager): Promise<TierRule[]> {
+    return (em ? em.getRepository(Tier) : this.tierRows).find({
+      where: { allianceId },
+      order: { minSpendFen: 'ASC' },
+    });
   }
 
   async baseTier(allianceId: string): Promise<TierRule> {

@@ -5,7 +5,6 @@ import { DomainError, notFound, validationFailed } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
 import { CouponsService } from '../coupons/coupons.service';
-import { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { Redemption } from './redemption.entity';
 
@@ -68,6 +67,23 @@ export class CounterService {
     }
 
     const redemption = await this.tx.run(async (em) => {
+      // The coupon first: a guarded update, so racing clerks fail here on the row lock's verdict.
+      if (coupon) {
+        const used = await em
+          .createQueryBuilder()
+          .update(CouponRow)
+          .set({ status: 'used', usedAt: now, usedMerchantId: merchantId, updatedAt: now })
+          .where("id = :id AND member_id = :member AND status = 'available' AND valid_until > :now", {
+            id: coupon.row.id,
+            member: member.id,
+            now,
+          })
+          .execute();
+        if (used.affected !== 1) throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
+      }
+      const first = await this.members.recordPurchase(em, member, now);
+      if (coupon?.view.template.firstOrderOnly && !first)
+        throw new DomainError('FIRST_ORDER_ONLY', 422, '此券仅限首单使用');
       const saved = await em.save(
         em.create(Redemption, {
           allianceId: staff.allianceId,
@@ -78,34 +94,13 @@ export class CounterService {
           amountFen,
           couponDiscountFen: discountFen,
           pointsEarned: 0,
-          firstPurchase: false,
+          firstPurchase: first,
           createdAt: now,
         }),
       );
-      if (coupon) {
-        const used = await em
-          .createQueryBuilder()
-          .update(CouponRow)
-          .set({
-            status: 'used',
-            usedAt: now,
-            usedMerchantId: merchantId,
-            redemptionId: saved.id,
-            updatedAt: now,
-          })
-          .where("id = :id AND member_id = :member AND status = 'available' AND valid_until > :now", {
-            id: coupon.row.id,
-            member: member.id,
-            now,
-          })
-          .execute();
-        if (used.affected !== 1) throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
-      }
-      const first = await this.members.recordPurchase(em, member as Member, now);
-      if (coupon?.view.template.firstOrderOnly && !first)
-        throw new DomainError('FIRST_ORDER_ONLY', 422, '此券仅限首单使用');
-      if (first) await em.update(Redemption, { id: saved.id }, { firstPurchase: true });
-      return { ...saved, firstPurchase: first };
+      // The used coupon points at its one redemption (unique key on redemptions.coupon_id too).
+      if (coupon) await em.update(CouponRow, { id: coupon.row.id }, { redemptionId: saved.id });
+      return saved;
     });
 
     const usedCoupon = coupon ? await this.coupons.get(staff.allianceId, coupon.row.id) : null;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { FieldError } from '@allycard/contracts';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
@@ -194,19 +194,27 @@ export class CouponTemplatesService {
     return new Map((await this.withMerchants(rows)).map((v) => [v.template.id, v]));
   }
 
-  /** Active templates of the alliance, for offers and join gifts. */
-  async active(allianceId: string, filter: { joinGift: boolean }): Promise<TemplateView[]> {
-    return this.withMerchants(
-      await this.templates.find({
-        where: { allianceId, status: 'active', joinGift: filter.joinGift },
-        order: { id: 'ASC' },
-      }),
-    );
+  /**
+   * Active templates of the alliance, for offers and join gifts. Inside a transaction pass its
+   * manager: a second pooled connection per transaction can starve the pool under load.
+   */
+  async active(
+    allianceId: string,
+    filter: { joinGift: boolean },
+    em?: EntityManager,
+  ): Promise<TemplateView[]> {
+    const repo = em ? em.getRepository(CouponTemplate) : this.templates;
+    const rows = await repo.find({
+      where: { allianceId, status: 'active', joinGift: filter.joinGift },
+      order: { id: 'ASC' },
+    });
+    return this.withMerchants(rows, em);
   }
 
-  private async withMerchants(templates: CouponTemplate[]): Promise<TemplateView[]> {
+  private async withMerchants(templates: CouponTemplate[], em?: EntityManager): Promise<TemplateView[]> {
     const scoped = templates.filter((t) => t.usableAt === 'merchant').map((t) => t.id);
-    const links = scoped.length ? await this.templateMerchants.findBy({ templateId: In(scoped) }) : [];
+    const repo = em ? em.getRepository(CouponTemplateMerchant) : this.templateMerchants;
+    const links = scoped.length ? await repo.findBy({ templateId: In(scoped) }) : [];
     return templates.map((template) => ({
       template,
       merchantIds: links

@@ -146,8 +146,8 @@ export class CouponsService implements OnModuleInit {
   }
 
   private async issueJoinGifts(em: EntityManager, member: Member): Promise<Coupon[]> {
-    const gifts = await this.templates.active(member.allianceId, { joinGift: true });
-    const tiers = await this.alliances.tiers(member.allianceId);
+    const gifts = await this.templates.active(member.allianceId, { joinGift: true }, em);
+    const tiers = await this.alliances.tiers(member.allianceId, em);
     const issued: Coupon[] = [];
     for (const view of gifts) {
       if (this.ineligibility(view.template, member, tiers)) continue;

@@ -54,7 +54,7 @@ export class BootstrapService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const seeded = await this.tx.run(async (em) => {
-      const existing = await this.alliances.findAll();
+      const existing = await this.alliances.findAll(em);
       const fresh = existing.length === 0;
       const alliance = fresh
         ? await this.alliances.create(em, this.config.seedDemo ? DEMO.alliance : '我的联盟')
