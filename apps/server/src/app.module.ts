@@ -14,6 +14,7 @@ import { CouponsModule } from './coupons/coupons.module';
 import { HealthController } from './health/health.controller';
 import { InvariantsModule } from './invariants/invariants.module';
 import { OnboardingModule } from './onboarding/onboarding.module';
+import { PointsModule } from './points/points.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { MembersModule } from './members/members.module';
 import { MerchantsModule } from './merchants/merchants.module';
@@ -60,6 +61,7 @@ export class AppModule {
         StaffModule,
         QrCodesModule,
         MembersModule,
+        PointsModule,
         CouponsModule,
         OnboardingModule,
         CounterModule,

@@ -577,7 +577,7 @@ describe(`coupons (${TEST_DB})`, () => {
         couponDiscountFen: 2000,
         payableFen: 10000,
         coupon: { id: c.id, status: 'used' },
-        pointsEarned: 0,
+        pointsEarned: 100,
       });
       expectEnvelope(
         await redeem(clerkA.token, m.token, { couponId: c.id, amountFen: 12000 }),
@@ -622,7 +622,7 @@ describe(`coupons (${TEST_DB})`, () => {
   it('reports the coupon invariants as holding', async () => {
     const res = await t.api('GET', '/admin/invariants', { token: admin });
     expect(res.status).toBe(200);
-    expect(res.body.checks.map((c: any) => c.name.slice(0, 2))).toEqual(['1.', '2.', '3.', '7.']);
+    expect(res.body.checks.map((c: any) => c.name.slice(0, 2))).toEqual(['1.', '2.', '3.', '7.', '4.']);
     expect(res.body).toMatchObject({ ok: true });
   });
 });

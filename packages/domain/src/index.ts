@@ -5,3 +5,4 @@ export * from './phone';
 export * from './scene';
 export * from './tiers';
 export * from './coupons';
+export * from './points';

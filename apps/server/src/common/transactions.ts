@@ -4,6 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 
 const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
+/** Thrown inside a transaction when a guarded update lost to a concurrent one: the action is retried. */
+export class RetryableConflict extends Error {}
+
 /**
  * One database transaction per business action.
  *
@@ -38,7 +41,7 @@ export class TransactionRunner {
       const code =
         (error as { code?: string; driverError?: { code?: string } }).driverError?.code ??
         (error as { code?: string }).code;
-      if (attempt < 5 && code && MYSQL_RETRYABLE.has(code)) {
+      if (attempt < 5 && ((code && MYSQL_RETRYABLE.has(code)) || error instanceof RetryableConflict)) {
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
         return this.runWithRetry(work, attempt + 1);
       }

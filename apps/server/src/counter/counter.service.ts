@@ -6,6 +6,7 @@ import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
 import { CouponsService } from '../coupons/coupons.service';
 import { MembersService } from '../members/members.service';
+import { PurchasesService } from '../points/purchases.service';
 import { Redemption } from './redemption.entity';
 
 /** What the clerk does at the counter after scanning a member's code. */
@@ -14,6 +15,7 @@ export class CounterService {
   constructor(
     private readonly members: MembersService,
     private readonly coupons: CouponsService,
+    private readonly purchases: PurchasesService,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -81,9 +83,6 @@ export class CounterService {
           .execute();
         if (used.affected !== 1) throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
       }
-      const first = await this.members.recordPurchase(em, member, now);
-      if (coupon?.view.template.firstOrderOnly && !first)
-        throw new DomainError('FIRST_ORDER_ONLY', 422, '此券仅限首单使用');
       const saved = await em.save(
         em.create(Redemption, {
           allianceId: staff.allianceId,
@@ -94,13 +93,26 @@ export class CounterService {
           amountFen,
           couponDiscountFen: discountFen,
           pointsEarned: 0,
-          firstPurchase: first,
+          firstPurchase: false,
           createdAt: now,
         }),
       );
+      const effects = await this.purchases.record(
+        em,
+        member,
+        { merchantId, paidFen: amountFen - discountFen, sourceType: 'redemption', sourceId: saved.id },
+        now,
+      );
+      if (coupon?.view.template.firstOrderOnly && !effects.firstPurchase)
+        throw new DomainError('FIRST_ORDER_ONLY', 422, '此券仅限首单使用');
+      await em.update(
+        Redemption,
+        { id: saved.id },
+        { firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned },
+      );
       // The used coupon points at its one redemption (unique key on redemptions.coupon_id too).
       if (coupon) await em.update(CouponRow, { id: coupon.row.id }, { redemptionId: saved.id });
-      return saved;
+      return { ...saved, firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned };
     });
 
     const usedCoupon = coupon ? await this.coupons.get(staff.allianceId, coupon.row.id) : null;
@@ -113,7 +125,6 @@ export class CounterService {
       payableFen: amountFen - discountFen,
       firstPurchase: redemption.firstPurchase,
       coupon: usedCoupon ? this.coupons.toDto(usedCoupon.row, usedCoupon.view) : null,
-      // Points arrive with the points ledger (earned per the alliance policy at this merchant).
       pointsEarned: redemption.pointsEarned,
       createdAt: now.toISOString(),
     };

@@ -7,7 +7,7 @@ import { RATE_LIMITS } from '../common/throttling';
 import { CouponTemplatesService, toTemplateDto } from './coupon-templates.service';
 import { CouponsService } from './coupons.service';
 import { CreateCouponTemplateDto, UpdateCouponTemplateDto } from './dto/coupon-template.dto';
-import { ReferralRuleDto, WalletQueryDto } from './dto/coupon-query.dto';
+import { ReferralRuleBodyDto, WalletQueryDto } from './dto/coupon-query.dto';
 import { ReferralService } from './referral.service';
 import { SharingService } from './sharing.service';
 
@@ -73,8 +73,11 @@ export class CouponsController {
 
   @Put('admin/referral-rule')
   @Roles('alliance_admin')
-  setReferralRule(@CurrentPrincipal() who: Principal, @Body() body: ReferralRuleDto) {
-    return this.referral.setRule(who.allianceId, { rewardTemplateId: body.rewardTemplateId ?? null });
+  setReferralRule(@CurrentPrincipal() who: Principal, @Body() body: ReferralRuleBodyDto) {
+    return this.referral.setRule(who.allianceId, {
+      rewardTemplateId: body.rewardTemplateId ?? null,
+      rewardPoints: body.rewardPoints ?? 0,
+    });
   }
 
   // ── members ───────────────────────────────────────────────────────────────

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { PointsModule } from '../points/points.module';
 import { CouponTemplate, CouponTemplateMerchant } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
 import { CouponRow, CouponShare } from './coupon.entity';
@@ -24,6 +25,7 @@ import { SharingService } from './sharing.service';
     ]),
     MembersModule,
     MerchantsModule,
+    PointsModule,
   ],
   controllers: [CouponsController],
   providers: [CouponTemplatesService, CouponsService, SharingService, ReferralService, CouponsJobs],

@@ -9,6 +9,7 @@ import { MembersService } from '../members/members.service';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
 import { CouponsService } from './coupons.service';
+import { LedgerService } from '../points/ledger.service';
 
 @Entity('referral_rules')
 export class ReferralRule {
@@ -66,6 +67,7 @@ export class ReferralService implements OnModuleInit {
     private readonly templates: CouponTemplatesService,
     private readonly coupons: CouponsService,
     private readonly members: MembersService,
+    private readonly ledger: LedgerService,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -78,7 +80,7 @@ export class ReferralService implements OnModuleInit {
     return { rewardTemplateId: rule?.rewardTemplateId ?? null, rewardPoints: rule?.rewardPoints ?? 0 };
   }
 
-  async setRule(allianceId: string, input: { rewardTemplateId: string | null }) {
+  async setRule(allianceId: string, input: { rewardTemplateId: string | null; rewardPoints: number }) {
     if (input.rewardTemplateId) {
       const view = await this.templates.find(allianceId, input.rewardTemplateId);
       if (!view) throw notFound('券模板');
@@ -110,26 +112,33 @@ export class ReferralService implements OnModuleInit {
   private async rewardReferrer(em: EntityManager, friend: Member): Promise<void> {
     if (!friend.referrerMemberId) return;
     const rule = await em.findOneBy(ReferralRule, { allianceId: friend.allianceId });
-    if (!rule?.rewardTemplateId) return;
+    if (!rule || (!rule.rewardTemplateId && !rule.rewardPoints)) return;
     const referrer = await em.findOneBy(Member, {
       id: friend.referrerMemberId,
       allianceId: friend.allianceId,
     });
     if (!referrer || referrer.openid === friend.openid) return;
-    const template = await em.findOneBy(CouponTemplate, {
-      id: rule.rewardTemplateId,
-      allianceId: friend.allianceId,
-    });
-    if (!template) return;
-    const coupon = await this.coupons.issue(em, template, referrer, 'referral');
-    if (!coupon) this.logger.warn(`referral reward template ${template.id} is out of stock`);
+    const template = rule.rewardTemplateId
+      ? await em.findOneBy(CouponTemplate, { id: rule.rewardTemplateId, allianceId: friend.allianceId })
+      : null;
+    const coupon = template ? await this.coupons.issue(em, template, referrer, 'referral') : null;
+    if (template && !coupon) this.logger.warn(`referral reward template ${template.id} is out of stock`);
+    // Reward points are the alliance's marketing: funded by the alliance account, not a merchant.
+    if (rule.rewardPoints > 0) {
+      await this.ledger.earn(em, referrer, rule.rewardPoints, {
+        kind: 'reward',
+        type: 'referral',
+        id: friend.id,
+        merchantId: null,
+      });
+    }
     await em.insert(ReferralReward, {
       allianceId: friend.allianceId,
       referrerMemberId: referrer.id,
       referredMemberId: friend.id,
       couponId: coupon?.id ?? null,
-      points: 0,
-      status: coupon ? 'rewarded' : 'out_of_stock',
+      points: rule.rewardPoints,
+      status: template && !coupon ? 'out_of_stock' : 'rewarded',
       createdAt: new Date(),
     });
   }

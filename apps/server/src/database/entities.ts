@@ -1,6 +1,14 @@
 import { Alliance } from '../alliances/alliance.entity';
 import { IdempotencyKey } from '../common/idempotency';
 import { Redemption } from '../counter/redemption.entity';
+import {
+  PointsLot,
+  PointsLotUse,
+  PointsPolicyRow,
+  PointsPosting,
+  PointsTransaction,
+  SpendEntry,
+} from '../points/points.entities';
 import { CouponTemplate, CouponTemplateMerchant } from '../coupons/coupon-template.entity';
 import { CouponRow, CouponShare } from '../coupons/coupon.entity';
 import { ReferralReward, ReferralRule } from '../coupons/referral.service';
@@ -27,4 +35,10 @@ export const entities = [
   ReferralReward,
   Redemption,
   IdempotencyKey,
+  PointsPolicyRow,
+  PointsTransaction,
+  PointsPosting,
+  PointsLot,
+  PointsLotUse,
+  SpendEntry,
 ];

@@ -45,6 +45,22 @@ const CHECKS: { name: string; sql: string }[] = [
             OR EXISTS (SELECT 1 FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'accepted' AND s.accepted_by_member_id <> c.member_id)
             OR EXISTS (SELECT 1 FROM coupon_shares s WHERE s.coupon_id = c.id AND s.status = 'open' AND s.from_member_id <> c.member_id))`,
   },
+  {
+    name: '4. points: each member balance = its postings = its lots ≥ 0; each transaction sums to zero',
+    sql: `SELECT 'balance' AS problem, m.id, m.points,
+            (SELECT COALESCE(SUM(p.amount), 0) FROM points_postings p WHERE p.account_kind = 'member' AND p.owner_id = m.id) AS postings,
+            (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lots l WHERE l.member_id = m.id) AS lots
+          FROM members m WHERE m.alliance_id = ? AND (m.points < 0
+            OR m.points <> (SELECT COALESCE(SUM(p.amount), 0) FROM points_postings p WHERE p.account_kind = 'member' AND p.owner_id = m.id)
+            OR m.points <> (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lots l WHERE l.member_id = m.id))
+          UNION ALL
+          SELECT 'transaction' AS problem, t.id, SUM(p.amount), COUNT(*), 0
+          FROM points_transactions t JOIN points_postings p ON p.transaction_id = t.id
+          WHERE t.alliance_id = ? GROUP BY t.id HAVING SUM(p.amount) <> 0
+          UNION ALL
+          SELECT 'lot' AS problem, l.id, l.points, l.remaining, 0 FROM points_lots l
+          WHERE l.alliance_id = ? AND (l.remaining < 0 OR l.remaining > l.points)`,
+  },
 ];
 
 @Injectable()
@@ -54,7 +70,8 @@ export class InvariantsService {
   async check(allianceId: string): Promise<{ ok: boolean; checks: InvariantCheck[] }> {
     const checks: InvariantCheck[] = [];
     for (const { name, sql } of CHECKS) {
-      const violations: unknown[] = await this.dataSource.query(sql, [allianceId]);
+      const params = Array.from({ length: sql.split('?').length - 1 }, () => allianceId);
+      const violations: unknown[] = await this.dataSource.query(sql, params);
       checks.push({
         name,
         ok: violations.length === 0,

@@ -36,6 +36,7 @@ export class MembersService {
   private readonly joinHooks: JoinHook[] = [];
   private readonly firstPurchaseHooks: FirstPurchaseHook[] = [];
   private couponCounter?: (member: Member) => Promise<number>;
+  private spendProvider?: (member: Member) => Promise<number>;
 
   constructor(
     @InjectRepository(Member) private readonly members: Repository<Member>,
@@ -56,6 +57,11 @@ export class MembersService {
   /** Runs inside the transaction of a member's first purchase in the alliance (referral rewards). */
   onFirstPurchase(hook: FirstPurchaseHook): void {
     this.firstPurchaseHooks.push(hook);
+  }
+
+  /** Rolling 12-month spend for tier progress (registered by the points module). */
+  rollingSpendWith(provider: (member: Member) => Promise<number>): void {
+    this.spendProvider = provider;
   }
 
   /** Counts the member's usable coupons for the profile (registered by the coupons module). */
@@ -173,8 +179,11 @@ export class MembersService {
     const tiers = await this.alliances.tiers(member.allianceId);
     return {
       ...this.dto(member, tiers),
-      // Rolling spend arrives with purchases (points and orders); a new member has spent nothing.
-      tierProgress: tierProgress(tiers, member.tierCode, 0),
+      tierProgress: tierProgress(
+        tiers,
+        member.tierCode,
+        this.spendProvider ? await this.spendProvider(member) : 0,
+      ),
       couponCount: this.couponCounter ? await this.couponCounter(member) : 0,
     };
   }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches, IsString } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, IsString, Max, Min } from 'class-validator';
 
 export class WalletQueryDto {
   @ApiPropertyOptional({ enum: ['available', 'locked', 'sharing', 'used', 'expired'] })
@@ -17,4 +17,16 @@ export class ReferralRuleDto {
   @IsString()
   @Matches(/^\d{1,19}$/, { message: 'rewardTemplateId must be an id' })
   rewardTemplateId?: string | null;
+}
+
+export class ReferralRuleBodyDto extends ReferralRuleDto {
+  @ApiPropertyOptional({
+    default: 0,
+    description: 'points the sender earns per referred friend (funded by the alliance)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  rewardPoints?: number;
 }

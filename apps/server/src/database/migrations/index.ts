@@ -1,5 +1,6 @@
 import { Initial1732406400000 } from './1732406400000-initial';
 import { Coupons1732492800000 } from './1732492800000-coupons';
+import { Points1732579200000 } from './1732579200000-points';
 
 /** In order; TypeORM runs the pending ones at start. */
-export const migrations = [Initial1732406400000, Coupons1732492800000];
+export const migrations = [Initial1732406400000, Coupons1732492800000, Points1732579200000];

@@ -1,0 +1,155 @@
+import { Column, Entity } from 'typeorm';
+import { IdColumn, idTransformer } from '../database/columns';
+
+const num = { from: (v: unknown) => Number(v), to: (v: unknown) => v };
+
+export type AccountKind = 'member' | 'merchant_funding' | 'merchant_redemption' | 'alliance' | 'breakage';
+export type PointsTransactionKind = 'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund';
+
+@Entity('points_policies')
+export class PointsPolicyRow {
+  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'int' })
+  earnFenPerPoint: number;
+
+  @Column({ type: 'int' })
+  pointValueFen: number;
+
+  @Column({ type: 'int' })
+  expiryMonths: number;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}
+
+@Entity('points_transactions')
+export class PointsTransaction {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'varchar' })
+  kind: PointsTransactionKind;
+
+  @Column()
+  sourceType: string;
+
+  @Column()
+  sourceId: string;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  memberId: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  merchantId: string | null;
+
+  /** the points moved (always positive; the postings carry the signs) */
+  @Column({ type: 'int' })
+  points: number;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+@Entity('points_postings')
+export class PointsPosting {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  transactionId: string;
+
+  @Column({ type: 'varchar' })
+  accountKind: AccountKind;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  ownerId: string;
+
+  @Column({ type: 'bigint', transformer: num })
+  amount: number;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+/** Points earned together, expiring together; spends consume the earliest-expiring lots first. */
+@Entity('points_lots')
+export class PointsLot {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  transactionId: string;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  merchantId: string | null;
+
+  @Column({ type: 'int' })
+  points: number;
+
+  @Column({ type: 'int' })
+  remaining: number;
+
+  @Column({ type: 'datetime' })
+  expiresAt: Date;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+/** Which lots a spend consumed, so a refund can put the points back where they came from. */
+@Entity('points_lot_uses')
+export class PointsLotUse {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  transactionId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  lotId: string;
+
+  @Column({ type: 'int' })
+  points: number;
+}
+
+/** Spend that counts for tiers (rolling 12 months); refunds add negative entries. */
+@Entity('spend_entries')
+export class SpendEntry {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  merchantId: string;
+
+  @Column({ type: 'bigint', transformer: num })
+  amountFen: number;
+
+  @Column()
+  sourceType: string;
+
+  @Column()
+  sourceId: string;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}

@@ -1,0 +1,48 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MembersModule } from '../members/members.module';
+import { MembersService } from '../members/members.service';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { LedgerService } from './ledger.service';
+import { PointsController } from './points.controller';
+import {
+  PointsLot,
+  PointsLotUse,
+  PointsPolicyRow,
+  PointsPosting,
+  PointsTransaction,
+  SpendEntry,
+} from './points.entities';
+import { PointsJobs } from './points.jobs';
+import { PointsService } from './points.service';
+import { PurchasesService } from './purchases.service';
+import { TiersService } from './tiers.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      PointsPolicyRow,
+      PointsTransaction,
+      PointsPosting,
+      PointsLot,
+      PointsLotUse,
+      SpendEntry,
+    ]),
+    MembersModule,
+    MerchantsModule,
+  ],
+  controllers: [PointsController],
+  providers: [LedgerService, TiersService, PurchasesService, PointsService, PointsJobs],
+  exports: [LedgerService, TiersService, PurchasesService],
+})
+export class PointsModule implements OnModuleInit {
+  constructor(
+    private readonly members: MembersService,
+    private readonly tiers: TiersService,
+  ) {}
+
+  onModuleInit() {
+    // The card's tier progress ("再消费 ¥320 升级金卡") needs the rolling spend kept here.
+    this.members.rollingSpendWith((member) => this.tiers.rollingSpendFen(member.id));
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { pointsEarned } from '@allycard/domain';
+import { EntityManager } from 'typeorm';
+import { AlliancesService } from '../alliances/alliances.service';
+import { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
+import { LedgerService } from './ledger.service';
+import { TiersService } from './tiers.service';
+
+export interface PurchaseEffects {
+  firstPurchase: boolean;
+  pointsEarned: number;
+  tierCode: string;
+}
+
+/**
+ * The one place a purchase (a counter purchase now, a paid order with payments) takes effect for
+ * loyalty: first purchase (first-order rule, referral reward), tier spend, and points earned at the
+ * alliance rate times the tier multiplier, funded by the merchant where it happened.
+ */
+@Injectable()
+export class PurchasesService {
+  constructor(
+    private readonly members: MembersService,
+    private readonly ledger: LedgerService,
+    private readonly tiers: TiersService,
+    private readonly alliances: AlliancesService,
+  ) {}
+
+  async record(
+    em: EntityManager,
+    member: Member,
+    purchase: { merchantId: string; paidFen: number; sourceType: string; sourceId: string },
+    at = new Date(),
+  ): Promise<PurchaseEffects> {
+    const firstPurchase = await this.members.recordPurchase(em, member, at);
+    // Points follow the tier held when paying; an upgrade earned by this purchase counts from the next.
+    const tierRules = await this.alliances.tiers(member.allianceId, em);
+    const multiplier = tierRules.find((t) => t.code === member.tierCode)?.pointsMultiplierPermille ?? 1000;
+    const policy = await this.ledger.policy(member.allianceId, em);
+    const points = pointsEarned(purchase.paidFen, policy, multiplier);
+    const tierCode =
+      purchase.paidFen > 0
+        ? await this.tiers.addSpend(
+            em,
+            member,
+            purchase.merchantId,
+            purchase.paidFen,
+            { type: purchase.sourceType, id: purchase.sourceId },
+            at,
+          )
+        : member.tierCode;
+    await this.ledger.earn(
+      em,
+      member,
+      points,
+      { kind: 'earn', type: purchase.sourceType, id: purchase.sourceId, merchantId: purchase.merchantId },
+      at,
+    );
+    return { firstPurchase, pointsEarned: points, tierCode };
+  }
+}

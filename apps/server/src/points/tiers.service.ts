@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { tierForSpend, TierRule } from '@allycard/domain';
+import { EntityManager, Repository } from 'typeorm';
+import { AlliancesService } from '../alliances/alliances.service';
+import { Tier } from '../alliances/tier.entity';
+import { isUniqueViolation, TransactionRunner } from '../common/transactions';
+import { Member } from '../members/member.entity';
+import { SpendEntry } from './points.entities';
+
+const YEAR_MS = 365 * 86_400_000;
+
+/** Tiers follow real spend over a rolling 12 months: upgrades at once, downgrades at the scheduled review. */
+@Injectable()
+export class TiersService {
+  constructor(
+    @InjectRepository(SpendEntry) private readonly spend: Repository<SpendEntry>,
+    private readonly alliances: AlliancesService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async rollingSpendFen(memberId: string, at = new Date(), em?: EntityManager): Promise<number> {
+    const row = await (em ? em.getRepository(SpendEntry) : this.spend)
+      .createQueryBuilder('s')
+      .select('COALESCE(SUM(s.amount_fen), 0)', 'total')
+      .where('s.member_id = :memberId AND s.created_at > :since', {
+        memberId,
+        since: new Date(at.getTime() - YEAR_MS),
+      })
+      .getRawOne<{ total: string | number }>();
+    return Number(row?.total ?? 0);
+  }
+
+  /**
+   * Adds spend (negative for refunds) under a unique business key, then upgrades the member at once
+   * when the rolling spend reaches a higher tier. Returns the tier the member holds afterwards.
+   */
+  async addSpend(
+    em: EntityManager,
+    member: Member,
+    merchantId: string,
+    amountFen: number,
+    source: { type: string; id: string },
+    at = new Date(),
+  ): Promise<string> {
+    try {
+      await em.insert(SpendEntry, {
+        allianceId: member.allianceId,
+        memberId: member.id,
+        merchantId,
+        amountFen,
+        sourceType: source.type,
+        sourceId: source.id,
+        createdAt: at,
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, 'source')) throw error;
+      return member.tierCode;
+    }
+    const tiers = await this.alliances.tiers(member.allianceId, em);
+    const earned = tierForSpend(tiers, await this.rollingSpendFen(member.id, at, em));
+    if (rank(tiers, earned.code) > rank(tiers, member.tierCode)) {
+      await em.update(Member, { id: member.id }, { tierCode: earned.code, updatedAt: at });
+      return earned.code;
+    }
+    return member.tierCode;
+  }
+
+  /** The scheduled review: every member of the alliance gets the tier its rolling spend earns (up or down). */
+  async review(allianceId: string, at = new Date()): Promise<number> {
+    const tiers = await this.alliances.tiers(allianceId);
+    const since = new Date(at.getTime() - YEAR_MS);
+    let changed = 0;
+    let lastId = '0';
+    for (;;) {
+      const rows: { id: string | number; tier_code: string; spend: string | number }[] =
+        await this.spend.manager.query(
+          `SELECT m.id, m.tier_code, COALESCE((SELECT SUM(s.amount_fen) FROM spend_entries s WHERE s.member_id = m.id AND s.created_at > ?), 0) AS spend
+         FROM members m WHERE m.alliance_id = ? AND m.id > ? ORDER BY m.id LIMIT 500`,
+          [
+            this.spend.manager.connection.driver.preparePersistentValue(since, { type: 'datetime' } as never),
+            allianceId,
+            lastId,
+          ],
+        );
+      if (!rows.length) return changed;
+      for (const row of rows) {
+        const due = tierForSpend(tiers, Number(row.spend)).code;
+        if (due !== row.tier_code) {
+          await this.tx.run((em) =>
+            em.update(
+              Member,
+              { id: String(row.id), tierCode: row.tier_code },
+              { tierCode: due, updatedAt: at },
+            ),
+          );
+          changed++;
+        }
+      }
+      lastId = String(rows[rows.length - 1].id);
+    }
+  }
+
+  /** Replaces the alliance's ladder and moves every member to the tier its spend now earns. */
+  async setTiers(allianceId: string, ladder: TierRule[]): Promise<TierRule[]> {
+    await this.tx.run(async (em) => {
+      await em.delete(Tier, { allianceId });
+      await em.insert(
+        Tier,
+        ladder.map((t) => ({ ...t, allianceId })),
+      );
+    });
+    await this.review(allianceId);
+    return this.alliances.tiers(allianceId);
+  }
+}
+
+function rank(tiers: TierRule[], code: string): number {
+  return tiers.find((t) => t.code === code)?.minSpendFen ?? -1;
+}
