@@ -1,0 +1,25 @@
+import Taro from '@tarojs/taro';
+import type { Coupon } from '@allycard/contracts';
+
+const WELCOME_COUPONS_KEY = 'allycard.welcomeCoupons';
+
+/** The coupons a join just issued, kept so the card page can show them right after switchTab. */
+export function saveWelcomeCoupons(coupons: Coupon[]): void {
+  if (coupons.length) Taro.setStorageSync(WELCOME_COUPONS_KEY, JSON.stringify(coupons));
+  else Taro.removeStorageSync(WELCOME_COUPONS_KEY);
+}
+
+export function loadWelcomeCoupons(): Coupon[] {
+  const raw: unknown = Taro.getStorageSync(WELCOME_COUPONS_KEY);
+  if (typeof raw !== 'string' || !raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? (parsed as Coupon[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function clearWelcomeCoupons(): void {
+  Taro.removeStorageSync(WELCOME_COUPONS_KEY);
+}

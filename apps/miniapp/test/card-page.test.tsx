@@ -1,0 +1,131 @@
+import { act, render, screen, waitFor } from '@testing-library/react';
+import { redirectTo, request, taroTest } from './__mocks__/taro';
+import CardPage, { refreshDelay } from '../src/pages/card/index';
+import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
+import { apiError, coupon, member, mockServer, profile } from './helpers';
+
+function codeAnswer(code: string, secondsLeft = 60) {
+  return { status: 200, body: { code, expiresAt: new Date(Date.now() + secondsLeft * 1000).toISOString() } };
+}
+
+beforeEach(() => {
+  window.localStorage.setItem(DEMO_OPENID_KEY, 'h5_cardtest');
+});
+
+describe('card page', () => {
+  it('signs in silently, then shows the card and the member code', async () => {
+    const sent = mockServer({
+      'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'lc' } },
+      'POST /api/v1/auth/login': { status: 200, body: { token: 'fresh-token', member } },
+      'GET /api/v1/me': { status: 200, body: profile },
+      'GET /api/v1/me/member-code': codeAnswer('123400000000017'),
+    });
+    const { container } = render(<CardPage />);
+    await waitFor(() =>
+      expect(container.querySelector('.member-card__number')?.textContent).toBe('6222 0212 3456 7894'),
+    );
+    expect(container.querySelector('.member-code__qr img')?.getAttribute('src')).toMatch(/^data:image\/gif/);
+    expect(screen.getByText('123400000000017')).toBeTruthy();
+    expect(screen.getByText('2')).toBeTruthy(); // couponCount
+    expect(sent.find((r) => r.path === '/api/v1/auth/login')?.body).toEqual({ code: 'lc' });
+    expect(sent.find((r) => r.path === '/api/v1/me')?.headers.authorization).toBe('Bearer fresh-token');
+  });
+
+  it('sends a shopper who never joined to the join page', async () => {
+    mockServer({
+      'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'lc' } },
+      'POST /api/v1/auth/login': apiError(404, 'NOT_A_MEMBER', '还不是会员'),
+    });
+    render(<CardPage />);
+    await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: '/pages/join/index' }));
+  });
+
+  it('signs in again once when the stored token has gone stale', async () => {
+    taroTest.storage.set('allycard.memberToken', 'stale');
+    let meCalls = 0;
+    mockServer({
+      'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'lc' } },
+      'POST /api/v1/auth/login': { status: 200, body: { token: 'fresh', member } },
+      'GET /api/v1/me': (req) =>
+        req.headers.authorization === 'Bearer fresh'
+          ? (meCalls++, { status: 200, body: profile })
+          : apiError(401, 'UNAUTHENTICATED', '请重新登录'),
+      'GET /api/v1/me/member-code': (req) =>
+        req.headers.authorization === 'Bearer fresh'
+          ? codeAnswer('1')
+          : apiError(401, 'UNAUTHENTICATED', '请重新登录'),
+    });
+    const { container } = render(<CardPage />);
+    await waitFor(() => expect(container.querySelector('.member-card__number')).not.toBeNull());
+    expect(meCalls).toBe(1);
+    expect(taroTest.storage.get('allycard.memberToken')).toBe('fresh');
+  });
+
+  it('shows the welcome coupons issued at join', async () => {
+    taroTest.storage.set('allycard.memberToken', 'ok');
+    taroTest.storage.set('allycard.welcomeCoupons', JSON.stringify([coupon]));
+    mockServer({
+      'GET /api/v1/me': { status: 200, body: profile },
+      'GET /api/v1/me/member-code': codeAnswer('1'),
+    });
+    render(<CardPage />);
+    expect(await screen.findByText('新人无门槛券')).toBeTruthy();
+    expect(screen.getByText('入会礼券已到账')).toBeTruthy();
+  });
+
+  it('shows an error state with the server message and retries', async () => {
+    taroTest.storage.set('allycard.memberToken', 'ok');
+    mockServer({ 'GET /api/v1/me': apiError(503, 'WECHAT_UNAVAILABLE', '服务开小差了') });
+    render(<CardPage />);
+    expect(await screen.findByText('服务开小差了')).toBeTruthy();
+    mockServer({
+      'GET /api/v1/me': { status: 200, body: profile },
+      'GET /api/v1/me/member-code': codeAnswer('1'),
+    });
+    act(() => screen.getByText('重试').click());
+    expect(await screen.findByText('再消费 ¥320.00 升级金卡')).toBeTruthy();
+  });
+
+  describe('member code refresh', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('fetches a new code shortly before expiry, and stops while the page is hidden', async () => {
+      taroTest.storage.set('allycard.memberToken', 'ok');
+      let n = 0;
+      mockServer({
+        'GET /api/v1/me': { status: 200, body: profile },
+        'GET /api/v1/me/member-code': () => codeAnswer(`10000000000000${++n}`, 30),
+      });
+      render(<CardPage />);
+      await act(async () => {
+        await jest.advanceTimersByTimeAsync(0);
+      });
+      expect(screen.getByText('100000000000001')).toBeTruthy();
+
+      await act(async () => {
+        await jest.advanceTimersByTimeAsync(25_000);
+      });
+      expect(screen.getByText('100000000000002')).toBeTruthy();
+
+      act(() => taroTest.hide());
+      const callsWhenHidden = request.mock.calls.length;
+      await act(async () => {
+        await jest.advanceTimersByTimeAsync(120_000);
+      });
+      expect(request.mock.calls.length).toBe(callsWhenHidden);
+    });
+  });
+});
+
+describe('refreshDelay', () => {
+  const now = Date.parse('2025-11-24T08:00:00Z');
+  it('asks for the next code five seconds before this one expires', () => {
+    expect(refreshDelay(new Date(now + 40_000).toISOString(), now)).toBe(35_000);
+  });
+  it('neither hammers the server nor lets a code lapse when the phone clock is off', () => {
+    expect(refreshDelay(new Date(now - 600_000).toISOString(), now)).toBe(10_000);
+    expect(refreshDelay(new Date(now + 600_000).toISOString(), now)).toBe(55_000);
+    expect(refreshDelay('not a date', now)).toBe(10_000);
+  });
+});

@@ -1,0 +1,82 @@
+import { request } from './__mocks__/taro';
+
+export interface SentRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+type Reply = { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+type Route = (req: SentRequest) => Reply;
+
+/**
+ * Answers Taro.request from a table of `"METHOD /path"` → reply, the way the server would, and records
+ * what was sent. Unknown routes answer 404 like the server's envelope.
+ */
+export function mockServer(routes: Record<string, Route | { status: number; body?: unknown }>) {
+  const sent: SentRequest[] = [];
+  request.mockImplementation(
+    async (options: { url: string; method: string; data?: string; header: Record<string, string> }) => {
+      const path = options.url.replace(/^https?:\/\/[^/]+/, '');
+      const req: SentRequest = {
+        method: options.method,
+        path,
+        body: options.data === undefined ? undefined : JSON.parse(options.data),
+        headers: options.header,
+      };
+      sent.push(req);
+      const route = routes[`${options.method} ${path}`];
+      const reply =
+        typeof route === 'function'
+          ? await route(req)
+          : (route ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: '没有这个接口' } } });
+      return { statusCode: reply.status, data: reply.body ?? null, header: {} };
+    },
+  );
+  return sent;
+}
+
+export function apiError(status: number, code: string, message: string) {
+  return { status, body: { error: { code, message } } };
+}
+
+export const member = {
+  id: '7',
+  cardNo: '6222021234567894',
+  nickname: '小王',
+  birthday: null,
+  tier: { code: 'silver', name: '银卡' },
+  points: 1280,
+  joinedAt: '2025-11-24T08:00:00.000Z',
+  phoneMasked: null,
+};
+
+export const profile = {
+  ...member,
+  tierProgress: {
+    current: { code: 'silver', name: '银卡' },
+    next: { code: 'gold', name: '金卡' },
+    spendFen: 68000,
+    remainingFen: 32000,
+    text: '再消费 ¥320.00 升级金卡',
+  },
+  couponCount: 2,
+};
+
+export const coupon = {
+  id: 'c1',
+  templateId: 't1',
+  title: '新人无门槛券',
+  kind: 'no_threshold' as const,
+  valueFen: 500,
+  discountPermille: null,
+  thresholdFen: 0,
+  status: 'available' as const,
+  validFrom: '2025-11-24T00:00:00.000Z',
+  validUntil: '2025-12-31T15:59:59.000Z',
+  usableAt: 'alliance' as const,
+  merchantIds: [],
+  firstOrderOnly: true,
+  forwardable: false,
+};
