@@ -13,6 +13,7 @@ import { CounterModule } from './counter/counter.module';
 import { CouponsModule } from './coupons/coupons.module';
 import { HealthController } from './health/health.controller';
 import { InvariantsModule } from './invariants/invariants.module';
+import { MallModule } from './mall/mall.module';
 import { OnboardingModule } from './onboarding/onboarding.module';
 import { PointsModule } from './points/points.module';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -20,6 +21,7 @@ import { MembersModule } from './members/members.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { QrCodesModule } from './qrcodes/qrcodes.module';
 import { SeedModule } from './seed/seed.module';
+import { SettlementModule } from './settlement/settlement.module';
 import { StaffModule } from './staff/staff.module';
 import { WechatModule } from './wechat/wechat.module';
 
@@ -65,6 +67,8 @@ export class AppModule {
         CouponsModule,
         OnboardingModule,
         CounterModule,
+        MallModule,
+        SettlementModule,
         InvariantsModule,
         SeedModule,
       ],

@@ -76,6 +76,31 @@ export function factories(t: TestApp) {
     async memberCode(memberToken: string): Promise<string> {
       return (await t.api('GET', '/me/member-code', { token: memberToken })).body.code;
     },
+    /** A counter purchase of `amountFen` by the member at the clerk's merchant (earns points). */
+    async purchase(clerkToken: string, memberToken: string, amountFen: number, couponId?: string) {
+      const res = await t.api('POST', '/staff/redemptions', {
+        token: clerkToken,
+        body: { memberCode: await f.memberCode(memberToken), amountFen, ...(couponId && { couponId }) },
+      });
+      if (res.status !== 201) throw new Error(`purchase: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async mallItem(overrides: Record<string, unknown> = {}) {
+      const res = await t.api('POST', '/admin/mall/items', {
+        token: await f.adminToken(),
+        body: {
+          title: `商品${unique()}`,
+          pointsPrice: 100,
+          cashFen: 0,
+          stock: 10,
+          perMemberLimit: 1,
+          fulfilment: 'pickup',
+          ...overrides,
+        },
+      });
+      if (res.status !== 201) throw new Error(`mall item: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { id: string; [k: string]: any };
+    },
     /** What wx.login would hand this WeChat user. */
     async loginCode(openid: string): Promise<string> {
       const res = await t.http('POST', '/sandbox/wechat/login-code', { body: { openid } });

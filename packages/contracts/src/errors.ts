@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'NOT_ELIGIBLE'
   | 'FIRST_ORDER_ONLY'
   | 'COUPON_NOT_YET_VALID'
+  | 'ALREADY_FULFILLED'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 

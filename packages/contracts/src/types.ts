@@ -32,6 +32,7 @@ export interface Member {
 }
 
 export interface MemberProfile extends Member {
+  alliance: { name: string; cardTitle: string };
   tierProgress: TierProgress;
   couponCount: number;
 }

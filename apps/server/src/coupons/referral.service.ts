@@ -92,19 +92,13 @@ export class ReferralService implements OnModuleInit {
     await this.tx.run(async (em) => {
       const now = new Date();
       const existing = await em.findOneBy(ReferralRule, { allianceId });
-      if (existing)
-        await em.update(
-          ReferralRule,
-          { allianceId },
-          { rewardTemplateId: input.rewardTemplateId, updatedAt: now },
-        );
-      else
-        await em.insert(ReferralRule, {
-          allianceId,
-          rewardTemplateId: input.rewardTemplateId,
-          rewardPoints: 0,
-          updatedAt: now,
-        });
+      const rule = {
+        rewardTemplateId: input.rewardTemplateId,
+        rewardPoints: input.rewardPoints,
+        updatedAt: now,
+      };
+      if (existing) await em.update(ReferralRule, { allianceId }, rule);
+      else await em.insert(ReferralRule, { allianceId, ...rule });
     });
     return this.rule(allianceId);
   }

@@ -1,6 +1,7 @@
 import { Alliance } from '../alliances/alliance.entity';
 import { IdempotencyKey } from '../common/idempotency';
 import { Redemption } from '../counter/redemption.entity';
+import { MallItem, MallMemberCount, MallOrder } from '../mall/mall.entities';
 import {
   PointsLot,
   PointsLotUse,
@@ -41,4 +42,7 @@ export const entities = [
   PointsLot,
   PointsLotUse,
   SpendEntry,
+  MallItem,
+  MallMemberCount,
+  MallOrder,
 ];

@@ -177,8 +177,10 @@ export class MembersService {
   async profile(who: Principal): Promise<MemberProfile> {
     const member = await this.get(who);
     const tiers = await this.alliances.tiers(member.allianceId);
+    const alliance = await this.alliances.get(member.allianceId);
     return {
       ...this.dto(member, tiers),
+      alliance: { name: alliance.name, cardTitle: alliance.cardTitle },
       tierProgress: tierProgress(
         tiers,
         member.tierCode,

@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const ID = /^\d{1,19}$/;
+
+export class CreateMallItemDto {
+  @ApiProperty({ example: '手冲咖啡一杯' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+
+  @ApiProperty({ example: 300 })
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  pointsPrice: number;
+
+  @ApiProperty({
+    example: 0,
+    description: 'cash part in fen; items with cash wait for WeChat Pay (must be 0 for now)',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  cashFen: number;
+
+  @ApiProperty({ example: 50 })
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  stock: number;
+
+  @ApiProperty({ example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  perMemberLimit: number;
+
+  @ApiProperty({ enum: ['pickup', 'coupon'] })
+  @IsIn(['pickup', 'coupon'])
+  fulfilment: 'pickup' | 'coupon';
+
+  @ApiPropertyOptional({ description: 'pickup: the merchant that hands it over' })
+  @IsOptional()
+  @IsString()
+  @Matches(ID, { message: 'merchantId must be an id' })
+  merchantId?: string;
+
+  @ApiPropertyOptional({ description: 'coupon: the template issued per unit' })
+  @IsOptional()
+  @IsString()
+  @Matches(ID, { message: 'couponTemplateId must be an id' })
+  couponTemplateId?: string;
+}
+
+export class RedeemDto {
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  quantity: number;
+}
+
+export class PickupDto {
+  @ApiProperty({ description: 'the code the member shows' })
+  @IsString()
+  @Matches(/^\d{10}$/, { message: 'pickupCode must be 10 digits' })
+  pickupCode: string;
+}

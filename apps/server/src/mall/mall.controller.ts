@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
+import { Idempotent } from '../common/idempotency';
+import { RATE_LIMITS } from '../common/throttling';
+import { MerchantsService } from '../merchants/merchants.service';
+import { CreateMallItemDto, PickupDto, RedeemDto } from './dto/mall.dto';
+import { itemDto, MallService } from './mall.service';
+
+@ApiTags('mall')
+@ApiBearerAuth()
+@Controller()
+export class MallController {
+  constructor(
+    private readonly mall: MallService,
+    private readonly merchants: MerchantsService,
+  ) {}
+
+  @Get('mall/items')
+  @Roles('member')
+  list(@CurrentPrincipal() who: Principal) {
+    return this.mall.list(who);
+  }
+
+  @Post('mall/items/:id/redeem')
+  @Roles('member')
+  @Idempotent()
+  @Throttle({ default: RATE_LIMITS.claim })
+  redeem(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: RedeemDto) {
+    return this.mall.redeem(who, id, body.quantity);
+  }
+
+  @Get('me/mall-orders')
+  @Roles('member')
+  orders(@CurrentPrincipal() who: Principal) {
+    return this.mall.myOrders(who);
+  }
+
+  @Post('staff/pickups')
+  @HttpCode(200)
+  @Roles(...STAFF_ROLES)
+  @Throttle({ default: RATE_LIMITS.codeLookup })
+  pickup(@CurrentPrincipal() staff: Principal, @Body() body: PickupDto) {
+    return this.mall.pickup(staff, body.pickupCode);
+  }
+
+  @Post('admin/mall/items')
+  @Roles('alliance_admin')
+  async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMallItemDto) {
+    return itemDto(await this.mall.createItem(who, body), await this.names(who));
+  }
+
+  @Get('admin/mall/items')
+  @Roles('alliance_admin')
+  async adminList(@CurrentPrincipal() who: Principal) {
+    const names = await this.names(who);
+    return (await this.mall.listAdmin(who)).map((i) => itemDto(i, names));
+  }
+
+  @Post('admin/mall/items/:id/pause')
+  @HttpCode(200)
+  @Roles('alliance_admin')
+  async pause(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return itemDto(await this.mall.setStatus(who, id, 'paused'), await this.names(who));
+  }
+
+  @Post('admin/mall/items/:id/resume')
+  @HttpCode(200)
+  @Roles('alliance_admin')
+  async resume(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return itemDto(await this.mall.setStatus(who, id, 'active'), await this.names(who));
+  }
+
+  private async names(who: Principal) {
+    return new Map((await this.merchants.list(who.allianceId)).map((m) => [m.id, m.name]));
+  }
+}

@@ -1,0 +1,106 @@
+import { Column, Entity } from 'typeorm';
+import { IdColumn, idTransformer } from '../database/columns';
+
+const num = { from: (v: unknown) => Number(v), to: (v: unknown) => v };
+
+@Entity('mall_items')
+export class MallItem {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column()
+  title: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'int' })
+  pointsPrice: number;
+
+  @Column({ type: 'bigint', transformer: num })
+  cashFen: number;
+
+  @Column({ type: 'int' })
+  stock: number;
+
+  /** issued ≤ stock, kept by a guarded update */
+  @Column({ type: 'int' })
+  issued: number;
+
+  @Column({ type: 'int' })
+  perMemberLimit: number;
+
+  @Column({ type: 'varchar' })
+  fulfilment: 'pickup' | 'coupon';
+
+  /** pickup: the merchant whose staff hand it over (and who is credited the points) */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  merchantId: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  couponTemplateId: string | null;
+
+  @Column({ type: 'varchar' })
+  status: 'active' | 'paused';
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+/** How many of an item a member has redeemed; the per-member limit is a guarded update on this row. */
+@Entity('mall_member_counts')
+export class MallMemberCount {
+  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
+  itemId: string;
+
+  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'int' })
+  redeemed: number;
+}
+
+@Entity('mall_orders')
+export class MallOrder {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  itemId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'int' })
+  quantity: number;
+
+  @Column({ type: 'int' })
+  pointsSpent: number;
+
+  @Column({ type: 'varchar' })
+  status: 'awaiting_pickup' | 'fulfilled' | 'completed';
+
+  @Column({ type: 'varchar', nullable: true })
+  pickupCode: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  merchantId: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  couponId: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  fulfilledBy: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  fulfilledAt: Date | null;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CouponsModule } from '../coupons/coupons.module';
+import { MembersModule } from '../members/members.module';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { PointsModule } from '../points/points.module';
+import { MallController } from './mall.controller';
+import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
+import { MallService } from './mall.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([MallItem, MallMemberCount, MallOrder]),
+    MembersModule,
+    MerchantsModule,
+    PointsModule,
+    CouponsModule,
+  ],
+  controllers: [MallController],
+  providers: [MallService],
+})
+export class MallModule {}

@@ -1,0 +1,272 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { Principal } from '../common/auth';
+import { randomDigits } from '../common/crypto';
+import { DomainError, notFound, validationFailed } from '../common/errors';
+import { isUniqueViolation, RetryableConflict, TransactionRunner } from '../common/transactions';
+import { CouponTemplatesService } from '../coupons/coupon-templates.service';
+import { CouponsService } from '../coupons/coupons.service';
+import { MembersService } from '../members/members.service';
+import { MerchantsService } from '../merchants/merchants.service';
+import { LedgerService } from '../points/ledger.service';
+import { CreateMallItemDto } from './dto/mall.dto';
+import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
+
+/**
+ * The points mall (积分商城). A redemption takes stock, the member's per-item allowance and the points
+ * in one transaction, each by a guarded update, so racing redemptions never oversell, exceed a limit
+ * or overdraw a balance.
+ */
+@Injectable()
+export class MallService {
+  constructor(
+    @InjectRepository(MallItem) private readonly items: Repository<MallItem>,
+    @InjectRepository(MallOrder) private readonly orders: Repository<MallOrder>,
+    private readonly members: MembersService,
+    private readonly merchants: MerchantsService,
+    private readonly ledger: LedgerService,
+    private readonly coupons: CouponsService,
+    private readonly templates: CouponTemplatesService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async createItem(who: Principal, input: CreateMallItemDto): Promise<MallItem> {
+    const problems = [];
+    if (input.cashFen > 0)
+      problems.push({
+        field: 'cashFen',
+        message: 'items with a cash part need WeChat Pay, which is not enabled yet',
+      });
+    if (input.fulfilment === 'pickup' && !input.merchantId)
+      problems.push({ field: 'merchantId', message: 'required for pickup items' });
+    if (input.fulfilment === 'coupon' && !input.couponTemplateId)
+      problems.push({ field: 'couponTemplateId', message: 'required for coupon items' });
+    if (input.fulfilment === 'pickup' && input.couponTemplateId)
+      problems.push({ field: 'couponTemplateId', message: 'only for coupon items' });
+    if (problems.length) throw validationFailed(problems, '商品参数有误');
+    if (input.merchantId) await this.merchants.get(who.allianceId, input.merchantId);
+    if (input.couponTemplateId) {
+      const view = await this.templates.find(who.allianceId, input.couponTemplateId);
+      if (!view) throw notFound('券模板');
+      if (view.template.joinGift)
+        throw validationFailed([
+          { field: 'couponTemplateId', message: 'join gift templates cannot be sold' },
+        ]);
+    }
+    return this.tx.run((em) =>
+      em.save(
+        em.create(MallItem, {
+          allianceId: who.allianceId,
+          title: input.title.trim(),
+          description: input.description ?? null,
+          pointsPrice: input.pointsPrice,
+          cashFen: input.cashFen,
+          stock: input.stock,
+          issued: 0,
+          perMemberLimit: input.perMemberLimit,
+          fulfilment: input.fulfilment,
+          merchantId: input.merchantId ?? null,
+          couponTemplateId: input.couponTemplateId ?? null,
+          status: 'active',
+          createdAt: new Date(),
+        }),
+      ),
+    );
+  }
+
+  async setStatus(who: Principal, id: string, status: MallItem['status']) {
+    const item = await this.get(who.allianceId, id);
+    await this.tx.run((em) => em.update(MallItem, { id: item.id }, { status }));
+    return this.get(who.allianceId, id);
+  }
+
+  async listAdmin(who: Principal) {
+    return this.items.find({ where: { allianceId: who.allianceId }, order: { id: 'DESC' } });
+  }
+
+  /** What members see: active items with stock left and how many they already have. */
+  async list(who: Principal) {
+    const items = await this.items.find({
+      where: { allianceId: who.allianceId, status: 'active' },
+      order: { id: 'ASC' },
+    });
+    const counts = items.length
+      ? await this.items.manager.findBy(MallMemberCount, {
+          memberId: who.id,
+          itemId: In(items.map((i) => i.id)),
+        })
+      : [];
+    const names = await this.merchantNames(who.allianceId);
+    return items.map((i) => ({
+      ...itemDto(i, names),
+      redeemedByMe: counts.find((c) => c.itemId === i.id)?.redeemed ?? 0,
+    }));
+  }
+
+  async redeem(who: Principal, itemId: string, quantity: number) {
+    const member = await this.members.get(who);
+    const item = await this.get(who.allianceId, itemId);
+    if (item.status !== 'active') throw new DomainError('NOT_ELIGIBLE', 422, '该商品已下架');
+    const points = item.pointsPrice * quantity;
+    if (member.points < points)
+      throw new DomainError('INSUFFICIENT_POINTS', 409, `积分不足，需要 ${points} 积分`);
+    const template = item.couponTemplateId
+      ? (await this.templates.find(who.allianceId, item.couponTemplateId))?.template
+      : null;
+    const now = new Date();
+
+    const order = await this.tx.run(async (em) => {
+      const stock = await em
+        .createQueryBuilder()
+        .update(MallItem)
+        .set({ issued: () => `issued + ${quantity}` })
+        .where("id = :id AND status = 'active' AND issued + :q <= stock", { id: item.id, q: quantity })
+        .execute();
+      if (stock.affected !== 1) throw new DomainError('OUT_OF_STOCK', 409, '库存不足，已被兑完');
+
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(MallMemberCount)
+        .values({ itemId: item.id, memberId: member.id, redeemed: 0 })
+        .orIgnore()
+        .execute();
+      const allowance = await em
+        .createQueryBuilder()
+        .update(MallMemberCount)
+        .set({ redeemed: () => `redeemed + ${quantity}` })
+        .where('item_id = :item AND member_id = :member AND redeemed + :q <= :limit', {
+          item: item.id,
+          member: member.id,
+          q: quantity,
+          limit: item.perMemberLimit,
+        })
+        .execute();
+      if (allowance.affected !== 1)
+        throw new DomainError('LIMIT_REACHED', 409, `每人限兑 ${item.perMemberLimit} 件`);
+
+      let saved: MallOrder;
+      try {
+        saved = await em.save(
+          em.create(MallOrder, {
+            allianceId: who.allianceId,
+            itemId: item.id,
+            memberId: member.id,
+            quantity,
+            pointsSpent: points,
+            status: item.fulfilment === 'pickup' ? 'awaiting_pickup' : 'completed',
+            pickupCode: item.fulfilment === 'pickup' ? randomDigits(10) : null,
+            merchantId: item.merchantId,
+            couponId: null,
+            fulfilledBy: null,
+            fulfilledAt: null,
+            createdAt: now,
+          }),
+        );
+      } catch (error) {
+        // A pickup code collided (1 in 10^10): run the whole action again with a new one.
+        if (isUniqueViolation(error, 'pickup')) throw new RetryableConflict('pickup code collision');
+        throw error;
+      }
+      // Points spent on a pickup item are credited to the merchant that hands it over; coupon items to the alliance.
+      const credit = item.merchantId
+        ? ({ accountKind: 'merchant_redemption', ownerId: item.merchantId } as const)
+        : ({ accountKind: 'alliance', ownerId: '0' } as const);
+      await this.ledger.spend(
+        em,
+        member,
+        points,
+        credit,
+        { type: 'mall_order', id: saved.id, merchantId: item.merchantId },
+        now,
+      );
+
+      if (template) {
+        const issued = [];
+        for (let i = 0; i < quantity; i++) {
+          const coupon = await this.coupons.issue(em, template, member, 'mall');
+          if (!coupon) throw new DomainError('OUT_OF_STOCK', 409, '兑换的券已发完');
+          issued.push(coupon);
+        }
+        await em.update(MallOrder, { id: saved.id }, { couponId: issued[0].id });
+        saved.couponId = issued[0].id;
+      }
+      return saved;
+    });
+    return this.orderDto(order);
+  }
+
+  async myOrders(who: Principal) {
+    const rows = await this.orders.find({
+      where: { allianceId: who.allianceId, memberId: who.id },
+      order: { id: 'DESC' },
+      take: 100,
+    });
+    return Promise.all(rows.map((o) => this.orderDto(o)));
+  }
+
+  /** A clerk hands over a pickup item: only the item's merchant, only once. */
+  async pickup(staff: Principal, pickupCode: string) {
+    const order = await this.orders.findOneBy({ allianceId: staff.allianceId, pickupCode });
+    if (!order || order.merchantId !== staff.merchantId) throw notFound('提货码');
+    const now = new Date();
+    const done = await this.tx.run((em) =>
+      em.update(
+        MallOrder,
+        { id: order.id, status: 'awaiting_pickup' },
+        { status: 'fulfilled', fulfilledBy: staff.id, fulfilledAt: now },
+      ),
+    );
+    if (done.affected !== 1) throw new DomainError('ALREADY_FULFILLED', 409, '该提货码已核销');
+    return this.orderDto((await this.orders.findOneBy({ id: order.id }))!);
+  }
+
+  private async get(allianceId: string, id: string): Promise<MallItem> {
+    const item = /^\d{1,19}$/.test(id) ? await this.items.findOneBy({ id, allianceId }) : null;
+    if (!item) throw notFound('商品');
+    return item;
+  }
+
+  private async merchantNames(allianceId: string): Promise<Map<string, string>> {
+    return new Map((await this.merchants.list(allianceId)).map((m) => [m.id, m.name]));
+  }
+
+  private async orderDto(o: MallOrder) {
+    const item = await this.items.findOneBy({ id: o.itemId });
+    const names = await this.merchantNames(o.allianceId);
+    const coupon = o.couponId ? await this.coupons.get(o.allianceId, o.couponId) : null;
+    return {
+      id: o.id,
+      itemId: o.itemId,
+      title: item?.title ?? '',
+      status: o.status,
+      quantity: o.quantity,
+      pointsSpent: o.pointsSpent,
+      pickupCode: o.pickupCode,
+      coupon: coupon ? this.coupons.toDto(coupon.row, coupon.view) : null,
+      merchantId: o.merchantId,
+      merchantName: o.merchantId ? (names.get(o.merchantId) ?? null) : null,
+      fulfilledAt: o.fulfilledAt?.toISOString() ?? null,
+      createdAt: o.createdAt.toISOString(),
+    };
+  }
+}
+
+export function itemDto(i: MallItem, names: Map<string, string>) {
+  return {
+    id: i.id,
+    title: i.title,
+    description: i.description,
+    pointsPrice: i.pointsPrice,
+    cashFen: i.cashFen,
+    stock: i.stock,
+    remaining: Math.max(0, i.stock - i.issued),
+    perMemberLimit: i.perMemberLimit,
+    fulfilment: i.fulfilment,
+    merchantId: i.merchantId,
+    merchantName: i.merchantId ? (names.get(i.merchantId) ?? null) : null,
+    couponTemplateId: i.couponTemplateId,
+    status: i.status,
+  };
+}
