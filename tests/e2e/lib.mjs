@@ -1,0 +1,240 @@
+// Helpers for the end-to-end tests: the built server on a free port with a throwaway SQLite database,
+// a small API client, and Chromium through playwright-core (the Debian browser, never a download).
+/* global document -- page functions run in the browser */
+import { spawn } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const artifactsDir = path.join(root, 'tests/e2e/artifacts');
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node apps/server/dist/main.js` on a free port with its own SQLite file, no demo data and the
+ * WeChat sandbox, and waits for GET /api/v1/health to answer 200.
+ * @returns {Promise<{baseUrl: string, port: number, pid: number, logTail: (lines?: number) => string, stop: () => Promise<void>}>}
+ */
+export async function startServer({ env = {}, timeoutMs = 60_000 } = {}) {
+  const main = path.join(root, 'apps/server/dist/main.js');
+  if (!existsSync(main)) throw new Error(`${main} not found: build first (node scripts/build.mjs --all)`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'allycard-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = path.join(dir, 'server.log');
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, [main], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${path.join(dir, 'e2e.sqlite')}`,
+      SEED_DEMO: 'false',
+      WECHAT_MODE: 'sandbox',
+      NODE_ENV: 'test',
+      PUBLIC_URL: baseUrl,
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: 'admin123',
+      ...env,
+    },
+  });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r(signal ?? code)));
+  const killNow = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killNow);
+  const logTail = (lines = 40) => {
+    try {
+      return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  };
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if ((await Promise.race([exited, sleep(5000).then(() => 'timeout')])) === 'timeout')
+        child.kill('SIGKILL');
+      await exited;
+    }
+    process.removeListener('exit', killNow);
+    log.end();
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`${baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(2000) })
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status === 200) break;
+    const early = await Promise.race([exited, sleep(200).then(() => null)]);
+    if (early !== null || Date.now() > deadline) {
+      const why =
+        early !== null ? `exited (${early})` : `not healthy after ${timeoutMs} ms (last status ${status})`;
+      const tail = logTail();
+      await stop();
+      throw new Error(`server ${why}\n--- server log ---\n${tail}`);
+    }
+  }
+  return { baseUrl, port, pid: child.pid, logTail, stop };
+}
+
+/** A small JSON client for the API (paths relative to /api/v1, or absolute like /sandbox/...). */
+export function createApi(baseUrl) {
+  async function request(method, p, { body, token, headers = {}, expect } = {}) {
+    const url = baseUrl + (p.startsWith('/api/') || p.startsWith('/sandbox/') ? p : `/api/v1${p}`);
+    const res = await fetch(url, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    let data = text;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      /* ignore */
+    }
+    const wanted = expect === undefined ? [200, 201] : [].concat(expect);
+    if (!wanted.includes(res.status)) {
+      throw new Error(`${method} ${p} → ${res.status} (expected ${wanted.join('/')}): ${text.slice(0, 500)}`);
+    }
+    return { status: res.status, body: data };
+  }
+  const api = {
+    request,
+    get: (p, o) => request('GET', p, o),
+    post: (p, body, o) => request('POST', p, { ...o, body }),
+    adminToken: null,
+    /** Logs in as the default alliance admin (admin/admin123) and remembers the token. */
+    async adminLogin(username = 'admin', password = 'admin123') {
+      const { body } = await request('POST', '/admin/login', { body: { username, password } });
+      if (!body?.token) throw new Error(`admin login answered no token: ${JSON.stringify(body)}`);
+      return (api.adminToken = body.token);
+    },
+    async asAdmin() {
+      return api.adminToken ?? api.adminLogin();
+    },
+    /** POST /admin/merchants → {id, name} */
+    async createMerchant(name = `E2E 商户 ${Date.now().toString(36)}`, extra = {}) {
+      return (
+        await request('POST', '/admin/merchants', { token: await api.asAdmin(), body: { name, ...extra } })
+      ).body;
+    },
+    /** POST /admin/qrcodes → {scene, path, imagePngBase64} */
+    async createQrCode(merchantId, extra = {}) {
+      return (
+        await request('POST', '/admin/qrcodes', {
+          token: await api.asAdmin(),
+          body: { merchantId, ...extra },
+        })
+      ).body;
+    },
+    /** What wx.login would give the WeChat user `openid` (sandbox). */
+    async loginCode(openid) {
+      return (await request('POST', '/sandbox/wechat/login-code', { body: { openid } })).body.code;
+    },
+  };
+  return api;
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches the system Chromium; playwright-core gives every launch a fresh temporary profile. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`${executablePath} not found (apt-get install chromium)`);
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/** A phone: 390×844 CSS pixels at 2×, touch, Chinese locale. */
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+  userAgent:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 allycard-e2e',
+};
+
+/** Waits (up to 3 s) until no finite CSS animation or transition runs, e.g. Taro's page slide-in. */
+export async function settle(page, timeout = 3000) {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations({ subtree: true })
+          .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+      null,
+      { timeout, polling: 50 },
+    )
+    .catch(() => {});
+}
+
+const safe = (s) => String(s).replace(/[^\w.-]+/g, '_');
+
+/** Removes a scenario's screenshots from earlier runs. */
+export function clearArtifacts(scenario) {
+  if (!existsSync(artifactsDir)) return;
+  for (const f of readdirSync(artifactsDir))
+    if (f.startsWith(`${safe(scenario)}-`)) rmSync(path.join(artifactsDir, f), { force: true });
+}
+
+export function screenshotter(page, scenario) {
+  mkdirSync(artifactsDir, { recursive: true });
+  return async (step) => {
+    const file = path.join(artifactsDir, `${safe(scenario)}-${safe(step)}.png`);
+    await settle(page);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  };
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
