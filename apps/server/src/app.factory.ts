@@ -75,7 +75,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 
 function serveFrontEnd(app: NestExpressApplication, mount: string, dir: string) {
   if (!fs.existsSync(path.join(dir, 'index.html'))) return;
-  app.use(mount, express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml }));
+  const files = express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml });
+  // API calls never look for a file first.
+  app.use(mount, (req: Request, res: Response, next: NextFunction) =>
+    req.originalUrl.startsWith('/api/') ? next() : files(req, res, next),
+  );
 }
 
 function noCacheForHtml(res: Response, file: string) {

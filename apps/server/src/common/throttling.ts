@@ -8,7 +8,7 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { bearerToken, TokenService } from './auth';
+import { AuthedRequest, principalOf, TokenService } from './auth';
 
 const MINUTE = 60_000;
 
@@ -38,9 +38,8 @@ export class PrincipalThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    const request = req as unknown as Request;
-    const token = bearerToken(request);
-    const principal = token ? this.tokens.verify(token) : null;
+    const request = req as unknown as AuthedRequest;
+    const principal = principalOf(request, this.tokens);
     return principal ? `${principal.role}:${principal.id}` : `ip:${request.ip ?? 'unknown'}`;
   }
 
