@@ -16,6 +16,33 @@ const BODY_LIMIT = '64kb';
 
 /** Builds the one process: API, OpenAPI docs, WeChat sandbox (not in production) and the front ends. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  // The sandbox comes first: in sandbox mode the server's WeChat Pay credentials are its keys.
+  const sandbox =
+    config.wechat.mode === 'sandbox' && !config.production
+      ? createWechatSandbox({
+          appid: config.wechat.appid,
+          secret: config.wechat.secret,
+          publicUrl: config.publicUrl,
+          pay: { keyFile: config.sandboxKeyFile },
+        })
+      : null;
+  if (sandbox) {
+    const k = sandbox.pay.keys;
+    config.wechatPay = {
+      appid: k.appid,
+      mchid: k.mchid,
+      apiV3Key: k.apiV3Key,
+      merchantSerial: k.merchantSerial,
+      merchantPrivateKeyPem: k.merchantPrivateKeyPem,
+      merchantPublicKeyPem: k.merchantCertificatePem,
+      publicKeyId: k.publicKeyId,
+      publicKeyPem: k.platformPublicKeyPem,
+      // Resolved lazily: tests learn the port only after listen.
+      get apiBase() {
+        return config.wechat.apiBase;
+      },
+    };
+  }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,
@@ -25,14 +52,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // Behind a load balancer, client addresses (for per-IP limits) come from X-Forwarded-For.
   if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY);
 
-  if (config.wechat.mode === 'sandbox' && !config.production) {
-    const sandbox = createWechatSandbox({
-      appid: config.wechat.appid,
-      secret: config.wechat.secret,
-      publicUrl: config.publicUrl,
-    });
-    app.use('/sandbox', sandbox.router);
-  }
+  if (sandbox) app.use('/sandbox', sandbox.router);
 
   // JSON only, size-capped; the raw bytes are kept for WeChat Pay signature checks.
   app.use(

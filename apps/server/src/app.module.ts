@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { InvariantsModule } from './invariants/invariants.module';
 import { MallModule } from './mall/mall.module';
 import { OnboardingModule } from './onboarding/onboarding.module';
+import { OrdersModule } from './orders/orders.module';
 import { PointsModule } from './points/points.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { MembersModule } from './members/members.module';
@@ -68,6 +69,7 @@ export class AppModule {
         OnboardingModule,
         CounterModule,
         MallModule,
+        OrdersModule,
         SettlementModule,
         InvariantsModule,
         SeedModule,

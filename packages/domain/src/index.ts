@@ -6,3 +6,4 @@ export * from './scene';
 export * from './tiers';
 export * from './coupons';
 export * from './points';
+export * from './pricing';

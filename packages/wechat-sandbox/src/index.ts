@@ -1,12 +1,46 @@
 import express, { Router } from 'express';
 import { bodyErrorHandler } from './http';
 import { loginRouter, sessionKeyDeriver } from './login';
+import { createPaySandbox, type WechatPaySandbox, type WechatPaySandboxOptions } from './pay';
 import { phoneRouter } from './phone';
 import { SingleUseCodes } from './store';
 import { AccessTokens, tokenRouter } from './token';
 import { wxacodeRouter } from './wxacode';
 
 export { buildJoinLink, isValidScene, SCENE_MAX_LENGTH } from './wxacode';
+export type { WechatPaySandbox, WechatPaySandboxOptions } from './pay';
+export {
+  AEAD_ALGORITHM,
+  buildNotification,
+  decryptResource,
+  encryptResource,
+  formatWechatTime,
+  signMessage,
+  SIGNATURE_TYPE,
+  verifyMessage,
+  wechatpayMessage,
+  wechatpaySignatureHeaders,
+  type BuildNotificationInput,
+  type EncryptedResource,
+  type NotificationEventType,
+  type WechatPayNotification,
+  type WechatpaySignatureInput,
+} from './pay/crypto';
+export {
+  MAX_CLOCK_SKEW_SECONDS,
+  merchantAuthorization,
+  merchantSignatureMessage,
+  parseAuthorization,
+  type MerchantAuthorizationInput,
+  type ParsedAuthorization,
+} from './pay/auth';
+export {
+  DEFAULT_MCHID,
+  generatePayKeyMaterial,
+  type PayKeyMaterial,
+  type PayKeys,
+  type PlatformMode,
+} from './pay/keys';
 
 export interface WechatSandboxOptions {
   /** The app the server is configured with; calls with another appid or secret are refused. */
@@ -16,6 +50,8 @@ export interface WechatSandboxOptions {
   publicUrl: string;
   /** Milliseconds since the epoch; tests pass a fake clock. */
   now?: () => number;
+  /** WeChat Pay APIv3 (merchant id, where keys live, platform verification mode). */
+  pay?: WechatPaySandboxOptions;
 }
 
 export interface WechatSandbox {
@@ -25,6 +61,8 @@ export interface WechatSandbox {
   issueLoginCode(openid: string): string;
   /** What the getPhoneNumber button would give a user with this number. */
   issuePhoneCode(phone: string): string;
+  /** WeChat Pay: the merchant credentials (generated on first access) and the platform mode. */
+  pay: WechatPaySandbox;
 }
 
 // wx.login codes and getPhoneNumber codes both live 5 minutes.
@@ -37,18 +75,24 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
   const phoneCodes = new SingleUseCodes<string>(CODE_TTL_MS, now);
   const tokens = new AccessTokens(now);
 
+  const paySandbox = createPaySandbox(options.appid, options.pay ?? {}, now);
+
   const router = Router();
+  // WeChat Pay APIv3 signs the raw body, so /v3 reads its own bodies before any JSON parsing.
+  router.use(paySandbox.apiRouter);
   // WeChat reads the body as JSON whatever the content-type says, so the sandbox does too.
   router.use(express.json({ limit: '16kb', type: () => true }));
   router.use(loginRouter(credentials, loginCodes, sessionKeyDeriver()));
   router.use(phoneRouter(options.appid, phoneCodes, tokens, now));
   router.use(tokenRouter(credentials, tokens));
   router.use(wxacodeRouter(options.publicUrl, tokens));
+  router.use(paySandbox.testRouter);
   router.use(bodyErrorHandler);
 
   return {
     router,
     issueLoginCode: (openid) => loginCodes.issue(openid),
     issuePhoneCode: (phone) => phoneCodes.issue(phone),
+    pay: paySandbox.pay,
   };
 }

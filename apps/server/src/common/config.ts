@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -19,6 +20,10 @@ export interface AppConfig {
     /** base of the WeChat server API: api.weixin.qq.com live, this process's /sandbox otherwise */
     apiBase: string;
   };
+  /** WeChat Pay v3 merchant credentials; in sandbox mode filled from the sandbox's generated keys */
+  wechatPay?: PayKeys;
+  /** sandbox mode: where the sandbox keeps its generated key material between starts */
+  sandboxKeyFile?: string;
   admin: { username: string; password: string };
   /** root secret: tokens, member-code MACs and phone encryption keys are derived from it */
   appSecret: string;
@@ -28,6 +33,18 @@ export interface AppConfig {
   logLevel: string;
   /** folders of the built front ends that the one process serves */
   staticRoots: { miniappH5: string; console: string };
+}
+
+export interface PayKeys {
+  appid: string;
+  mchid: string;
+  apiV3Key: string;
+  merchantSerial: string;
+  merchantPrivateKeyPem: string;
+  merchantPublicKeyPem: string;
+  publicKeyId?: string;
+  publicKeyPem?: string;
+  apiBase: string;
 }
 
 export const DEV_DEFAULTS = {
@@ -85,6 +102,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env.WECHAT_API_BASE ||
     (mode === 'sandbox' ? `http://127.0.0.1:${port}/sandbox` : 'https://api.weixin.qq.com');
 
+  let wechatPay: PayKeys | undefined;
+  if (mode === 'live') {
+    const readPem = (name: string) => {
+      const inline = env[name];
+      const file = env[`${name}_FILE`];
+      if (inline) return inline.replace(/\\n/g, '\n');
+      if (file) {
+        try {
+          return fs.readFileSync(file, 'utf8');
+        } catch {
+          problems.push(`${name}_FILE cannot be read: ${file}`);
+        }
+      }
+      return '';
+    };
+    const pay = {
+      appid,
+      mchid: env.WECHAT_PAY_MCHID ?? '',
+      apiV3Key: env.WECHAT_PAY_APIV3_KEY ?? '',
+      merchantSerial: env.WECHAT_PAY_SERIAL ?? '',
+      merchantPrivateKeyPem: readPem('WECHAT_PAY_PRIVATE_KEY'),
+      merchantPublicKeyPem: readPem('WECHAT_PAY_MERCHANT_CERT') || 'unused',
+      publicKeyId: env.WECHAT_PAY_PUBLIC_KEY_ID || undefined,
+      publicKeyPem: readPem('WECHAT_PAY_PUBLIC_KEY') || undefined,
+      apiBase: (env.WECHAT_PAY_API_BASE || 'https://api.mch.weixin.qq.com').replace(/\/+$/, ''),
+    };
+    if (pay.mchid || pay.apiV3Key) {
+      if (!pay.mchid || pay.apiV3Key.length !== 32 || !pay.merchantSerial || !pay.merchantPrivateKeyPem) {
+        problems.push(
+          'WeChat Pay needs WECHAT_PAY_MCHID, WECHAT_PAY_APIV3_KEY (32 characters), WECHAT_PAY_SERIAL and WECHAT_PAY_PRIVATE_KEY(_FILE)',
+        );
+      }
+      if (pay.publicKeyId && !pay.publicKeyPem)
+        problems.push('WECHAT_PAY_PUBLIC_KEY_ID needs WECHAT_PAY_PUBLIC_KEY(_FILE)');
+      wechatPay = pay;
+    }
+  }
+
   if (problems.length) throw new ConfigError('Invalid configuration:\n- ' + problems.join('\n- '));
 
   return {
@@ -94,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl,
     database,
     wechat: { mode, appid, secret, apiBase: apiBase.replace(/\/+$/, '') },
+    wechatPay,
+    sandboxKeyFile:
+      mode === 'sandbox'
+        ? env.WECHAT_SANDBOX_KEY_FILE || (nodeEnv === 'test' ? undefined : './data/wechat-sandbox-keys.json')
+        : undefined,
     admin,
     appSecret,
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',

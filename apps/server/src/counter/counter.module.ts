@@ -11,5 +11,6 @@ import { Redemption } from './redemption.entity';
   imports: [TypeOrmModule.forFeature([Redemption]), MembersModule, CouponsModule, PointsModule],
   controllers: [CounterController],
   providers: [CounterService],
+  exports: [CounterService],
 })
 export class CounterModule {}

@@ -29,6 +29,6 @@ import { SharingService } from './sharing.service';
   ],
   controllers: [CouponsController],
   providers: [CouponTemplatesService, CouponsService, SharingService, ReferralService, CouponsJobs],
-  exports: [CouponsService, SharingService, CouponTemplatesService],
+  exports: [CouponsService, SharingService, CouponTemplatesService, ReferralService],
 })
 export class CouponsModule {}

@@ -47,7 +47,7 @@ export class ReferralReward {
   points: number;
 
   @Column({ type: 'varchar' })
-  status: 'rewarded' | 'out_of_stock';
+  status: 'rewarded' | 'out_of_stock' | 'withdrawn';
 
   @Column({ type: 'datetime' })
   createdAt: Date;

@@ -2,6 +2,7 @@ import { Alliance } from '../alliances/alliance.entity';
 import { IdempotencyKey } from '../common/idempotency';
 import { Redemption } from '../counter/redemption.entity';
 import { MallItem, MallMemberCount, MallOrder } from '../mall/mall.entities';
+import { Order, PaymentEvent, Refund } from '../orders/order.entities';
 import {
   PointsLot,
   PointsLotUse,
@@ -45,4 +46,7 @@ export const entities = [
   MallItem,
   MallMemberCount,
   MallOrder,
+  Order,
+  Refund,
+  PaymentEvent,
 ];

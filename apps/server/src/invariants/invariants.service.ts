@@ -25,11 +25,14 @@ const CHECKS: { name: string; sql: string }[] = [
           HAVING COUNT(*) > t.per_member_limit`,
   },
   {
-    name: '3. a coupon is used at most once and a used coupon points at exactly one redemption or order',
+    name: '3. a coupon is used at most once and a used coupon points at exactly one redemption or order (a locked one at its pending order)',
     sql: `SELECT c.id, c.status, c.redemption_id, c.order_id FROM coupons c
           WHERE c.alliance_id = ? AND (
             (c.status = 'used' AND ((c.redemption_id IS NULL AND c.order_id IS NULL) OR (c.redemption_id IS NOT NULL AND c.order_id IS NOT NULL)))
-            OR (c.status <> 'used' AND (c.redemption_id IS NOT NULL OR c.order_id IS NOT NULL))
+            OR (c.status = 'locked' AND (c.order_id IS NULL OR c.redemption_id IS NOT NULL
+                OR NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = c.order_id AND o.status = 'pending')))
+            OR (c.status NOT IN ('used', 'locked') AND (c.redemption_id IS NOT NULL OR c.order_id IS NOT NULL))
+            OR (c.order_id IS NOT NULL AND c.status = 'used' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = c.order_id AND o.coupon_id = c.id))
             OR (c.redemption_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.id = c.redemption_id AND r.coupon_id = c.id))
             OR (SELECT COUNT(*) FROM redemptions r WHERE r.coupon_id = c.id) > 1)`,
   },

@@ -18,5 +18,6 @@ import { MallService } from './mall.service';
   ],
   controllers: [MallController],
   providers: [MallService],
+  exports: [MallService],
 })
 export class MallModule {}

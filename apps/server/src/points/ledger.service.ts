@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { allocateSpend, DEFAULT_POINTS_POLICY, lotExpiresAt, PointsPolicy } from '@allycard/domain';
-import { EntityManager, MoreThan, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { isUniqueViolation, RetryableConflict } from '../common/transactions';
 import { Member } from '../members/member.entity';
@@ -164,24 +164,155 @@ export class LedgerService {
       },
       at,
     );
+    await this.consumeLots(em, member, tx.id, points);
+    return tx;
+  }
+
+  /**
+   * Takes back up to `points` a member earned (a refund of the purchase that earned them): never more
+   * than the balance holds, so a member who already spent them is not driven below zero. The lots of
+   * the earning transaction go first. Returns the points actually taken.
+   */
+  async clawBack(
+    em: EntityManager,
+    member: Member,
+    points: number,
+    from: { accountKind: 'merchant_funding' | 'alliance'; ownerId: string; earnTransactionId: string | null },
+    source: { type: string; id: string; merchantId: string | null },
+    at = new Date(),
+  ): Promise<number> {
+    const fresh = await em.findOneByOrFail(Member, { id: member.id });
+    const take = Math.min(points, fresh.points);
+    if (take <= 0) return 0;
+    const tx = await this.post(
+      em,
+      {
+        allianceId: member.allianceId,
+        kind: 'reversal',
+        sourceType: source.type,
+        sourceId: source.id,
+        memberId: member.id,
+        merchantId: source.merchantId,
+        postings: [
+          { accountKind: 'member', ownerId: member.id, amount: -take },
+          { accountKind: from.accountKind, ownerId: from.ownerId, amount: take },
+        ],
+      },
+      at,
+    );
+    await this.consumeLots(em, member, tx.id, take, from.earnTransactionId);
+    return take;
+  }
+
+  /**
+   * Gives back `points` of an earlier spend (an unpaid order closed, a refund): the member account is
+   * credited, the account the spend credited is debited, and the points come back as lots with the
+   * expiry of the lots they were taken from (the latest first).
+   */
+  async returnSpent(
+    em: EntityManager,
+    member: Member,
+    spend: { transactionId: string; accountKind: 'merchant_redemption' | 'alliance'; ownerId: string },
+    points: number,
+    source: { type: string; id: string; merchantId: string | null },
+    at = new Date(),
+  ): Promise<number> {
+    if (points <= 0) return 0;
+    const tx = await this.post(
+      em,
+      {
+        allianceId: member.allianceId,
+        kind: 'refund',
+        sourceType: source.type,
+        sourceId: source.id,
+        memberId: member.id,
+        merchantId: source.merchantId,
+        postings: [
+          { accountKind: 'member', ownerId: member.id, amount: points },
+          { accountKind: spend.accountKind, ownerId: spend.ownerId, amount: -points },
+        ],
+      },
+      at,
+    );
+    const uses = await em.find(PointsLotUse, { where: { transactionId: spend.transactionId } });
+    const lots = uses.length ? await em.findBy(PointsLot, { id: In(uses.map((u) => u.lotId)) }) : [];
+    const byExpiry = uses
+      .map((u) => ({ use: u, expiresAt: lots.find((l) => l.id === u.lotId)?.expiresAt ?? at }))
+      .sort((x, y) => y.expiresAt.getTime() - x.expiresAt.getTime());
+    let left = points;
+    for (const { use, expiresAt } of byExpiry) {
+      if (left === 0) break;
+      const back = Math.min(use.points, left);
+      await em.insert(PointsLot, {
+        allianceId: member.allianceId,
+        memberId: member.id,
+        transactionId: tx.id,
+        merchantId: source.merchantId,
+        points: back,
+        remaining: back,
+        expiresAt,
+        createdAt: at,
+      });
+      left -= back;
+    }
+    if (left > 0) {
+      const policy = await this.policy(member.allianceId, em);
+      await em.insert(PointsLot, {
+        allianceId: member.allianceId,
+        memberId: member.id,
+        transactionId: tx.id,
+        merchantId: source.merchantId,
+        points: left,
+        remaining: left,
+        expiresAt: lotExpiresAt(at, policy.expiryMonths),
+        createdAt: at,
+      });
+    }
+    return points;
+  }
+
+  /**
+   * Takes `points` out of the member's lots, earliest expiry first (or the lots of `preferTxId` first).
+   * Lots past their expiry that the job has not swept yet still count: the balance shows them.
+   * The balance guard ran before: on MySQL its row lock serialises this member's debits, and the
+   * locking read here sees the latest lots; each lot is then taken by a guarded update.
+   */
+  private async consumeLots(
+    em: EntityManager,
+    member: Member,
+    txId: string,
+    points: number,
+    preferTxId?: string | null,
+  ) {
     const lots = await em.find(PointsLot, {
       where: { memberId: member.id, remaining: MoreThan(0) },
-      // MySQL: a locking read sees the latest committed lots whatever this transaction read before.
       ...(em.connection.options.type === 'mysql' && { lock: { mode: 'pessimistic_write' as const } }),
     });
-    const takes = allocateSpend(lots, points, at);
-    if (!takes) throw new DomainError('INSUFFICIENT_POINTS', 409, '积分不足');
-    for (const take of takes) {
-      const taken = await em
+    const preferred = preferTxId ? lots.filter((l) => l.transactionId === preferTxId) : [];
+    const rest = lots.filter((l) => !preferred.includes(l));
+    const fromPreferred = preferred.length
+      ? (allocateSpend(
+          preferred,
+          Math.min(
+            points,
+            preferred.reduce((s, l) => s + l.remaining, 0),
+          ),
+          new Date(0),
+        ) ?? [])
+      : [];
+    const taken = fromPreferred.reduce((s, t) => s + t.points, 0);
+    const fromRest = points - taken > 0 ? allocateSpend(rest, points - taken, new Date(0)) : [];
+    if (!fromRest) throw new DomainError('INSUFFICIENT_POINTS', 409, '积分不足');
+    for (const take of [...fromPreferred, ...fromRest]) {
+      const result = await em
         .createQueryBuilder()
         .update(PointsLot)
         .set({ remaining: () => `remaining - ${take.points}` })
         .where('id = :id AND remaining >= :points', { id: take.lotId, points: take.points })
         .execute();
-      if (taken.affected !== 1) throw new RetryableConflict('a points lot changed during the spend');
-      await em.insert(PointsLotUse, { transactionId: tx.id, lotId: take.lotId, points: take.points });
+      if (result.affected !== 1) throw new RetryableConflict('a points lot changed during the debit');
+      await em.insert(PointsLotUse, { transactionId: txId, lotId: take.lotId, points: take.points });
     }
-    return tx;
   }
 
   /** Expires what is left of one due lot into breakage; a second run finds nothing left (idempotent). */

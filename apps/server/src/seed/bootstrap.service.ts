@@ -4,7 +4,9 @@ import { TransactionRunner } from '../common/transactions';
 import { AlliancesService } from '../alliances/alliances.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import { QrCodesService } from '../qrcodes/qrcodes.service';
+import { StaffAccount } from '../staff/staff-account.entity';
 import { StaffService } from '../staff/staff.service';
+import { DemoMerchant, DemoSeedService } from './demo-seed.service';
 
 /** The demo alliance of `pnpm start`: three merchants of one shopping street, a clerk and a QR code each. */
 export const DEMO = {
@@ -49,6 +51,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     private readonly merchants: MerchantsService,
     private readonly staff: StaffService,
     private readonly qrcodes: QrCodesService,
+    private readonly demo: DemoSeedService,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -65,14 +68,16 @@ export class BootstrapService implements OnApplicationBootstrap {
         this.config.admin.username,
         this.config.admin.password,
       );
-      if (!fresh || !this.config.seedDemo) return false;
+      if (!fresh || !this.config.seedDemo) return null;
+      const admin = await em.findOneByOrFail(StaffAccount, { username: this.config.admin.username });
+      const seededMerchants: DemoMerchant[] = [];
       for (const m of DEMO.merchants) {
         const merchant = await this.merchants.createIn(em, alliance.id, {
           name: m.name,
           description: m.description,
           stores: [m.store],
         });
-        await this.staff.createAccount(em, {
+        const clerk = await this.staff.createAccount(em, {
           allianceId: alliance.id,
           merchantId: merchant.id,
           username: m.clerk,
@@ -80,10 +85,13 @@ export class BootstrapService implements OnApplicationBootstrap {
           role: 'clerk',
         });
         await this.qrcodes.saveScene(em, alliance.id, m.scene, { merchantId: merchant.id });
+        seededMerchants.push({ id: merchant.id, name: merchant.name, clerkId: clerk.id });
       }
-      return true;
+      return { allianceId: alliance.id, adminId: admin.id, merchants: seededMerchants };
     });
     if (seeded) {
+      // Offers, mall and a little activity go through the real services, each in its own transaction.
+      await this.demo.seed(seeded.allianceId, seeded.adminId, seeded.merchants);
       const url = this.config.publicUrl;
       this.logger.log(
         [

@@ -80,17 +80,25 @@ export class SettlementService {
        GROUP BY account_kind, owner_id`,
       params,
     );
+    // Coupon discounts given at a merchant: counter redemptions, and paid orders whose coupon was kept
+    // (a full refund that returned the coupon undoes the discount).
     const coupons: {
       at_merchant: string | number;
       issuer_type: string;
       issuer_merchant_id: string | number | null;
       fen: string | number;
     }[] = await this.dataSource.query(
-      `SELECT r.merchant_id AS at_merchant, t.issuer_type, t.issuer_merchant_id, COALESCE(SUM(r.coupon_discount_fen), 0) AS fen
-       FROM redemptions r JOIN coupons c ON c.id = r.coupon_id JOIN coupon_templates t ON t.id = c.template_id
-       WHERE r.alliance_id = ? AND r.created_at >= ? AND r.created_at < ?
-       GROUP BY r.merchant_id, t.issuer_type, t.issuer_merchant_id`,
-      params,
+      `SELECT x.at_merchant, t.issuer_type, t.issuer_merchant_id, COALESCE(SUM(x.fen), 0) AS fen FROM (
+           SELECT r.merchant_id AS at_merchant, r.coupon_id, r.coupon_discount_fen AS fen FROM redemptions r
+           WHERE r.alliance_id = ? AND r.coupon_id IS NOT NULL AND r.created_at >= ? AND r.created_at < ?
+           UNION ALL
+           SELECT o.merchant_id, o.coupon_id, o.coupon_discount_fen FROM orders o
+           WHERE o.alliance_id = ? AND o.coupon_id IS NOT NULL AND o.paid_at >= ? AND o.paid_at < ?
+             AND o.status IN ('paid', 'partially_refunded', 'refunded')
+             AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id AND f.coupon_returned = 1)
+         ) x JOIN coupons c ON c.id = x.coupon_id JOIN coupon_templates t ON t.id = c.template_id
+         GROUP BY x.at_merchant, t.issuer_type, t.issuer_merchant_id`,
+      [...params, ...params],
     );
 
     const merchants = await this.merchants.list(who.allianceId);

@@ -1,6 +1,12 @@
 import { Initial1732406400000 } from './1732406400000-initial';
 import { Coupons1732492800000 } from './1732492800000-coupons';
 import { Points1732579200000 } from './1732579200000-points';
+import { Orders1732665600000 } from './1732665600000-orders';
 
 /** In order; TypeORM runs the pending ones at start. */
-export const migrations = [Initial1732406400000, Coupons1732492800000, Points1732579200000];
+export const migrations = [
+  Initial1732406400000,
+  Coupons1732492800000,
+  Points1732579200000,
+  Orders1732665600000,
+];

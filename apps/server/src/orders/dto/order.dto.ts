@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export class OrderRequestDto {
+  @ApiProperty({ example: '1' })
+  @IsString()
+  @Matches(/^\d{1,19}$/, { message: 'merchantId must be an id' })
+  merchantId: string;
+
+  @ApiProperty({ example: 12800, description: 'the amount to pay the merchant, in fen, before discounts' })
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  amountFen: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,19}$/, { message: 'couponId must be an id' })
+  couponId?: string;
+
+  @ApiPropertyOptional({
+    description: 'points to use; capped at half of what is left to pay and at the balance',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  points?: number;
+}
+
+export class RefundRequestDto {
+  @ApiPropertyOptional({ description: 'fen to refund; the whole remaining amount when omitted' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  amountFen?: number;
+}

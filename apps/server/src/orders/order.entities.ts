@@ -1,0 +1,142 @@
+import { Column, Entity } from 'typeorm';
+import { IdColumn, idTransformer } from '../database/columns';
+
+const num = { from: (v: unknown) => Number(v), to: (v: unknown) => v };
+
+export type OrderStatus = 'pending' | 'paid' | 'closed' | 'refunded' | 'partially_refunded';
+
+/** A member paying a merchant in the mini-program. */
+@Entity('orders')
+export class Order {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  merchantId: string;
+
+  @Column()
+  outTradeNo: string;
+
+  @Column({ type: 'varchar' })
+  status: OrderStatus;
+
+  @Column({ type: 'bigint', transformer: num })
+  amountFen: number;
+
+  @Column({ type: 'bigint', transformer: num })
+  tierDiscountFen: number;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  couponId: string | null;
+
+  @Column({ type: 'bigint', transformer: num })
+  couponDiscountFen: number;
+
+  @Column({ type: 'int' })
+  pointsUsed: number;
+
+  @Column({ type: 'bigint', transformer: num })
+  pointsDiscountFen: number;
+
+  @Column({ type: 'bigint', transformer: num })
+  payableFen: number;
+
+  @Column({ type: 'int' })
+  pointsEarned: number;
+
+  @Column({ type: 'bigint', transformer: num })
+  refundRequestedFen: number;
+
+  @Column({ type: 'bigint', transformer: num })
+  refundedFen: number;
+
+  @Column({ type: 'varchar', nullable: true })
+  transactionId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  payParams: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  flag: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  paidAt: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}
+
+@Entity('refunds')
+export class Refund {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  orderId: string;
+
+  @Column()
+  outRefundNo: string;
+
+  @Column({ type: 'bigint', transformer: num })
+  amountFen: number;
+
+  @Column({ type: 'varchar' })
+  status: 'processing' | 'succeeded' | 'failed';
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  staffId: string | null;
+
+  @Column({ type: 'int' })
+  pointsClawedBack: number;
+
+  @Column({ type: 'int' })
+  pointsReturned: number;
+
+  @Column()
+  couponReturned: boolean;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime', nullable: true })
+  succeededAt: Date | null;
+}
+
+@Entity('payment_events')
+export class PaymentEvent {
+  @IdColumn()
+  id: string;
+
+  @Column()
+  eventId: string;
+
+  @Column()
+  eventType: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  outTradeNo: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  outRefundNo: string | null;
+
+  @Column()
+  result: string;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}

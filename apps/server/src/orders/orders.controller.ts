@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle, Throttle } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
+import { Idempotent } from '../common/idempotency';
+import { RATE_LIMITS } from '../common/throttling';
+import { OrderRequestDto, RefundRequestDto } from './dto/order.dto';
+import { OrdersService } from './orders.service';
+import { PaymentsService } from './payments.service';
+import { RefundsService } from './refunds.service';
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller()
+export class OrdersController {
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly refunds: RefundsService,
+    private readonly payments: PaymentsService,
+  ) {}
+
+  @Post('orders/preview')
+  @HttpCode(200)
+  @Roles('member')
+  preview(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto) {
+    return this.orders.preview(who, body);
+  }
+
+  @Post('orders')
+  @Roles('member')
+  @Idempotent()
+  @Throttle({ default: RATE_LIMITS.claim })
+  create(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto) {
+    return this.orders.create(who, body);
+  }
+
+  @Get('orders')
+  @Roles('member')
+  list(@CurrentPrincipal() who: Principal) {
+    return this.orders.listForMember(who);
+  }
+
+  @Get('orders/:id')
+  @Roles('member')
+  get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return this.orders.get(who, id);
+  }
+
+  @Get('staff/orders')
+  @Roles(...STAFF_ROLES)
+  merchantOrders(@CurrentPrincipal() staff: Principal) {
+    return this.orders.listForMerchant(staff);
+  }
+
+  @Post('staff/orders/:id/refund')
+  @HttpCode(200)
+  @Roles(...STAFF_ROLES)
+  @Idempotent()
+  refund(@CurrentPrincipal() staff: Principal, @Param('id') id: string, @Body() body: RefundRequestDto) {
+    return this.refunds.request(staff, id, body.amountFen);
+  }
+
+  /** WeChat Pay v3 notifications (payment and refund). */
+  @Post('payments/wechat/notify')
+  @HttpCode(204)
+  @SkipThrottle()
+  @ApiExcludeEndpoint()
+  async notify(@Req() req: Request & { rawBody?: Buffer }) {
+    await this.payments.handle(req.headers, req.rawBody);
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CouponsModule } from '../coupons/coupons.module';
+import { MembersModule } from '../members/members.module';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { PointsModule } from '../points/points.module';
+import { WechatPayClient } from '../wechat/wechat-pay.client';
+import { Order, PaymentEvent, Refund } from './order.entities';
+import { OrdersController } from './orders.controller';
+import { OrdersJobs } from './orders.jobs';
+import { OrdersService } from './orders.service';
+import { PaymentsService } from './payments.service';
+import { RefundsService } from './refunds.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Order, Refund, PaymentEvent]),
+    MembersModule,
+    MerchantsModule,
+    CouponsModule,
+    PointsModule,
+  ],
+  controllers: [OrdersController],
+  providers: [WechatPayClient, OrdersService, RefundsService, PaymentsService, OrdersJobs],
+  exports: [OrdersService],
+})
+export class OrdersModule {}

@@ -1,0 +1,86 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { isUniqueViolation } from '../common/transactions';
+import { DomainError } from '../common/errors';
+import { NotificationRejected, WechatPayClient } from '../wechat/wechat-pay.client';
+import { PaymentEvent } from './order.entities';
+import { OrdersService } from './orders.service';
+import { RefundsService } from './refunds.service';
+
+/**
+ * WeChat Pay notifications: verified (signature over the raw body, key named by Wechatpay-Serial,
+ * fresh timestamp, authenticated decryption) before anything is read; then applied once. A forged or
+ * stale notification — WeChat itself sends probes with bad signatures — is a 401 that changes nothing.
+ */
+@Injectable()
+export class PaymentsService {
+  private readonly logger = new Logger(PaymentsService.name);
+
+  constructor(
+    @InjectRepository(PaymentEvent) private readonly events: Repository<PaymentEvent>,
+    private readonly pay: WechatPayClient,
+    private readonly orders: OrdersService,
+    private readonly refunds: RefundsService,
+  ) {}
+
+  async handle(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer | undefined,
+  ): Promise<string> {
+    let notification;
+    try {
+      notification = await this.pay.verifyNotification(headers, rawBody);
+    } catch (error) {
+      if (error instanceof NotificationRejected) {
+        this.logger.warn(`payment notification rejected: ${error.message}`);
+        throw new DomainError('SIGNATURE_INVALID', 401, '通知验签失败');
+      }
+      throw error;
+    }
+
+    let result: string;
+    if ('transaction' in notification) {
+      const t = notification.transaction;
+      if (t.appid !== this.pay.appid || t.mchid !== this.pay.mchid) {
+        this.logger.error(
+          `notification ${notification.id} names appid ${t.appid} / mchid ${t.mchid}: not ours`,
+        );
+        throw new DomainError('SIGNATURE_INVALID', 401, '通知的商户号或应用不匹配');
+      }
+      result = await this.orders.applyPayment(t);
+    } else if ('refund' in notification) {
+      if (notification.refund.mchid !== this.pay.mchid)
+        throw new DomainError('SIGNATURE_INVALID', 401, '通知的商户号不匹配');
+      result = await this.refunds.applyNotice(notification.refund);
+    } else {
+      result = 'ignored';
+    }
+    await this.record(notification.id, notification.eventType, result, notification);
+    return result;
+  }
+
+  /** An audit line per notification id (redeliveries keep the first line). */
+  private async record(eventId: string, eventType: string, result: string, n: object) {
+    const outTradeNo =
+      'transaction' in n
+        ? (n as { transaction: { out_trade_no: string } }).transaction.out_trade_no
+        : 'refund' in n
+          ? (n as { refund: { out_trade_no: string } }).refund.out_trade_no
+          : null;
+    const outRefundNo =
+      'refund' in n ? (n as { refund: { out_refund_no: string } }).refund.out_refund_no : null;
+    try {
+      await this.events.insert({
+        eventId,
+        eventType,
+        outTradeNo,
+        outRefundNo,
+        result,
+        createdAt: new Date(),
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, 'event')) throw error;
+    }
+  }
+}

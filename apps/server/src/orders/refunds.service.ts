@@ -1,0 +1,290 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { formatFen, proportionalShare } from '@allycard/domain';
+import { EntityManager, In, Not, Repository } from 'typeorm';
+import { Principal } from '../common/auth';
+import { APP_CONFIG, AppConfig } from '../common/config';
+import { randomDigits } from '../common/crypto';
+import { DomainError, notFound } from '../common/errors';
+import { TransactionRunner } from '../common/transactions';
+import { CouponRow } from '../coupons/coupon.entity';
+import { ReferralReward } from '../coupons/referral.service';
+import { Redemption } from '../counter/redemption.entity';
+import { Member } from '../members/member.entity';
+import { LedgerService } from '../points/ledger.service';
+import { PointsTransaction } from '../points/points.entities';
+import { TiersService } from '../points/tiers.service';
+import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
+import { Order, Refund } from './order.entities';
+import { NOTIFY_PATH, toOrderDto } from './orders.service';
+
+/**
+ * Refunds, full or partial, by the order's merchant. The amount is reserved on the order by a guarded
+ * update (never more than was paid); WeChat's refund notification then reverses the order's effects
+ * exactly once and in proportion: points earned are clawed back, points spent returned, tier spend
+ * reduced, and on a full refund the coupon comes back while still valid and a referral reward earned
+ * by this (only) purchase is withdrawn. A partial refund never returns the coupon: the threshold was
+ * met by the original purchase, and the discount stays with what was kept.
+ */
+@Injectable()
+export class RefundsService {
+  private readonly logger = new Logger(RefundsService.name);
+
+  constructor(
+    @InjectRepository(Order) private readonly orders: Repository<Order>,
+    @InjectRepository(Refund) private readonly refunds: Repository<Refund>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ledger: LedgerService,
+    private readonly tiers: TiersService,
+    private readonly pay: WechatPayClient,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async request(staff: Principal, orderId: string, amountFen?: number) {
+    const order = /^\d{1,19}$/.test(orderId)
+      ? await this.orders.findOneBy({ id: orderId, allianceId: staff.allianceId })
+      : null;
+    if (!order || order.merchantId !== staff.merchantId) throw notFound('订单');
+    if (order.status !== 'paid' && order.status !== 'partially_refunded')
+      throw new DomainError('ORDER_NOT_REFUNDABLE', 409, '该订单当前不能退款');
+    const remaining = order.payableFen - order.refundRequestedFen;
+    const amount = amountFen ?? remaining;
+    // A zero-payable order (all coupon and points) is "refunded" to give back the coupon and points.
+    if (order.payableFen > 0 && (amount < 1 || amount > remaining)) {
+      throw new DomainError('REFUND_EXCEEDS_PAID', 409, `可退金额为 ${formatFen(remaining)}`);
+    }
+    const now = new Date();
+    const outRefundNo = `RF${order.outTradeNo.slice(2, 10)}${randomDigits(14)}`;
+    const refund = await this.tx.run(async (em) => {
+      const reserved = await em
+        .createQueryBuilder()
+        .update(Order)
+        .set({
+          refundRequestedFen: () => `refund_requested_fen + ${order.payableFen > 0 ? amount : 0}`,
+          updatedAt: now,
+        })
+        .where(
+          "id = :id AND status IN ('paid', 'partially_refunded') AND refund_requested_fen + :amount <= payable_fen",
+          { id: order.id, amount: order.payableFen > 0 ? amount : 0 },
+        )
+        .execute();
+      if (reserved.affected !== 1) throw new DomainError('REFUND_EXCEEDS_PAID', 409, '退款金额超过可退金额');
+      if (order.payableFen === 0) {
+        const pending = await em.countBy(Refund, { orderId: order.id, status: Not('failed') });
+        if (pending > 0) throw new DomainError('ORDER_NOT_REFUNDABLE', 409, '该订单已退款');
+      }
+      return em.save(
+        em.create(Refund, {
+          allianceId: order.allianceId,
+          orderId: order.id,
+          outRefundNo,
+          amountFen: order.payableFen > 0 ? amount : 0,
+          status: 'processing',
+          staffId: staff.id,
+          pointsClawedBack: 0,
+          pointsReturned: 0,
+          couponReturned: false,
+          createdAt: now,
+          succeededAt: null,
+        }),
+      );
+    });
+
+    if (order.payableFen === 0) {
+      await this.tx.run((em) => this.applySucceeded(em, refund, now));
+    } else {
+      const outcome = await this.pay.refund({
+        outTradeNo: order.outTradeNo,
+        outRefundNo,
+        refundFen: amount,
+        totalFen: order.payableFen,
+        notifyUrl: this.config.publicUrl + NOTIFY_PATH,
+      });
+      if (outcome === 'rejected') {
+        await this.tx.run(async (em) => {
+          const failed = await em.update(
+            Refund,
+            { id: refund.id, status: 'processing' },
+            { status: 'failed' },
+          );
+          if (failed.affected === 1) {
+            await em
+              .createQueryBuilder()
+              .update(Order)
+              .set({ refundRequestedFen: () => `refund_requested_fen - ${amount}` })
+              .where('id = :id', { id: order.id })
+              .execute();
+          }
+        });
+        throw new DomainError('WECHAT_REFUND_REJECTED', 409, '微信支付拒绝了这笔退款');
+      }
+      // 'accepted' or 'unknown': the refund notification (or a later query) settles it.
+    }
+    const fresh = await this.orders.findOneByOrFail({ id: order.id });
+    return {
+      ...toOrderDto(fresh),
+      refund: {
+        id: refund.id,
+        outRefundNo,
+        amountFen: refund.amountFen,
+        status: (await this.refunds.findOneByOrFail({ id: refund.id })).status,
+      },
+    };
+  }
+
+  /** A REFUND.SUCCESS notification: the effects once (duplicates find the refund already succeeded). */
+  async applyNotice(
+    notice: WechatRefundNotice,
+  ): Promise<'applied' | 'duplicate' | 'unknown_refund' | 'not_success'> {
+    const refund = await this.refunds.findOneBy({ outRefundNo: notice.out_refund_no });
+    if (!refund) return 'unknown_refund';
+    if (notice.refund_status !== 'SUCCESS') {
+      await this.tx.run(async (em) => {
+        const failed = await em.update(Refund, { id: refund.id, status: 'processing' }, { status: 'failed' });
+        if (failed.affected === 1) {
+          await em
+            .createQueryBuilder()
+            .update(Order)
+            .set({ refundRequestedFen: () => `refund_requested_fen - ${refund.amountFen}` })
+            .where('id = :id', { id: refund.orderId })
+            .execute();
+        }
+      });
+      return 'not_success';
+    }
+    return this.tx.run(async (em) =>
+      (await this.applySucceeded(em, refund, new Date())) ? 'applied' : 'duplicate',
+    );
+  }
+
+  private async applySucceeded(em: EntityManager, refund: Refund, at: Date): Promise<boolean> {
+    const done = await em.update(
+      Refund,
+      { id: refund.id, status: 'processing' },
+      { status: 'succeeded', succeededAt: at },
+    );
+    if (done.affected !== 1) return false;
+    const order = await em.findOneByOrFail(Order, { id: refund.orderId });
+    const member = await em.findOneByOrFail(Member, { id: order.memberId });
+    const before = order.refundedFen;
+    const full = order.payableFen === 0 || before + refund.amountFen >= order.payableFen;
+    const share = (quantity: number) =>
+      order.payableFen === 0
+        ? quantity
+        : proportionalShare(quantity, order.payableFen, before, refund.amountFen);
+    const source = (type: string) => ({ type, id: refund.id, merchantId: order.merchantId });
+
+    const earn = await em.findOneBy(PointsTransaction, {
+      allianceId: order.allianceId,
+      sourceType: 'order',
+      sourceId: order.id,
+      kind: 'earn',
+    });
+    const clawed = await this.ledger.clawBack(
+      em,
+      member,
+      share(order.pointsEarned),
+      { accountKind: 'merchant_funding', ownerId: order.merchantId, earnTransactionId: earn?.id ?? null },
+      source('refund_clawback'),
+      at,
+    );
+    const spend = await em.findOneBy(PointsTransaction, {
+      allianceId: order.allianceId,
+      sourceType: 'order_points',
+      sourceId: order.id,
+    });
+    const returned = spend
+      ? await this.ledger.returnSpent(
+          em,
+          member,
+          { transactionId: spend.id, accountKind: 'merchant_redemption', ownerId: order.merchantId },
+          share(order.pointsUsed),
+          source('refund_points'),
+          at,
+        )
+      : 0;
+    if (refund.amountFen > 0)
+      await this.tiers.addSpend(
+        em,
+        member,
+        order.merchantId,
+        -refund.amountFen,
+        { type: 'refund', id: refund.id },
+        at,
+      );
+
+    let couponReturned = false;
+    if (full && order.couponId) {
+      const back = await em
+        .createQueryBuilder()
+        .update(CouponRow)
+        .set({ status: 'available', orderId: null, usedAt: null, usedMerchantId: null, updatedAt: at })
+        .where("id = :id AND order_id = :order AND status = 'used' AND valid_until > :at", {
+          id: order.couponId,
+          order: order.id,
+          at,
+        })
+        .execute();
+      couponReturned = back.affected === 1;
+    }
+    if (full) await this.withdrawReferralReward(em, member, order, at);
+
+    await em.update(
+      Refund,
+      { id: refund.id },
+      { pointsClawedBack: clawed, pointsReturned: returned, couponReturned },
+    );
+    await em
+      .createQueryBuilder()
+      .update(Order)
+      .set({
+        refundedFen: () => `refunded_fen + ${refund.amountFen}`,
+        status: full ? 'refunded' : 'partially_refunded',
+        updatedAt: at,
+      })
+      .where('id = :id', { id: order.id })
+      .execute();
+    return true;
+  }
+
+  /** When the friend's only purchase is refunded, the sender's reward for it is withdrawn. */
+  private async withdrawReferralReward(em: EntityManager, member: Member, order: Order, at: Date) {
+    const reward = await em.findOneBy(ReferralReward, { referredMemberId: member.id, status: 'rewarded' });
+    if (!reward) return;
+    const otherOrders = await em.countBy(Order, {
+      memberId: member.id,
+      id: Not(order.id),
+      status: In(['paid', 'partially_refunded']),
+    });
+    const counterPurchases = await em.countBy(Redemption, { memberId: member.id });
+    if (otherOrders + counterPurchases > 0) return;
+    await em.update(ReferralReward, { id: reward.id }, { status: 'withdrawn' });
+    if (reward.couponId) {
+      // Only an unused reward coupon can be taken back; a used one stays used.
+      await em.update(
+        CouponRow,
+        { id: reward.couponId, status: 'available' },
+        { status: 'expired', updatedAt: at },
+      );
+    }
+    if (reward.points > 0) {
+      const referrer = await em.findOneByOrFail(Member, { id: reward.referrerMemberId });
+      const earned = await em.findOneBy(PointsTransaction, {
+        allianceId: member.allianceId,
+        sourceType: 'referral',
+        sourceId: member.id,
+      });
+      await this.ledger.clawBack(
+        em,
+        referrer,
+        reward.points,
+        { accountKind: 'alliance', ownerId: '0', earnTransactionId: earned?.id ?? null },
+        { type: 'referral_withdrawn', id: member.id, merchantId: null },
+        at,
+      );
+    }
+    this.logger.log(
+      `referral reward ${reward.id} withdrawn: the referred member's only purchase was refunded`,
+    );
+  }
+}

@@ -1,0 +1,354 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createDecipheriv, createPublicKey, createVerify, KeyObject, X509Certificate } from 'node:crypto';
+import WxPay from 'wechatpay-node-v3';
+import { APP_CONFIG, AppConfig, PayKeys } from '../common/config';
+import { DomainError } from '../common/errors';
+
+/**
+ * WeChat Pay v3, wrapped so that wechatpay-node-v3's gaps stay in this one file:
+ * - requests are signed by the library (JSAPI prepay, query, close, refund), but travel through our
+ *   own HTTP client: it reaches the sandbox by swapping the host, times out at 5 s and reports a
+ *   timeout as `unknown` (never as a failure), and checks the signature of every answer;
+ * - notifications are verified here with node:crypto over the raw body, with the key that
+ *   `Wechatpay-Serial` names: a platform certificate (fetched from /v3/certificates, at most once a
+ *   minute for unknown serials) or a WeChat Pay public key (PUB_KEY_ID_…); stale or future
+ *   timestamps are refused; the resource is decrypted with AES-256-GCM and its tag checked — the
+ *   library's own decipher_gcm never calls final(), so a tampered ciphertext would pass there.
+ */
+const WECHAT_PAY_HOST = 'https://api.mch.weixin.qq.com';
+const TIMEOUT_MS = 5000;
+const MAX_CLOCK_SKEW_S = 300;
+const CERTIFICATE_REFRESH_MS = 60_000;
+
+export type JsapiPayParams = {
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: string;
+  paySign: string;
+};
+
+export interface WechatTransaction {
+  appid: string;
+  mchid: string;
+  out_trade_no: string;
+  transaction_id?: string;
+  trade_state: 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND' | 'PAYERROR' | 'USERPAYING' | 'REVOKED';
+  success_time?: string;
+  payer?: { openid: string };
+  amount: { total: number; payer_total?: number; currency: string };
+}
+
+export interface WechatRefundNotice {
+  mchid: string;
+  out_trade_no: string;
+  transaction_id: string;
+  out_refund_no: string;
+  refund_id: string;
+  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  amount: { total: number; refund: number; payer_total: number; payer_refund: number };
+}
+
+export type VerifiedNotification =
+  | { id: string; eventType: 'TRANSACTION.SUCCESS'; transaction: WechatTransaction }
+  | {
+      id: string;
+      eventType: 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED';
+      refund: WechatRefundNotice;
+    }
+  | { id: string; eventType: string; other: unknown };
+
+export class NotificationRejected extends Error {}
+
+type HttpOutput = { status: number; data?: any; error?: any };
+
+@Injectable()
+export class WechatPayClient {
+  private readonly logger = new Logger(WechatPayClient.name);
+  private readonly pay: WxPay;
+  private readonly keys: PayKeys;
+  private readonly certificates = new Map<string, KeyObject>();
+  private certificatesFetchedAt = 0;
+  private publicKey?: KeyObject;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    if (!config.wechatPay) throw new Error('WeChat Pay is not configured');
+    this.keys = config.wechatPay;
+    if (this.keys.publicKeyPem) this.publicKey = createPublicKey(this.keys.publicKeyPem);
+    this.pay = new WxPay({
+      appid: this.keys.appid,
+      mchid: this.keys.mchid,
+      serial_no: this.keys.merchantSerial,
+      // The library insists on a "public key" even when the serial is given; it is not used then.
+      publicKey: Buffer.from(this.keys.merchantPublicKeyPem),
+      privateKey: Buffer.from(this.keys.merchantPrivateKeyPem),
+      key: this.keys.apiV3Key,
+    });
+    this.pay.createHttp({
+      get: (url, headers) => this.http('GET', url, undefined, headers),
+      post: (url, body, headers) => this.http('POST', url, body, headers),
+      upload: () => Promise.reject(new Error('uploads are not used')),
+    });
+  }
+
+  get appid() {
+    return this.keys.appid;
+  }
+
+  get mchid() {
+    return this.keys.mchid;
+  }
+
+  /** JSAPI prepay: the fields wx.requestPayment needs, signed with the merchant key. */
+  async jsapi(order: {
+    outTradeNo: string;
+    description: string;
+    totalFen: number;
+    openid: string;
+    notifyUrl: string;
+    expiresAt: Date;
+  }): Promise<JsapiPayParams> {
+    const result = (await this.pay.transactions_jsapi({
+      description: order.description,
+      out_trade_no: order.outTradeNo,
+      notify_url: order.notifyUrl,
+      time_expire: rfc3339(order.expiresAt),
+      amount: { total: order.totalFen, currency: 'CNY' },
+      payer: { openid: order.openid },
+    } as never)) as HttpOutput;
+    if (result.status !== 200 || !result.data?.paySign) {
+      this.logger.warn(
+        `jsapi prepay failed: ${result.status} ${JSON.stringify(result.error ?? result.data)}`,
+      );
+      throw new DomainError('WECHAT_UNAVAILABLE', 503, '微信支付下单失败，请稍后再试');
+    }
+    const { timeStamp, nonceStr, package: pkg, signType, paySign } = result.data;
+    return { timeStamp, nonceStr, package: pkg, signType, paySign };
+  }
+
+  /** The order as WeChat sees it; 'unknown' when WeChat could not be asked; null when it has no such order. */
+  async query(outTradeNo: string): Promise<WechatTransaction | null | 'unknown'> {
+    const result = (await this.pay.query({ out_trade_no: outTradeNo } as never)) as HttpOutput;
+    if (result.status === 200) return result.data as WechatTransaction;
+    if (result.status === 404) return null;
+    return 'unknown';
+  }
+
+  /** Closes an unpaid order at WeChat: 'closed', 'paid' (too late: it was paid) or 'unknown'. */
+  async close(outTradeNo: string): Promise<'closed' | 'paid' | 'unknown'> {
+    const result = (await this.pay.close(outTradeNo)) as HttpOutput;
+    if (result.status === 204 || result.status === 200) return 'closed';
+    if (errorCode(result) === 'ORDERPAID') return 'paid';
+    if (result.status === 404) return 'closed';
+    return 'unknown';
+  }
+
+  async refund(input: {
+    outTradeNo: string;
+    outRefundNo: string;
+    refundFen: number;
+    totalFen: number;
+    notifyUrl: string;
+  }): Promise<'accepted' | 'rejected' | 'unknown'> {
+    const result = (await this.pay.refunds({
+      out_trade_no: input.outTradeNo,
+      out_refund_no: input.outRefundNo,
+      notify_url: input.notifyUrl,
+      amount: { refund: input.refundFen, total: input.totalFen, currency: 'CNY' },
+    } as never)) as HttpOutput;
+    if (result.status === 200) return 'accepted';
+    if (result.status >= 400 && result.status < 500) {
+      this.logger.warn(
+        `refund ${input.outRefundNo} rejected: ${result.status} ${JSON.stringify(result.error)}`,
+      );
+      return 'rejected';
+    }
+    return 'unknown';
+  }
+
+  /** Verifies and decrypts a payment notification; throws NotificationRejected for anything not genuine. */
+  async verifyNotification(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer | undefined,
+  ): Promise<VerifiedNotification> {
+    const h = (name: string) => {
+      const v = headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const timestamp = h('wechatpay-timestamp');
+    const nonce = h('wechatpay-nonce');
+    const signature = h('wechatpay-signature');
+    const serial = h('wechatpay-serial');
+    if (!timestamp || !nonce || !signature || !serial || !rawBody?.length)
+      throw new NotificationRejected('missing signature headers or body');
+    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) {
+      throw new NotificationRejected('timestamp outside the 5-minute window');
+    }
+    const key = await this.verificationKey(serial);
+    if (!key) throw new NotificationRejected(`unknown serial ${serial}`);
+    const body = rawBody.toString('utf8');
+    const verifier = createVerify('RSA-SHA256');
+    verifier.update(`${timestamp}\n${nonce}\n${body}\n`);
+    if (!verifier.verify(key, signature, 'base64')) throw new NotificationRejected('bad signature');
+
+    let envelope: {
+      id?: string;
+      event_type?: string;
+      resource?: { ciphertext: string; nonce: string; associated_data?: string; algorithm?: string };
+    };
+    try {
+      envelope = JSON.parse(body);
+    } catch {
+      throw new NotificationRejected('body is not JSON');
+    }
+    if (
+      !envelope.id ||
+      !envelope.event_type ||
+      !envelope.resource?.ciphertext ||
+      envelope.resource.algorithm !== 'AEAD_AES_256_GCM'
+    ) {
+      throw new NotificationRejected('not a WeChat Pay notification');
+    }
+    const resource = JSON.parse(
+      this.decrypt(
+        envelope.resource.ciphertext,
+        envelope.resource.nonce,
+        envelope.resource.associated_data ?? '',
+      ),
+    );
+    if (envelope.event_type === 'TRANSACTION.SUCCESS')
+      return { id: envelope.id, eventType: 'TRANSACTION.SUCCESS', transaction: resource };
+    if (envelope.event_type.startsWith('REFUND.'))
+      return { id: envelope.id, eventType: envelope.event_type as 'REFUND.SUCCESS', refund: resource };
+    return { id: envelope.id, eventType: envelope.event_type, other: resource };
+  }
+
+  /** AES-256-GCM with the APIv3 key; the last 16 bytes of the ciphertext are the tag, checked by final(). */
+  decrypt(ciphertextB64: string, nonce: string, associatedData: string): string {
+    try {
+      const data = Buffer.from(ciphertextB64, 'base64');
+      if (data.length < 17) throw new Error('too short');
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        Buffer.from(this.keys.apiV3Key, 'utf8'),
+        Buffer.from(nonce, 'utf8'),
+      );
+      decipher.setAuthTag(data.subarray(data.length - 16));
+      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+      return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      throw new NotificationRejected('resource does not decrypt (tampered or wrong key)');
+    }
+  }
+
+  private async verificationKey(serial: string): Promise<KeyObject | null> {
+    if (serial.startsWith('PUB_KEY_ID_'))
+      return serial === this.keys.publicKeyId && this.publicKey ? this.publicKey : null;
+    if (!this.certificates.has(serial) && Date.now() - this.certificatesFetchedAt > CERTIFICATE_REFRESH_MS) {
+      // An unknown serial triggers at most one download a minute: forged serials cannot cause a storm.
+      this.certificatesFetchedAt = Date.now();
+      await this.loadCertificates();
+    }
+    return this.certificates.get(serial) ?? null;
+  }
+
+  private async loadCertificates(): Promise<void> {
+    const result = await this.http(
+      'GET',
+      `${WECHAT_PAY_HOST}/v3/certificates`,
+      undefined,
+      this.authHeaders('GET', '/v3/certificates', ''),
+      { verify: false },
+    );
+    if (result.status !== 200) {
+      this.logger.warn(`could not download platform certificates: ${result.status}`);
+      return;
+    }
+    for (const item of result.data?.data ?? []) {
+      const c = item.encrypt_certificate;
+      const pem = this.decrypt(c.ciphertext, c.nonce, c.associated_data ?? '');
+      const certificate = new X509Certificate(pem);
+      this.certificates.set(item.serial_no, certificate.publicKey);
+    }
+  }
+
+  private authHeaders(method: string, pathAndQuery: string, body: string): Record<string, string> {
+    const url = `${WECHAT_PAY_HOST}${pathAndQuery}`;
+    const authorization = (
+      this.pay as unknown as { buildAuthorization(m: string, u: string, b?: unknown): string }
+    ).buildAuthorization(method, url, body || undefined);
+    return { Authorization: authorization, Accept: 'application/json', 'User-Agent': 'allycard' };
+  }
+
+  /** The library's HTTP client: real WeChat or the sandbox, 5 s timeout, answers' signatures checked. */
+  private async http(
+    method: 'GET' | 'POST',
+    url: string,
+    body: unknown,
+    headers: Record<string, string>,
+    options: { verify: boolean } = { verify: true },
+  ): Promise<HttpOutput> {
+    const target = url.startsWith(WECHAT_PAY_HOST)
+      ? this.keys.apiBase + url.slice(WECHAT_PAY_HOST.length)
+      : url;
+    let res: Response;
+    try {
+      res = await fetch(target, {
+        method,
+        headers: { ...headers, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      // A timeout or a dropped connection: the outcome is unknown, not failed.
+      this.logger.warn(`WeChat Pay ${method} ${url} did not answer: ${(error as Error).message}`);
+      return { status: 0, error: 'unknown' };
+    }
+    const text = await res.text();
+    if (options.verify && res.ok && text && !(await this.answerIsGenuine(res.headers, text))) {
+      this.logger.error(`WeChat Pay answer to ${method} ${url} failed signature verification`);
+      return { status: 0, error: 'unverified answer' };
+    }
+    let data: unknown = undefined;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = text;
+    }
+    return res.ok ? { status: res.status, data } : { status: res.status, error: data };
+  }
+
+  private async answerIsGenuine(headers: Headers, text: string): Promise<boolean> {
+    const serial = headers.get('wechatpay-serial');
+    const signature = headers.get('wechatpay-signature');
+    const timestamp = headers.get('wechatpay-timestamp');
+    const nonce = headers.get('wechatpay-nonce');
+    if (!serial || !signature || !timestamp || !nonce) return false;
+    const key = await this.verificationKey(serial);
+    if (!key) return false;
+    return createVerify('RSA-SHA256')
+      .update(`${timestamp}\n${nonce}\n${text}\n`)
+      .verify(key, signature, 'base64');
+  }
+}
+
+function errorCode(result: HttpOutput): string | undefined {
+  const e = result.error;
+  if (e && typeof e === 'object') return (e as { code?: string }).code;
+  if (typeof e === 'string') {
+    try {
+      return JSON.parse(e).code;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** WeChat wants RFC 3339 with an offset, e.g. 2026-11-24T16:15:00+08:00. */
+function rfc3339(date: Date): string {
+  const local = new Date(date.getTime() + 8 * 3600_000);
+  return local.toISOString().replace(/\.\d{3}Z$/, '+08:00');
+}
