@@ -9,6 +9,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Code the e2e tests run inside the page (page.evaluate).
+    files: ['tests/e2e/**/*.mjs'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', localStorage: 'readonly', navigator: 'readonly' } },
+  },
+  {
     languageOptions: {
       globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', globalThis: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', AbortSignal: 'readonly' },
     },
