@@ -450,3 +450,70 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
     });
   });
 });
+
+describe(`points + cash mall items (${TEST_DB})`, () => {
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    f = factories(t);
+  });
+  afterAll(() => t.close());
+
+  it('pays the cash part with WeChat Pay, then the pickup becomes usable; unpaid ones are cancelled and given back', async () => {
+    const merchant = await f.merchant();
+    const clerk = await f.staff(merchant.id);
+    const m = await f.member();
+    await f.purchase(clerk.token, m.token, 50_000); // 500 points
+    const item = await f.mallItem({
+      title: '咖啡豆 250g',
+      pointsPrice: 200,
+      cashFen: 3_900,
+      stock: 5,
+      perMemberLimit: 2,
+      merchantId: merchant.id,
+    });
+
+    const redeemed = await t.api('POST', `/mall/items/${item.id}/redeem`, {
+      token: m.token,
+      body: { quantity: 1 },
+    });
+    expect(redeemed.status).toBe(201);
+    expect(redeemed.body).toMatchObject({
+      status: 'pending_payment',
+      pointsSpent: 200,
+      cashFen: 3_900,
+      pickupCode: null,
+    });
+    expect(redeemed.body.payParams.package).toMatch(/^prepay_id=/);
+    const payment = (await t.api('GET', `/orders/${redeemed.body.paymentOrderId}`, { token: m.token })).body;
+    expect(payment).toMatchObject({ status: 'pending', payableFen: 3_900 });
+    await t.http('POST', `/sandbox/wechat/pay/${payment.outTradeNo}/confirm`);
+    const [mine] = (await t.api('GET', '/me/mall-orders', { token: m.token })).body;
+    expect(mine).toMatchObject({ status: 'awaiting_pickup' });
+    expect(mine.pickupCode).toMatch(/^\d{10}$/);
+    expect(
+      (await t.api('POST', '/staff/pickups', { token: clerk.token, body: { pickupCode: mine.pickupCode } }))
+        .status,
+    ).toBe(200);
+
+    // A second exchange left unpaid: the stale-order job closes it and gives points, stock and allowance back.
+    const unpaid = await t.api('POST', `/mall/items/${item.id}/redeem`, {
+      token: m.token,
+      body: { quantity: 1 },
+    });
+    const balanceBefore = (await t.api('GET', '/me/points', { token: m.token })).body.balance;
+    const { OrdersJobs } = await import('../src/orders/orders.jobs');
+    await t.app.get(OrdersJobs).settleStale(new Date(Date.now() + 16 * 60_000));
+    expect((await t.api('GET', '/me/mall-orders', { token: m.token })).body[0]).toMatchObject({
+      id: unpaid.body.id,
+      status: 'cancelled',
+    });
+    expect((await t.api('GET', '/me/points', { token: m.token })).body.balance).toBe(balanceBefore + 200);
+    expect(
+      (await t.api('GET', '/mall/items', { token: m.token })).body.find((i: any) => i.id === item.id),
+    ).toMatchObject({ remaining: 4, redeemedByMe: 1 });
+    expect((await t.api('GET', '/admin/invariants', { token: await f.adminToken() })).body.ok).toBe(true);
+  });
+});

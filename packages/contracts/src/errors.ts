@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'ORDER_NOT_REFUNDABLE'
   | 'REFUND_EXCEEDS_PAID'
   | 'WECHAT_REFUND_REJECTED'
+  | 'NOT_PAID'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 

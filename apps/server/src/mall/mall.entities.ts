@@ -84,7 +84,11 @@ export class MallOrder {
   pointsSpent: number;
 
   @Column({ type: 'varchar' })
-  status: 'awaiting_pickup' | 'fulfilled' | 'completed';
+  status: 'pending_payment' | 'awaiting_pickup' | 'fulfilled' | 'completed' | 'cancelled';
+
+  /** the cash part (points + cash items), paid through an order */
+  @Column({ type: 'bigint', transformer: num })
+  cashFen: number;
 
   @Column({ type: 'varchar', nullable: true })
   pickupCode: string | null;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CouponsModule } from '../coupons/coupons.module';
 import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { OrdersModule } from '../orders/orders.module';
 import { PointsModule } from '../points/points.module';
 import { MallController } from './mall.controller';
 import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
@@ -15,6 +16,7 @@ import { MallService } from './mall.service';
     MerchantsModule,
     PointsModule,
     CouponsModule,
+    OrdersModule,
   ],
   controllers: [MallController],
   providers: [MallService],

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { randomDigits } from '../common/crypto';
 import { DomainError, notFound, validationFailed } from '../common/errors';
@@ -10,6 +10,10 @@ import { CouponsService } from '../coupons/coupons.service';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import { LedgerService } from '../points/ledger.service';
+import { Member } from '../members/member.entity';
+import { Order } from '../orders/order.entities';
+import { OrdersService } from '../orders/orders.service';
+import { PointsTransaction } from '../points/points.entities';
 import { CreateMallItemDto } from './dto/mall.dto';
 import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
 
@@ -19,7 +23,7 @@ import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
  * or overdraw a balance.
  */
 @Injectable()
-export class MallService {
+export class MallService implements OnModuleInit {
   constructor(
     @InjectRepository(MallItem) private readonly items: Repository<MallItem>,
     @InjectRepository(MallOrder) private readonly orders: Repository<MallOrder>,
@@ -28,15 +32,16 @@ export class MallService {
     private readonly ledger: LedgerService,
     private readonly coupons: CouponsService,
     private readonly templates: CouponTemplatesService,
+    private readonly payments: OrdersService,
     private readonly tx: TransactionRunner,
   ) {}
 
   async createItem(who: Principal, input: CreateMallItemDto): Promise<MallItem> {
     const problems = [];
-    if (input.cashFen > 0)
+    if (input.cashFen > 0 && input.fulfilment !== 'pickup')
       problems.push({
         field: 'cashFen',
-        message: 'items with a cash part need WeChat Pay, which is not enabled yet',
+        message: 'a cash part is for pickup items (paid to their merchant)',
       });
     if (input.fulfilment === 'pickup' && !input.merchantId)
       problems.push({ field: 'merchantId', message: 'required for pickup items' });
@@ -155,7 +160,13 @@ export class MallService {
             memberId: member.id,
             quantity,
             pointsSpent: points,
-            status: item.fulfilment === 'pickup' ? 'awaiting_pickup' : 'completed',
+            status:
+              item.cashFen > 0
+                ? 'pending_payment'
+                : item.fulfilment === 'pickup'
+                  ? 'awaiting_pickup'
+                  : 'completed',
+            cashFen: item.cashFen * quantity,
             pickupCode: item.fulfilment === 'pickup' ? randomDigits(10) : null,
             merchantId: item.merchantId,
             couponId: null,
@@ -192,9 +203,94 @@ export class MallService {
         await em.update(MallOrder, { id: saved.id }, { couponId: issued[0].id });
         saved.couponId = issued[0].id;
       }
-      return saved;
+      // Points + cash: the cash part is an order paid with WeChat Pay; the item is handed over once paid.
+      const cashOrder =
+        item.cashFen > 0
+          ? await this.payments.createForMall(
+              em,
+              member,
+              item.merchantId!,
+              item.cashFen * quantity,
+              saved.id,
+              now,
+            )
+          : null;
+      return { saved, cashOrder };
     });
-    return this.orderDto(order);
+    const payParams = order.cashOrder
+      ? await this.payments.prepay(order.cashOrder, `积分商城 ${item.title}`)
+      : null;
+    return {
+      ...(await this.orderDto(order.saved)),
+      ...(order.cashOrder && { paymentOrderId: order.cashOrder.id, payParams }),
+    };
+  }
+
+  onModuleInit() {
+    this.payments.on('paid', (em, order) => this.cashPaid(em, order));
+    this.payments.on('closed', (em, order, at) => this.cancelUnpaid(em, order, at));
+    this.payments.on('refunded', (em, order, at) => this.cancelUnpaid(em, order, at, 'awaiting_pickup'));
+  }
+
+  /** The cash part is paid: the exchange becomes a pickup. */
+  private async cashPaid(em: EntityManager, order: Order) {
+    if (!order.mallOrderId) return;
+    await em.update(
+      MallOrder,
+      { id: order.mallOrderId, status: 'pending_payment' },
+      { status: 'awaiting_pickup' },
+    );
+  }
+
+  /**
+   * The cash part was never paid (closed) or fully refunded before pickup: the exchange is cancelled,
+   * its points, stock and the member's allowance given back — once (guarded on the status).
+   */
+  private async cancelUnpaid(
+    em: EntityManager,
+    order: Order,
+    at: Date,
+    from: MallOrder['status'] = 'pending_payment',
+  ) {
+    if (!order.mallOrderId) return;
+    const cancelled = await em.update(
+      MallOrder,
+      { id: order.mallOrderId, status: from },
+      { status: 'cancelled' },
+    );
+    if (cancelled.affected !== 1) return;
+    const mallOrder = await em.findOneByOrFail(MallOrder, { id: order.mallOrderId });
+    const member = await em.findOneByOrFail(Member, { id: mallOrder.memberId });
+    const spend = await em.findOneBy(PointsTransaction, {
+      allianceId: mallOrder.allianceId,
+      sourceType: 'mall_order',
+      sourceId: mallOrder.id,
+    });
+    if (spend && mallOrder.merchantId) {
+      await this.ledger.returnSpent(
+        em,
+        member,
+        { transactionId: spend.id, accountKind: 'merchant_redemption', ownerId: mallOrder.merchantId },
+        mallOrder.pointsSpent,
+        { type: 'mall_cancel', id: mallOrder.id, merchantId: mallOrder.merchantId },
+        at,
+      );
+    }
+    await em
+      .createQueryBuilder()
+      .update(MallItem)
+      .set({ issued: () => `issued - ${mallOrder.quantity}` })
+      .where('id = :id', { id: mallOrder.itemId })
+      .execute();
+    await em
+      .createQueryBuilder()
+      .update(MallMemberCount)
+      .set({ redeemed: () => `redeemed - ${mallOrder.quantity}` })
+      .where('item_id = :item AND member_id = :member', {
+        item: mallOrder.itemId,
+        member: mallOrder.memberId,
+      })
+      .execute();
   }
 
   async myOrders(who: Principal) {
@@ -210,6 +306,8 @@ export class MallService {
   async pickup(staff: Principal, pickupCode: string) {
     const order = await this.orders.findOneBy({ allianceId: staff.allianceId, pickupCode });
     if (!order || order.merchantId !== staff.merchantId) throw notFound('提货码');
+    if (order.status === 'pending_payment') throw new DomainError('NOT_PAID', 409, '该兑换尚未付款');
+    if (order.status === 'cancelled') throw new DomainError('ORDER_NOT_REFUNDABLE', 409, '该兑换已取消');
     const now = new Date();
     const done = await this.tx.run((em) =>
       em.update(
@@ -243,7 +341,9 @@ export class MallService {
       status: o.status,
       quantity: o.quantity,
       pointsSpent: o.pointsSpent,
-      pickupCode: o.pickupCode,
+      // The code is shown only once it can be used.
+      pickupCode: o.status === 'awaiting_pickup' || o.status === 'fulfilled' ? o.pickupCode : null,
+      cashFen: o.cashFen,
       coupon: coupon ? this.coupons.toDto(coupon.row, coupon.view) : null,
       merchantId: o.merchantId,
       merchantName: o.merchantId ? (names.get(o.merchantId) ?? null) : null,

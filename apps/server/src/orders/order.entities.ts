@@ -59,6 +59,10 @@ export class Order {
   @Column({ type: 'varchar', nullable: true })
   transactionId: string | null;
 
+  /** the points-mall exchange whose cash part this order pays */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  mallOrderId: string | null;
+
   @Column({ type: 'text', nullable: true })
   payParams: string | null;
 

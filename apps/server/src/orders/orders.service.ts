@@ -20,6 +20,9 @@ import { JsapiPayParams, WechatPayClient, WechatTransaction } from '../wechat/we
 import { Order } from './order.entities';
 
 export const PAY_WINDOW_MS = 15 * 60 * 1000;
+
+/** Runs in the transaction that marks an order paid / closes it / completes its full refund. */
+export type OrderHook = (em: EntityManager, order: Order, at: Date) => Promise<void>;
 export const NOTIFY_PATH = '/api/v1/payments/wechat/notify';
 
 export interface OrderInput {
@@ -58,6 +61,11 @@ export function toOrderDto(o: Order) {
 @Injectable()
 export class OrdersService {
   private readonly logger = new Logger(OrdersService.name);
+  private readonly hooks: Record<'paid' | 'closed' | 'refunded', OrderHook[]> = {
+    paid: [],
+    closed: [],
+    refunded: [],
+  };
 
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
@@ -71,6 +79,76 @@ export class OrdersService {
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
   ) {}
+
+  /** Side effects of other modules on an order's life (the mall's points + cash exchanges). */
+  on(event: 'paid' | 'closed' | 'refunded', hook: OrderHook): void {
+    this.hooks[event].push(hook);
+  }
+
+  async runHooks(event: 'paid' | 'closed' | 'refunded', em: EntityManager, order: Order, at: Date) {
+    for (const hook of this.hooks[event]) await hook(em, order, at);
+  }
+
+  /**
+   * The cash part of a points + cash mall exchange, created inside the mall's transaction: a plain
+   * order at the item's merchant, no tier discount, coupon or points of its own.
+   */
+  async createForMall(
+    em: EntityManager,
+    member: Member,
+    merchantId: string,
+    cashFen: number,
+    mallOrderId: string,
+    at: Date,
+  ): Promise<Order> {
+    return em.save(
+      em.create(Order, {
+        allianceId: member.allianceId,
+        memberId: member.id,
+        merchantId,
+        outTradeNo: `AC${shanghaiDate(at)}${randomDigits(12)}`,
+        status: 'pending',
+        amountFen: cashFen,
+        tierDiscountFen: 0,
+        couponId: null,
+        couponDiscountFen: 0,
+        pointsUsed: 0,
+        pointsDiscountFen: 0,
+        payableFen: cashFen,
+        pointsEarned: 0,
+        refundRequestedFen: 0,
+        refundedFen: 0,
+        transactionId: null,
+        mallOrderId,
+        payParams: null,
+        flag: null,
+        paidAt: null,
+        closedAt: null,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
+  }
+
+  /** JSAPI prepay for a pending order; when it fails the order is closed and its effects given back. */
+  async prepay(order: Order, description: string): Promise<JsapiPayParams> {
+    const member = await this.members.findInAlliance(order.allianceId, order.memberId);
+    try {
+      const payParams = await this.pay.jsapi({
+        outTradeNo: order.outTradeNo,
+        description: description.slice(0, 127),
+        totalFen: order.payableFen,
+        openid: member!.openid,
+        notifyUrl: this.config.publicUrl + NOTIFY_PATH,
+        expiresAt: new Date(order.createdAt.getTime() + PAY_WINDOW_MS),
+      });
+      await this.tx.run((em) => em.update(Order, { id: order.id }, { payParams: JSON.stringify(payParams) }));
+      return payParams;
+    } catch (error) {
+      await this.closeLocally(order, new Date());
+      throw error;
+    }
+  }
 
   /** The price breakdown, nothing stored. */
   async preview(who: Principal, input: OrderInput) {
@@ -151,6 +229,7 @@ export class OrdersService {
           refundRequestedFen: 0,
           refundedFen: 0,
           transactionId: null,
+          mallOrderId: null,
           payParams: null,
           flag: null,
           paidAt: null,
@@ -189,22 +268,9 @@ export class OrdersService {
     if (order.payableFen === 0)
       return { order: toOrderDto(await this.orders.findOneByOrFail({ id: order.id })), payParams: null };
 
-    try {
-      const payParams = await this.pay.jsapi({
-        outTradeNo,
-        description: `${merchant.name} 会员买单`.slice(0, 127),
-        totalFen: order.payableFen,
-        openid: member.openid,
-        notifyUrl: this.config.publicUrl + NOTIFY_PATH,
-        expiresAt: new Date(now.getTime() + PAY_WINDOW_MS),
-      });
-      await this.tx.run((em) => em.update(Order, { id: order.id }, { payParams: JSON.stringify(payParams) }));
-      return { order: toOrderDto(order), payParams };
-    } catch (error) {
-      // No prepay, no payment: give the coupon and points back at once.
-      await this.closeLocally(order, new Date());
-      throw error;
-    }
+    // No prepay, no payment: prepay closes the order (coupon and points back) when it fails.
+    const payParams = await this.prepay(order, `${merchant.name} 会员买单`);
+    return { order: toOrderDto(order), payParams };
   }
 
   async get(who: Principal, id: string) {
@@ -317,6 +383,7 @@ export class OrdersService {
       { id: order.id },
       { pointsEarned: effects.pointsEarned, ...(firstOrderConflict && { flag: 'first_order_conflict' }) },
     );
+    await this.runHooks('paid', em, order, payment.at);
     return true;
   }
 
@@ -387,6 +454,7 @@ export class OrdersService {
           at,
         );
       }
+      await this.runHooks('closed', em, order, at);
       return true;
     });
   }

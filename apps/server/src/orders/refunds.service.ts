@@ -16,7 +16,7 @@ import { PointsTransaction } from '../points/points.entities';
 import { TiersService } from '../points/tiers.service';
 import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
 import { Order, Refund } from './order.entities';
-import { NOTIFY_PATH, toOrderDto } from './orders.service';
+import { NOTIFY_PATH, OrdersService, toOrderDto } from './orders.service';
 
 /**
  * Refunds, full or partial, by the order's merchant. The amount is reserved on the order by a guarded
@@ -36,6 +36,7 @@ export class RefundsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ledger: LedgerService,
     private readonly tiers: TiersService,
+    private readonly orderService: OrdersService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
   ) {}
@@ -227,6 +228,7 @@ export class RefundsService {
         .execute();
       couponReturned = back.affected === 1;
     }
+    if (full) await this.orderService.runHooks('refunded', em, order, at);
     if (full) await this.withdrawReferralReward(em, member, order, at);
 
     await em.update(

@@ -2,6 +2,7 @@ import { Initial1732406400000 } from './1732406400000-initial';
 import { Coupons1732492800000 } from './1732492800000-coupons';
 import { Points1732579200000 } from './1732579200000-points';
 import { Orders1732665600000 } from './1732665600000-orders';
+import { MallCash1732752000000 } from './1732752000000-mall-cash';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Coupons1732492800000,
   Points1732579200000,
   Orders1732665600000,
+  MallCash1732752000000,
 ];
