@@ -1,8 +1,17 @@
 export default defineAppConfig({
-  // The card is the first page; a 小程序码 opens pages/join/index directly with its scene.
-  pages: ['pages/card/index', 'pages/me/index', 'pages/join/index'],
-  // Only clerks open these: a sub-package keeps them out of every shopper's download.
-  subPackages: [{ root: 'staff', pages: ['login/index', 'verify/index'] }],
+  // The card is the first page; a 小程序码 opens pages/join/index directly with its scene, and a
+  // forwarded coupon opens pages/share/index (the path the server puts in every share).
+  pages: ['pages/card/index', 'pages/me/index', 'pages/join/index', 'pages/share/index'],
+  // Pages only some shoppers open stay out of the main package: coupons (preloaded from the card,
+  // since most members go there), points and the mall, and the staff pages only clerks download.
+  subPackages: [
+    { root: 'coupon', pages: ['offers/index', 'mine/index', 'detail/index'] },
+    { root: 'points', pages: ['balance/index', 'mall/index', 'item/index', 'orders/index'] },
+    { root: 'staff', pages: ['login/index', 'verify/index', 'pickup/index'] },
+  ],
+  preloadRule: {
+    'pages/card/index': { network: 'all', packages: ['coupon'] },
+  },
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6f8',

@@ -1,5 +1,5 @@
-import { act, render, screen, waitFor } from '@testing-library/react';
-import { redirectTo, request, taroTest } from './__mocks__/taro';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { navigateTo, redirectTo, request, taroTest } from './__mocks__/taro';
 import CardPage, { refreshDelay } from '../src/pages/card/index';
 import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
 import { apiError, coupon, member, mockServer, profile } from './helpers';
@@ -70,7 +70,44 @@ describe('card page', () => {
     });
     render(<CardPage />);
     expect(await screen.findByText('新人无门槛券')).toBeTruthy();
-    expect(screen.getByText('入会礼券已到账')).toBeTruthy();
+    expect(screen.getByText('入会礼')).toBeTruthy();
+    expect(screen.getByText('1 张礼券已放入你的券包')).toBeTruthy();
+  });
+
+  it('shows the alliance name and the ways to coupons, points and the mall', async () => {
+    taroTest.storage.set('allycard.memberToken', 'ok');
+    mockServer({
+      'GET /api/v1/me': {
+        status: 200,
+        body: { ...profile, alliance: { name: '人民路商圈', cardTitle: '联盟卡' } },
+      },
+      'GET /api/v1/me/member-code': codeAnswer('1'),
+    });
+    render(<CardPage />);
+    expect(await screen.findByText('人民路商圈')).toBeTruthy();
+    for (const [label, url] of [
+      ['我的券', '/coupon/mine/index'],
+      ['积分', '/points/balance/index'],
+      ['领券中心', '/coupon/offers/index'],
+      ['积分商城', '/points/mall/index'],
+    ]) {
+      fireEvent.click(screen.getByText(label, { selector: '.card__entry-label' }));
+      expect(navigateTo).toHaveBeenLastCalledWith({ url });
+    }
+  });
+
+  it('takes the member from the join gift to the coupon (去使用) and forgets the block', async () => {
+    taroTest.storage.set('allycard.memberToken', 'ok');
+    taroTest.storage.set('allycard.welcomeCoupons', JSON.stringify([coupon]));
+    mockServer({
+      'GET /api/v1/me': { status: 200, body: profile },
+      'GET /api/v1/me/member-code': codeAnswer('1'),
+    });
+    render(<CardPage />);
+    fireEvent.click(await screen.findByText('去使用'));
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/coupon/detail/index?id=c1' });
+    expect(taroTest.storage.has('allycard.welcomeCoupons')).toBe(false);
+    expect(screen.queryByText('入会礼')).toBeNull();
   });
 
   it('shows an error state with the server message and retries', async () => {

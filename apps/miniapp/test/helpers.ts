@@ -80,3 +80,85 @@ export const coupon = {
   firstOrderOnly: true,
   forwardable: false,
 };
+
+/** The elements of `selector` under `container`: for asserting on lists of tickets and rows. */
+export function all(container: HTMLElement, selector: string): HTMLElement[] {
+  return Array.from(container.querySelectorAll<HTMLElement>(selector));
+}
+
+export const offer = {
+  id: 't9',
+  title: '老街满减券',
+  description: '满100减20',
+  kind: 'amount' as const,
+  valueFen: 2000,
+  discountPermille: null,
+  maxDiscountFen: null,
+  thresholdFen: 10000,
+  usableAt: 'merchant' as const,
+  merchantIds: ['3'],
+  validDays: 30,
+  validFrom: null,
+  validUntil: null,
+  firstOrderOnly: false,
+  forwardable: true,
+  perMemberLimit: 1,
+  remaining: 42,
+  claimedByMe: 0,
+};
+
+export const merchants = [
+  { id: '3', name: '老街咖啡', description: null },
+  { id: '4', name: '面包工坊', description: null },
+];
+
+export const walletCoupon = {
+  ...coupon,
+  id: '21',
+  templateId: 't9',
+  title: '老街满减券',
+  description: '满100减20',
+  kind: 'amount' as const,
+  valueFen: 2000,
+  thresholdFen: 10000,
+  firstOrderOnly: false,
+  forwardable: true,
+  usableAt: 'merchant' as const,
+  merchantIds: ['3'],
+  maxDiscountFen: null,
+  receivedFrom: null,
+};
+
+export const mallItem = {
+  id: '5',
+  title: '手冲咖啡一杯',
+  description: '任选一款手冲',
+  pointsPrice: 300,
+  cashFen: 0,
+  remaining: 12,
+  perMemberLimit: 2,
+  fulfilment: 'pickup' as const,
+  merchantId: '3',
+  merchantName: '老街咖啡',
+  redeemedByMe: 0,
+};
+
+export const pickupOrder = {
+  id: '81',
+  itemId: '5',
+  title: '手冲咖啡一杯',
+  status: 'awaiting_pickup' as const,
+  quantity: 1,
+  pointsSpent: 300,
+  pickupCode: '1234567890',
+  coupon: null,
+  merchantId: '3',
+  merchantName: '老街咖啡',
+  createdAt: '2025-11-24T08:00:00.000Z',
+};
+
+export const pointsSummary = {
+  balance: 1280,
+  valueFen: 1280,
+  expiring: [] as { points: number; expiresAt: string }[],
+};

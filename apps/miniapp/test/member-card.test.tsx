@@ -52,15 +52,18 @@ describe('MemberQr', () => {
 });
 
 describe('CouponItem', () => {
-  it('shows value, rules and validity in the shopper’s calendar', () => {
+  it('shows value, condition, rule, where usable, validity in the shopper’s calendar and tags', () => {
     render(<CouponItem coupon={coupon} />);
     expect(screen.getByText('¥5.00')).toBeTruthy();
-    expect(screen.getByText('无门槛 · 首单专享 · 联盟通用')).toBeTruthy();
+    expect(screen.getByText('无门槛')).toBeTruthy();
+    expect(screen.getByText('无门槛减¥5.00')).toBeTruthy();
+    expect(screen.getByText('全联盟通用')).toBeTruthy();
     // 15:59:59Z is 23:59:59 in Shanghai: still the 31st
-    expect(screen.getByText('2025-12-31 前有效')).toBeTruthy();
+    expect(screen.getByText('有效期至 2025-12-31')).toBeTruthy();
+    expect(screen.getByText('首单专享')).toBeTruthy();
   });
 
-  it('writes threshold and discount coupons the way shoppers read them', () => {
+  it('writes threshold and discount coupons the way shoppers read them, with the server’s description', () => {
     const { rerender } = render(
       <CouponItem
         coupon={{
@@ -69,12 +72,36 @@ describe('CouponItem', () => {
           valueFen: 1000,
           thresholdFen: 5000,
           firstOrderOnly: false,
+          forwardable: true,
           usableAt: 'merchant',
+          merchantIds: ['3', '4'],
+          description: '满50减10',
         }}
+        merchantNames={
+          new Map([
+            ['3', '老街咖啡'],
+            ['4', '面包工坊'],
+          ])
+        }
       />,
     );
-    expect(screen.getByText('满¥50.00可用 · 指定商户')).toBeTruthy();
+    expect(screen.getByText('满¥50.00可用')).toBeTruthy();
+    expect(screen.getByText('满50减10')).toBeTruthy();
+    expect(screen.getByText('老街咖啡、面包工坊可用')).toBeTruthy();
+    expect(screen.getByText('可转赠')).toBeTruthy();
     rerender(<CouponItem coupon={{ ...coupon, kind: 'discount', valueFen: null, discountPermille: 880 }} />);
     expect(screen.getByText('8.8折')).toBeTruthy();
+  });
+
+  it('stamps coupons that are not available and greys out used ones', () => {
+    const { container, rerender } = render(
+      <CouponItem coupon={{ ...coupon, status: 'used', forwardable: true }} />,
+    );
+    expect(screen.getByText('已使用')).toBeTruthy();
+    expect(container.querySelector('.coupon-item--muted')).not.toBeNull();
+    expect(screen.queryByText('可转赠')).toBeNull();
+    rerender(<CouponItem coupon={{ ...coupon, status: 'sharing' }} />);
+    expect(screen.getByText('转赠中')).toBeTruthy();
+    expect(container.querySelector('.coupon-item--muted')).toBeNull();
   });
 });

@@ -6,4 +6,5 @@
 export { API_BASE_URL } from './config';
 export { getLoginCode } from './login';
 export { PhoneCodeButton, type PhoneCodeButtonProps } from './phone';
-export { canScan, scanMemberCode } from './scan';
+export { canScan, scanMemberCode, scanPickupCode } from './scan';
+export { SharePanel, deliverShare, shareLink, useShareTarget, type ShareTarget } from './share';

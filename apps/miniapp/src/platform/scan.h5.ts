@@ -1,11 +1,15 @@
 import type * as weapp from './scan';
 
-/** A browser has no scanner: the verify page's text field is the way in. */
+/** A browser has no scanner: the staff pages' text fields are the way in. */
 export const canScan = false;
 
-export async function scanMemberCode(): Promise<string | null> {
+async function scanText(): Promise<string | null> {
   return null;
 }
 
+export const scanMemberCode = scanText;
+export const scanPickupCode = scanText;
+
 canScan satisfies typeof weapp.canScan;
 scanMemberCode satisfies typeof weapp.scanMemberCode;
+scanPickupCode satisfies typeof weapp.scanPickupCode;

@@ -1,7 +1,21 @@
 import Taro from '@tarojs/taro';
-import { createClient } from '@allycard/contracts';
+import { createClient, type CouponStatus, type Merchant } from '@allycard/contracts';
 import { API_BASE_URL } from '../platform/config';
 import { taroTransport } from './transport';
+import type {
+  AcceptShareResponse,
+  MallItem,
+  MallOrder,
+  Offer,
+  PointsEntry,
+  PointsSummary,
+  Redemption,
+  RedemptionRequest,
+  ShareCreated,
+  SharePreview,
+  StaffLookup,
+  WalletCoupon,
+} from './types';
 
 /** A bearer token kept in Taro storage (wx storage on weapp, localStorage on h5). */
 export interface TokenStore {
@@ -29,13 +43,47 @@ function storedToken(key: string): TokenStore {
 export const memberToken = storedToken('allycard.memberToken');
 export const staffToken = storedToken('allycard.staffToken');
 
-export const memberApi = createClient({
-  baseUrl: API_BASE_URL,
-  transport: taroTransport,
-  getToken: memberToken.get,
-});
-export const staffApi = createClient({
-  baseUrl: API_BASE_URL,
-  transport: taroTransport,
-  getToken: staffToken.get,
-});
+const idem = (key: string) => ({ 'idempotency-key': key });
+const seg = encodeURIComponent;
+
+/**
+ * The contracts client plus the endpoints it does not cover yet (types in ./types). Methods that
+ * create coupon, points or money effects take the caller's `Idempotency-Key` (./idempotency).
+ */
+export function createAllycardClient(getToken: () => string | null) {
+  const base = createClient({ baseUrl: API_BASE_URL, transport: taroTransport, getToken });
+  const { call } = base;
+  return {
+    ...base,
+    merchants: () => call<Merchant[]>('GET', '/merchants'),
+    // coupons
+    offers: () => call<Offer[]>('GET', '/offers'),
+    claimOffer: (templateId: string, key: string) =>
+      call<WalletCoupon>('POST', `/offers/${seg(templateId)}/claim`, undefined, idem(key)),
+    coupons: (status?: CouponStatus) =>
+      call<WalletCoupon[]>('GET', status ? `/me/coupons?status=${status}` : '/me/coupons'),
+    coupon: (id: string) => call<WalletCoupon>('GET', `/me/coupons/${seg(id)}`),
+    shareCoupon: (id: string) => call<ShareCreated>('POST', `/me/coupons/${seg(id)}/share`),
+    cancelShare: (id: string) => call<WalletCoupon>('DELETE', `/me/coupons/${seg(id)}/share`),
+    // a friend's forwarded coupon (no token needed)
+    sharePreview: (token: string) => call<SharePreview>('GET', `/shares/${seg(token)}`),
+    acceptShare: (token: string, code: string) =>
+      call<AcceptShareResponse>('POST', `/shares/${seg(token)}/accept`, { code }),
+    // points and the points mall
+    points: () => call<PointsSummary>('GET', '/me/points'),
+    pointsHistory: (before?: string) =>
+      call<PointsEntry[]>('GET', before ? `/me/points/history?before=${seg(before)}` : '/me/points/history'),
+    mallItems: () => call<MallItem[]>('GET', '/mall/items'),
+    redeemMallItem: (itemId: string, quantity: number, key: string) =>
+      call<MallOrder>('POST', `/mall/items/${seg(itemId)}/redeem`, { quantity }, idem(key)),
+    mallOrders: () => call<MallOrder[]>('GET', '/me/mall-orders'),
+    // staff at the counter
+    lookupMember: (memberCode: string) => call<StaffLookup>('POST', '/staff/members/lookup', { memberCode }),
+    redeemAtCounter: (body: RedemptionRequest, key: string) =>
+      call<Redemption>('POST', '/staff/redemptions', body, idem(key)),
+    fulfilPickup: (pickupCode: string) => call<MallOrder>('POST', '/staff/pickups', { pickupCode }),
+  };
+}
+
+export const memberApi = createAllycardClient(memberToken.get);
+export const staffApi = createAllycardClient(staffToken.get);

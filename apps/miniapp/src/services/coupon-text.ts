@@ -1,5 +1,18 @@
-import type { Coupon } from '@allycard/contracts';
+import type { CouponKind, CouponStatus, UsableAt } from '@allycard/contracts';
 import { formatFen } from '@allycard/domain';
+import { formatDate } from './dates';
+import type { Offer, WalletCoupon } from './types';
+
+/** What coupons and offers (templates) share for showing their value and rules. */
+interface CouponTerms {
+  kind: CouponKind;
+  valueFen: number | null;
+  discountPermille: number | null;
+  maxDiscountFen?: number | null;
+  thresholdFen: number;
+  firstOrderOnly: boolean;
+  description?: string;
+}
 
 /** 880 → "8.8折" */
 function discountText(permille: number): string {
@@ -8,7 +21,7 @@ function discountText(permille: number): string {
 }
 
 /** The big figure on the left of a coupon. */
-export function couponFace(coupon: Coupon): string {
+export function couponFace(coupon: CouponTerms): string {
   switch (coupon.kind) {
     case 'amount':
     case 'no_threshold':
@@ -20,22 +33,74 @@ export function couponFace(coupon: Coupon): string {
   }
 }
 
-/** The rule under the title: when it can be used. */
-export function couponRule(coupon: Coupon): string {
-  const parts: string[] = [];
-  if (coupon.kind === 'gift') parts.push('到店兑换');
-  else if (coupon.thresholdFen > 0) parts.push(`满${formatFen(coupon.thresholdFen)}可用`);
-  else parts.push('无门槛');
-  if (coupon.firstOrderOnly) parts.push('首单专享');
-  parts.push(coupon.usableAt === 'alliance' ? '联盟通用' : '指定商户');
-  return parts.join(' · ');
+/** The small line under the figure: when the coupon can be used. */
+export function couponCondition(coupon: CouponTerms): string {
+  if (coupon.kind === 'gift') return '到店兑换';
+  return coupon.thresholdFen > 0 ? `满${formatFen(coupon.thresholdFen)}可用` : '无门槛';
 }
 
-/** "2025-12-31 前有效" in the member's calendar (Asia/Shanghai). */
-export function couponValidity(coupon: Coupon): string {
-  const until = new Date(coupon.validUntil);
-  if (Number.isNaN(until.getTime())) return '';
-  const shanghai = new Date(until.getTime() + 8 * 3600 * 1000);
-  const date = shanghai.toISOString().slice(0, 10);
-  return `${date} 前有效`;
+/** The rule in words: the server's description ("满100减20"), or one written here from the terms. */
+export function couponDescription(coupon: CouponTerms): string {
+  if (coupon.description) return coupon.description;
+  const condition = couponCondition(coupon);
+  switch (coupon.kind) {
+    case 'amount':
+    case 'no_threshold':
+      return `${condition}减${coupon.valueFen !== null ? formatFen(coupon.valueFen) : ''}`;
+    case 'discount': {
+      const cap = coupon.maxDiscountFen ? ` 最高减${formatFen(coupon.maxDiscountFen)}` : '';
+      return `${condition}${coupon.discountPermille !== null ? discountText(coupon.discountPermille) : '折扣'}${cap}`;
+    }
+    case 'gift':
+      return '到店兑换礼品';
+  }
+}
+
+/** "有效期至 2026-12-01" in the member's calendar (Asia/Shanghai). */
+export function couponValidity(coupon: { validUntil: string }): string {
+  const date = formatDate(coupon.validUntil);
+  return date ? `有效期至 ${date}` : '';
+}
+
+/** An offer's validity before it is claimed: N days from claiming, or fixed dates. */
+export function offerValidity(offer: Pick<Offer, 'validDays' | 'validUntil'>): string {
+  if (offer.validDays) return `领取后 ${offer.validDays} 天内有效`;
+  return offer.validUntil ? couponValidity({ validUntil: offer.validUntil }) : '';
+}
+
+/** Where it can be used: "全联盟通用", "老街咖啡、面包房可用", "老街咖啡等 4 家可用". */
+export function usableText(
+  coupon: { usableAt: UsableAt; merchantIds: string[] },
+  merchantNames: Map<string, string>,
+): string {
+  if (coupon.usableAt === 'alliance') return '全联盟通用';
+  const names = coupon.merchantIds.map((id) => merchantNames.get(String(id))).filter(Boolean) as string[];
+  if (!names.length) return '指定商户可用';
+  if (names.length <= 2 && names.length === coupon.merchantIds.length) return `${names.join('、')}可用`;
+  return `${names[0]}等 ${coupon.merchantIds.length} 家可用`;
+}
+
+/** Small tags: 首单专享, 可转赠, 好友赠送. */
+export function couponTags(
+  coupon: CouponTerms & { forwardable: boolean; receivedFrom?: string | null },
+): string[] {
+  const tags: string[] = [];
+  if (coupon.firstOrderOnly) tags.push('首单专享');
+  if (coupon.forwardable) tags.push('可转赠');
+  if (coupon.receivedFrom) tags.push('好友赠送');
+  return tags;
+}
+
+/** A word for states other than available, shown over the coupon. */
+export const COUPON_STATUS_TEXT: Record<CouponStatus, string> = {
+  available: '可使用',
+  locked: '使用中',
+  sharing: '转赠中',
+  used: '已使用',
+  expired: '已过期',
+};
+
+/** Whether a coupon can be forwarded right now. */
+export function canForward(coupon: WalletCoupon): boolean {
+  return coupon.status === 'available' && coupon.forwardable && !coupon.receivedFrom;
 }

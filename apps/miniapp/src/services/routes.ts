@@ -3,6 +3,38 @@ export const ROUTES = {
   card: '/pages/card/index',
   me: '/pages/me/index',
   join: '/pages/join/index',
+  /** a friend's forwarded coupon; the server builds the same path (`pages/share/index?token=…`) */
+  share: '/pages/share/index',
+  offers: '/coupon/offers/index',
+  myCoupons: '/coupon/mine/index',
+  couponDetail: '/coupon/detail/index',
+  points: '/points/balance/index',
+  mall: '/points/mall/index',
+  mallItem: '/points/item/index',
+  mallOrders: '/points/orders/index',
   staffLogin: '/staff/login/index',
   staffVerify: '/staff/verify/index',
+  staffPickup: '/staff/pickup/index',
 } as const;
+
+/** A page URL with its query, e.g. `withQuery(ROUTES.couponDetail, { id: '12' })`. */
+export function withQuery(url: string, query: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(query)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `${url}?${parts.join('&')}` : url;
+}
+
+/** The current page's query parameter `name`, decoded. */
+export function pageParam(
+  params: Record<string, string | undefined> | undefined,
+  name: string,
+): string | null {
+  const raw = params?.[name];
+  if (!raw) return null;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}

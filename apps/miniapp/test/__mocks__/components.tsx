@@ -23,6 +23,17 @@ const DROP = new Set([
   'onGetPhoneNumber',
   'onInput',
   'onConfirm',
+  // ScrollView (NutUI's Tabs) and Text
+  'enableFlex',
+  'scrollX',
+  'scrollY',
+  'scrollLeft',
+  'scrollTop',
+  'enhanced',
+  'showScrollbar',
+  'scrollWithAnimation',
+  'selectable',
+  'userSelect',
 ]);
 
 function domProps(props: AnyProps): AnyProps {

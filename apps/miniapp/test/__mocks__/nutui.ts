@@ -5,3 +5,5 @@ export { default as CellGroup } from '@nutui/nutui-react-taro/dist/es/packages/c
 export { default as Dialog } from '@nutui/nutui-react-taro/dist/es/packages/dialog';
 export { default as Input } from '@nutui/nutui-react-taro/dist/es/packages/input';
 export { default as Loading } from '@nutui/nutui-react-taro/dist/es/packages/loading';
+export { default as InputNumber } from '@nutui/nutui-react-taro/dist/es/packages/inputnumber';
+export { default as Tabs } from '@nutui/nutui-react-taro/dist/es/packages/tabs';

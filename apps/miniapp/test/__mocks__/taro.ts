@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 type Listener = () => void;
 const showListeners = new Set<{ current: Listener }>();
 const hideListeners = new Set<{ current: Listener }>();
+const reachBottomListeners = new Set<{ current: Listener }>();
 const storage = new Map<string, unknown>();
 
 function lifecycle(set: Set<{ current: Listener }>, runOnMount: boolean) {
@@ -28,6 +29,30 @@ export const useDidShow = lifecycle(showListeners, true);
 export const useDidHide = lifecycle(hideListeners, false);
 export const useUnload = lifecycle(new Set(), false);
 export const useReady = lifecycle(new Set(), true);
+export const useReachBottom = lifecycle(reachBottomListeners, false);
+/** What the page registered for WeChat's share sheet (weapp only; h5 pages never call it). */
+export const useShareAppMessage = jest.fn();
+/** The page's router: the same `params` tests give getCurrentInstance. */
+export const useRouter = () => getCurrentInstance().router ?? { params: {} };
+
+/** Taro's event bus, which NutUI's Dialog and Toast talk through. */
+const handlers = new Map<string, Set<(...args: unknown[]) => void>>();
+export const eventCenter = {
+  on(name: string, fn: (...args: unknown[]) => void) {
+    if (!handlers.has(name)) handlers.set(name, new Set());
+    handlers.get(name)!.add(fn);
+    return eventCenter;
+  },
+  off(name: string, fn?: (...args: unknown[]) => void) {
+    if (fn) handlers.get(name)?.delete(fn);
+    else handlers.delete(name);
+    return eventCenter;
+  },
+  trigger(name: string, ...args: unknown[]) {
+    handlers.get(name)?.forEach((fn) => fn(...args));
+    return eventCenter;
+  },
+};
 
 export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB', RN: 'RN', HARMONY: 'HARMONY' };
 export const getEnv = jest.fn(() => 'WEB');
@@ -37,6 +62,7 @@ const defaults = {
   login: () => Promise.resolve({ code: 'wx-login-code', errMsg: 'login:ok' }),
   scanCode: () => Promise.reject({ errMsg: 'scanCode:fail cancel' }),
   showToast: () => Promise.resolve(),
+  setClipboardData: () => Promise.resolve({ errMsg: 'setClipboardData:ok' }),
   hideToast: () => undefined,
   showLoading: () => undefined,
   hideLoading: () => undefined,
@@ -61,6 +87,7 @@ export const {
   login,
   scanCode,
   showToast,
+  setClipboardData,
   hideToast,
   showLoading,
   hideLoading,
@@ -82,7 +109,8 @@ export const createSelectorQuery = jest.fn(() => {
     select: () => query,
     selectAll: () => query,
     boundingClientRect: () => query,
-    exec: (cb?: (res: unknown[]) => void) => cb?.([]),
+    // one (empty) answer per query, as when nothing on the page matched: NutUI's Tabs reads res[0]
+    exec: (cb?: (res: unknown[]) => void) => cb?.([[]]),
   };
   return query;
 });
@@ -96,6 +124,10 @@ export const taroTest = {
   hide() {
     hideListeners.forEach((l) => l.current());
   },
+  /** the page was scrolled to its end */
+  reachBottom() {
+    reachBottomListeners.forEach((l) => l.current());
+  },
   reset() {
     for (const key of Object.keys(defaults) as (keyof Defaults)[]) {
       fns[key].mockReset();
@@ -104,6 +136,9 @@ export const taroTest = {
     storage.clear();
     showListeners.clear();
     hideListeners.clear();
+    reachBottomListeners.clear();
+    handlers.clear();
+    useShareAppMessage.mockReset();
   },
   storage,
 };
@@ -115,6 +150,7 @@ const Taro = {
   login,
   scanCode,
   showToast,
+  setClipboardData,
   hideToast,
   showLoading,
   hideLoading,
@@ -126,6 +162,7 @@ const Taro = {
   getCurrentInstance,
   getEnterOptionsSync,
   getSystemInfoSync,
+  eventCenter,
   nextTick,
   createSelectorQuery,
   pxTransform,
@@ -137,6 +174,9 @@ const Taro = {
   useDidHide,
   useUnload,
   useReady,
+  useReachBottom,
+  useShareAppMessage,
+  useRouter,
 };
 
 export default Taro;

@@ -9,7 +9,8 @@ import { MemberQr } from '../../components/member-qr';
 import { PageState } from '../../components/page-state';
 import { memberApi } from '../../services/api';
 import { errorMessage, hasCode, toastError } from '../../services/errors';
-import { ROUTES } from '../../services/routes';
+import { ROUTES, withQuery } from '../../services/routes';
+import { merchantNames } from '../../services/merchants';
 import { withMember } from '../../services/session';
 import { clearWelcomeCoupons, loadWelcomeCoupons } from '../../services/welcome';
 import './index.scss';
@@ -34,6 +35,7 @@ export default function CardPage() {
   const [code, setCode] = useState<MemberCode | null>(null);
   const [codeStatus, setCodeStatus] = useState<'idle' | 'refreshing' | 'failed'>('idle');
   const [welcome, setWelcome] = useState<Coupon[]>([]);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const visible = useRef(false);
   const loaded = useRef(false);
@@ -83,7 +85,9 @@ export default function CardPage() {
 
   useDidShow(() => {
     visible.current = true;
-    setWelcome(loadWelcomeCoupons());
+    const gifts = loadWelcomeCoupons();
+    setWelcome(gifts);
+    if (gifts.some((c) => c.usableAt === 'merchant')) void merchantNames().then(setNames);
     void load();
   });
   // A code refreshed in the background is wasted and keeps the phone awake: stop while hidden.
@@ -110,9 +114,41 @@ export default function CardPage() {
   }
 
   const { profile } = state;
+  const dismissWelcome = () => {
+    clearWelcomeCoupons();
+    setWelcome([]);
+  };
+  const openWelcome = () => {
+    dismissWelcome();
+    const url =
+      welcome.length === 1 ? withQuery(ROUTES.couponDetail, { id: welcome[0].id }) : ROUTES.myCoupons;
+    void Taro.navigateTo({ url });
+  };
+
   return (
     <View className="page card">
-      <MemberCard member={profile} />
+      <MemberCard member={profile} allianceName={profile.alliance?.name || profile.alliance?.cardTitle} />
+
+      {welcome.length ? (
+        <View className="section card__welcome">
+          <View className="card__welcome-head">
+            <Text className="card__welcome-badge">入会礼</Text>
+            <Text className="card__welcome-title">{welcome.length} 张礼券已放入你的券包</Text>
+          </View>
+          {welcome.map((coupon) => (
+            <CouponItem key={coupon.id} coupon={coupon} merchantNames={names} />
+          ))}
+          <Text className="card__welcome-hint">结账时出示下方会员码，店员核销即可使用</Text>
+          <View className="card__welcome-actions">
+            <Button size="small" fill="none" onClick={dismissWelcome}>
+              知道了
+            </Button>
+            <Button size="small" type="primary" onClick={openWelcome}>
+              去使用
+            </Button>
+          </View>
+        </View>
+      ) : null}
 
       <View className="section">
         <MemberQr
@@ -123,33 +159,32 @@ export default function CardPage() {
         />
       </View>
 
-      <View className="section">
-        <Text className="section__title">我的券</Text>
-        {welcome.length ? (
-          <View className="card__welcome">
-            <Text className="card__welcome-title">入会礼券已到账</Text>
-            {welcome.map((coupon) => (
-              <CouponItem key={coupon.id} coupon={coupon} />
-            ))}
-            <Button
-              size="small"
-              fill="none"
-              onClick={() => {
-                clearWelcomeCoupons();
-                setWelcome([]);
-              }}
-            >
-              知道了
-            </Button>
+      <View className="section card__entries">
+        <View className="card__entry" onClick={() => void Taro.navigateTo({ url: ROUTES.myCoupons })}>
+          <View className="card__entry-figure">
+            <Text className="card__entry-value">{profile.couponCount}</Text>
+            <Text className="card__entry-unit">张</Text>
           </View>
-        ) : profile.couponCount > 0 ? (
-          <View className="card__coupon-count">
-            你有 <Text className="card__coupon-number">{profile.couponCount}</Text>{' '}
-            张可用券，结账时出示会员码即可使用
+          <Text className="card__entry-label">我的券</Text>
+        </View>
+        <View className="card__entry" onClick={() => void Taro.navigateTo({ url: ROUTES.points })}>
+          <View className="card__entry-figure">
+            <Text className="card__entry-value card__entry-points">{profile.points}</Text>
           </View>
-        ) : (
-          <PageState status="empty" compact title="还没有券" description="入会礼和联盟活动的券会放在这里" />
-        )}
+          <Text className="card__entry-label">积分</Text>
+        </View>
+        <View className="card__entry" onClick={() => void Taro.navigateTo({ url: ROUTES.offers })}>
+          <View className="card__entry-figure">
+            <Text className="card__entry-word">领好券</Text>
+          </View>
+          <Text className="card__entry-label">领券中心</Text>
+        </View>
+        <View className="card__entry" onClick={() => void Taro.navigateTo({ url: ROUTES.mall })}>
+          <View className="card__entry-figure">
+            <Text className="card__entry-word">兑好礼</Text>
+          </View>
+          <Text className="card__entry-label">积分商城</Text>
+        </View>
       </View>
     </View>
   );

@@ -95,7 +95,7 @@ export default function MePage() {
       <Cell
         className="me__staff"
         title="员工入口"
-        description="店员登录后扫码验卡"
+        description="店员核销券和提货"
         extra="›"
         clickable
         onClick={openStaff}
@@ -183,6 +183,30 @@ export default function MePage() {
               </PhoneCodeButton>
             )
           }
+        />
+      </CellGroup>
+
+      <CellGroup className="me__group">
+        <Cell
+          className="me__row"
+          title="我的券"
+          extra={profile.couponCount ? `${profile.couponCount} 张可用` : '›'}
+          clickable
+          onClick={() => void Taro.navigateTo({ url: ROUTES.myCoupons })}
+        />
+        <Cell
+          className="me__row"
+          title="我的积分"
+          extra={`${profile.points} 积分`}
+          clickable
+          onClick={() => void Taro.navigateTo({ url: ROUTES.points })}
+        />
+        <Cell
+          className="me__row"
+          title="我的兑换"
+          extra="›"
+          clickable
+          onClick={() => void Taro.navigateTo({ url: ROUTES.mallOrders })}
         />
       </CellGroup>
 

@@ -1,21 +1,21 @@
 import { useState } from 'react';
-import Taro, { useLoad } from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { View } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
-import type { MemberLookupResponse } from '@allycard/contracts';
-import { formatCardNumber } from '@allycard/domain';
-import { CouponItem } from '../../components/coupon-item';
 import { PageState } from '../../components/page-state';
 import { canScan, scanMemberCode } from '../../platform';
-import { staffApi, staffToken } from '../../services/api';
-import { errorMessage, hasCode, toastError, userError } from '../../services/errors';
-import { ROUTES } from '../../services/routes';
+import { staffApi } from '../../services/api';
+import { errorMessage, toastError, userError } from '../../services/errors';
+import type { StaffLookup } from '../../services/types';
+import { StaffNav } from '../nav';
+import { endedStaffSession, signOutStaff, useStaffGuard } from '../staff-session';
+import { RedeemPanel } from './redeem-panel';
 import '../staff.scss';
 
 type LookupState =
   | { status: 'idle' }
   | { status: 'loading' }
-  | { status: 'found'; result: MemberLookupResponse }
+  | { status: 'found'; memberCode: string; result: StaffLookup }
   | { status: 'error'; message: string };
 
 /** Digits only: the code under the QR is shown as one run of digits; people type it with spaces. */
@@ -26,16 +26,7 @@ function normaliseCode(raw: string): string {
 export default function StaffVerifyPage() {
   const [input, setInput] = useState('');
   const [lookup, setLookup] = useState<LookupState>({ status: 'idle' });
-
-  useLoad(() => {
-    if (!staffToken.get()) void Taro.redirectTo({ url: ROUTES.staffLogin });
-  });
-
-  const signOut = async (notice?: string) => {
-    staffToken.clear();
-    if (notice) toastError(userError(notice));
-    await Taro.redirectTo({ url: ROUTES.staffLogin });
-  };
+  useStaffGuard();
 
   const verify = async (raw: string) => {
     const memberCode = normaliseCode(raw);
@@ -48,13 +39,10 @@ export default function StaffVerifyPage() {
       const result = await staffApi.lookupMember(memberCode);
       // an error toast from the previous code must not linger over this member
       Taro.hideToast();
-      setLookup({ status: 'found', result });
+      setLookup({ status: 'found', memberCode, result });
       setInput('');
     } catch (error) {
-      if (hasCode(error, 401)) {
-        await signOut('登录已过期，请重新登录');
-        return;
-      }
+      if (await endedStaffSession(error)) return;
       setLookup({ status: 'error', message: errorMessage(error) });
       toastError(error);
     }
@@ -70,6 +58,7 @@ export default function StaffVerifyPage() {
 
   return (
     <View className="page staff verify">
+      <StaffNav current="verify" />
       <View className="verify__reader">
         {canScan ? (
           <Button className="verify__scan" type="primary" block onClick={() => void scan()}>
@@ -105,46 +94,19 @@ export default function StaffVerifyPage() {
       {lookup.status === 'error' ? (
         <PageState status="error" compact title="没查到" description={lookup.message} />
       ) : null}
-      {lookup.status === 'found' ? <LookupResult result={lookup.result} /> : null}
+      {lookup.status === 'found' ? (
+        <RedeemPanel
+          key={lookup.memberCode}
+          memberCode={lookup.memberCode}
+          lookup={lookup.result}
+          onNext={() => setLookup({ status: 'idle' })}
+        />
+      ) : null}
 
       <View className="verify__footer">
-        <Button size="small" fill="none" className="verify__logout" onClick={() => void signOut()}>
+        <Button size="small" fill="none" className="verify__logout" onClick={() => void signOutStaff()}>
           退出登录
         </Button>
-      </View>
-    </View>
-  );
-}
-
-function LookupResult({ result }: { result: MemberLookupResponse }) {
-  const { member, coupons } = result;
-  return (
-    <View className="verify__result">
-      <View className="verify__member">
-        <View className="verify__member-head">
-          <Text className="verify__nickname">{member.nickname || '微信用户'}</Text>
-          <Text className="verify__tier">{member.tier.name}</Text>
-        </View>
-        <Text className="verify__card-no">{formatCardNumber(member.cardNo)}</Text>
-        <View className="verify__facts">
-          <View className="verify__fact">
-            <Text className="verify__fact-label">积分</Text>
-            <Text className="verify__fact-value verify__points">{member.points}</Text>
-          </View>
-          <View className="verify__fact">
-            <Text className="verify__fact-label">手机</Text>
-            <Text className="verify__fact-value">{member.phoneMasked || '未绑定'}</Text>
-          </View>
-        </View>
-      </View>
-
-      <View className="section">
-        <Text className="section__title">可用券（{coupons.length}）</Text>
-        {coupons.length ? (
-          coupons.map((coupon) => <CouponItem key={coupon.id} coupon={coupon} />)
-        ) : (
-          <PageState status="empty" compact title="暂无可用券" />
-        )}
       </View>
     </View>
   );

@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import Taro from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { CouponTicket } from '../../components/coupon-item';
+import { PageState } from '../../components/page-state';
+import { memberApi } from '../../services/api';
+import {
+  couponCondition,
+  couponFace,
+  couponTags,
+  offerValidity,
+  usableText,
+} from '../../services/coupon-text';
+import { hasCode, toastError, toastSuccess } from '../../services/errors';
+import { useActionKeys } from '../../services/idempotency';
+import { merchantNames } from '../../services/merchants';
+import { useMemberPage } from '../../services/member-page';
+import { ROUTES } from '../../services/routes';
+import type { Offer } from '../../services/types';
+import '../coupon.scss';
+
+type OfferState = 'claimable' | 'claimed' | 'sold_out';
+
+export function offerState(offer: Offer): OfferState {
+  if (offer.claimedByMe >= offer.perMemberLimit) return 'claimed';
+  if (offer.remaining <= 0) return 'sold_out';
+  return 'claimable';
+}
+
+function stockLine(offer: Offer): string {
+  const parts: string[] = [];
+  if (offer.remaining > 0) parts.push(`剩 ${offer.remaining} 张`);
+  if (offer.perMemberLimit > 1) parts.push(`每人限领 ${offer.perMemberLimit} 张`);
+  if (offer.claimedByMe > 0 && offer.claimedByMe < offer.perMemberLimit)
+    parts.push(`已领 ${offer.claimedByMe} 张`);
+  return parts.join(' · ');
+}
+
+export default function OffersPage() {
+  const keys = useActionKeys();
+  const [claiming, setClaiming] = useState<string | null>(null);
+  const { state, reload, update } = useMemberPage(async () => {
+    const [offers, names] = await Promise.all([memberApi.offers(), merchantNames()]);
+    return { offers, names };
+  });
+
+  const patch = (id: string, change: (offer: Offer) => Offer) =>
+    update((data) => ({ ...data, offers: data.offers.map((o) => (o.id === id ? change(o) : o)) }));
+
+  const claim = async (offer: Offer) => {
+    if (claiming) return;
+    setClaiming(offer.id);
+    try {
+      await keys.run(`claim:${offer.id}`, (key) => memberApi.claimOffer(offer.id, key));
+      patch(offer.id, (o) => ({
+        ...o,
+        claimedByMe: o.claimedByMe + 1,
+        remaining: Math.max(0, o.remaining - 1),
+      }));
+      toastSuccess('领取成功');
+    } catch (error) {
+      toastError(error);
+      if (hasCode(error, 409, 'OUT_OF_STOCK')) patch(offer.id, (o) => ({ ...o, remaining: 0 }));
+      else if (hasCode(error, 409, 'LIMIT_REACHED'))
+        patch(offer.id, (o) => ({ ...o, claimedByMe: o.perMemberLimit }));
+      else if (hasCode(error, 422)) void reload();
+    } finally {
+      setClaiming(null);
+    }
+  };
+
+  if (state.status === 'loading') return <PageState status="loading" title="正在找好券…" />;
+  if (state.status === 'error') {
+    return (
+      <PageState
+        status="error"
+        title="领券中心没打开"
+        description={state.message}
+        actionText="重试"
+        onAction={() => void reload()}
+      />
+    );
+  }
+
+  const { offers, names } = state.data;
+  return (
+    <View className="page coupons">
+      <View className="coupons__bar">
+        <Text className="coupons__lead">联盟好店的券，先到先得</Text>
+        <Text className="coupons__link" onClick={() => void Taro.navigateTo({ url: ROUTES.myCoupons })}>
+          我的券 ›
+        </Text>
+      </View>
+      {offers.length ? (
+        offers.map((offer) => {
+          const status = offerState(offer);
+          return (
+            <CouponTicket
+              key={offer.id}
+              className={`offer offer--${status}`}
+              face={couponFace(offer)}
+              condition={couponCondition(offer)}
+              title={offer.title}
+              description={offer.description}
+              lines={[usableText(offer, names), offerValidity(offer), stockLine(offer)]}
+              tags={couponTags(offer)}
+              muted={status === 'sold_out'}
+              action={
+                status === 'claimable' ? (
+                  <Button
+                    className="offer__claim"
+                    type="primary"
+                    size="small"
+                    loading={claiming === offer.id}
+                    onClick={() => void claim(offer)}
+                  >
+                    立即领取
+                  </Button>
+                ) : (
+                  <Button className="offer__done" size="small" disabled>
+                    {status === 'claimed' ? '已领取' : '已抢光'}
+                  </Button>
+                )
+              }
+            />
+          );
+        })
+      ) : (
+        <PageState
+          status="empty"
+          title="暂时没有可领的券"
+          description="联盟商户上新活动时，会第一时间放在这里"
+          actionText="看看我的券"
+          onAction={() => void Taro.navigateTo({ url: ROUTES.myCoupons })}
+        />
+      )}
+    </View>
+  );
+}

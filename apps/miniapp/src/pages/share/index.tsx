@@ -1,0 +1,186 @@
+import { useState } from 'react';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { Button } from '@nutui/nutui-react-taro';
+import { CouponItem } from '../../components/coupon-item';
+import { PageState } from '../../components/page-state';
+import { getLoginCode } from '../../platform';
+import { memberApi, memberToken } from '../../services/api';
+import { formatDateTime } from '../../services/dates';
+import { errorMessage, hasCode, toastError, toastSuccess, userError } from '../../services/errors';
+import { merchantNames } from '../../services/merchants';
+import { pageParam, ROUTES, withQuery } from '../../services/routes';
+import type { SharePreview } from '../../services/types';
+import { saveWelcomeCoupons } from '../../services/welcome';
+import './index.scss';
+
+/** How this visitor stands to the coupon: it is theirs to give (own) or they already took it (taken). */
+type Relation = 'own' | 'taken' | null;
+
+type ShareState =
+  | { status: 'loading' }
+  | { status: 'ready'; preview: SharePreview; relation: Relation; names: Map<string, string> }
+  | { status: 'error'; message: string };
+
+/** Whether the signed-in visitor owns the coupon now (no sign-in attempted: a guest is nobody). */
+async function ownsCoupon(couponId: string): Promise<boolean> {
+  if (!memberToken.get()) return false;
+  try {
+    await memberApi.coupon(couponId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export default function SharePage() {
+  const token = pageParam(useRouter().params, 'token');
+  const [state, setState] = useState<ShareState>({ status: 'loading' });
+  const [accepting, setAccepting] = useState(false);
+
+  const load = async () => {
+    if (!token) {
+      setState({ status: 'error', message: '链接不完整，请让好友重新转赠' });
+      return;
+    }
+    try {
+      const preview = await memberApi.sharePreview(token);
+      const signedIn = Boolean(memberToken.get());
+      const [mine, names] = await Promise.all([
+        ownsCoupon(preview.coupon.id),
+        signedIn ? merchantNames() : Promise.resolve(new Map<string, string>()),
+      ]);
+      const relation: Relation = mine ? (preview.status === 'accepted' ? 'taken' : 'own') : null;
+      setState({ status: 'ready', preview, relation, names });
+    } catch (error) {
+      setState({
+        status: 'error',
+        message: hasCode(error, 404) ? '这个转赠链接无效，请让好友重新转赠' : errorMessage(error),
+      });
+      if (!hasCode(error, 404)) toastError(error);
+    }
+  };
+
+  useDidShow(() => void load());
+
+  const accept = async () => {
+    if (accepting || !token) return;
+    setAccepting(true);
+    try {
+      const code = await getLoginCode();
+      const res = await memberApi.acceptShare(token, code);
+      memberToken.set(res.token);
+      if (res.newlyJoined) saveWelcomeCoupons(res.coupons);
+      toastSuccess(res.newlyJoined ? '领取成功，欢迎入会' : '领取成功');
+      await Taro.redirectTo({ url: withQuery(ROUTES.myCoupons, { tab: 'usable' }) });
+    } catch (error) {
+      toastError(error);
+      setState((prev) => {
+        if (prev.status !== 'ready') return prev;
+        const preview = prev.preview;
+        if (hasCode(error, 409, 'SHARE_USED'))
+          return { ...prev, preview: { ...preview, status: 'accepted' } };
+        if (hasCode(error, 409, 'SHARE_EXPIRED'))
+          return { ...prev, preview: { ...preview, status: 'expired' } };
+        if (hasCode(error, 422, 'CANNOT_ACCEPT_OWN')) return { ...prev, relation: 'own' };
+        return prev;
+      });
+    } finally {
+      setAccepting(false);
+    }
+  };
+
+  if (state.status === 'loading') return <PageState status="loading" title="正在打开好友的礼物…" />;
+  if (state.status === 'error') {
+    return (
+      <PageState
+        status="error"
+        title="没打开这张券"
+        description={state.message}
+        actionText="去看看联盟会员卡"
+        onAction={() => void Taro.switchTab({ url: ROUTES.card })}
+      />
+    );
+  }
+
+  const { preview, relation, names } = state;
+  // An open share of a coupon that ran out meanwhile cannot be taken either.
+  const status =
+    preview.status === 'open' && preview.coupon.status === 'expired' ? 'expired' : preview.status;
+
+  return (
+    <View className="page share">
+      <View className="share__hero">
+        <Text className="share__from">{preview.fromNickname}</Text>
+        <Text className="share__headline">送你一张联盟好券</Text>
+      </View>
+
+      <View className="share__coupon">
+        {/* a forwarded coupon cannot be forwarded again: no 可转赠 tag for the friend */}
+        <CouponItem
+          coupon={{
+            ...preview.coupon,
+            status: status === 'expired' ? 'expired' : 'available',
+            forwardable: false,
+          }}
+          merchantNames={names}
+        />
+      </View>
+
+      <View className="share__actions">
+        {status === 'open' && relation === 'own' ? (
+          <Outcome
+            text="这是你转赠出去的券，等好友来领吧"
+            action="查看这张券"
+            url={withQuery(ROUTES.couponDetail, { id: preview.coupon.id })}
+          />
+        ) : null}
+        {status === 'open' && relation !== 'own' ? (
+          <>
+            <Button
+              className="share__accept"
+              type="primary"
+              block
+              loading={accepting}
+              onClick={() => void accept()}
+            >
+              一键领取
+            </Button>
+            <Text className="share__terms">
+              领取即免费加入联盟会员 · {formatDateTime(preview.expiresAt)} 前有效
+            </Text>
+          </>
+        ) : null}
+        {status === 'accepted' && relation === 'taken' ? (
+          <Outcome text="你已领取这张券" action="去我的券" url={ROUTES.myCoupons} />
+        ) : null}
+        {status === 'accepted' && relation !== 'taken' ? (
+          <Outcome text="来晚了，这张券已经被领走了" action="去领券中心看看" url={ROUTES.offers} />
+        ) : null}
+        {status === 'cancelled' ? (
+          <Outcome text="好友已取消这次转赠" action="去看看联盟会员卡" url={ROUTES.card} />
+        ) : null}
+        {status === 'expired' ? (
+          <Outcome text="转赠已过期，券已退回给好友" action="去看看联盟会员卡" url={ROUTES.card} />
+        ) : null}
+      </View>
+    </View>
+  );
+}
+
+function Outcome({ text, action, url }: { text: string; action: string; url: string }) {
+  const go = () => {
+    const tab = url === ROUTES.card || url === ROUTES.me;
+    void (tab ? Taro.switchTab({ url }) : Taro.navigateTo({ url })).catch(() =>
+      toastError(userError('页面没打开，请稍后再试')),
+    );
+  };
+  return (
+    <View className="share__outcome">
+      <Text className="share__outcome-text">{text}</Text>
+      <Button type="primary" fill="outline" block onClick={go}>
+        {action}
+      </Button>
+    </View>
+  );
+}

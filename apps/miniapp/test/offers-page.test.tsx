@@ -1,0 +1,115 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { showToast, taroTest } from './__mocks__/taro';
+import OffersPage from '../src/coupon/offers/index';
+import { resetMerchantNames } from '../src/services/merchants';
+import { all, apiError, merchants, mockServer, offer, walletCoupon } from './helpers';
+
+const soldOut = {
+  ...offer,
+  id: 't10',
+  title: '限量5元券',
+  remaining: 0,
+  kind: 'no_threshold' as const,
+  valueFen: 500,
+  thresholdFen: 0,
+  usableAt: 'alliance' as const,
+  merchantIds: [],
+  forwardable: false,
+};
+const claimed = { ...offer, id: 't11', title: '已领过的券', claimedByMe: 1 };
+
+function offersServer(overrides: Parameters<typeof mockServer>[0] = {}) {
+  return mockServer({
+    'GET /api/v1/offers': { status: 200, body: [offer, soldOut, claimed] },
+    'GET /api/v1/merchants': { status: 200, body: merchants },
+    ...overrides,
+  });
+}
+
+function ticket(container: HTMLElement, title: string): HTMLElement {
+  const found = all(container, '.coupon-item').find((el) => el.textContent?.includes(title));
+  if (!found) throw new Error(`no ticket ${title}`);
+  return found;
+}
+
+beforeEach(() => {
+  resetMerchantNames();
+  taroTest.storage.set('allycard.memberToken', 'member-token');
+});
+
+describe('领券中心', () => {
+  it('lists offers with value, rule, where usable, stock and the right button for each', async () => {
+    offersServer();
+    const { container } = render(<OffersPage />);
+    await screen.findByText('老街满减券');
+    const first = within(ticket(container, '老街满减券'));
+    expect(first.getByText('¥20.00')).toBeTruthy();
+    expect(first.getByText('满100减20')).toBeTruthy();
+    expect(first.getByText('老街咖啡可用')).toBeTruthy();
+    expect(first.getByText('领取后 30 天内有效')).toBeTruthy();
+    expect(first.getByText('剩 42 张')).toBeTruthy();
+    expect(first.getByText('可转赠')).toBeTruthy();
+    expect(first.getByText('立即领取')).toBeTruthy();
+    expect(within(ticket(container, '限量5元券')).getByText('已抢光')).toBeTruthy();
+    expect(within(ticket(container, '已领过的券')).getByText('已领取')).toBeTruthy();
+  });
+
+  it('claims with an Idempotency-Key and shows the offer as taken', async () => {
+    const sent = offersServer({ 'POST /api/v1/offers/t9/claim': { status: 201, body: walletCoupon } });
+    const { container } = render(<OffersPage />);
+    await screen.findByText('老街满减券');
+    fireEvent.click(within(ticket(container, '老街满减券')).getByText('立即领取'));
+    await waitFor(() => expect(within(ticket(container, '老街满减券')).getByText('已领取')).toBeTruthy());
+    const claim = sent.find((r) => r.path === '/api/v1/offers/t9/claim');
+    expect(claim?.headers['idempotency-key']).toMatch(/^[\x21-\x7e]{1,64}$/);
+    expect(claim?.headers.authorization).toBe('Bearer member-token');
+    expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '领取成功' }));
+    expect(within(ticket(container, '老街满减券')).getByText('剩 41 张')).toBeTruthy();
+  });
+
+  it('shows the server’s message when the last one was just taken, and marks the offer sold out', async () => {
+    offersServer({ 'POST /api/v1/offers/t9/claim': apiError(409, 'OUT_OF_STOCK', '来晚了，券已抢光') });
+    const { container } = render(<OffersPage />);
+    await screen.findByText('老街满减券');
+    fireEvent.click(within(ticket(container, '老街满减券')).getByText('立即领取'));
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith(
+        expect.objectContaining({ title: '来晚了，券已抢光', icon: 'none' }),
+      ),
+    );
+    expect(within(ticket(container, '老街满减券')).getByText('已抢光')).toBeTruthy();
+  });
+
+  it('retries a claim whose answer was lost with the same key', async () => {
+    let calls = 0;
+    const sent = offersServer({
+      'POST /api/v1/offers/t9/claim': () =>
+        ++calls === 1 ? apiError(502, 'HTTP_502', '网络不太顺畅') : { status: 201, body: walletCoupon },
+    });
+    const { container } = render(<OffersPage />);
+    await screen.findByText('老街满减券');
+    fireEvent.click(within(ticket(container, '老街满减券')).getByText('立即领取'));
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '网络不太顺畅' })),
+    );
+    fireEvent.click(within(ticket(container, '老街满减券')).getByText('立即领取'));
+    await waitFor(() => expect(within(ticket(container, '老街满减券')).getByText('已领取')).toBeTruthy());
+    const keys = sent.filter((r) => r.method === 'POST').map((r) => r.headers['idempotency-key']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
+  });
+
+  it('has an empty state and an error state with retry', async () => {
+    offersServer({ 'GET /api/v1/offers': { status: 200, body: [] } });
+    const { unmount } = render(<OffersPage />);
+    expect(await screen.findByText('暂时没有可领的券')).toBeTruthy();
+    unmount();
+    offersServer({ 'GET /api/v1/offers': apiError(503, 'UNAVAILABLE', '服务开小差了') });
+    render(<OffersPage />);
+    expect(await screen.findByText('服务开小差了')).toBeTruthy();
+    expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '服务开小差了' }));
+    offersServer();
+    fireEvent.click(screen.getByText('重试'));
+    expect(await screen.findByText('老街满减券')).toBeTruthy();
+  });
+});

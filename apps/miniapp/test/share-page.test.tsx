@@ -1,0 +1,100 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { getCurrentInstance, redirectTo, showToast, taroTest } from './__mocks__/taro';
+import SharePage from '../src/pages/share/index';
+import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
+import { resetMerchantNames } from '../src/services/merchants';
+import { apiError, coupon, member, mockServer, walletCoupon } from './helpers';
+
+const preview = {
+  coupon: { ...walletCoupon, usableAt: 'alliance' as const, merchantIds: [] },
+  fromNickname: '小王',
+  expiresAt: '2025-11-25T08:00:00.000Z',
+  status: 'open' as const,
+};
+
+function openShare(token = 'tok123') {
+  getCurrentInstance.mockReturnValue({ router: { params: { token } } });
+}
+
+beforeEach(() => {
+  resetMerchantNames();
+  window.localStorage.setItem(DEMO_OPENID_KEY, 'h5_friend');
+  openShare();
+});
+
+describe('好友送你一张券', () => {
+  it('previews the coupon without signing in, then takes it with one tap (joining on the way)', async () => {
+    const sent = mockServer({
+      'GET /api/v1/shares/tok123': { status: 200, body: preview },
+      'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'friend-code' } },
+      'POST /api/v1/shares/tok123/accept': {
+        status: 200,
+        body: { token: 'friend-token', member, newlyJoined: true, coupons: [coupon], coupon: walletCoupon },
+      },
+    });
+    render(<SharePage />);
+    expect(await screen.findByText('小王')).toBeTruthy();
+    expect(screen.getByText('老街满减券')).toBeTruthy();
+    expect(screen.getByText('全联盟通用')).toBeTruthy();
+    // a forwarded coupon cannot be forwarded again
+    expect(screen.queryByText('可转赠')).toBeNull();
+    expect(sent[0].headers.authorization).toBeUndefined();
+
+    fireEvent.click(screen.getByText('一键领取'));
+    await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: '/coupon/mine/index?tab=usable' }));
+    expect(sent.find((r) => r.path === '/api/v1/shares/tok123/accept')?.body).toEqual({
+      code: 'friend-code',
+    });
+    expect(taroTest.storage.get('allycard.memberToken')).toBe('friend-token');
+    // the join gifts wait on the card page
+    expect(JSON.parse(String(taroTest.storage.get('allycard.welcomeCoupons')))).toHaveLength(1);
+    expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '领取成功，欢迎入会' }));
+  });
+
+  it('shows the server message when a friend was quicker, and says the coupon is gone', async () => {
+    mockServer({
+      'GET /api/v1/shares/tok123': { status: 200, body: preview },
+      'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'friend-code' } },
+      'POST /api/v1/shares/tok123/accept': apiError(409, 'SHARE_USED', '这张券已经被领走了'),
+    });
+    render(<SharePage />);
+    fireEvent.click(await screen.findByText('一键领取'));
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith(
+        expect.objectContaining({ title: '这张券已经被领走了', icon: 'none' }),
+      ),
+    );
+    expect(await screen.findByText('来晚了，这张券已经被领走了')).toBeTruthy();
+    expect(screen.queryByText('一键领取')).toBeNull();
+    expect(redirectTo).not.toHaveBeenCalled();
+  });
+
+  it('recognises the sender’s own share', async () => {
+    taroTest.storage.set('allycard.memberToken', 'sender-token');
+    mockServer({
+      'GET /api/v1/shares/tok123': { status: 200, body: preview },
+      'GET /api/v1/me/coupons/21': { status: 200, body: { ...walletCoupon, status: 'sharing' } },
+      'GET /api/v1/merchants': { status: 200, body: [] },
+    });
+    render(<SharePage />);
+    expect(await screen.findByText('这是你转赠出去的券，等好友来领吧')).toBeTruthy();
+    expect(screen.queryByText('一键领取')).toBeNull();
+  });
+
+  it('says when the share ran out or was cancelled', async () => {
+    mockServer({ 'GET /api/v1/shares/tok123': { status: 200, body: { ...preview, status: 'expired' } } });
+    const { unmount } = render(<SharePage />);
+    expect(await screen.findByText('转赠已过期，券已退回给好友')).toBeTruthy();
+    unmount();
+    mockServer({ 'GET /api/v1/shares/tok123': { status: 200, body: { ...preview, status: 'cancelled' } } });
+    render(<SharePage />);
+    expect(await screen.findByText('好友已取消这次转赠')).toBeTruthy();
+  });
+
+  it('explains a link that leads nowhere', async () => {
+    openShare('nope-nope-nope-nope');
+    mockServer({ 'GET /api/v1/shares/nope-nope-nope-nope': apiError(404, 'NOT_FOUND', '转赠不存在') });
+    render(<SharePage />);
+    expect(await screen.findByText('这个转赠链接无效，请让好友重新转赠')).toBeTruthy();
+  });
+});

@@ -1,0 +1,114 @@
+// A member claims a forwardable coupon in 领券中心 and forwards it (转赠好友); a friend opens the link in
+// another browser, takes it with one tap (joining on the way) and finds it in 我的券.
+import path from 'node:path';
+import { PHONE, artifactsDir, assert, settle } from '../lib.mjs';
+
+export const name = 'forward-coupon';
+
+const CARD_NO = /^\s*\d{4} \d{4} \d{4} \d{4}\s*$/;
+
+/** The one element of `selector` on the page being shown (Taro's h5 router keeps earlier pages hidden). */
+const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
+
+/**
+ * Like `shown`, on a page that has finished sliding in: Taro marks it `taro_page_stationed`, and the
+ * runner's settle() can run before the slide starts, so screenshots wait for this first.
+ */
+const arrived = (page, selector, options) =>
+  page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });
+
+async function joinAsNewShopper(page, baseUrl, scene) {
+  await page.goto(`${baseUrl}/#/pages/join/index?scene=${encodeURIComponent(scene)}`);
+  await shown(page, 'text=一键入会').first().tap();
+  await page.getByText(CARD_NO).first().waitFor({ state: 'visible' });
+}
+
+export async function run({ page, browser, baseUrl, api, screenshot }) {
+  // The operator: a merchant with a QR code, and a forwardable alliance-wide coupon to claim.
+  const admin = await api.asAdmin();
+  const merchant = await api.createMerchant(`E2E 转赠面包房 ${Date.now().toString(36)}`);
+  const qr = await api.createQrCode(merchant.id);
+  const title = `好友同享券 ${Date.now().toString(36)}`;
+  const { body: template } = await api.post(
+    '/admin/coupon-templates',
+    {
+      title,
+      kind: 'amount',
+      valueFen: 2000,
+      thresholdFen: 10000,
+      stock: 20,
+      perMemberLimit: 1,
+      validDays: 30,
+      usableAt: 'alliance',
+      audience: 'all',
+      firstOrderOnly: false,
+      forwardable: true,
+      joinGift: false,
+      issuer: { type: 'alliance' },
+    },
+    { token: admin },
+  );
+  assert(template?.id, `template created: ${JSON.stringify(template)}`);
+
+  // Member A joins, then claims the coupon in 领券中心.
+  await joinAsNewShopper(page, baseUrl, qr.scene);
+  await shown(page, '.card__entry', { hasText: '领券中心' }).tap();
+  const offer = shown(page, '.coupon-item', { hasText: title });
+  await offer.waitFor();
+  await offer.getByText('立即领取').tap();
+  await offer.getByText('已领取').waitFor();
+  await arrived(page, '.coupon-item', { hasText: title }).waitFor();
+  await screenshot('1-offers-claimed');
+
+  // 我的券 → the coupon → 转赠好友: the h5 build shows (and copies) the link for the friend.
+  await shown(page, '.coupons__link', { hasText: '我的券' }).tap();
+  const mine = shown(page, '.wallet__list--usable .coupon-item', { hasText: title });
+  await arrived(page, '.wallet__list--usable .coupon-item', { hasText: title }).waitFor();
+  await screenshot('2-wallet');
+  await mine.tap();
+  await shown(page, '.coupon-detail').waitFor();
+  await shown(page, '.coupon-detail__forward').tap();
+  const linkText = shown(page, '.share-panel__link');
+  await linkText.waitFor();
+  const link = (await linkText.innerText()).trim();
+  assert(
+    link.startsWith(`${baseUrl}/#/pages/share/index?token=`),
+    `the share link points at the share page of this server: ${link}`,
+  );
+  await arrived(page, '.coupon-detail__cancel').waitFor();
+  await screenshot('3-sharing');
+
+  // Friend B, a different WeChat user (own browser context), opens the link and takes the coupon.
+  const friend = await browser.newContext(PHONE);
+  try {
+    friend.setDefaultTimeout(15_000);
+    const pageB = await friend.newPage();
+    const shotB = async (step) => {
+      await settle(pageB);
+      await pageB.screenshot({ path: path.join(artifactsDir, `${name}-B-${step}.png`), fullPage: true });
+    };
+    await pageB.goto(link);
+    await arrived(pageB, '.share__coupon', { hasText: title }).waitFor();
+    await shotB('1-preview');
+    await shown(pageB, 'text=一键领取').tap();
+    const received = arrived(pageB, '.wallet__list--usable .coupon-item', { hasText: title });
+    await received.waitFor();
+    assert(
+      (await received.innerText()).includes('好友赠送'),
+      'the received coupon is marked as a gift from a friend',
+    );
+    await shotB('2-wallet');
+  } finally {
+    await friend.close();
+  }
+
+  // The coupon has exactly one owner: it left A's wallet.
+  await page.goto(`${baseUrl}/#/coupon/mine/index`);
+  await arrived(page, '.wallet__list--usable').first().waitFor();
+  await arrived(page, '.wallet__list--usable :is(.page-state, .coupon-item)').first().waitFor();
+  assert(
+    (await shown(page, '.coupon-item', { hasText: title }).count()) === 0,
+    'A no longer holds the coupon',
+  );
+  await screenshot('4-sender-wallet');
+}
