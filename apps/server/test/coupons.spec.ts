@@ -640,3 +640,34 @@ function templateBody() {
     issuer: { type: 'alliance' },
   };
 }
+
+describe(`coupon details for the phone (${TEST_DB})`, () => {
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    f = factories(t);
+  });
+  afterAll(() => t.close());
+
+  it('shows the open share link of a coupon being forwarded, and hides spent first-order coupons from the clerk', async () => {
+    const m = await f.member();
+    const c = await f.claim(m.token, (await f.template({ forwardable: true })).id);
+    const share = await t.api('POST', `/me/coupons/${c.id}/share`, { token: m.token });
+    expect((await t.api('GET', `/me/coupons/${c.id}`, { token: m.token })).body.share).toEqual(share.body);
+
+    const merchant = await f.merchant();
+    const clerk = await f.staff(merchant.id);
+    const first = await f.claim(m.token, (await f.template({ firstOrderOnly: true })).id);
+    const lookup = async () =>
+      (
+        await t.api('POST', '/staff/members/lookup', {
+          token: clerk.token,
+          body: { memberCode: await f.memberCode(m.token) },
+        })
+      ).body.coupons.map((x: any) => x.id);
+    expect(await lookup()).toContain(first.id);
+    await f.purchase(clerk.token, m.token, 1_000);
+    expect(await lookup()).not.toContain(first.id);
+  });
+});

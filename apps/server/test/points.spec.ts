@@ -222,7 +222,15 @@ describe(`points, tiers, mall and settlement (${TEST_DB})`, () => {
     it('validates items and redemptions', async () => {
       const merchant = await f.merchant();
       for (const body of [
-        { title: 'x', pointsPrice: 10, cashFen: 100, stock: 1, perMemberLimit: 1, fulfilment: 'coupon', couponTemplateId: '1' },
+        {
+          title: 'x',
+          pointsPrice: 10,
+          cashFen: 100,
+          stock: 1,
+          perMemberLimit: 1,
+          fulfilment: 'coupon',
+          couponTemplateId: '1',
+        },
         { title: 'x', pointsPrice: 10, cashFen: 0, stock: 1, perMemberLimit: 1, fulfilment: 'pickup' },
         { title: 'x', pointsPrice: 10, cashFen: 0, stock: 1, perMemberLimit: 1, fulfilment: 'coupon' },
         {

@@ -105,7 +105,9 @@ export class CouponsController {
   @Roles('member')
   async coupon(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     const { row, view } = await this.coupons.getOwned(who, id);
-    return this.coupons.toDto(row, view);
+    // While it is being forwarded, the open share's link, so the phone can show it again.
+    const share = row.status === 'sharing' ? await this.sharing.openShareOf(who, row.id) : null;
+    return { ...this.coupons.toDto(row, view), share };
   }
 
   @Post('me/coupons/:id/share')

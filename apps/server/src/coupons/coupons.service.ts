@@ -259,10 +259,14 @@ export class CouponsService implements OnModuleInit {
       member.allianceId,
       rows.map((r) => r.templateId),
     );
-    return rows
-      .filter((r) => r.validFrom <= now && r.validUntil > now)
-      .map((r) => this.toDto(r, views.get(r.templateId)!))
-      .filter((c) => c.usableAt === 'alliance' || c.merchantIds.includes(merchantId));
+    return (
+      rows
+        .filter((r) => r.validFrom <= now && r.validUntil > now)
+        .map((r) => this.toDto(r, views.get(r.templateId)!))
+        .filter((c) => c.usableAt === 'alliance' || c.merchantIds.includes(merchantId))
+        // A first-order coupon of a member who already bought can no longer be used anywhere.
+        .filter((c) => !(c.firstOrderOnly && member.firstPurchaseAt))
+    );
   }
 
   private async countAvailable(member: Member): Promise<number> {

@@ -71,6 +71,17 @@ export class SharingService {
     return { shareToken: token, expiresAt: expiresAt.toISOString(), path: `${SHARE_PAGE}?token=${token}` };
   }
 
+  async openShareOf(who: Principal, couponId: string) {
+    const share = await this.shares.findOneBy({ couponId, fromMemberId: who.id, status: 'open' });
+    return (
+      share && {
+        shareToken: share.token,
+        expiresAt: share.expiresAt.toISOString(),
+        path: `${SHARE_PAGE}?token=${share.token}`,
+      }
+    );
+  }
+
   async cancel(who: Principal, couponId: string): Promise<Coupon> {
     const { row } = await this.coupons.getOwned(who, couponId);
     await this.tx.run(async (em) => {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
+import { notFound } from '../common/errors';
 import { Idempotent } from '../common/idempotency';
 import { RATE_LIMITS } from '../common/throttling';
 import { MerchantsService } from '../merchants/merchants.service';
@@ -21,6 +22,14 @@ export class MallController {
   @Roles('member')
   list(@CurrentPrincipal() who: Principal) {
     return this.mall.list(who);
+  }
+
+  @Get('mall/items/:id')
+  @Roles('member')
+  async item(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    const found = (await this.mall.list(who)).find((i) => i.id === id);
+    if (!found) throw notFound('商品');
+    return found;
   }
 
   @Post('mall/items/:id/redeem')
