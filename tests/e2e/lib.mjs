@@ -1,6 +1,5 @@
 // Helpers for the end-to-end tests: the built server on a free port with a throwaway SQLite database,
 // a small API client, and Chromium through playwright-core (the Debian browser, never a download).
-/* global document -- page functions run in the browser */
 import { spawn } from 'node:child_process';
 import {
   createWriteStream,

@@ -1,5 +1,4 @@
 // A consumer scans a merchant's QR code, joins with one tap and sees the member card.
-/* global document -- page functions run in the browser */
 import { assert } from '../lib.mjs';
 
 export const name = 'join';
