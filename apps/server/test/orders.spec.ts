@@ -295,6 +295,25 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
       await stillPending();
     });
 
+    it('does not download certificates in a storm when serials are unknown', async () => {
+      const { WechatPayClient } = await import('../src/wechat/wechat-pay.client');
+      const client = t.app.get(WechatPayClient);
+      const download = jest.spyOn(
+        client as unknown as { loadCertificates: () => Promise<void> },
+        'loadCertificates',
+      );
+      const forged = Array.from({ length: 20 }, (_, i) =>
+        craft.build(craft.transaction(pending.outTradeNo, pending.payableFen), {
+          serial: `FORGED${String(i).padStart(34, '0')}`,
+        }),
+      );
+      const results = await Promise.all(forged.map((n) => postNotification(t, n)));
+      expect(results.every((r) => r.status === 401)).toBe(true);
+      expect(download.mock.calls.length).toBeLessThanOrEqual(1);
+      download.mockRestore();
+      await stillPending();
+    });
+
     it('flags an amount mismatch and does not pay', async () => {
       const res = await postNotification(
         t,
@@ -354,6 +373,26 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
         'CLOSED',
       );
       expect(await invariantsOk()).toBe(true);
+    });
+  });
+
+  describe('WeChat unreachable', () => {
+    it('treats a network failure as unknown: the stale-order job leaves the order pending and retries later', async () => {
+      const { APP_CONFIG } = await import('../src/common/config');
+      const config = t.app.get(APP_CONFIG);
+      const m = await shopper();
+      const created = (await order(m.token, { merchantId: merchant.id, amountFen: 1_000 })).body.order;
+      const realBase = config.wechat.apiBase;
+      config.wechat.apiBase = 'http://127.0.0.1:9'; // nothing listens: connection refused
+      try {
+        const result = await t.app.get(OrdersJobs).settleStale(new Date(Date.now() + 16 * 60_000));
+        expect(result.unknown).toBeGreaterThanOrEqual(1);
+        expect((await getOrder(m.token, created.id)).status).toBe('pending');
+      } finally {
+        config.wechat.apiBase = realBase;
+      }
+      await t.app.get(OrdersJobs).settleStale(new Date(Date.now() + 16 * 60_000));
+      expect((await getOrder(m.token, created.id)).status).toBe('closed');
     });
   });
 
