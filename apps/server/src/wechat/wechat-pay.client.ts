@@ -65,14 +65,15 @@ type HttpOutput = { status: number; data?: any; error?: any };
 @Injectable()
 export class WechatPayClient {
   private readonly logger = new Logger(WechatPayClient.name);
-  private readonly pay: WxPay;
-  private readonly keys: PayKeys;
+  private readonly pay?: WxPay;
+  private readonly keys!: PayKeys;
   private readonly certificates = new Map<string, KeyObject>();
   private certificatesFetchedAt = 0;
   private publicKey?: KeyObject;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    if (!config.wechatPay) throw new Error('WeChat Pay is not configured');
+    // Without merchant credentials the product runs without payments (orders answer 503).
+    if (!config.wechatPay) return;
     this.keys = config.wechatPay;
     if (this.keys.publicKeyPem) this.publicKey = createPublicKey(this.keys.publicKeyPem);
     this.pay = new WxPay({
@@ -89,6 +90,14 @@ export class WechatPayClient {
       post: (url, body, headers) => this.http('POST', url, body, headers),
       upload: () => Promise.reject(new Error('uploads are not used')),
     });
+  }
+
+  get enabled(): boolean {
+    return Boolean(this.pay);
+  }
+
+  private assertEnabled() {
+    if (!this.pay) throw new DomainError('WECHAT_UNAVAILABLE', 503, '微信支付未开通');
   }
 
   get appid() {
@@ -108,7 +117,8 @@ export class WechatPayClient {
     notifyUrl: string;
     expiresAt: Date;
   }): Promise<JsapiPayParams> {
-    const result = (await this.pay.transactions_jsapi({
+    this.assertEnabled();
+    const result = (await this.pay!.transactions_jsapi({
       description: order.description,
       out_trade_no: order.outTradeNo,
       notify_url: order.notifyUrl,
@@ -128,7 +138,8 @@ export class WechatPayClient {
 
   /** The order as WeChat sees it; 'unknown' when WeChat could not be asked; null when it has no such order. */
   async query(outTradeNo: string): Promise<WechatTransaction | null | 'unknown'> {
-    const result = (await this.pay.query({ out_trade_no: outTradeNo } as never)) as HttpOutput;
+    this.assertEnabled();
+    const result = (await this.pay!.query({ out_trade_no: outTradeNo } as never)) as HttpOutput;
     if (result.status === 200) return result.data as WechatTransaction;
     if (result.status === 404) return null;
     return 'unknown';
@@ -136,7 +147,8 @@ export class WechatPayClient {
 
   /** Closes an unpaid order at WeChat: 'closed', 'paid' (too late: it was paid) or 'unknown'. */
   async close(outTradeNo: string): Promise<'closed' | 'paid' | 'unknown'> {
-    const result = (await this.pay.close(outTradeNo)) as HttpOutput;
+    this.assertEnabled();
+    const result = (await this.pay!.close(outTradeNo)) as HttpOutput;
     if (result.status === 204 || result.status === 200) return 'closed';
     if (errorCode(result) === 'ORDERPAID') return 'paid';
     if (result.status === 404) return 'closed';
@@ -150,7 +162,8 @@ export class WechatPayClient {
     totalFen: number;
     notifyUrl: string;
   }): Promise<'accepted' | 'rejected' | 'unknown'> {
-    const result = (await this.pay.refunds({
+    this.assertEnabled();
+    const result = (await this.pay!.refunds({
       out_trade_no: input.outTradeNo,
       out_refund_no: input.outRefundNo,
       notify_url: input.notifyUrl,
@@ -175,6 +188,7 @@ export class WechatPayClient {
       const v = headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
+    if (!this.pay) throw new NotificationRejected('WeChat Pay is not configured');
     const timestamp = h('wechatpay-timestamp');
     const nonce = h('wechatpay-nonce');
     const signature = h('wechatpay-signature');

@@ -1,0 +1,85 @@
+import { ConfigError, loadConfig } from '../src/common/config';
+
+/** Secrets only from the environment: development gets safe defaults, production refuses them. */
+describe('configuration', () => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'mysql://allycard:secret@db:3306/allycard',
+    WECHAT_MODE: 'live',
+    WECHAT_APPID: 'wx1234567890',
+    WECHAT_SECRET: 'a-real-secret',
+    ADMIN_PASSWORD: 'a-long-admin-password',
+    APP_SECRET: 'x'.repeat(40),
+  };
+
+  it('defaults to SQLite, the sandbox and the demo outside production', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      database: { kind: 'sqlite', file: './data/allycard.sqlite' },
+      wechat: { mode: 'sandbox' },
+      seedDemo: true,
+      admin: { username: 'admin', password: 'admin123' },
+    });
+    expect(config.wechat.apiBase).toBe('http://127.0.0.1:3000/sandbox');
+  });
+
+  it('starts in production with real settings', () => {
+    const config = loadConfig(production);
+    expect(config).toMatchObject({
+      production: true,
+      database: { kind: 'mysql' },
+      wechat: { mode: 'live', apiBase: 'https://api.weixin.qq.com' },
+    });
+  });
+
+  it.each([
+    ['the default admin password', { ADMIN_PASSWORD: undefined }, /ADMIN_PASSWORD/],
+    ['the default APP_SECRET', { APP_SECRET: undefined }, /APP_SECRET/],
+    ['a short APP_SECRET', { APP_SECRET: 'short' }, /APP_SECRET/],
+    ['the sandbox', { WECHAT_MODE: 'sandbox' }, /sandbox is not allowed/],
+    ['no database', { DATABASE_URL: undefined }, /DATABASE_URL/],
+    ['no WeChat credentials', { WECHAT_SECRET: undefined }, /WECHAT_APPID and WECHAT_SECRET/],
+    ['half-configured WeChat Pay', { WECHAT_PAY_MCHID: '1900000109' }, /WeChat Pay needs/],
+  ])('refuses to start in production with %s', (_, change, message) => {
+    expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(ConfigError);
+    expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('rejects malformed values anywhere', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ WECHAT_MODE: 'mock' })).toThrow(/WECHAT_MODE/);
+  });
+});
+
+describe('live WeChat mode without WeChat Pay credentials', () => {
+  it('starts, serves members, and answers payments with 503 WECHAT_UNAVAILABLE', async () => {
+    const { startTestApp } = await import('./harness');
+    const t = await startTestApp({
+      WECHAT_MODE: 'live',
+      WECHAT_APPID: 'wx_live_test',
+      WECHAT_SECRET: 'secret',
+      WECHAT_API_BASE: 'http://127.0.0.1:9',
+    });
+    try {
+      expect((await t.api('GET', '/health')).status).toBe(200);
+      // No sandbox in live mode.
+      expect((await t.http('POST', '/sandbox/wechat/login-code', { body: { openid: 'x' } })).status).toBe(
+        404,
+      );
+      const res = await t.api('POST', '/payments/wechat/notify', {
+        raw: '{}',
+        headers: {
+          'wechatpay-serial': 'x',
+          'wechatpay-signature': 'x',
+          'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)),
+          'wechatpay-nonce': 'n',
+        },
+      });
+      expect(res.status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});
