@@ -1,0 +1,32 @@
+import { startTestApp, TestApp, TEST_DB } from './harness';
+
+/** `pnpm start` seeds a demo alliance with activity; its month must settle to zero and keep every invariant. */
+describe(`demo alliance (${TEST_DB})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ SEED_DEMO: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it('seeds merchants, clerks, scenes, offers, a mall and shoppers whose month settles to zero', async () => {
+    const admin = (await t.api('POST', '/admin/login', { body: { username: 'admin', password: 'admin123' } }))
+      .body.token;
+    const merchants = (await t.api('GET', '/admin/merchants', { token: admin })).body;
+    expect(merchants.map((m: any) => m.name)).toEqual(['街角咖啡', '麦香烘焙', '知行书店']);
+    expect((await t.api('GET', '/scenes/demo-coffee')).body.merchant.name).toBe('街角咖啡');
+    expect(
+      (await t.api('POST', '/staff/login', { body: { username: 'coffee', password: 'clerk123' } })).status,
+    ).toBe(200);
+
+    const report = (await t.api('GET', '/admin/reports/settlement', { token: admin })).body;
+    expect(report.balanced).toBe(true);
+    expect(report.rows.some((r: any) => r.netFen !== 0)).toBe(true);
+    expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
+
+    // A new shopper gets the first-order join gift.
+    const code = (await t.http('POST', '/sandbox/wechat/login-code', { body: { openid: 'o_demo_visitor' } }))
+      .body.code;
+    const joined = await t.api('POST', '/join', { body: { code, scene: 'demo-coffee' } });
+    expect(joined.body.coupons.map((c: any) => c.title)).toEqual(['新人首单立减10元']);
+  });
+});
