@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './common/config';
 import { ErrorEnvelopeFilter, toEnvelope } from './common/error-envelope.filter';
+import { rateLimitScale } from './common/throttling';
 import { BodyShapePipe, validationPipe } from './common/validation';
 
 export const API_PREFIX = 'api/v1';
@@ -43,6 +44,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       },
     };
   }
+  rateLimitScale.value = config.rateLimitScale;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,

@@ -28,6 +28,8 @@ export interface AppConfig {
   /** root secret: tokens, member-code MACs and phone encryption keys are derived from it */
   appSecret: string;
   seedDemo: boolean;
+  /** multiplies every rate limit (load tests); 1 in production */
+  rateLimitScale: number;
   /** scheduled jobs (expiry, stale orders); off in tests, which run them with a chosen clock */
   jobs: boolean;
   logLevel: string;
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin,
     appSecret,
     seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
+    rateLimitScale: production ? 1 : Math.max(1, Number(env.RATE_LIMIT_SCALE ?? 1) || 1),
     jobs: (env.JOBS ?? (nodeEnv === 'test' ? 'off' : 'on')) !== 'off',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
     staticRoots: {
