@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// pnpm bench — the flash-claim benchmark (a measurement, not a test; see bench/README.md).
+// pnpm bench — the flash-claim and payments benchmarks (a measurement, not a test; see bench/README.md).
 //
 //   pnpm bench                          1,000 members, 50 claims in flight, flash stock 100
 //   BENCH_MEMBERS=300 pnpm bench        fewer members (also BENCH_CONCURRENCY, BENCH_FLASH_STOCK,
-//                                       BENCH_ROUNDS, BENCH_SERVER_NODE_ARGS: see bench/README.md)
+//                                       BENCH_ROUNDS, BENCH_PAY_ORDERS, BENCH_PAY_ROUNDS,
+//                                       BENCH_SERVER_NODE_ARGS: see bench/README.md)
 //
 // What it does: starts a throwaway MariaDB, builds the server if apps/server/dist is missing, starts
 // the server on a free port against a fresh database, creates the members over HTTP (sandbox
@@ -20,6 +21,11 @@
 // Afterwards the database must show issued = COUNT(coupons) ≤ stock for every template (flash:
 // = stock) and GET /api/v1/admin/invariants must answer ok:true.
 //
+// Then the payments benchmark (bench/payments.mjs), with the same server and members: order creation
+// (POST /orders, with the sandbox's JSAPI prepay) and WeChat Pay notifications (first deliveries and
+// duplicates, crafted and signed here), each against a baseline in the same run; every order must
+// end up paid with exactly one points transaction. The invariants are checked once, at the very end.
+//
 // Results go to stdout and bench/RESULTS.md (overwritten). Server and MariaDB are always stopped.
 // Only loopback addresses are used. Every loop is bounded by a count and by a deadline.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -31,6 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMariaDB } from '../scripts/mariadb.mjs';
+import { runPayments } from './payments.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverDir = path.join(root, 'apps', 'server');
@@ -64,6 +71,7 @@ const CFG = {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error('[bench]', ...a);
 const t0 = Date.now();
+const loadAtStart = os.loadavg()[0]; // other work on the machine skews the numbers: recorded in the report
 
 // ── cleanup: server and MariaDB are stopped on success, failure, Ctrl-C and the hard deadline ──────
 const cleanups = [];
@@ -89,9 +97,11 @@ hardStop.unref();
 function makeClient(port, maxSockets) {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   /** @returns {Promise<{status:number, body:any, ms:number, headers:object}>} */
-  const request = (method, urlPath, { token, body, headers = {}, localAddress } = {}) =>
+  const request = (method, urlPath, { token, body, raw, headers = {}, localAddress } = {}) =>
     new Promise((resolve, reject) => {
-      const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
+      // `raw`: a body sent byte for byte (signed WeChat Pay notifications); `body`: JSON
+      const payload =
+        raw !== undefined ? Buffer.from(raw) : body === undefined ? null : Buffer.from(JSON.stringify(body));
       const start = process.hrtime.bigint();
       const req = http.request(
         {
@@ -416,7 +426,12 @@ async function main() {
         return { outcome: 'error', detail: `login-code ${codeRes.status} ${JSON.stringify(codeRes.body)}` };
       const res = await api('POST', '/join', { body: { code: codeRes.body.code }, localAddress });
       if (res.status === 201 || res.status === 200)
-        return { outcome: 'ok', token: res.body.token, memberId: res.body.member.id };
+        return {
+          outcome: 'ok',
+          token: res.body.token,
+          memberId: res.body.member.id,
+          openid: `bench_${runId}_${i}`,
+        };
       if (res.status !== 429)
         return { outcome: 'error', detail: `join ${res.status} ${JSON.stringify(res.body)}` };
       throttled++;
@@ -649,6 +664,29 @@ async function main() {
   });
   for (const r of rows) r.base = rows.find((b) => b.key === r.baseKey);
 
+  // ── the payments benchmark (bench/payments.mjs): order creation and payment notifications ──
+  log('payments: order creation and WeChat Pay notifications …');
+  const payments = await runPayments({
+    request: client.request,
+    api,
+    pool,
+    members,
+    adminToken,
+    runId,
+    cfg: CFG,
+    runPool,
+    summarize,
+    cpuSnapshot,
+    cpuDelta,
+    pids,
+    log,
+    serverDir,
+  }).catch((e) => {
+    log('payments FAILED:', e.stack ?? e.message);
+    return { failed: true, problems: [e.message], markdown: `## Payments\n\n**failed: ${e.message}**\n` };
+  });
+
+  // One invariants check at the end covers both benchmarks' data.
   const inv = await api('GET', '/admin/invariants', { token: adminToken });
   const invariantsOk = inv.status === 200 && inv.body?.ok === true;
   if (!invariantsOk) log(`invariants: ${inv.status} ${JSON.stringify(inv.body)}`);
@@ -670,6 +708,7 @@ async function main() {
     node: process.version,
     mariadb: mariadbVersion,
     os: `${os.type()} ${os.release()}`,
+    load: `${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`,
     git: (() => {
       try {
         const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
@@ -687,12 +726,36 @@ async function main() {
     })(),
     members: `${N} created in ${membersS.toFixed(1)} s (${(N / membersS).toFixed(0)} joins/s over HTTP, ${sources.length} loopback source address(es), ${throttled} × 429)`,
   };
-  const markdown = await prettify(report(rows, machine, invariantsOk, inv.body));
+  machine.invariantsMs = inv.ms;
+  const markdown = await prettify(report(rows, machine, invariantsOk, inv.body, payments.markdown));
   console.log('\n' + markdown);
   writeFileSync(resultsFile, markdown);
   log(`wrote bench/RESULTS.md; total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const failed = rows.some((r) => r.problems.length || r.errors) || !invariantsOk || joinErrors.length > 0;
+  if (payments.failed) log(`payments: ${payments.problems.join('; ')}`);
+  // LOG_LEVEL=warn: whatever the server wrote during the run is worth a look.
+  if (server.output.length) {
+    log(
+      `the server wrote ${server.output.length} log line(s) (warn and above; the last 200 kept), by message:`,
+    );
+    const brief = (line) => {
+      try {
+        const j = JSON.parse(line);
+        return `level ${j.level} ${j.req ? `${j.req.method} ${j.req.url} ` : ''}${j.context ?? ''}: ${String(j.msg ?? j.err?.message ?? '').slice(0, 300)}`;
+      } catch {
+        return line.slice(0, 300);
+      }
+    };
+    const counts = {};
+    for (const line of server.output)
+      counts[brief(line).slice(0, 120)] = (counts[brief(line).slice(0, 120)] ?? 0) + 1;
+    for (const [line, n] of Object.entries(counts).slice(0, 10)) log(`  ${n} × ${line}`);
+  }
+  const failed =
+    rows.some((r) => r.problems.length || r.errors) ||
+    !invariantsOk ||
+    joinErrors.length > 0 ||
+    payments.failed;
   return failed ? 1 : 0;
 }
 
@@ -709,14 +772,15 @@ async function prettify(markdown) {
   }
 }
 
-function report(rows, machine, invariantsOk, invariantsBody) {
+function report(rows, machine, invariantsOk, invariantsBody, paymentsMarkdown) {
   const f = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(d));
   const lines = [];
-  lines.push('# allycard flash-claim benchmark — results', '');
+  lines.push('# allycard benchmarks — results', '');
   lines.push(
     'Generated by `pnpm bench` (bench/run.mjs); overwritten on every run. How to read it: bench/README.md.',
     '',
   );
+  lines.push('## Flash claim: many members claiming coupons at once', '');
   lines.push(
     '| scenario | requests | ok | rejected | errors | wall s | req/s | req/s per round | ok/s | ok p50 ms | ok p99 ms | rejected p50 ms | rejected p99 ms | ratio to baseline | oversold |',
   );
@@ -737,7 +801,7 @@ function report(rows, machine, invariantsOk, invariantsBody) {
     '',
   );
 
-  lines.push('## Correctness afterwards (from the database; one template per round)', '');
+  lines.push('### Correctness afterwards (from the database; one template per round)', '');
   lines.push(
     '| scenario | stock | issued | coupons | max per member | answers | check |',
     '| --- | ---: | ---: | ---: | ---: | --- | --- |',
@@ -751,12 +815,8 @@ function report(rows, machine, invariantsOk, invariantsBody) {
         .join(', ')} | ${r.problems.length ? '**' + r.problems.join('; ') + '**' : 'ok'} |`,
     );
   lines.push('');
-  lines.push(
-    `GET /api/v1/admin/invariants: ${invariantsOk ? 'ok: true' : '**' + JSON.stringify(invariantsBody).slice(0, 500) + '**'}`,
-    '',
-  );
 
-  lines.push('## Cost per request: SQL statements and CPU ms (Linux /proc, whole processes)', '');
+  lines.push('### Cost per request: SQL statements and CPU ms (Linux /proc, whole processes)', '');
   lines.push(
     '| scenario | SQL statements | server CPU ms (Node) | MariaDB CPU ms | bench client CPU ms |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -767,6 +827,12 @@ function report(rows, machine, invariantsOk, invariantsBody) {
     );
   lines.push('');
 
+  if (paymentsMarkdown) lines.push(paymentsMarkdown, '');
+  lines.push('## Invariants at the end of the run (both benchmarks)', '');
+  lines.push(
+    `GET /api/v1/admin/invariants: ${invariantsOk ? 'ok: true' : '**' + JSON.stringify(invariantsBody).slice(0, 500) + '**'} (answered in ${machine.invariantsMs?.toFixed(0) ?? '?'} ms)`,
+    '',
+  );
   lines.push('## Machine and run', '');
   lines.push(`- date: ${machine.date}`);
   lines.push(`- command: \`${machine.command}\``);
@@ -774,6 +840,7 @@ function report(rows, machine, invariantsOk, invariantsBody) {
   lines.push(`- members: ${machine.members}`);
   lines.push(`- CPUs: ${machine.cpus}`);
   lines.push(`- node: ${machine.node}; MariaDB: ${machine.mariadb}; OS: ${machine.os}`);
+  lines.push(`- load average (1 min): ${machine.load}`);
   lines.push(`- git: ${machine.git}`);
   lines.push(
     '- client, server and MariaDB share this machine (loopback only), so they compete for the same CPUs.',

@@ -556,3 +556,24 @@ describe(`points + cash mall items (${TEST_DB})`, () => {
     expect((await t.api('GET', '/admin/invariants', { token: await f.adminToken() })).body.ok).toBe(true);
   });
 });
+
+describe(`a cold start under load (${TEST_DB})`, () => {
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    f = factories(t);
+  });
+  afterAll(() => t.close());
+
+  it('20 first orders at once all get prepay: they share one platform-certificate download', async () => {
+    const merchant = await f.merchant();
+    const members = await Promise.all(Array.from({ length: 20 }, () => f.member()));
+    const results = await Promise.all(
+      members.map((m) =>
+        t.api('POST', '/orders', { token: m.token, body: { merchantId: merchant.id, amountFen: 1_000 } }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+  });
+});

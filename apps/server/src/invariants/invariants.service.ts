@@ -51,10 +51,10 @@ const CHECKS: { name: string; sql: string }[] = [
   {
     name: '4. points: each member balance = its postings = its lots ≥ 0; each transaction sums to zero',
     sql: `SELECT 'balance' AS problem, m.id, m.points,
-            (SELECT COALESCE(SUM(p.amount), 0) FROM points_postings p WHERE p.account_kind = 'member' AND p.owner_id = m.id) AS postings,
+            (SELECT COALESCE(SUM(p.amount), 0) FROM points_postings p WHERE p.alliance_id = m.alliance_id AND p.account_kind = 'member' AND p.owner_id = m.id) AS postings,
             (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lots l WHERE l.member_id = m.id) AS lots
           FROM members m WHERE m.alliance_id = ? AND (m.points < 0
-            OR m.points <> (SELECT COALESCE(SUM(p.amount), 0) FROM points_postings p WHERE p.account_kind = 'member' AND p.owner_id = m.id)
+            OR m.points <> (SELECT COALESCE(SUM(p.amount), 0) FROM points_postings p WHERE p.alliance_id = m.alliance_id AND p.account_kind = 'member' AND p.owner_id = m.id)
             OR m.points <> (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lots l WHERE l.member_id = m.id))
           UNION ALL
           SELECT 'transaction' AS problem, t.id, SUM(p.amount), COUNT(*), 0

@@ -323,6 +323,8 @@ export class OrdersService {
       }
       return 'amount_mismatch';
     }
+    // Redeliveries of an applied payment stop here, before any transaction.
+    if (order.status !== 'pending' && order.status !== 'closed') return 'duplicate';
     const at = transaction.success_time ? new Date(transaction.success_time) : new Date();
     return this.tx.run(async (em) => {
       if (await this.markPaid(em, order, { transactionId: transaction.transaction_id ?? null, at }))

@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createDecipheriv, createPublicKey, createVerify, KeyObject, X509Certificate } from 'node:crypto';
+import {
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  createVerify,
+  KeyObject,
+  X509Certificate,
+} from 'node:crypto';
 import WxPay from 'wechatpay-node-v3';
 import { APP_CONFIG, AppConfig, PayKeys } from '../common/config';
 import { DomainError } from '../common/errors';
@@ -69,6 +76,7 @@ export class WechatPayClient {
   private readonly keys!: PayKeys;
   private readonly certificates = new Map<string, KeyObject>();
   private certificatesFetchedAt = 0;
+  private certificatesLoading: Promise<void> | null = null;
   private publicKey?: KeyObject;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -82,7 +90,8 @@ export class WechatPayClient {
       serial_no: this.keys.merchantSerial,
       // The library insists on a "public key" even when the serial is given; it is not used then.
       publicKey: Buffer.from(this.keys.merchantPublicKeyPem),
-      privateKey: Buffer.from(this.keys.merchantPrivateKeyPem),
+      // A parsed key: given PEM text the library re-parses it for every signature (~1 ms each).
+      privateKey: createPrivateKey(this.keys.merchantPrivateKeyPem) as unknown as Buffer,
       key: this.keys.apiV3Key,
     });
     this.pay.createHttp({
@@ -260,10 +269,16 @@ export class WechatPayClient {
   private async verificationKey(serial: string): Promise<KeyObject | null> {
     if (serial.startsWith('PUB_KEY_ID_'))
       return serial === this.keys.publicKeyId && this.publicKey ? this.publicKey : null;
-    if (!this.certificates.has(serial) && Date.now() - this.certificatesFetchedAt > CERTIFICATE_REFRESH_MS) {
-      // An unknown serial triggers at most one download a minute: forged serials cannot cause a storm.
-      this.certificatesFetchedAt = Date.now();
-      await this.loadCertificates();
+    if (!this.certificates.has(serial)) {
+      // Concurrent callers wait for the one download in flight; an unknown serial triggers at most one
+      // download a minute, so forged serials cannot cause a storm.
+      if (!this.certificatesLoading && Date.now() - this.certificatesFetchedAt > CERTIFICATE_REFRESH_MS) {
+        this.certificatesFetchedAt = Date.now();
+        this.certificatesLoading = this.loadCertificates().finally(() => {
+          this.certificatesLoading = null;
+        });
+      }
+      if (this.certificatesLoading) await this.certificatesLoading;
     }
     return this.certificates.get(serial) ?? null;
   }
