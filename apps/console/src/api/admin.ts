@@ -1,0 +1,68 @@
+/** Every endpoint the console uses, typed. Paths and bodies follow apps/server/src/**\/*.controller.ts. */
+import type { CreateQrCodeRequest, Merchant, QrCode, StaffRole } from '@allycard/contracts';
+import { call, client } from './client';
+import type {
+  AdminMerchant,
+  CouponTemplate,
+  CreateCouponTemplateBody,
+  CreateMallItemBody,
+  InvariantReport,
+  MallItem,
+  PointsPolicy,
+  QrCodeRow,
+  ReferralRule,
+  SettlementReport,
+  StaffAccount,
+  TierRule,
+} from './types';
+
+const id = (value: string) => encodeURIComponent(value);
+
+export const api = {
+  adminLogin: client.adminLogin,
+  staffLogin: client.staffLogin,
+
+  merchants: () => call<Merchant[]>('GET', '/merchants'),
+  adminMerchants: () => call<AdminMerchant[]>('GET', '/admin/merchants'),
+  createMerchant: (body: { name: string; description?: string; stores?: string[] }) =>
+    call<AdminMerchant>('POST', '/admin/merchants', body),
+  staff: (merchantId: string) => call<StaffAccount[]>('GET', `/admin/merchants/${id(merchantId)}/staff`),
+  createStaff: (merchantId: string, body: { username: string; password: string; role: StaffRole }) =>
+    call<StaffAccount>('POST', `/admin/merchants/${id(merchantId)}/staff`, body),
+
+  qrcodes: (merchantId?: string) =>
+    call<QrCodeRow[]>('GET', `/admin/qrcodes${merchantId ? `?merchantId=${id(merchantId)}` : ''}`),
+  createQrCode: (body: CreateQrCodeRequest) => call<QrCode>('POST', '/admin/qrcodes', body),
+
+  templates: () => call<CouponTemplate[]>('GET', '/admin/coupon-templates'),
+  createTemplate: (body: CreateCouponTemplateBody) =>
+    call<CouponTemplate>('POST', '/admin/coupon-templates', body),
+  updateTemplate: (
+    templateId: string,
+    body: { title?: string; description?: string; stock?: number; status?: 'active' | 'paused' },
+  ) => call<CouponTemplate>('PATCH', `/admin/coupon-templates/${id(templateId)}`, body),
+  pauseTemplate: (templateId: string) =>
+    call<CouponTemplate>('POST', `/admin/coupon-templates/${id(templateId)}/pause`),
+  resumeTemplate: (templateId: string) =>
+    call<CouponTemplate>('POST', `/admin/coupon-templates/${id(templateId)}/resume`),
+
+  referralRule: () => call<ReferralRule>('GET', '/admin/referral-rule'),
+  setReferralRule: (body: ReferralRule) => call<ReferralRule>('PUT', '/admin/referral-rule', body),
+
+  pointsPolicy: () => call<PointsPolicy>('GET', '/admin/points-policy'),
+  setPointsPolicy: (body: PointsPolicy) => call<PointsPolicy>('PUT', '/admin/points-policy', body),
+  tiers: () => call<TierRule[]>('GET', '/tiers'),
+  setTiers: (tiers: TierRule[]) => call<{ tiers: TierRule[] }>('PUT', '/admin/tiers', { tiers }),
+
+  mallItems: () => call<MallItem[]>('GET', '/admin/mall/items'),
+  createMallItem: (body: CreateMallItemBody) => call<MallItem>('POST', '/admin/mall/items', body),
+  pauseMallItem: (itemId: string) => call<MallItem>('POST', `/admin/mall/items/${id(itemId)}/pause`),
+  resumeMallItem: (itemId: string) => call<MallItem>('POST', `/admin/mall/items/${id(itemId)}/resume`),
+
+  settlement: (from: string, to: string) =>
+    call<SettlementReport>('GET', `/admin/reports/settlement?from=${id(from)}&to=${id(to)}`),
+  /** The same report as CSV text (UTF-8 with BOM, for Excel). */
+  settlementCsv: (from: string, to: string) =>
+    call<string>('GET', `/admin/reports/settlement?from=${id(from)}&to=${id(to)}&format=csv`),
+  invariants: () => call<InvariantReport>('GET', '/admin/invariants'),
+};

@@ -1,0 +1,36 @@
+import {
+  AuditOutlined,
+  QrcodeOutlined,
+  SafetyCertificateOutlined,
+  ShopOutlined,
+  ShoppingOutlined,
+  TagsOutlined,
+  TrophyOutlined,
+  UsergroupAddOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { ConsoleRole } from './api/session';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  icon: ReactNode;
+  roles: ConsoleRole[];
+}
+
+const BOTH: ConsoleRole[] = ['alliance_admin', 'merchant_admin'];
+const ALLIANCE: ConsoleRole[] = ['alliance_admin'];
+
+/** The side menu, in order; a role sees only what the API lets it use. */
+export const NAV: NavItem[] = [
+  { path: '/merchants', label: '商户与门店', icon: <ShopOutlined />, roles: ALLIANCE },
+  { path: '/qrcodes', label: '小程序码', icon: <QrcodeOutlined />, roles: ALLIANCE },
+  { path: '/coupons', label: '优惠券', icon: <TagsOutlined />, roles: BOTH },
+  { path: '/referral', label: '拉新奖励', icon: <UsergroupAddOutlined />, roles: ALLIANCE },
+  { path: '/points', label: '积分与等级', icon: <TrophyOutlined />, roles: BOTH },
+  { path: '/mall', label: '积分商城', icon: <ShoppingOutlined />, roles: ALLIANCE },
+  { path: '/settlement', label: '结算', icon: <AuditOutlined />, roles: BOTH },
+  { path: '/health', label: '健康检查', icon: <SafetyCertificateOutlined />, roles: ALLIANCE },
+];
+
+export const navFor = (role: ConsoleRole) => NAV.filter((n) => n.roles.includes(role));

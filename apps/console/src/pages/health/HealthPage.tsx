@@ -1,0 +1,92 @@
+import { CheckCircleFilled, CloseCircleFilled, ReloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, List, Space, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { api } from '../../api/admin';
+import { useLoad } from '../../lib/useLoad';
+
+// design.md's invariants by number, in the console's language; the server's own wording stays beside.
+const INVARIANT_TITLES: Record<string, string> = {
+  '1': '优惠券库存：已发放 ≤ 库存，且已发放 = 实际发出的券数',
+  '2': '每人限领：每位会员领取同一券模板不超过限领数',
+  '3': '优惠券最多使用一次，已用的券恰好对应一笔核销或订单',
+  '4': '积分：会员余额 = 流水之和 ≥ 0，每笔积分交易合计为零',
+  '5': '同一支付通知重复送达只生效一次',
+  '6': '退款只冲正一次订单的全部影响',
+  '7': '转赠的券任何时刻只有一个持有人，分享链接只能用一次',
+  '8': '价格、身份与归属不信任客户端',
+};
+
+const titleOf = (name: string) => INVARIANT_TITLES[/^(\d+)\./.exec(name)?.[1] ?? ''] ?? name;
+
+/** A live check of design.md's invariants on this alliance's data. */
+export default function HealthPage() {
+  const [checkedAt, setCheckedAt] = useState<string | null>(null);
+  const report = useLoad(async () => {
+    const result = await api.invariants();
+    setCheckedAt(dayjs().format('HH:mm:ss'));
+    return result;
+  });
+  const data = report.data;
+
+  return (
+    <Card
+      size="small"
+      title="数据一致性检查"
+      extra={
+        <Space>
+          {checkedAt && <Typography.Text type="secondary">检查于 {checkedAt}</Typography.Text>}
+          <Button icon={<ReloadOutlined />} loading={report.loading} onClick={report.reload}>
+            重新检查
+          </Button>
+        </Space>
+      }
+    >
+      {data && (
+        <Alert
+          style={{ marginBottom: 12 }}
+          type={data.ok ? 'success' : 'error'}
+          showIcon
+          message={
+            data.ok
+              ? `全部 ${data.checks.length} 项检查通过`
+              : `${data.checks.filter((c) => !c.ok).length} 项检查未通过，请排查`
+          }
+        />
+      )}
+      <List
+        size="small"
+        bordered
+        loading={report.loading && !data}
+        dataSource={data?.checks ?? []}
+        renderItem={(check) => (
+          <List.Item>
+            <List.Item.Meta
+              avatar={
+                check.ok ? (
+                  <CheckCircleFilled className="check-row-ok" style={{ fontSize: 18 }} />
+                ) : (
+                  <CloseCircleFilled className="check-row-fail" style={{ fontSize: 18 }} />
+                )
+              }
+              title={
+                <Space size={8}>
+                  <span>{titleOf(check.name)}</span>
+                  <Typography.Text type={check.ok ? 'success' : 'danger'} style={{ fontWeight: 'normal' }}>
+                    {check.ok ? '通过' : '未通过'}
+                  </Typography.Text>
+                </Space>
+              }
+              description={
+                <div style={{ fontSize: 12 }}>
+                  <div className="muted">{check.name}</div>
+                  {!check.ok && <Typography.Text type="danger">{check.detail}</Typography.Text>}
+                </div>
+              }
+            />
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}

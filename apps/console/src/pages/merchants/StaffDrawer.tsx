@@ -1,0 +1,130 @@
+import type { StaffRole } from '@allycard/contracts';
+import { Button, Col, Drawer, Form, Input, Row, Select, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { api } from '../../api/admin';
+import type { AdminMerchant, StaffAccount } from '../../api/types';
+import { showError, toast } from '../../lib/feedback';
+import { useLoad } from '../../lib/useLoad';
+
+const ROLE_LABEL: Record<StaffRole, string> = { clerk: '店员', merchant_admin: '商户管理员' };
+
+interface NewStaff {
+  username: string;
+  password: string;
+  role: StaffRole;
+}
+
+/** A merchant's staff accounts: clerks verify at the counter, merchant admins use this console. */
+export function StaffDrawer({ merchant, onClose }: { merchant: AdminMerchant | null; onClose: () => void }) {
+  return (
+    <Drawer
+      title={merchant ? `员工账号 · ${merchant.name}` : '员工账号'}
+      width={560}
+      open={merchant !== null}
+      onClose={onClose}
+      destroyOnHidden
+    >
+      {merchant && <StaffPanel merchant={merchant} />}
+    </Drawer>
+  );
+}
+
+function StaffPanel({ merchant }: { merchant: AdminMerchant }) {
+  const staff = useLoad(() => api.staff(merchant.id), [merchant.id]);
+  const [form] = Form.useForm<NewStaff>();
+  const [saving, setSaving] = useState(false);
+
+  const create = async (values: NewStaff) => {
+    setSaving(true);
+    try {
+      const account = await api.createStaff(merchant.id, { ...values, username: values.username.trim() });
+      toast.success(`已创建${ROLE_LABEL[account.role]}账号 ${account.username}`);
+      form.resetFields();
+      staff.set((list) => [...(list ?? []), account]);
+    } catch (error) {
+      showError(error, form);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <>
+      <Table<StaffAccount>
+        rowKey="id"
+        size="small"
+        bordered
+        loading={staff.loading}
+        dataSource={staff.data}
+        pagination={false}
+        locale={{ emptyText: '还没有员工账号' }}
+        columns={[
+          { title: 'ID', dataIndex: 'id', width: 64 },
+          { title: '用户名', dataIndex: 'username' },
+          {
+            title: '角色',
+            dataIndex: 'role',
+            render: (role: StaffRole) => (
+              <Tag color={role === 'merchant_admin' ? 'blue' : 'default'}>{ROLE_LABEL[role]}</Tag>
+            ),
+          },
+        ]}
+      />
+      <Typography.Title level={5} style={{ marginTop: 24 }}>
+        新建员工账号
+      </Typography.Title>
+      <Form
+        form={form}
+        name="staff-create"
+        layout="vertical"
+        onFinish={create}
+        initialValues={{ role: 'clerk' }}
+        requiredMark={false}
+      >
+        <Row gutter={12}>
+          <Col span={9}>
+            <Form.Item
+              name="username"
+              label="用户名"
+              rules={[
+                { required: true, message: '请输入用户名' },
+                { pattern: /^[A-Za-z0-9_.-]{3,64}$/, message: '3–64 位字母、数字、_ . -' },
+              ]}
+            >
+              <Input placeholder="如 coffee2" autoComplete="off" />
+            </Form.Item>
+          </Col>
+          <Col span={9}>
+            <Form.Item
+              name="password"
+              label="初始密码"
+              rules={[
+                { required: true, message: '请输入密码' },
+                { min: 8, message: '至少 8 位' },
+                { max: 128 },
+              ]}
+            >
+              <Input.Password autoComplete="new-password" />
+            </Form.Item>
+          </Col>
+          <Col span={6}>
+            <Form.Item name="role" label="角色">
+              <Select
+                options={[
+                  { value: 'clerk', label: ROLE_LABEL.clerk },
+                  { value: 'merchant_admin', label: ROLE_LABEL.merchant_admin },
+                ]}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Button type="primary" htmlType="submit" loading={saving}>
+          创建账号
+        </Button>
+        <div className="muted" style={{ marginTop: 8 }}>
+          店员在小程序员工端核销会员卡与优惠券；商户管理员可登录本后台管理本店优惠券、查看结算。
+        </div>
+      </Form>
+    </>
+  );
+}
