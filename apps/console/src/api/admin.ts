@@ -7,14 +7,14 @@ import type {
   CreateCouponTemplateBody,
   CreateMallItemBody,
   InvariantReport,
-  MallItem,
+  AdminMallItem,
   PointsPolicy,
   QrCodeRow,
   ReferralRule,
   SettlementReport,
   StaffAccount,
   TierRule,
-} from './types';
+} from '@allycard/contracts';
 
 const id = (value: string) => encodeURIComponent(value);
 
@@ -54,10 +54,10 @@ export const api = {
   tiers: () => call<TierRule[]>('GET', '/tiers'),
   setTiers: (tiers: TierRule[]) => call<{ tiers: TierRule[] }>('PUT', '/admin/tiers', { tiers }),
 
-  mallItems: () => call<MallItem[]>('GET', '/admin/mall/items'),
-  createMallItem: (body: CreateMallItemBody) => call<MallItem>('POST', '/admin/mall/items', body),
-  pauseMallItem: (itemId: string) => call<MallItem>('POST', `/admin/mall/items/${id(itemId)}/pause`),
-  resumeMallItem: (itemId: string) => call<MallItem>('POST', `/admin/mall/items/${id(itemId)}/resume`),
+  mallItems: () => call<AdminMallItem[]>('GET', '/admin/mall/items'),
+  createMallItem: (body: CreateMallItemBody) => call<AdminMallItem>('POST', '/admin/mall/items', body),
+  pauseMallItem: (itemId: string) => call<AdminMallItem>('POST', `/admin/mall/items/${id(itemId)}/pause`),
+  resumeMallItem: (itemId: string) => call<AdminMallItem>('POST', `/admin/mall/items/${id(itemId)}/resume`),
 
   settlement: (from: string, to: string) =>
     call<SettlementReport>('GET', `/admin/reports/settlement?from=${id(from)}&to=${id(to)}`),

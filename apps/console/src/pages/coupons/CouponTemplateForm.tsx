@@ -3,7 +3,7 @@ import { Button, Drawer, Form, Space } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/admin';
 import type { Session } from '../../api/session';
-import type { CouponTemplate, TierRule } from '../../api/types';
+import type { CouponTemplate, TierRule } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { TemplateFields } from './TemplateFields';
 import { FIELD_OF, toBody, type TemplateFormValues } from './templateBody';

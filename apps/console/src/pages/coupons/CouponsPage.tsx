@@ -3,7 +3,7 @@ import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Badge, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { api } from '../../api/admin';
-import type { CouponTemplate } from '../../api/types';
+import type { CouponTemplate } from '@allycard/contracts';
 import { useSession } from '../../auth';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';

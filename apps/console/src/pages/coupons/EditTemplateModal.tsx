@@ -1,7 +1,7 @@
 import { Form, Input, InputNumber, Modal } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/admin';
-import type { CouponTemplate } from '../../api/types';
+import type { CouponTemplate } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 
 interface Values {

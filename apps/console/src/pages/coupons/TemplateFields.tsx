@@ -17,7 +17,7 @@ import {
 import type { Rule } from 'antd/es/form';
 import dayjs from 'dayjs';
 import type { Session } from '../../api/session';
-import type { TierRule } from '../../api/types';
+import type { TierRule } from '@allycard/contracts';
 import { yuanToFen } from '../../lib/money';
 import { KIND_LABEL, termsText, validityText } from './couponText';
 import { toBody, type TemplateFormValues } from './templateBody';

@@ -1,5 +1,5 @@
 import type { CouponKind } from '@allycard/contracts';
-import type { CouponTemplate } from '../../api/types';
+import type { CouponTemplate } from '@allycard/contracts';
 import { formatFen, formatZhe } from '../../lib/money';
 import { formatDate } from '../../lib/format';
 

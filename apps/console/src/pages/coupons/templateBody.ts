@@ -1,7 +1,7 @@
 import type { CouponKind, UsableAt } from '@allycard/contracts';
 import type { Dayjs } from 'dayjs';
 import type { Session } from '../../api/session';
-import type { Audience, CreateCouponTemplateBody } from '../../api/types';
+import type { Audience, CreateCouponTemplateBody } from '@allycard/contracts';
 import { yuanToFen, zheToPermille } from '../../lib/money';
 
 /** Money fields hold what the operator typed, in yuan (antd InputNumber stringMode); 折 as typed. */

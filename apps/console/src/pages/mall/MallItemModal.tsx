@@ -2,7 +2,7 @@ import type { Merchant } from '@allycard/contracts';
 import { Col, Form, Input, InputNumber, Modal, Radio, Row, Select } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/admin';
-import type { CouponTemplate, CreateMallItemBody, Fulfilment, MallItem } from '../../api/types';
+import type { CouponTemplate, CreateMallItemBody, Fulfilment, AdminMallItem } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { termsText } from '../coupons/couponText';
 
@@ -28,7 +28,7 @@ export function MallItemModal({
   merchants: Merchant[];
   templates: CouponTemplate[];
   onClose: () => void;
-  onCreated: (item: MallItem) => void;
+  onCreated: (item: AdminMallItem) => void;
 }) {
   const [form] = Form.useForm<Values>();
   const fulfilment = Form.useWatch('fulfilment', form) ?? 'pickup';

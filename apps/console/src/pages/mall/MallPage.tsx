@@ -2,7 +2,7 @@ import { PauseCircleOutlined, PlayCircleOutlined, PlusOutlined, ReloadOutlined }
 import { Badge, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { api } from '../../api/admin';
-import type { MallItem } from '../../api/types';
+import type { AdminMallItem } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { formatFen } from '../../lib/money';
 import { useLoad } from '../../lib/useLoad';
@@ -20,7 +20,7 @@ export default function MallPage() {
     return (id: string) => titles.get(id) ?? `券模板 #${id}`;
   }, [templates.data]);
 
-  const toggle = async (item: MallItem) => {
+  const toggle = async (item: AdminMallItem) => {
     setBusyId(item.id);
     try {
       const next =
@@ -49,7 +49,7 @@ export default function MallPage() {
           </Button>
         </Space>
       </div>
-      <Table<MallItem>
+      <Table<AdminMallItem>
         rowKey="id"
         size="small"
         bordered

@@ -3,7 +3,7 @@ import { Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } fro
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/admin';
-import type { AdminMerchant } from '../../api/types';
+import type { AdminMerchant } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
 import { StaffDrawer } from './StaffDrawer';

@@ -2,7 +2,7 @@ import type { StaffRole } from '@allycard/contracts';
 import { Button, Col, Drawer, Form, Input, Row, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/admin';
-import type { AdminMerchant, StaffAccount } from '../../api/types';
+import type { AdminMerchant, StaffAccount } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
 

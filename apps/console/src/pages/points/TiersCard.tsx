@@ -3,7 +3,7 @@ import { ApiError } from '@allycard/contracts';
 import { Alert, Button, Card, Form, Input, InputNumber, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/admin';
-import type { TierRule } from '../../api/types';
+import type { TierRule } from '@allycard/contracts';
 import { showError, toNamePath, toast } from '../../lib/feedback';
 import {
   fenToYuan,

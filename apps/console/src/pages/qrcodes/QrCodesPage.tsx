@@ -18,7 +18,7 @@ import {
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api/admin';
-import type { AdminMerchant, QrCodeRow } from '../../api/types';
+import type { AdminMerchant, QrCodeRow } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { formatTime, h5JoinUrl } from '../../lib/format';
 import { useLoad } from '../../lib/useLoad';

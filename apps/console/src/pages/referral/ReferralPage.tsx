@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/admin';
-import type { ReferralRule } from '../../api/types';
+import type { ReferralRule } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
 import { termsText } from '../coupons/couponText';

@@ -8,7 +8,7 @@ import { Button, Card, DatePicker, Space, Table, Tag, Tooltip, Typography } from
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api } from '../../api/admin';
-import type { SettlementParty, SettlementRow } from '../../api/types';
+import type { SettlementParty, SettlementRow } from '@allycard/contracts';
 import { useSession } from '../../auth';
 import { showError } from '../../lib/feedback';
 import { formatFen } from '../../lib/money';

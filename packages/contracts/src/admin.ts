@@ -1,8 +1,8 @@
 /**
- * Admin-side shapes of /api/v1 that packages/contracts does not (yet) describe; taken from the server's
- * controllers and DTOs (apps/server/src/**), which are authoritative.
+ * Shapes of the admin side of /api/v1 (alliance and merchant admins: the console), as the server's
+ * controllers send them.
  */
-import type { CouponKind, StaffRole, UsableAt } from '@allycard/contracts';
+import type { CouponKind, StaffRole, UsableAt } from './types';
 
 export interface StoreRef {
   id: string;
@@ -108,7 +108,7 @@ export interface TierRule {
 
 export type Fulfilment = 'pickup' | 'coupon';
 
-export interface MallItem {
+export interface AdminMallItem {
   id: string;
   title: string;
   description: string | null;
