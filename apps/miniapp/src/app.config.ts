@@ -2,15 +2,17 @@ export default defineAppConfig({
   // The card is the first page; a 小程序码 opens pages/join/index directly with its scene, and a
   // forwarded coupon opens pages/share/index (the path the server puts in every share).
   pages: ['pages/card/index', 'pages/me/index', 'pages/join/index', 'pages/share/index'],
-  // Pages only some shoppers open stay out of the main package: coupons (preloaded from the card,
-  // since most members go there), points and the mall, and the staff pages only clerks download.
+  // Pages only some shoppers open stay out of the main package: coupons and 买单 (both preloaded
+  // from the card, since most members go there), points and the mall, and the staff pages only clerks
+  // download. 买单 lives under pages/pay so a merchant's QR code can open `pages/pay/index` later.
   subPackages: [
     { root: 'coupon', pages: ['offers/index', 'mine/index', 'detail/index'] },
     { root: 'points', pages: ['balance/index', 'mall/index', 'item/index', 'orders/index'] },
-    { root: 'staff', pages: ['login/index', 'verify/index', 'pickup/index'] },
+    { root: 'pages/pay', pages: ['index', 'result', 'orders'] },
+    { root: 'staff', pages: ['login/index', 'verify/index', 'pickup/index', 'orders/index'] },
   ],
   preloadRule: {
-    'pages/card/index': { network: 'all', packages: ['coupon'] },
+    'pages/card/index': { network: 'all', packages: ['coupon', 'pages/pay'] },
   },
   window: {
     backgroundTextStyle: 'light',

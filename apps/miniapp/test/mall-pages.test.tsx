@@ -171,3 +171,136 @@ describe('我的兑换', () => {
     expect(redirectTo).toHaveBeenCalledWith({ url: '/points/mall/index' });
   });
 });
+
+describe('兑换 with points + cash', () => {
+  const cashItem = { ...mallItem, id: '6', title: '咖啡豆 250g', pointsPrice: 200, cashFen: 3900 };
+  const payment = {
+    id: '601',
+    outTradeNo: 'AC20261125000000000601',
+    merchantId: '3',
+    status: 'pending',
+    amountFen: 3900,
+    couponDiscountFen: 0,
+    tierDiscountFen: 0,
+    pointsUsed: 0,
+    pointsDiscountFen: 0,
+    payableFen: 3900,
+    pointsEarned: 0,
+    couponId: null,
+    refundedFen: 0,
+    paidAt: null,
+    createdAt: '2026-11-25T02:00:00.000Z',
+  };
+  const payParams = {
+    timeStamp: '1',
+    nonceStr: 'n',
+    package: 'prepay_id=wx1',
+    signType: 'RSA',
+    paySign: 's',
+  };
+  const pending = {
+    ...pickupOrder,
+    itemId: '6',
+    title: '咖啡豆 250g',
+    status: 'pending_payment',
+    pointsSpent: 200,
+    pickupCode: null,
+    cashFen: 3900,
+    paymentOrderId: '601',
+    payParams,
+  };
+  const CONFIRM = `POST /sandbox/wechat/pay/${payment.outTradeNo}/confirm`;
+
+  function cashServer(routes: Parameters<typeof mockServer>[0] = {}) {
+    getCurrentInstance.mockReturnValue({ router: { params: { id: '6' } } });
+    let confirmed = false;
+    const sent = mockServer({
+      'GET /api/v1/mall/items': { status: 200, body: [cashItem] },
+      'GET /api/v1/me/points': { status: 200, body: pointsSummary },
+      'POST /api/v1/mall/items/6/redeem': { status: 201, body: pending },
+      'GET /api/v1/orders/601': () => ({
+        status: 200,
+        body: confirmed ? { ...payment, status: 'paid' } : { ...payment, payParams },
+      }),
+      [CONFIRM]: () => {
+        confirmed = true;
+        return { status: 200, body: { delivered: true, httpStatus: 204 } };
+      },
+      ...routes,
+    });
+    return sent;
+  }
+
+  async function redeemAndOpenSheet(container: HTMLElement) {
+    fireEvent.click(await screen.findByText('立即兑换 · 200 积分 + ¥39.00'));
+    expect(await screen.findByText('另需微信支付 ¥39.00')).toBeTruthy();
+    fireEvent.click(screen.getByText('确认'));
+    return waitFor(() => {
+      const sheet = container.querySelector<HTMLElement>('.pay-sheet__body');
+      if (!sheet) throw new Error('the pay sheet is not open');
+      return sheet;
+    });
+  }
+
+  it('shows the price as points + cash, pays the cash part like 买单 and opens the pickup', async () => {
+    const sent = cashServer();
+    const { container } = render(<MallItemPage />);
+    expect(await screen.findByText('200 积分 + ¥39.00')).toBeTruthy();
+    const sheet = await redeemAndOpenSheet(container);
+    expect(within(sheet).getByText('老街咖啡')).toBeTruthy();
+    expect(within(sheet).getByText('¥39.00')).toBeTruthy();
+    fireEvent.click(within(sheet).getByText('确认支付'));
+    await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: '/points/orders/index?new=81' }));
+    expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '兑换成功' }));
+    expect(sent.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+      '/api/v1/mall/items/6/redeem',
+      `/sandbox/wechat/pay/${payment.outTradeNo}/confirm`,
+    ]);
+  });
+
+  it('keeps a cancelled payment on the page with 继续支付', async () => {
+    const sent = cashServer();
+    const { container } = render(<MallItemPage />);
+    fireEvent.click(within(await redeemAndOpenSheet(container)).getByText('取消'));
+    expect(await screen.findByText('支付已取消：还需支付 ¥39.00')).toBeTruthy();
+    expect(redirectTo).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByText('继续支付'));
+    const sheet = await waitFor(() => {
+      const el = container.querySelector<HTMLElement>('.pay-sheet__body');
+      if (!el) throw new Error('the pay sheet is not open');
+      return el;
+    });
+    fireEvent.click(within(sheet).getByText('确认支付'));
+    await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: '/points/orders/index?new=81' }));
+    // one exchange, paid on the second try
+    expect(sent.filter((r) => r.path === '/api/v1/mall/items/6/redeem')).toHaveLength(1);
+  });
+});
+
+describe('我的兑换 with points + cash', () => {
+  it('shows an unpaid exchange as 待付款 with the way to pay, and a cancelled one as such', async () => {
+    mockServer({
+      'GET /api/v1/me/mall-orders': {
+        status: 200,
+        body: [
+          {
+            ...pickupOrder,
+            id: '82',
+            status: 'pending_payment',
+            pickupCode: null,
+            cashFen: 3900,
+            paymentOrderId: '601',
+          },
+          { ...pickupOrder, id: '83', status: 'cancelled', pickupCode: null, cashFen: 3900 },
+        ],
+      },
+    });
+    render(<MallOrdersPage />);
+    expect(await screen.findByText('待付款')).toBeTruthy();
+    expect(screen.getAllByText('消耗 300 积分 + ¥39.00 · 2025-11-24 16:00')).toHaveLength(2);
+    expect(screen.getByText('已取消')).toBeTruthy();
+    expect(screen.getByText('未付款，兑换已取消，积分已退回')).toBeTruthy();
+    fireEvent.click(screen.getByText('去付款 ›'));
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/pay/result?id=601' });
+  });
+});

@@ -15,3 +15,14 @@ export function sandboxLoginCode(openid: string): Promise<{ code: string }> {
 export function sandboxPhoneCode(phone: string): Promise<{ code: string }> {
   return sandbox.call<{ code: string }>('POST', '/phone-code', { phone });
 }
+
+/** What the sandbox says after the payer confirmed: whether its signed notification reached the server. */
+export interface SandboxPayConfirmation {
+  delivered: boolean;
+  httpStatus: number | null;
+}
+
+/** The payer confirms in WeChat's cashier: the sandbox marks the transaction paid and notifies the server. */
+export function sandboxConfirmPayment(outTradeNo: string): Promise<SandboxPayConfirmation> {
+  return sandbox.call<SandboxPayConfirmation>('POST', `/pay/${encodeURIComponent(outTradeNo)}/confirm`);
+}

@@ -9,7 +9,9 @@ async function scanText(): Promise<string | null> {
 
 export const scanMemberCode = scanText;
 export const scanPickupCode = scanText;
+export const scanMerchantScene = scanText;
 
 canScan satisfies typeof weapp.canScan;
 scanMemberCode satisfies typeof weapp.scanMemberCode;
 scanPickupCode satisfies typeof weapp.scanPickupCode;
+scanMerchantScene satisfies typeof weapp.scanMerchantScene;

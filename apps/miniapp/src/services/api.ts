@@ -4,16 +4,23 @@ import { API_BASE_URL } from '../platform/config';
 import { taroTransport } from './transport';
 import type {
   AcceptShareResponse,
+  CreatedOrder,
   MallItem,
   MallOrder,
   Offer,
+  Order,
+  OrderDetail,
+  OrderPreview,
+  OrderRequest,
   PointsEntry,
   PointsSummary,
   Redemption,
   RedemptionRequest,
+  RefundResult,
   ShareCreated,
   SharePreview,
   StaffLookup,
+  Tier,
   WalletCoupon,
 } from './types';
 
@@ -77,11 +84,26 @@ export function createAllycardClient(getToken: () => string | null) {
     redeemMallItem: (itemId: string, quantity: number, key: string) =>
       call<MallOrder>('POST', `/mall/items/${seg(itemId)}/redeem`, { quantity }, idem(key)),
     mallOrders: () => call<MallOrder[]>('GET', '/me/mall-orders'),
+    tiers: () => call<Tier[]>('GET', '/tiers'),
+    // paying a merchant (买单)
+    previewOrder: (body: OrderRequest) => call<OrderPreview>('POST', '/orders/preview', body),
+    createOrder: (body: OrderRequest, key: string) => call<CreatedOrder>('POST', '/orders', body, idem(key)),
+    order: (id: string) => call<OrderDetail>('GET', `/orders/${seg(id)}`),
+    orders: () => call<Order[]>('GET', '/orders'),
     // staff at the counter
     lookupMember: (memberCode: string) => call<StaffLookup>('POST', '/staff/members/lookup', { memberCode }),
     redeemAtCounter: (body: RedemptionRequest, key: string) =>
       call<Redemption>('POST', '/staff/redemptions', body, idem(key)),
     fulfilPickup: (pickupCode: string) => call<MallOrder>('POST', '/staff/pickups', { pickupCode }),
+    merchantOrders: () => call<Order[]>('GET', '/staff/orders'),
+    /** the whole remaining amount when `amountFen` is left out */
+    refundOrder: (id: string, amountFen: number | undefined, key: string) =>
+      call<RefundResult>(
+        'POST',
+        `/staff/orders/${seg(id)}/refund`,
+        amountFen === undefined ? {} : { amountFen },
+        idem(key),
+      ),
   };
 }
 

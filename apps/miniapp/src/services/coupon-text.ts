@@ -15,7 +15,7 @@ interface CouponTerms {
 }
 
 /** 880 → "8.8折" */
-function discountText(permille: number): string {
+export function discountText(permille: number): string {
   const tenths = Math.round(permille / 10);
   return `${Math.floor(tenths / 10)}${tenths % 10 ? '.' + (tenths % 10) : ''}折`;
 }

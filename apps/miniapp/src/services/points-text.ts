@@ -68,10 +68,12 @@ export function maxQuantity(item: MallItem, balance: number): number {
   );
 }
 
-export const ORDER_STATUS_TEXT: Record<MallOrder['status'], string> = {
+export const MALL_ORDER_STATUS_TEXT: Record<MallOrder['status'], string> = {
+  pending_payment: '待付款',
   awaiting_pickup: '待提货',
   fulfilled: '已提货',
   completed: '已完成',
+  cancelled: '已取消',
 };
 
 /** "12345 67890": a pickup code read aloud or typed at the counter. */

@@ -12,9 +12,14 @@ export const ROUTES = {
   mall: '/points/mall/index',
   mallItem: '/points/item/index',
   mallOrders: '/points/orders/index',
+  /** 买单 (sub-package pages/pay): pay a merchant, its result, and the member's orders */
+  pay: '/pages/pay/index',
+  payResult: '/pages/pay/result',
+  orders: '/pages/pay/orders',
   staffLogin: '/staff/login/index',
   staffVerify: '/staff/verify/index',
   staffPickup: '/staff/pickup/index',
+  staffOrders: '/staff/orders/index',
 } as const;
 
 /** A page URL with its query, e.g. `withQuery(ROUTES.couponDetail, { id: '12' })`. */

@@ -98,7 +98,11 @@ export interface MallItem {
   redeemedByMe: number;
 }
 
-export type MallOrderStatus = 'awaiting_pickup' | 'completed' | 'fulfilled';
+/**
+ * `pending_payment`: a points + cash exchange whose cash part is not paid yet (cancelled, points and
+ * stock given back, when it stays unpaid past the pay window).
+ */
+export type MallOrderStatus = 'pending_payment' | 'awaiting_pickup' | 'completed' | 'fulfilled' | 'cancelled';
 
 export interface MallOrder {
   id: string;
@@ -112,6 +116,12 @@ export interface MallOrder {
   merchantId: string | null;
   merchantName: string | null;
   createdAt: string;
+  /** the cash part of a points + cash exchange, in fen (0 or absent: points only) */
+  cashFen?: number;
+  /** the payment order of the cash part (sent with a fresh exchange; later answers may lack it) */
+  paymentOrderId?: string;
+  /** JSAPI fields to pay the cash part, sent with a fresh exchange */
+  payParams?: PayParams | null;
 }
 
 export interface RedemptionRequest {
@@ -138,4 +148,89 @@ export interface Redemption {
 export interface StaffLookup {
   member: Member;
   coupons: WalletCoupon[];
+}
+
+/** A tier of the alliance (GET /tiers): the member discount and points multiplier, per mille. */
+export interface Tier {
+  code: string;
+  name: string;
+  minSpendFen: number;
+  /** what a member of this tier pays, per mille (950 = 9.5折; 1000 = no discount) */
+  discountPermille: number;
+  pointsMultiplierPermille: number;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'closed' | 'refunded' | 'partially_refunded';
+
+/** The JSAPI fields wx.requestPayment takes, signed by the server. */
+export interface PayParams {
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: string;
+  paySign: string;
+}
+
+/** What the member asks to pay a merchant (买单); the server prices it itself. */
+export interface OrderRequest {
+  merchantId: string;
+  amountFen: number;
+  couponId?: string;
+  /** points the member offers; the server uses at most what the rules allow */
+  points?: number;
+}
+
+/** POST /orders/preview: the breakdown, nothing stored. */
+export interface OrderPreview {
+  merchantId: string;
+  amountFen: number;
+  tierDiscountFen: number;
+  couponDiscountFen: number;
+  pointsUsed: number;
+  pointsDiscountFen: number;
+  payableFen: number;
+  /** what paying this would earn */
+  pointsEarned: number;
+  couponId: string | null;
+  pointsBalance: number;
+  /** what one point is worth when spent */
+  pointValueFen: number;
+}
+
+/** A payment to a merchant (the contract's Order and a few more fields). */
+export interface Order {
+  id: string;
+  outTradeNo: string;
+  merchantId: string;
+  status: OrderStatus;
+  amountFen: number;
+  couponDiscountFen: number;
+  tierDiscountFen: number;
+  pointsUsed: number;
+  pointsDiscountFen: number;
+  payableFen: number;
+  /** set once paid (the payment notification applies it) */
+  pointsEarned: number;
+  couponId: string | null;
+  refundedFen: number;
+  paidAt: string | null;
+  createdAt: string;
+}
+
+/** GET /orders/:id: the order and, while it waits for payment, the JSAPI fields to pay it. */
+export interface OrderDetail extends Order {
+  payParams?: PayParams | null;
+}
+
+/** POST /orders: `payParams` null when nothing was left to pay (the order is paid already). */
+export interface CreatedOrder {
+  order: Order;
+  payParams: PayParams | null;
+}
+
+export type RefundStatus = 'processing' | 'succeeded' | 'failed';
+
+/** POST /staff/orders/:id/refund: the order and the refund, which WeChat settles a moment later. */
+export interface RefundResult extends Order {
+  refund: { id: string; outRefundNo: string; amountFen: number; status: RefundStatus };
 }

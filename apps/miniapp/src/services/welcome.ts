@@ -23,3 +23,10 @@ export function loadWelcomeCoupons(): Coupon[] {
 export function clearWelcomeCoupons(): void {
   Taro.removeStorageSync(WELCOME_COUPONS_KEY);
 }
+
+/** A welcome coupon was just used (e.g. on 买单): the card no longer offers it. */
+export function forgetWelcomeCoupon(couponId: string): void {
+  const left = loadWelcomeCoupons().filter((c) => c.id !== couponId);
+  if (left.length) saveWelcomeCoupons(left);
+  else clearWelcomeCoupons();
+}

@@ -5,9 +5,10 @@ import { ROUTES } from '../services/routes';
 const ITEMS = [
   { key: 'verify', text: '验卡核销', url: ROUTES.staffVerify },
   { key: 'pickup', text: '提货核销', url: ROUTES.staffPickup },
+  { key: 'orders', text: '订单', url: ROUTES.staffOrders },
 ] as const;
 
-/** The two counter tasks, one tap apart. */
+/** The counter tasks, one tap apart. */
 export function StaffNav({ current }: { current: (typeof ITEMS)[number]['key'] }) {
   return (
     <View className="staff-nav">

@@ -34,6 +34,11 @@ const DROP = new Set([
   'scrollWithAnimation',
   'selectable',
   'userSelect',
+  // Taro's camel-cased accessibility props (NutUI's Switch)
+  'ariaRole',
+  'ariaChecked',
+  'ariaDisabled',
+  'ariaLabel',
 ]);
 
 function domProps(props: AnyProps): AnyProps {

@@ -7,3 +7,5 @@ export { default as Input } from '@nutui/nutui-react-taro/dist/es/packages/input
 export { default as Loading } from '@nutui/nutui-react-taro/dist/es/packages/loading';
 export { default as InputNumber } from '@nutui/nutui-react-taro/dist/es/packages/inputnumber';
 export { default as Tabs } from '@nutui/nutui-react-taro/dist/es/packages/tabs';
+export { default as Popup } from '@nutui/nutui-react-taro/dist/es/packages/popup';
+export { default as Switch } from '@nutui/nutui-react-taro/dist/es/packages/switch';

@@ -138,7 +138,7 @@ export default function CardPage() {
           {welcome.map((coupon) => (
             <CouponItem key={coupon.id} coupon={coupon} merchantNames={names} />
           ))}
-          <Text className="card__welcome-hint">结账时出示下方会员码，店员核销即可使用</Text>
+          <Text className="card__welcome-hint">点「买单」付款时自动抵扣，或结账时出示会员码由店员核销</Text>
           <View className="card__welcome-actions">
             <Button size="small" fill="none" onClick={dismissWelcome}>
               知道了
@@ -149,6 +149,14 @@ export default function CardPage() {
           </View>
         </View>
       ) : null}
+
+      <View className="section card__pay" onClick={() => void Taro.navigateTo({ url: ROUTES.pay })}>
+        <View className="card__pay-main">
+          <Text className="card__pay-title">买单</Text>
+          <Text className="card__pay-hint">在联盟商户付款，自动用券、积分抵现</Text>
+        </View>
+        <Text className="card__pay-go">去付款 ›</Text>
+      </View>
 
       <View className="section">
         <MemberQr

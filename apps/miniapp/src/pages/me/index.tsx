@@ -202,6 +202,13 @@ export default function MePage() {
           onClick={() => void Taro.navigateTo({ url: ROUTES.points })}
         />
         <Cell
+          className="me__row me__row--orders"
+          title="我的订单"
+          extra="›"
+          clickable
+          onClick={() => void Taro.navigateTo({ url: ROUTES.orders })}
+        />
+        <Cell
           className="me__row"
           title="我的兑换"
           extra="›"

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Cell, CellGroup, Dialog, InputNumber } from '@nutui/nutui-react-taro';
+import { formatFen } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { memberApi } from '../../services/api';
 import { hasCode, toastError, toastSuccess, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { useMemberPage } from '../../services/member-page';
+import { usePayment } from '../../services/payment';
 import {
   fulfilmentText,
   MALL_BLOCK_TEXT,
@@ -15,7 +17,7 @@ import {
   maxQuantity,
 } from '../../services/points-text';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { MallItem } from '../../services/types';
+import type { MallItem, MallOrder } from '../../services/types';
 import '../points.scss';
 import './index.scss';
 
@@ -25,11 +27,46 @@ export default function MallItemPage() {
   const [quantity, setQuantity] = useState(1);
   const [confirming, setConfirming] = useState(false);
   const [redeeming, setRedeeming] = useState(false);
+  // a points + cash exchange whose cash part is still to be paid
+  const [unpaid, setUnpaid] = useState<{ order: MallOrder; paymentOrderId: string; note: string } | null>(
+    null,
+  );
+  const payment = usePayment();
 
   const { state, reload } = useMemberPage(async () => {
     const [items, summary] = await Promise.all([memberApi.mallItems(), memberApi.points()]);
     return { item: items.find((i) => i.id === id) ?? null, balance: summary.balance };
   });
+
+  const done = async (order: MallOrder) => {
+    toastSuccess('兑换成功');
+    await Taro.redirectTo({ url: withQuery(ROUTES.mallOrders, { new: order.id }) });
+  };
+
+  /** The cash part goes through the same pay flow as 买单; the exchange is handed over once paid. */
+  const payCash = async (item: MallItem, order: MallOrder, paymentOrderId: string) => {
+    const detail = await memberApi.order(paymentOrderId);
+    if (detail.status !== 'pending' || !detail.payParams) {
+      await Taro.redirectTo({ url: withQuery(ROUTES.mallOrders, { new: order.id }) });
+      return;
+    }
+    const outcome = await payment.pay({
+      orderId: detail.id,
+      outTradeNo: detail.outTradeNo,
+      payableFen: detail.payableFen,
+      payee: item.merchantName ?? '积分商城',
+      payParams: detail.payParams,
+    });
+    if (outcome.status === 'paid') {
+      setUnpaid(null);
+      await done(order);
+    } else if (outcome.status === 'pending') {
+      await Taro.redirectTo({ url: withQuery(ROUTES.mallOrders, { new: order.id }) });
+    } else {
+      const note = outcome.status === 'cancelled' ? '支付已取消' : outcome.message;
+      setUnpaid({ order, paymentOrderId, note });
+    }
+  };
 
   const redeem = async (item: MallItem, count: number) => {
     if (redeeming) return;
@@ -39,8 +76,11 @@ export default function MallItemPage() {
         memberApi.redeemMallItem(item.id, count, key),
       );
       setConfirming(false);
-      toastSuccess('兑换成功');
-      await Taro.redirectTo({ url: withQuery(ROUTES.mallOrders, { new: order.id }) });
+      if (order.status === 'pending_payment' && order.paymentOrderId) {
+        await payCash(item, order, order.paymentOrderId);
+        return;
+      }
+      await done(order);
     } catch (error) {
       setConfirming(false);
       toastError(error);
@@ -80,6 +120,19 @@ export default function MallItemPage() {
   const max = maxQuantity(item, balance);
   const count = Math.min(Math.max(1, quantity), Math.max(1, max));
   const cost = item.pointsPrice * count;
+  const cashFen = item.cashFen * count;
+
+  const payUnpaid = async () => {
+    if (!unpaid || redeeming) return;
+    setRedeeming(true);
+    try {
+      await payCash(item, unpaid.order, unpaid.paymentOrderId);
+    } catch (error) {
+      toastError(error);
+    } finally {
+      setRedeeming(false);
+    }
+  };
 
   const open = () => {
     if (block) {
@@ -122,9 +175,27 @@ export default function MallItemPage() {
         ) : null}
       </CellGroup>
 
+      {unpaid ? (
+        <View className="mall-item__unpaid">
+          <Text className="mall-item__unpaid-title">
+            {unpaid.note}：还需支付 {formatFen(unpaid.order.cashFen ?? cashFen)}
+          </Text>
+          <Text className="mall-item__unpaid-note">积分已扣，15 分钟内未付款将自动取消并退回积分</Text>
+          <Button
+            className="mall-item__unpaid-pay"
+            type="primary"
+            block
+            loading={redeeming}
+            onClick={() => void payUnpaid()}
+          >
+            继续支付
+          </Button>
+        </View>
+      ) : null}
+
       <View className="mall-item__actions">
-        <Button type="primary" block disabled={Boolean(block)} onClick={open}>
-          {block ? MALL_BLOCK_TEXT[block] : `立即兑换 · ${cost} 积分`}
+        <Button type="primary" block disabled={Boolean(block) || unpaid !== null} onClick={open}>
+          {block ? MALL_BLOCK_TEXT[block] : `立即兑换 · ${mallPrice(item, count)}`}
         </Button>
         {block === 'insufficient_points' ? (
           <Text className="mall-item__hint">
@@ -149,12 +220,20 @@ export default function MallItemPage() {
             {item.title} × {count}
           </Text>
           <Text className="mall-item__confirm-line">消耗 {cost} 积分</Text>
+          {cashFen > 0 ? (
+            <Text className="mall-item__confirm-line mall-item__confirm-cash">
+              另需微信支付 {formatFen(cashFen)}
+            </Text>
+          ) : null}
           <Text className="mall-item__confirm-balance">
             积分 {balance} → {balance - cost}
           </Text>
-          <Text className="mall-item__confirm-note">{fulfilmentText(item)}，兑换后不退换</Text>
+          <Text className="mall-item__confirm-note">
+            {fulfilmentText(item)}，{cashFen > 0 ? '付款后即可提货' : '兑换后不退换'}
+          </Text>
         </View>
       </Dialog>
+      {payment.sheet}
     </View>
   );
 }

@@ -1,10 +1,11 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
+import { formatFen } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { memberApi } from '../../services/api';
 import { formatDateTime } from '../../services/dates';
 import { useMemberPage } from '../../services/member-page';
-import { ORDER_STATUS_TEXT } from '../../services/points-text';
+import { MALL_ORDER_STATUS_TEXT } from '../../services/points-text';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
 import type { MallOrder } from '../../services/types';
 import { PickupCode } from './pickup-code';
@@ -43,7 +44,11 @@ export default function MallOrdersPage() {
   return (
     <View className="page orders">
       {orders.map((order) => (
-        <OrderCard key={order.id} order={order} fresh={order.id === fresh && order.status !== 'fulfilled'} />
+        <OrderCard
+          key={order.id}
+          order={order}
+          fresh={order.id === fresh && (order.status === 'awaiting_pickup' || order.status === 'completed')}
+        />
       ))}
     </View>
   );
@@ -57,11 +62,28 @@ function OrderCard({ order, fresh }: { order: MallOrder; fresh: boolean }) {
         <Text className="order__title">
           {order.title} × {order.quantity}
         </Text>
-        <Text className="order__status">{ORDER_STATUS_TEXT[order.status]}</Text>
+        <Text className="order__status">{MALL_ORDER_STATUS_TEXT[order.status]}</Text>
       </View>
       <Text className="order__meta">
-        消耗 {order.pointsSpent} 积分 · {formatDateTime(order.createdAt)}
+        消耗 {order.pointsSpent} 积分{order.cashFen ? ` + ${formatFen(order.cashFen)}` : ''} ·{' '}
+        {formatDateTime(order.createdAt)}
       </Text>
+      {order.status === 'pending_payment' ? (
+        <Text className="order__note">付款后即可提货；15 分钟内未付款将自动取消，积分退回</Text>
+      ) : null}
+      {order.status === 'pending_payment' && order.paymentOrderId ? (
+        <Text
+          className="order__link"
+          onClick={() =>
+            void Taro.navigateTo({ url: withQuery(ROUTES.payResult, { id: order.paymentOrderId! }) })
+          }
+        >
+          去付款 ›
+        </Text>
+      ) : null}
+      {order.status === 'cancelled' ? (
+        <Text className="order__note">未付款，兑换已取消，积分已退回</Text>
+      ) : null}
       {order.status === 'awaiting_pickup' && order.pickupCode ? (
         <PickupCode code={order.pickupCode} merchantName={order.merchantName} />
       ) : null}

@@ -40,7 +40,7 @@ export default function StaffLoginPage() {
     <View className="page staff">
       <View className="staff__intro">
         <Text className="staff__title">店员登录</Text>
-        <Text className="staff__subtitle">登录后可验卡核销、提货核销</Text>
+        <Text className="staff__subtitle">登录后可验卡核销、提货核销、订单退款</Text>
       </View>
       <View className="staff__form">
         <Input
