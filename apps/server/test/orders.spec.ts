@@ -577,3 +577,53 @@ describe(`a cold start under load (${TEST_DB})`, () => {
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
   });
 });
+
+describe(`cancelling and listing orders (${TEST_DB})`, () => {
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    f = factories(t);
+  });
+  afterAll(() => t.close());
+
+  it('lets a member cancel a pending order at once, giving back the coupon; lists orders with names', async () => {
+    const merchant = await f.merchant('取消测试店');
+    const clerk = await f.staff(merchant.id);
+    const m = await f.member();
+    expect((await t.api('GET', '/me', { token: m.token })).body.hasPurchased).toBe(false);
+    const coupon = await f.claim(m.token, (await f.template({ firstOrderOnly: true, valueFen: 500 })).id);
+    const created = (
+      await t.api('POST', '/orders', {
+        token: m.token,
+        body: { merchantId: merchant.id, amountFen: 2_000, couponId: coupon.id },
+      })
+    ).body.order;
+    const other = await f.member();
+    expectEnvelope(
+      await t.api('POST', `/orders/${created.id}/cancel`, { token: other.token }),
+      404,
+      'NOT_FOUND',
+    );
+    const cancelled = await t.api('POST', `/orders/${created.id}/cancel`, { token: m.token });
+    expect(cancelled.body.status).toBe('closed');
+    expect((await t.api('GET', `/me/coupons/${coupon.id}`, { token: m.token })).body.status).toBe(
+      'available',
+    );
+    expect((await t.http('GET', `/sandbox/wechat/pay/${created.outTradeNo}`)).body.trade_state).toBe(
+      'CLOSED',
+    );
+    expectEnvelope(
+      await t.api('POST', `/orders/${created.id}/cancel`, { token: m.token }),
+      409,
+      'ORDER_NOT_PENDING',
+    );
+
+    expect((await t.api('GET', '/orders', { token: m.token })).body[0]).toMatchObject({
+      id: created.id,
+      merchantName: '取消测试店',
+    });
+    const staffList = (await t.api('GET', '/staff/orders', { token: clerk.token })).body;
+    expect(staffList[0].memberCardMasked).toMatch(/^\*\*\*\* \d{4}$/);
+  });
+});

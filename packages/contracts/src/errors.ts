@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'REFUND_EXCEEDS_PAID'
   | 'WECHAT_REFUND_REJECTED'
   | 'NOT_PAID'
+  | 'ORDER_NOT_PENDING'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 

@@ -33,6 +33,7 @@ export interface Member {
 
 export interface MemberProfile extends Member {
   alliance: { name: string; cardTitle: string };
+  hasPurchased: boolean;
   tierProgress: TierProgress;
   couponCount: number;
 }

@@ -344,6 +344,11 @@ export class MallService implements OnModuleInit {
       // The code is shown only once it can be used.
       pickupCode: o.status === 'awaiting_pickup' || o.status === 'fulfilled' ? o.pickupCode : null,
       cashFen: o.cashFen,
+      // An exchange waiting for its cash part names the order to pay.
+      paymentOrderId:
+        o.status === 'pending_payment'
+          ? ((await this.orders.manager.findOneBy(Order, { mallOrderId: o.id }))?.id ?? null)
+          : null,
       coupon: coupon ? this.coupons.toDto(coupon.row, coupon.view) : null,
       merchantId: o.merchantId,
       merchantName: o.merchantId ? (names.get(o.merchantId) ?? null) : null,

@@ -181,6 +181,8 @@ export class MembersService {
     return {
       ...this.dto(member, tiers),
       alliance: { name: alliance.name, cardTitle: alliance.cardTitle },
+      // Whether first-order coupons still apply (the phone's price preview needs it).
+      hasPurchased: member.firstPurchaseAt !== null,
       tierProgress: tierProgress(
         tiers,
         member.tierCode,

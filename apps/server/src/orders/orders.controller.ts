@@ -47,6 +47,13 @@ export class OrdersController {
     return this.orders.get(who, id);
   }
 
+  @Post('orders/:id/cancel')
+  @HttpCode(200)
+  @Roles('member')
+  cancel(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return this.orders.cancel(who, id);
+  }
+
   @Get('staff/orders')
   @Roles(...STAFF_ROLES)
   merchantOrders(@CurrentPrincipal() staff: Principal) {

@@ -47,6 +47,8 @@ export function toOrderDto(o: Order) {
     pointsEarned: o.pointsEarned,
     couponId: o.couponId,
     refundedFen: o.refundedFen,
+    refundRequestedFen: o.refundRequestedFen,
+    mallOrderId: o.mallOrderId,
     paidAt: o.paidAt?.toISOString() ?? null,
     createdAt: o.createdAt.toISOString(),
   };
@@ -290,16 +292,51 @@ export class OrdersService {
       order: { id: 'DESC' },
       take: 100,
     });
-    return rows.map(toOrderDto);
+    const names = new Map((await this.merchants.list(who.allianceId)).map((m) => [m.id, m.name]));
+    return rows.map((o) => ({ ...toOrderDto(o), merchantName: names.get(o.merchantId) ?? null }));
   }
 
+  /** The merchant's orders, with the payer shown only by a masked card number. */
   async listForMerchant(staff: Principal) {
     const rows = await this.orders.find({
       where: { allianceId: staff.allianceId, merchantId: staff.merchantId },
       order: { id: 'DESC' },
       take: 100,
     });
-    return rows.map(toOrderDto);
+    const payers = new Map<string, string>();
+    for (const id of new Set(rows.map((o) => o.memberId))) {
+      const member = await this.members.findInAlliance(staff.allianceId, id);
+      if (member) payers.set(id, `**** ${member.cardNo.slice(-4)}`);
+    }
+    return rows.map((o) => ({ ...toOrderDto(o), memberCardMasked: payers.get(o.memberId) ?? null }));
+  }
+
+  /**
+   * The member gives up a pending order (cancelled the payment and wants to change it): WeChat is asked
+   * first — a payment that went through is applied, not cancelled — then the order is closed and the
+   * coupon and points come back at once instead of after the 15-minute window.
+   */
+  async cancel(who: Principal, id: string) {
+    const order = /^\d{1,19}$/.test(id)
+      ? await this.orders.findOneBy({ id, allianceId: who.allianceId, memberId: who.id })
+      : null;
+    if (!order) throw notFound('订单');
+    if (order.status !== 'pending') throw new DomainError('ORDER_NOT_PENDING', 409, '订单已支付或已关闭');
+    if (order.payParams) {
+      const remote = await this.pay.query(order.outTradeNo);
+      if (remote === 'unknown')
+        throw new DomainError('WECHAT_UNAVAILABLE', 503, '暂时无法确认支付状态，请稍后再试');
+      if (remote && (remote.trade_state === 'SUCCESS' || remote.trade_state === 'REFUND')) {
+        await this.applyPayment({ ...remote, trade_state: 'SUCCESS' });
+      } else if (remote && remote.trade_state !== 'CLOSED') {
+        const closed = await this.pay.close(order.outTradeNo);
+        if (closed === 'unknown')
+          throw new DomainError('WECHAT_UNAVAILABLE', 503, '暂时无法关闭订单，请稍后再试');
+        if (closed === 'paid') throw new DomainError('ORDER_NOT_PENDING', 409, '订单已支付');
+      }
+    }
+    await this.closeLocally(order, new Date());
+    return this.get(who, id);
   }
 
   /**
