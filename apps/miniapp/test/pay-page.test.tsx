@@ -3,7 +3,7 @@ import { priceOrder } from '@allycard/domain';
 import { getCurrentInstance, navigateTo, redirectTo, showToast, taroTest } from './__mocks__/taro';
 import PayPage from '../src/pages/pay/index';
 import { resetMerchantNames } from '../src/services/merchants';
-import type { OrderRequest } from '../src/services/types';
+import type { OrderRequest } from '@allycard/contracts';
 import { apiError, coupon, merchants, mockServer, profile, walletCoupon, type SentRequest } from './helpers';
 
 const VALID = { validFrom: '2026-01-01T00:00:00.000Z', validUntil: '2099-12-31T15:59:59.000Z' };

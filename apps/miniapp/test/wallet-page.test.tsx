@@ -3,7 +3,7 @@ import { getCurrentInstance, navigateTo, setClipboardData, showToast, taroTest }
 import MyCouponsPage, { walletTab } from '../src/coupon/mine/index';
 import CouponDetailPage from '../src/coupon/detail/index';
 import { resetMerchantNames } from '../src/services/merchants';
-import type { WalletCoupon } from '../src/services/types';
+import type { WalletCoupon } from '@allycard/contracts';
 import { all, apiError, merchants, mockServer, walletCoupon } from './helpers';
 
 const used = { ...walletCoupon, id: '22', title: '用过的券', status: 'used' as const };

@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './types';
 export * from './admin';
+export * from './member';
 export * from './client';

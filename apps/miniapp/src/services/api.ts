@@ -22,7 +22,7 @@ import type {
   StaffLookup,
   Tier,
   WalletCoupon,
-} from './types';
+} from '@allycard/contracts';
 
 /** A bearer token kept in Taro storage (wx storage on weapp, localStorage on h5). */
 export interface TokenStore {

@@ -1,7 +1,7 @@
 import type { CouponKind, CouponStatus, UsableAt } from '@allycard/contracts';
 import { formatFen } from '@allycard/domain';
 import { formatDate } from './dates';
-import type { Offer, WalletCoupon } from './types';
+import type { Offer, WalletCoupon } from '@allycard/contracts';
 
 /** What coupons and offers (templates) share for showing their value and rules. */
 interface CouponTerms {

@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from './types';
+import type { Order, OrderStatus } from '@allycard/contracts';
 
 /** An order's state in the member's (and the clerk's) words. */
 export const ORDER_STATUS_TEXT: Record<OrderStatus, string> = {

@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { usePayer } from '../platform/pay';
 import { memberApi } from './api';
 import { errorMessage } from './errors';
-import type { OrderDetail, PayParams } from './types';
+import type { OrderDetail, PayParams } from '@allycard/contracts';
 
 /** What the payer (WeChat's cashier, or the sandbox sheet on h5) is asked to pay. */
 export interface PayRequest {

@@ -1,5 +1,5 @@
 import { formatFen } from '@allycard/domain';
-import type { MallItem, MallOrder, PointsEntry } from './types';
+import type { MallItem, MallOrder, PointsEntry } from '@allycard/contracts';
 
 /** What a points entry was, in the member's words. */
 export function pointsEntryTitle(entry: Pick<PointsEntry, 'kind' | 'source'>): string {

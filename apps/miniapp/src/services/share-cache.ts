@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import type { ShareCreated } from './types';
+import type { ShareCreated } from '@allycard/contracts';
 
 const SHARES_KEY = 'allycard.shares';
 

@@ -10,7 +10,7 @@ import {
   couponValidity,
   usableText,
 } from '../../services/coupon-text';
-import type { WalletCoupon } from '../../services/types';
+import type { WalletCoupon } from '@allycard/contracts';
 import './index.scss';
 
 export interface CouponTicketProps {

@@ -13,7 +13,7 @@ import { merchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { pageParam, ROUTES } from '../../services/routes';
 import { forgetShare, recallShare, rememberShare } from '../../services/share-cache';
-import type { ShareCreated, WalletCoupon } from '../../services/types';
+import type { ShareCreated, WalletCoupon } from '@allycard/contracts';
 import '../coupon.scss';
 import './index.scss';
 

@@ -8,7 +8,7 @@ import { memberApi } from '../../services/api';
 import { merchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { WalletCoupon } from '../../services/types';
+import type { WalletCoupon } from '@allycard/contracts';
 import '../coupon.scss';
 
 export type WalletTab = 'usable' | 'used' | 'expired';

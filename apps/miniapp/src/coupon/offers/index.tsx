@@ -17,7 +17,7 @@ import { useActionKeys } from '../../services/idempotency';
 import { merchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { ROUTES } from '../../services/routes';
-import type { Offer } from '../../services/types';
+import type { Offer } from '@allycard/contracts';
 import '../coupon.scss';
 
 type OfferState = 'claimable' | 'claimed' | 'sold_out';

@@ -13,7 +13,7 @@ import { useMemberPage } from '../../services/member-page';
 import { parseYuanToFen } from '../../services/money';
 import { usePayment } from '../../services/payment';
 import { pageParam } from '../../services/routes';
-import type { OrderPreview, OrderRequest } from '../../services/types';
+import type { OrderPreview, OrderRequest } from '@allycard/contracts';
 import { CouponPicker, MerchantPicker } from './pickers';
 import {
   chosenCoupon,

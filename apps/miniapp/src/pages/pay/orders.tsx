@@ -8,7 +8,7 @@ import { merchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { ORDER_STATUS_TEXT, orderSavingsFen } from '../../services/order-text';
 import { ROUTES, withQuery } from '../../services/routes';
-import type { Order } from '../../services/types';
+import type { Order } from '@allycard/contracts';
 import './pay.scss';
 
 /** 我的订单: every payment to a merchant, newest first; a tap opens its result (and pays a pending one). */

@@ -4,7 +4,7 @@ import type { Merchant } from '@allycard/contracts';
 import { couponDiscountFen, formatFen } from '@allycard/domain';
 import { CouponTicket } from '../../components/coupon-item';
 import { couponCondition, couponDescription, couponFace, couponValidity } from '../../services/coupon-text';
-import type { WalletCoupon } from '../../services/types';
+import type { WalletCoupon } from '@allycard/contracts';
 
 export interface MerchantPickerProps {
   visible: boolean;

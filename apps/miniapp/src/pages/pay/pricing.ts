@@ -1,5 +1,5 @@
 import { bestCoupon, couponUseRefusal, type CouponTerms } from '@allycard/domain';
-import type { Tier, WalletCoupon } from '../../services/types';
+import type { Tier, WalletCoupon } from '@allycard/contracts';
 
 /** What the phone knows of the member and the payment when it picks a coupon. */
 export interface PriceContext {

@@ -14,7 +14,7 @@ import { useMemberPage } from '../../services/member-page';
 import { ORDER_STATUS_TEXT, orderSavingsFen } from '../../services/order-text';
 import { usePayment } from '../../services/payment';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { OrderDetail, WalletCoupon } from '../../services/types';
+import type { OrderDetail, WalletCoupon } from '@allycard/contracts';
 import { forgetWelcomeCoupon } from '../../services/welcome';
 import './pay.scss';
 

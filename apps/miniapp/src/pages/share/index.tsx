@@ -10,7 +10,7 @@ import { formatDateTime } from '../../services/dates';
 import { errorMessage, hasCode, toastError, toastSuccess, userError } from '../../services/errors';
 import { merchantNames } from '../../services/merchants';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { SharePreview } from '../../services/types';
+import type { SharePreview } from '@allycard/contracts';
 import { saveWelcomeCoupons } from '../../services/welcome';
 import './index.scss';
 

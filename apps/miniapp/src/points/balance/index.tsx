@@ -10,7 +10,7 @@ import { toastError } from '../../services/errors';
 import { useMemberPage } from '../../services/member-page';
 import { pointsEntryTitle, signedPoints } from '../../services/points-text';
 import { ROUTES } from '../../services/routes';
-import { POINTS_HISTORY_PAGE, type PointsEntry } from '../../services/types';
+import { POINTS_HISTORY_PAGE, type PointsEntry } from '@allycard/contracts';
 import '../points.scss';
 
 export default function PointsPage() {

@@ -17,7 +17,7 @@ import {
   maxQuantity,
 } from '../../services/points-text';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { MallItem, MallOrder } from '../../services/types';
+import type { MallItem, MallOrder } from '@allycard/contracts';
 import '../points.scss';
 import './index.scss';
 

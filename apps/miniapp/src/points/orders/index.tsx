@@ -7,7 +7,7 @@ import { formatDateTime } from '../../services/dates';
 import { useMemberPage } from '../../services/member-page';
 import { MALL_ORDER_STATUS_TEXT } from '../../services/points-text';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { MallOrder } from '../../services/types';
+import type { MallOrder } from '@allycard/contracts';
 import { PickupCode } from './pickup-code';
 import '../points.scss';
 import './index.scss';

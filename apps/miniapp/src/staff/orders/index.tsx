@@ -10,7 +10,7 @@ import { errorMessage, hasCode, toastError, toastSuccess, userError } from '../.
 import { useActionKeys } from '../../services/idempotency';
 import { parseYuanToFen } from '../../services/money';
 import { ORDER_STATUS_TEXT, refundableFen, shortTradeNo } from '../../services/order-text';
-import type { Order } from '../../services/types';
+import type { Order } from '@allycard/contracts';
 import { StaffNav } from '../nav';
 import { endedStaffSession, signOutStaff, useStaffGuard } from '../staff-session';
 import '../staff.scss';

@@ -7,7 +7,7 @@ import { staffApi } from '../../services/api';
 import { formatDateTime } from '../../services/dates';
 import { errorMessage, toastError, toastSuccess, userError } from '../../services/errors';
 import { groupDigits } from '../../services/points-text';
-import type { MallOrder } from '../../services/types';
+import type { MallOrder } from '@allycard/contracts';
 import { StaffNav } from '../nav';
 import { endedStaffSession, signOutStaff, useStaffGuard } from '../staff-session';
 import '../staff.scss';

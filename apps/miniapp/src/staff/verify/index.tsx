@@ -6,7 +6,7 @@ import { PageState } from '../../components/page-state';
 import { canScan, scanMemberCode } from '../../platform';
 import { staffApi } from '../../services/api';
 import { errorMessage, toastError, userError } from '../../services/errors';
-import type { StaffLookup } from '../../services/types';
+import type { StaffLookup } from '@allycard/contracts';
 import { StaffNav } from '../nav';
 import { endedStaffSession, signOutStaff, useStaffGuard } from '../staff-session';
 import { RedeemPanel } from './redeem-panel';

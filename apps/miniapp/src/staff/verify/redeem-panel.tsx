@@ -8,7 +8,7 @@ import { staffApi } from '../../services/api';
 import { toastError, toastSuccess, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { parseYuanToFen } from '../../services/money';
-import type { Redemption, StaffLookup, WalletCoupon } from '../../services/types';
+import type { Redemption, StaffLookup, WalletCoupon } from '@allycard/contracts';
 import { endedStaffSession } from '../staff-session';
 
 export interface RedeemPanelProps {

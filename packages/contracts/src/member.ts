@@ -1,8 +1,9 @@
 /**
- * Answers of /api/v1 that packages/contracts does not describe (yet): coupons beyond the contract's
- * minimum, sharing, points, the points mall and counter redemptions. Shapes as the server sends them.
+ * Member- and counter-side shapes of /api/v1 beyond the contract's minimum: coupons, sharing, points,
+ * the points mall, orders and counter redemptions, as the server sends them.
  */
-import type { Coupon, CouponKind, JoinResponse, Member, UsableAt } from '@allycard/contracts';
+import type { Fulfilment } from './admin';
+import type { Coupon, CouponKind, JoinResponse, Member, UsableAt } from './types';
 
 /** A coupon as the wallet, sharing and staff lookups send it: the contract's fields and a few more. */
 export interface WalletCoupon extends Coupon {
@@ -80,8 +81,6 @@ export interface PointsEntry {
 
 /** GET /me/points/history answers this many entries per page. */
 export const POINTS_HISTORY_PAGE = 50;
-
-export type Fulfilment = 'pickup' | 'coupon';
 
 export interface MallItem {
   id: string;
