@@ -29,6 +29,8 @@ module.exports = {
     '^@tarojs/components$': '<rootDir>/test/__mocks__/components.tsx',
     '^@nutui/nutui-react-taro$': '<rootDir>/test/__mocks__/nutui.ts',
     '\\.(css|scss)$': '<rootDir>/test/__mocks__/style.ts',
+    // Workspace packages from source: tests need no build first (a fresh clone has no dist).
+    '^@allycard/(domain|contracts)$': '<rootDir>/../../packages/$1/src',
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   clearMocks: true,
