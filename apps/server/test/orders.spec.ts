@@ -469,6 +469,30 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
       expect(await invariantsOk()).toBe(true);
     });
 
+    it('settles a refund whose notification was lost by asking WeChat', async () => {
+      const { m, order: paid } = await paidOrder();
+      const { APP_CONFIG } = await import('../src/common/config');
+      const config = t.app.get(APP_CONFIG);
+      const realUrl = config.publicUrl;
+      config.publicUrl = 'http://127.0.0.1:9'; // the refund's notify_url: nobody listens there
+      try {
+        expect((await refund(paid.id)).status).toBe(200);
+      } finally {
+        config.publicUrl = realUrl;
+      }
+      await new Promise((r) => setTimeout(r, 300)); // the sandbox settles the refund and fails to notify
+      expect((await getOrder(m.token, paid.id)).status).toBe('paid');
+      const jobs = t.app.get(OrdersJobs);
+      expect((await jobs.settleRefunds(new Date())).applied).toBe(0); // too fresh to query
+      expect((await jobs.settleRefunds(new Date(Date.now() + 6 * 60_000))).applied).toBe(1);
+      expect(await getOrder(m.token, paid.id)).toMatchObject({
+        status: 'refunded',
+        refundedFen: paid.payableFen,
+      });
+      expect((await t.api('GET', '/me/points', { token: m.token })).body.balance).toBe(100);
+      expect(await invariantsOk()).toBe(true);
+    });
+
     it('lets only the order’s merchant refund', async () => {
       const { order: paid, m } = await paidOrder();
       const other = await f.staff((await f.merchant()).id);

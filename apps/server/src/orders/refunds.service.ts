@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { formatFen, proportionalShare } from '@allycard/domain';
-import { EntityManager, In, Not, Repository } from 'typeorm';
+import { EntityManager, In, LessThan, Not, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { randomDigits } from '../common/crypto';
@@ -131,6 +131,27 @@ export class RefundsService {
         status: (await this.refunds.findOneByOrFail({ id: refund.id })).status,
       },
     };
+  }
+
+  /**
+   * Refunds still processing after a few minutes (the answer timed out, or the notification was lost):
+   * WeChat is asked, and what it says is applied exactly as its notification would be.
+   */
+  async settleProcessing(now = new Date()): Promise<{ applied: number; unknown: number }> {
+    const stuck = await this.refunds.find({
+      where: { status: 'processing', createdAt: LessThan(new Date(now.getTime() - 5 * 60_000)) },
+      take: 200,
+    });
+    const counts = { applied: 0, unknown: 0 };
+    for (const refund of stuck) {
+      const remote = await this.pay.queryRefund(refund.outRefundNo);
+      if (remote === 'unknown' || remote === null) {
+        counts.unknown++;
+        continue;
+      }
+      if ((await this.applyNotice(remote)) === 'applied') counts.applied++;
+    }
+    return counts;
   }
 
   /** A REFUND.SUCCESS notification: the effects once (duplicates find the refund already succeeded). */

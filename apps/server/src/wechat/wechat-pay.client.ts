@@ -188,6 +188,32 @@ export class WechatPayClient {
     return 'unknown';
   }
 
+  /** A refund as WeChat sees it (to settle one whose answer or notification was lost); 'unknown' when unreachable. */
+  async queryRefund(outRefundNo: string): Promise<WechatRefundNotice | null | 'unknown'> {
+    this.assertEnabled();
+    const result = (await this.pay!.find_refunds(outRefundNo)) as HttpOutput;
+    if (result.status === 404) return null;
+    if (result.status !== 200 || !result.data) return 'unknown';
+    const r = result.data as {
+      status: string;
+      out_trade_no: string;
+      transaction_id: string;
+      out_refund_no: string;
+      refund_id: string;
+      amount: WechatRefundNotice['amount'];
+    };
+    if (r.status === 'PROCESSING') return 'unknown';
+    return {
+      mchid: this.keys.mchid,
+      out_trade_no: r.out_trade_no,
+      transaction_id: r.transaction_id,
+      out_refund_no: r.out_refund_no,
+      refund_id: r.refund_id,
+      refund_status: r.status as WechatRefundNotice['refund_status'],
+      amount: r.amount,
+    };
+  }
+
   /** Verifies and decrypts a payment notification; throws NotificationRejected for anything not genuine. */
   async verifyNotification(
     headers: Record<string, string | string[] | undefined>,
