@@ -89,8 +89,8 @@ describe(`membership (${TEST_DB})`, () => {
   it('rejects a used or unknown WeChat login code', async () => {
     const code = await f.loginCode(`o_${f.unique()}`);
     expect((await t.api('POST', '/join', { body: { code } })).status).toBe(201);
-    expectEnvelope(await t.api('POST', '/join', { body: { code } }), 401, 'WECHAT_CODE_INVALID');
-    expectEnvelope(await t.api('POST', '/join', { body: { code: 'made-up' } }), 401, 'WECHAT_CODE_INVALID');
+    expectEnvelope(await t.api('POST', '/join', { body: { code } }), 401, 'UNAUTHENTICATED');
+    expectEnvelope(await t.api('POST', '/join', { body: { code: 'made-up' } }), 401, 'UNAUTHENTICATED');
   });
 
   it('logs a returning member in, and tells a stranger to join', async () => {

@@ -246,7 +246,7 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
       ['an unknown public key id', () => ({ serial: 'PUB_KEY_ID_0000000000000000000000000000' })],
     ])('rejects %s with 401 and changes nothing', async (_, options) => {
       const n = craft.build(craft.transaction(pending.outTradeNo, pending.payableFen), options());
-      expectEnvelope(await postNotification(t, n), 401, 'SIGNATURE_INVALID');
+      expectEnvelope(await postNotification(t, n), 401, 'UNAUTHENTICATED');
       await stillPending();
     });
 
@@ -264,7 +264,7 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
       expectEnvelope(
         await postNotification(t, { body, headers: { ...good.headers, 'wechatpay-signature': signature } }),
         401,
-        'SIGNATURE_INVALID',
+        'UNAUTHENTICATED',
       );
       await stillPending();
     });
@@ -274,7 +274,7 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
       for (const h of ['wechatpay-signature', 'wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-serial']) {
         const headers: Record<string, string> = { ...n.headers };
         delete headers[h];
-        expectEnvelope(await postNotification(t, { body: n.body, headers }), 401, 'SIGNATURE_INVALID');
+        expectEnvelope(await postNotification(t, { body: n.body, headers }), 401, 'UNAUTHENTICATED');
       }
       expectEnvelope(
         await postNotification(

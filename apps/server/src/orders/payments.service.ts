@@ -34,7 +34,7 @@ export class PaymentsService {
     } catch (error) {
       if (error instanceof NotificationRejected) {
         this.logger.warn(`payment notification rejected: ${error.message}`);
-        throw new DomainError('SIGNATURE_INVALID', 401, '通知验签失败');
+        throw new DomainError('UNAUTHENTICATED', 401, '通知验签失败', { reason: 'SIGNATURE_INVALID' });
       }
       throw error;
     }
@@ -46,12 +46,14 @@ export class PaymentsService {
         this.logger.error(
           `notification ${notification.id} names appid ${t.appid} / mchid ${t.mchid}: not ours`,
         );
-        throw new DomainError('SIGNATURE_INVALID', 401, '通知的商户号或应用不匹配');
+        throw new DomainError('UNAUTHENTICATED', 401, '通知的商户号或应用不匹配', {
+          reason: 'MERCHANT_MISMATCH',
+        });
       }
       result = await this.orders.applyPayment(t);
     } else if ('refund' in notification) {
       if (notification.refund.mchid !== this.pay.mchid)
-        throw new DomainError('SIGNATURE_INVALID', 401, '通知的商户号不匹配');
+        throw new DomainError('UNAUTHENTICATED', 401, '通知的商户号不匹配', { reason: 'MERCHANT_MISMATCH' });
       result = await this.refunds.applyNotice(notification.refund);
     } else {
       result = 'ignored';

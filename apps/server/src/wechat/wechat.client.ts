@@ -35,7 +35,9 @@ export class WechatClient {
     );
     if (body.errcode || !body.openid) {
       // 40029 invalid code, 40163 code already used, 45011 too frequent: all mean "log in again".
-      throw new DomainError('WECHAT_CODE_INVALID', 401, '微信登录凭证无效或已过期，请重试', {
+      // 401 is UNAUTHENTICATED in the contract; the reason travels in details.
+      throw new DomainError('UNAUTHENTICATED', 401, '微信登录凭证无效或已过期，请重试', {
+        reason: 'WECHAT_CODE_INVALID',
         errcode: body.errcode,
       });
     }
