@@ -157,6 +157,22 @@ try {
           e.code !== 0 ? `exit ${e.code}` : '',
         );
     }
+    // The product is the WeChat build: build it and check what WeChat's upload checks.
+    header('weapp: build and package limits');
+    t = Date.now();
+    const w = await run('pnpm', ['--filter', '@allycard/miniapp', 'build:weapp']);
+    if (w.code !== 0) record('weapp build', t, 0, 1, `exit ${w.code}`);
+    else {
+      const c = await run(process.execPath, ['scripts/weapp-check.mjs'], { capture: true });
+      const m = [...c.out.matchAll(/^weapp: (\d+) passed, (\d+) failed$/gm)].pop();
+      record(
+        'weapp build + package limits',
+        t,
+        m ? +m[1] : 0,
+        m ? +m[2] : 1,
+        c.code !== 0 ? `exit ${c.code}` : '',
+      );
+    }
   }
 } catch (e) {
   console.error(`\ntest orchestrator crashed: ${e.stack ?? e}`);
