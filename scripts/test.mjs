@@ -110,6 +110,17 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => cleanup().final
 const t0 = Date.now();
 try {
   if (groups.includes('unit')) {
+    // One lint + format setup for the workspace: a violation counts as a failed test.
+    header('lint: eslint + prettier --check');
+    const lintStart = Date.now();
+    const lint = await run('pnpm', ['lint']);
+    record(
+      'lint (eslint + prettier)',
+      lintStart,
+      lint.code === 0 ? 1 : 0,
+      lint.code === 0 ? 0 : 1,
+      lint.code ? `exit ${lint.code}` : '',
+    );
     await jestStep('unit: @allycard/domain', '@allycard/domain', 'packages/domain');
     await jestStep('unit: @allycard/contracts', '@allycard/contracts', 'packages/contracts');
     await jestStep('unit: @allycard/wechat-sandbox', '@allycard/wechat-sandbox', 'packages/wechat-sandbox');
