@@ -651,3 +651,53 @@ describe(`cancelling and listing orders (${TEST_DB})`, () => {
     expect(staffList[0].memberCardMasked).toMatch(/^\*\*\*\* \d{4}$/);
   });
 });
+
+describe(`referral reward withdrawn on refund (${TEST_DB})`, () => {
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    f = factories(t);
+  });
+  afterAll(() => t.close());
+
+  it('withdraws the sender’s reward when the friend’s only purchase is fully refunded', async () => {
+    const admin = await f.adminToken();
+    const reward = await f.template({ title: '拉新奖励券', stock: 10 });
+    await t.api('PUT', '/admin/referral-rule', {
+      token: admin,
+      body: { rewardTemplateId: reward.id, rewardPoints: 30 },
+    });
+    const merchant = await f.merchant();
+    const clerk = await f.staff(merchant.id);
+    const sender = await f.member();
+    const shared = await f.claim(sender.token, (await f.template({ forwardable: true })).id);
+    const share = await t.api('POST', `/me/coupons/${shared.id}/share`, { token: sender.token });
+    const friend = await t.api('POST', `/shares/${share.body.shareToken}/accept`, {
+      body: { code: await f.loginCode(`o_${f.unique()}`) },
+    });
+
+    const created = (
+      await t.api('POST', '/orders', {
+        token: friend.body.token,
+        body: { merchantId: merchant.id, amountFen: 5_000 },
+      })
+    ).body.order;
+    await t.http('POST', `/sandbox/wechat/pay/${created.outTradeNo}/confirm`);
+    const rewardCoupons = async () =>
+      (await t.api('GET', '/me/coupons', { token: sender.token })).body.filter(
+        (c: any) => c.templateId === reward.id,
+      );
+    expect((await rewardCoupons()).map((c: any) => c.status)).toEqual(['available']);
+    expect((await t.api('GET', '/me/points', { token: sender.token })).body.balance).toBe(30);
+
+    await t.api('POST', `/staff/orders/${created.id}/refund`, { token: clerk.token, body: {} });
+    await eventually(
+      () => t.api('GET', `/orders/${created.id}`, { token: friend.body.token }).then((r) => r.body.status),
+      (s) => s === 'refunded',
+    );
+    expect((await rewardCoupons()).map((c: any) => c.status)).toEqual(['expired']);
+    expect((await t.api('GET', '/me/points', { token: sender.token })).body.balance).toBe(0);
+    expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
+  });
+});
