@@ -170,6 +170,11 @@ describe(`points, tiers, mall and settlement (${TEST_DB})`, () => {
         409,
         'INSUFFICIENT_POINTS',
       );
+      expectEnvelope(
+        await t.api('POST', '/staff/pickups', { token: clerk.token, body: { pickupCode: '123456' } }),
+        404,
+        'NOT_FOUND',
+      );
 
       expectEnvelope(
         await t.api('POST', '/staff/pickups', {

@@ -69,8 +69,9 @@ export class RedeemDto {
 }
 
 export class PickupDto {
-  @ApiProperty({ description: 'the code the member shows' })
+  @ApiProperty({ description: 'the code the member shows (10 digits); an unknown code is a 404' })
   @IsString()
-  @Matches(/^\d{10}$/, { message: 'pickupCode must be 10 digits' })
+  @IsNotEmpty()
+  @MaxLength(32)
   pickupCode: string;
 }
