@@ -13,6 +13,7 @@ import { CounterModule } from './counter/counter.module';
 import { CouponsModule } from './coupons/coupons.module';
 import { HealthController } from './health/health.controller';
 import { InvariantsModule } from './invariants/invariants.module';
+import { JobLeasesModule } from './jobs/job-leases';
 import { MallModule } from './mall/mall.module';
 import { OnboardingModule } from './onboarding/onboarding.module';
 import { OrdersModule } from './orders/orders.module';
@@ -60,6 +61,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ...RATE_LIMITS.default }]),
         DatabaseModule.forRoot(config),
         CommonModule.forRoot(),
+        JobLeasesModule,
         WechatModule,
         AlliancesModule,
         MerchantsModule,

@@ -1,6 +1,7 @@
 import { Alliance } from '../alliances/alliance.entity';
 import { IdempotencyKey } from '../common/idempotency';
 import { Redemption } from '../counter/redemption.entity';
+import { JobLease } from '../jobs/job-leases';
 import { MallItem, MallMemberCount, MallOrder } from '../mall/mall.entities';
 import { Order, PaymentEvent, Refund } from '../orders/order.entities';
 import {
@@ -49,4 +50,5 @@ export const entities = [
   Order,
   Refund,
   PaymentEvent,
+  JobLease,
 ];

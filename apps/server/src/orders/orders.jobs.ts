@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
+import { JobLeases } from '../jobs/job-leases';
 import { OrdersService } from './orders.service';
 import { RefundsService } from './refunds.service';
 
@@ -8,12 +9,12 @@ export class OrdersJobs {
   private readonly logger = new Logger(OrdersJobs.name);
 
   constructor(
+    private readonly leases: JobLeases,
     private readonly orders: OrdersService,
     private readonly refunds: RefundsService,
   ) {}
 
   /** Orders unpaid after 15 minutes: ask WeChat, then pay or close them (releasing coupon and points). */
-  @Cron(CronExpression.EVERY_MINUTE, { name: 'stale-orders' })
   async settleStale(now = new Date()) {
     const result = await this.orders.settleStale(now);
     if (result.paid || result.closed || result.unknown)
@@ -22,10 +23,21 @@ export class OrdersJobs {
   }
 
   /** Refunds whose outcome never arrived: ask WeChat and apply its answer. */
-  @Cron(CronExpression.EVERY_5_MINUTES, { name: 'processing-refunds' })
   async settleRefunds(now = new Date()) {
     const result = await this.refunds.settleProcessing(now);
     if (result.applied || result.unknown) this.logger.log(`processing refunds: ${JSON.stringify(result)}`);
     return result;
+  }
+
+  /** On schedule: one replica at a time (see JobLeases). */
+  @Cron(CronExpression.EVERY_MINUTE, { name: 'stale-orders' })
+  protected scheduledSettleStale() {
+    return this.leases.runExclusive('stale-orders', 50000, () => this.settleStale());
+  }
+
+  /** On schedule: one replica at a time (see JobLeases). */
+  @Cron(CronExpression.EVERY_5_MINUTES, { name: 'processing-refunds' })
+  protected scheduledSettleRefunds() {
+    return this.leases.runExclusive('processing-refunds', 240000, () => this.settleRefunds());
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
+import { JobLeases } from '../jobs/job-leases';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
@@ -16,6 +17,7 @@ export class PointsJobs {
   private readonly logger = new Logger(PointsJobs.name);
 
   constructor(
+    private readonly leases: JobLeases,
     @InjectRepository(PointsLot) private readonly lots: Repository<PointsLot>,
     private readonly ledger: LedgerService,
     private readonly tiers: TiersService,
@@ -24,7 +26,6 @@ export class PointsJobs {
   ) {}
 
   /** Moves what is left of every due lot to breakage, one lot per transaction. */
-  @Cron(CronExpression.EVERY_10_MINUTES, { name: 'points-expiry' })
   async expireDue(now = new Date()): Promise<{ lots: number; points: number }> {
     let lots = 0;
     let points = 0;
@@ -49,12 +50,23 @@ export class PointsJobs {
   }
 
   /** Daily at 03:00 Asia/Shanghai: tiers follow the rolling 12-month spend, down as well as up. */
-  @Cron('0 0 3 * * *', { name: 'tier-review', timeZone: 'Asia/Shanghai' })
   async reviewTiers(now = new Date()): Promise<number> {
     let changed = 0;
     for (const alliance of await this.alliances.findAll())
       changed += await this.tiers.review(alliance.id, now);
     if (changed) this.logger.log(`tier review moved ${changed} members`);
     return changed;
+  }
+
+  /** On schedule: one replica at a time (see JobLeases). */
+  @Cron(CronExpression.EVERY_10_MINUTES, { name: 'points-expiry' })
+  protected scheduledExpireDue() {
+    return this.leases.runExclusive('points-expiry', 540000, () => this.expireDue());
+  }
+
+  /** On schedule: one replica at a time (see JobLeases). */
+  @Cron('0 0 3 * * *', { name: 'tier-review', timeZone: 'Asia/Shanghai' })
+  protected scheduledReviewTiers() {
+    return this.leases.runExclusive('tier-review', 3000000, () => this.reviewTiers());
   }
 }

@@ -3,6 +3,7 @@ import { Coupons1732492800000 } from './1732492800000-coupons';
 import { Points1732579200000 } from './1732579200000-points';
 import { Orders1732665600000 } from './1732665600000-orders';
 import { MallCash1732752000000 } from './1732752000000-mall-cash';
+import { JobLeases1732838400000 } from './1732838400000-job-leases';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Points1732579200000,
   Orders1732665600000,
   MallCash1732752000000,
+  JobLeases1732838400000,
 ];
