@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 @Entity('tiers')
 export class Tier {
@@ -15,7 +15,7 @@ export class Tier {
   @Column()
   name: string;
 
-  @Column({ type: 'bigint', transformer: { from: Number, to: (v: number) => v } })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   minSpendFen: number;
 
   @Column({ type: 'int' })

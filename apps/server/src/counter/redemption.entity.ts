@@ -1,7 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
-
-const fen = { from: (v: unknown) => Number(v), to: (v: unknown) => v };
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 /** A visit at the counter: a coupon redeemed and/or a purchase amount recorded by a clerk. */
 @Entity('redemptions')
@@ -24,10 +22,10 @@ export class Redemption {
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   couponId: string | null;
 
-  @Column({ type: 'bigint', transformer: fen })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   amountFen: number;
 
-  @Column({ type: 'bigint', transformer: fen })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   couponDiscountFen: number;
 
   @Column({ type: 'int' })

@@ -1,11 +1,6 @@
 import type { CouponKind, UsableAt } from '@allycard/contracts';
 import { Column, Entity } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
-
-const fen = {
-  from: (v: unknown) => (v === null || v === undefined ? null : Number(v)),
-  to: (v: unknown) => v,
-};
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 @Entity('coupon_templates')
 export class CouponTemplate {
@@ -24,16 +19,16 @@ export class CouponTemplate {
   @Column({ type: 'varchar' })
   kind: CouponKind;
 
-  @Column({ type: 'bigint', nullable: true, transformer: fen })
+  @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
   valueFen: number | null;
 
   @Column({ type: 'int', nullable: true })
   discountPermille: number | null;
 
-  @Column({ type: 'bigint', nullable: true, transformer: fen })
+  @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
   maxDiscountFen: number | null;
 
-  @Column({ type: 'bigint', transformer: fen })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   thresholdFen: number;
 
   @Column({ type: 'int' })

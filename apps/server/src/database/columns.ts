@@ -18,3 +18,9 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
 /** Auto-increment primary key read as a string (see idTransformer). */
 export const IdColumn = () =>
   PrimaryColumn({ type: 'bigint', generated: 'increment', transformer: idTransformer });
+
+/** BIGINT money and counters: strings through mysql2, numbers in code (all fit a double; fen < 2^53). */
+export const bigintNumber: ValueTransformer = {
+  from: (value: unknown) => (value === null || value === undefined ? value : Number(value)),
+  to: (value: unknown) => value,
+};

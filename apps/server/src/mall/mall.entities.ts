@@ -1,7 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
-
-const num = { from: (v: unknown) => Number(v), to: (v: unknown) => v };
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 @Entity('mall_items')
 export class MallItem {
@@ -20,7 +18,7 @@ export class MallItem {
   @Column({ type: 'int' })
   pointsPrice: number;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   cashFen: number;
 
   @Column({ type: 'int' })
@@ -87,7 +85,7 @@ export class MallOrder {
   status: 'pending_payment' | 'awaiting_pickup' | 'fulfilled' | 'completed' | 'cancelled';
 
   /** the cash part (points + cash items), paid through an order */
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   cashFen: number;
 
   @Column({ type: 'varchar', nullable: true })

@@ -299,7 +299,7 @@ export class MallService implements OnModuleInit {
       order: { id: 'DESC' },
       take: 100,
     });
-    return Promise.all(rows.map((o) => this.orderDto(o)));
+    return this.orderDtos(rows);
   }
 
   /** A clerk hands over a pickup item: only the item's merchant, only once. */
@@ -331,8 +331,26 @@ export class MallService implements OnModuleInit {
   }
 
   private async orderDto(o: MallOrder) {
-    const item = await this.items.findOneBy({ id: o.itemId });
-    const names = await this.merchantNames(o.allianceId);
+    return (await this.orderDtos([o]))[0];
+  }
+
+  /** Mall orders as the phone sees them, with item titles and merchant names read once for the lot. */
+  private async orderDtos(orders: MallOrder[]) {
+    if (!orders.length) return [];
+    const items = await this.items.findBy({ id: In([...new Set(orders.map((o) => o.itemId))]) });
+    const names = await this.merchantNames(orders[0].allianceId);
+    return Promise.all(
+      orders.map((o) =>
+        this.orderView(
+          o,
+          items.find((i) => i.id === o.itemId),
+          names,
+        ),
+      ),
+    );
+  }
+
+  private async orderView(o: MallOrder, item: MallItem | undefined, names: Map<string, string>) {
     const coupon = o.couponId ? await this.coupons.get(o.allianceId, o.couponId) : null;
     return {
       id: o.id,

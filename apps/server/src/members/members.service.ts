@@ -10,7 +10,7 @@ import {
   TierRule,
   verifyMemberCode,
 } from '@allycard/domain';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { Principal, TokenService } from '../common/auth';
 import { MemberCodeKey, PhoneCipher, randomDigits } from '../common/crypto';
 import { DomainError } from '../common/errors';
@@ -157,6 +157,11 @@ export class MembersService {
     const first = result.affected === 1;
     if (first) for (const hook of this.firstPurchaseHooks) await hook(em, member);
     return first;
+  }
+
+  /** Members of the alliance by id, in one query. */
+  findManyInAlliance(allianceId: string, memberIds: string[]): Promise<Member[]> {
+    return memberIds.length ? this.members.findBy({ allianceId, id: In(memberIds) }) : Promise.resolve([]);
   }
 
   /** A member of the alliance by id, or null (for other modules; never from client input unscoped). */

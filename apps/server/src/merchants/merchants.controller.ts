@@ -19,16 +19,14 @@ export class MerchantsController {
   @Get('admin/merchants')
   @Roles('alliance_admin')
   async adminList(@CurrentPrincipal() who: Principal) {
-    const merchants = await this.merchants.list(who.allianceId);
-    return Promise.all(
-      merchants.map(async (m) => ({
-        ...toMerchantDto(m),
-        stores: (await this.merchants.listStores(who.allianceId, m.id)).map((s) => ({
-          id: s.id,
-          name: s.name,
-        })),
-      })),
-    );
+    const [merchants, stores] = await Promise.all([
+      this.merchants.list(who.allianceId),
+      this.merchants.listAllStores(who.allianceId),
+    ]);
+    return merchants.map((m) => ({
+      ...toMerchantDto(m),
+      stores: stores.filter((s) => s.merchantId === m.id).map((s) => ({ id: s.id, name: s.name })),
+    }));
   }
 
   @Post('admin/merchants')

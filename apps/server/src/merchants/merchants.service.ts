@@ -71,6 +71,11 @@ export class MerchantsService {
     return merchant;
   }
 
+  /** Every store of the alliance, in one query. */
+  listAllStores(allianceId: string): Promise<Store[]> {
+    return this.stores.find({ where: { allianceId }, order: { id: 'ASC' } });
+  }
+
   listStores(allianceId: string, merchantId: string): Promise<Store[]> {
     return this.stores.find({ where: { allianceId, merchantId }, order: { id: 'ASC' } });
   }

@@ -1,7 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
-
-const num = { from: (v: unknown) => Number(v), to: (v: unknown) => v };
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 export type OrderStatus = 'pending' | 'paid' | 'closed' | 'refunded' | 'partially_refunded';
 
@@ -26,34 +24,34 @@ export class Order {
   @Column({ type: 'varchar' })
   status: OrderStatus;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   amountFen: number;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   tierDiscountFen: number;
 
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   couponId: string | null;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   couponDiscountFen: number;
 
   @Column({ type: 'int' })
   pointsUsed: number;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsDiscountFen: number;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   payableFen: number;
 
   @Column({ type: 'int' })
   pointsEarned: number;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   refundRequestedFen: number;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   refundedFen: number;
 
   @Column({ type: 'varchar', nullable: true })
@@ -96,7 +94,7 @@ export class Refund {
   @Column()
   outRefundNo: string;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   amountFen: number;
 
   @Column({ type: 'varchar' })

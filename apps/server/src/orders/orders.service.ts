@@ -303,11 +303,10 @@ export class OrdersService {
       order: { id: 'DESC' },
       take: 100,
     });
-    const payers = new Map<string, string>();
-    for (const id of new Set(rows.map((o) => o.memberId))) {
-      const member = await this.members.findInAlliance(staff.allianceId, id);
-      if (member) payers.set(id, `**** ${member.cardNo.slice(-4)}`);
-    }
+    const members = await this.members.findManyInAlliance(staff.allianceId, [
+      ...new Set(rows.map((o) => o.memberId)),
+    ]);
+    const payers = new Map(members.map((m) => [m.id, `**** ${m.cardNo.slice(-4)}`]));
     return rows.map((o) => ({ ...toOrderDto(o), memberCardMasked: payers.get(o.memberId) ?? null }));
   }
 

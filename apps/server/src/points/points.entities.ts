@@ -1,7 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
-
-const num = { from: (v: unknown) => Number(v), to: (v: unknown) => v };
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 export type AccountKind = 'member' | 'merchant_funding' | 'merchant_redemption' | 'alliance' | 'breakage';
 export type PointsTransactionKind = 'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund';
@@ -72,7 +70,7 @@ export class PointsPosting {
   @Column({ type: 'bigint', transformer: idTransformer })
   ownerId: string;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   amount: number;
 
   @Column({ type: 'datetime' })
@@ -141,7 +139,7 @@ export class SpendEntry {
   @Column({ type: 'bigint', transformer: idTransformer })
   merchantId: string;
 
-  @Column({ type: 'bigint', transformer: num })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   amountFen: number;
 
   @Column()

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
-import { Button, Input } from '@nutui/nutui-react-taro';
+import { Button } from '@nutui/nutui-react-taro';
 import { PageState } from '../../components/page-state';
-import { canScan, scanPickupCode } from '../../platform';
+import { scanPickupCode } from '../../platform';
 import { staffApi } from '../../services/api';
 import { formatDateTime } from '../../services/dates';
 import { errorMessage, toastError, toastSuccess, userError } from '../../services/errors';
 import { groupDigits } from '../../services/points-text';
 import type { MallOrder } from '@allycard/contracts';
+import { CodeReader } from '../code-reader';
 import { StaffNav } from '../nav';
 import { endedStaffSession, signOutStaff, useStaffGuard } from '../staff-session';
 import '../staff.scss';
@@ -56,34 +57,20 @@ export default function StaffPickupPage() {
   return (
     <View className="page staff pickup">
       <StaffNav current="pickup" />
-      <View className="verify__reader">
-        {canScan ? (
-          <Button className="pickup__scan" type="primary" block onClick={() => void scan()}>
-            扫提货码
-          </Button>
-        ) : null}
-        <View className="verify__manual">
-          <Input
-            className="staff__input verify__input pickup__input"
-            name="pickupCode"
-            type="digit"
-            maxLength={13}
-            placeholder={canScan ? '或输入 10 位提货码' : '输入顾客的 10 位提货码'}
-            value={input}
-            onChange={setInput}
-            confirmType="done"
-          />
-          <Button
-            className="pickup__submit"
-            type="primary"
-            fill={canScan ? 'outline' : undefined}
-            loading={state.status === 'loading'}
-            onClick={() => void fulfil(input)}
-          >
-            核销
-          </Button>
-        </View>
-      </View>
+      <CodeReader
+        block="pickup"
+        name="pickupCode"
+        inputClassName="pickup__input"
+        maxLength={13}
+        scanLabel="扫提货码"
+        submitLabel="核销"
+        placeholders={{ withScan: '或输入 10 位提货码', typeOnly: '输入顾客的 10 位提货码' }}
+        value={input}
+        onChange={setInput}
+        onScan={() => void scan()}
+        onSubmit={() => void fulfil(input)}
+        loading={state.status === 'loading'}
+      />
 
       {state.status === 'idle' ? (
         <PageState status="empty" compact title="等待提货" description="请顾客打开「我的兑换」出示提货码" />

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View } from '@tarojs/components';
-import { Button, Input } from '@nutui/nutui-react-taro';
+import { Button } from '@nutui/nutui-react-taro';
 import { PageState } from '../../components/page-state';
-import { canScan, scanMemberCode } from '../../platform';
+import { scanMemberCode } from '../../platform';
 import { staffApi } from '../../services/api';
 import { errorMessage, toastError, userError } from '../../services/errors';
 import type { StaffLookup } from '@allycard/contracts';
+import { CodeReader } from '../code-reader';
 import { StaffNav } from '../nav';
 import { endedStaffSession, signOutStaff, useStaffGuard } from '../staff-session';
 import { RedeemPanel } from './redeem-panel';
@@ -59,33 +60,19 @@ export default function StaffVerifyPage() {
   return (
     <View className="page staff verify">
       <StaffNav current="verify" />
-      <View className="verify__reader">
-        {canScan ? (
-          <Button className="verify__scan" type="primary" block onClick={() => void scan()}>
-            扫会员码
-          </Button>
-        ) : null}
-        <View className="verify__manual">
-          <Input
-            className="staff__input verify__input"
-            name="memberCode"
-            type="digit"
-            placeholder={canScan ? '或输入会员码下方的数字' : '输入会员码下方的数字'}
-            value={input}
-            onChange={setInput}
-            confirmType="search"
-          />
-          <Button
-            className="verify__submit"
-            type="primary"
-            fill={canScan ? 'outline' : undefined}
-            loading={lookup.status === 'loading'}
-            onClick={() => void verify(input)}
-          >
-            查询
-          </Button>
-        </View>
-      </View>
+      <CodeReader
+        block="verify"
+        name="memberCode"
+        scanLabel="扫会员码"
+        submitLabel="查询"
+        placeholders={{ withScan: '或输入会员码下方的数字', typeOnly: '输入会员码下方的数字' }}
+        confirmType="search"
+        value={input}
+        onChange={setInput}
+        onScan={() => void scan()}
+        onSubmit={() => void verify(input)}
+        loading={lookup.status === 'loading'}
+      />
 
       {lookup.status === 'idle' ? (
         <PageState status="empty" compact title="等待验卡" description="请顾客打开「会员卡」出示会员码" />
