@@ -1,5 +1,6 @@
 export * from './card-number';
 export * from './member-code';
+export * from './calendar';
 export * from './money';
 export * from './phone';
 export * from './scene';

@@ -1,9 +1,29 @@
-/** Money is integer fen everywhere; this is the one place it becomes text for people. */
-export function formatFen(fen: number): string {
+/** Money is integer fen everywhere; this is the one place it becomes text for people, and back. */
+
+export interface FormatFenOptions {
+  /** group the yuan by thousands ('¥1,234.50'), for wide report columns */
+  grouped?: boolean;
+}
+
+/** 1230 → '¥12.30', -5 → '-¥0.05'. */
+export function formatFen(fen: number, options: FormatFenOptions = {}): string {
   if (!Number.isSafeInteger(fen)) throw new Error('fen must be an integer');
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100);
+  const whole = Math.floor(abs / 100);
+  const yuan = options.grouped ? whole.toLocaleString('en-US') : String(whole);
   const cents = String(abs % 100).padStart(2, '0');
   return `${sign}¥${yuan}.${cents}`;
+}
+
+/**
+ * Yuan as people type them ('120', '12.5', '.5', '¥ 12.30', '1,234.50') → integer fen, by string
+ * arithmetic so no float ever touches money (0.29 * 100 = 28.999999999999996). Null for anything
+ * else: empty, negative, more than two decimals, more than 13 yuan digits.
+ */
+export function parseYuan(text: string): number | null {
+  const plain = text.replace(/[\s,，]/g, '').replace(/^[¥￥]/, '');
+  const m = /^(\d{0,13})(?:\.(\d{0,2}))?$/.exec(plain);
+  if (!m || (!m[1] && !m[2])) return null;
+  return Number(m[1] || '0') * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }

@@ -2,6 +2,8 @@
  * Points rules: how many points a payment earns, when a lot expires, which lots a spend consumes.
  * Integers only: points are whole, rates per mille, money in fen.
  */
+import { endOfNthMonthAfter } from './calendar';
+
 export interface PointsPolicy {
   /** fen paid per point earned (100: one point per full yuan) */
   earnFenPerPoint: number;
@@ -24,16 +26,12 @@ export function pointsEarned(paidFen: number, policy: PointsPolicy, multiplierPe
   return Math.floor((base * multiplierPermille) / 1000);
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000; // China has no daylight saving time
-
 /**
  * Expiry of a lot earned at `earnedAt`: the end of the month `expiryMonths` after the month earned, in
  * Asia/Shanghai — points earned any day of November 2026 expire when December 2027 begins there.
  */
 export function lotExpiresAt(earnedAt: Date, expiryMonths: number): Date {
-  const local = new Date(earnedAt.getTime() + SHANGHAI_OFFSET_MS);
-  const firstOfNext = Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + expiryMonths + 1, 1);
-  return new Date(firstOfNext - SHANGHAI_OFFSET_MS);
+  return endOfNthMonthAfter(earnedAt, expiryMonths);
 }
 
 export interface Lot {
