@@ -8,9 +8,10 @@ export default defineConfig({
   base: '/console/',
   plugins: [react()],
   resolve: {
-    // The contracts package ships CommonJS in dist/; bundle its TypeScript sources instead.
+    // The workspace packages ship CommonJS in dist/; bundle their TypeScript sources instead.
     alias: {
       '@allycard/contracts': fileURLToPath(new URL('../../packages/contracts/src/index.ts', import.meta.url)),
+      '@allycard/domain': fileURLToPath(new URL('../../packages/domain/src/index.ts', import.meta.url)),
     },
   },
   build: {

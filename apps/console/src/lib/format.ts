@@ -1,10 +1,14 @@
-import dayjs from 'dayjs';
+import { businessDate, businessDateTime, parseInstant } from '@allycard/domain';
 
-/** ISO time → "2026-11-24 19:05" in the browser's zone (the operators are in China). */
-export const formatTime = (iso: string | null | undefined) =>
-  iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—';
+/** ISO time → "2026-11-24 19:05" in the alliance's calendar (Asia/Shanghai), whatever the browser's zone. */
+export const formatTime = (iso: string | null | undefined) => shanghai(iso, businessDateTime);
 
-export const formatDate = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '—');
+export const formatDate = (iso: string | null | undefined) => shanghai(iso, businessDate);
+
+function shanghai(iso: string | null | undefined, format: (at: Date) => string): string {
+  const at = iso ? parseInstant(iso) : null;
+  return at ? format(at) : '—';
+}
 
 /** The H5 build of the mini-program is served at / of the same origin; its join page takes the scene. */
 export const h5JoinUrl = (scene: string) =>

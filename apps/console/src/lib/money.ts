@@ -1,16 +1,13 @@
+import { formatFen as formatFenText, parseYuan } from '@allycard/domain';
+
 /**
  * Money is integer fen in the API; people type and read yuan. Conversions go through decimal strings,
  * never through float multiplication (0.29 * 100 = 28.999999999999996).
  */
 
-/** 1230 → "¥12.30", -5 → "-¥0.05"; thousands grouped for wide report columns. */
+/** 1230 → "¥12.30", -5 → "-¥0.05"; thousands grouped for wide report columns; "—" for no amount. */
 export function formatFen(fen: number | null | undefined): string {
-  if (fen === null || fen === undefined) return '—';
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100).toLocaleString('en-US');
-  const cents = String(abs % 100).padStart(2, '0');
-  return `${sign}¥${yuan}.${cents}`;
+  return fen === null || fen === undefined ? '—' : formatFenText(fen, { grouped: true });
 }
 
 /**
@@ -40,7 +37,8 @@ export function unscaleInteger(value: number | null | undefined, digits: number)
   return sign + whole + (fraction ? `.${fraction}` : '');
 }
 
-export const yuanToFen = (yuan: string | number | null | undefined) => scaleDecimal(yuan, 2);
+export const yuanToFen = (yuan: string | number | null | undefined) =>
+  yuan === null || yuan === undefined ? null : parseYuan(String(yuan));
 export const fenToYuan = (fen: number | null | undefined) => unscaleInteger(fen, 2);
 
 /** Per mille paid → 折 (850 → "8.5折"); 1000 is no discount. */

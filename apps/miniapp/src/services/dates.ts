@@ -1,19 +1,15 @@
-/** Dates as the member reads them: the alliance's calendar is Asia/Shanghai (UTC+8, no DST). */
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+import { businessDate, businessDateTime, parseInstant } from '@allycard/domain';
 
-function shanghaiIso(iso: string): string | null {
-  const time = Date.parse(iso);
-  if (Number.isNaN(time)) return null;
-  return new Date(time + SHANGHAI_OFFSET_MS).toISOString();
-}
+/** Dates as the member reads them, in the alliance's calendar (Asia/Shanghai); '' for a bad time. */
 
 /** "2026-12-01" */
 export function formatDate(iso: string): string {
-  return shanghaiIso(iso)?.slice(0, 10) ?? '';
+  const at = parseInstant(iso);
+  return at ? businessDate(at) : '';
 }
 
 /** "2026-12-01 14:05" */
 export function formatDateTime(iso: string): string {
-  const s = shanghaiIso(iso);
-  return s ? `${s.slice(0, 10)} ${s.slice(11, 16)}` : '';
+  const at = parseInstant(iso);
+  return at ? businessDateTime(at) : '';
 }

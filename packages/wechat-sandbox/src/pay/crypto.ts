@@ -7,6 +7,7 @@ import {
   randomInt,
   type KeyObject,
 } from 'node:crypto';
+import { compactBusinessDateTime, toRfc3339Shanghai } from '@allycard/domain';
 
 /** The one signature scheme of WeChat Pay APIv3: SHA256withRSA, PKCS#1 v1.5 padding. */
 export const SIGNATURE_TYPE = 'WECHATPAY2-SHA256-RSA2048';
@@ -202,14 +203,12 @@ export function buildNotification(input: BuildNotificationInput): WechatPayNotif
   };
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /** WeChat Pay's time format: RFC 3339 in Beijing time, e.g. 2018-06-08T10:34:56+08:00. */
 export function formatWechatTime(ms: number): string {
-  return `${new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+  return toRfc3339Shanghai(new Date(ms));
 }
 
 /** yyyyMMddHHmmss in Beijing time, as WeChat puts in its ids. */
 export function compactShanghaiTime(ms: number): string {
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+  return compactBusinessDateTime(new Date(ms));
 }

@@ -2,6 +2,7 @@ import type { CouponKind, UsableAt } from '@allycard/contracts';
 import type { Dayjs } from 'dayjs';
 import type { Session } from '../../api/session';
 import type { Audience, CreateCouponTemplateBody } from '@allycard/contracts';
+import { businessDateTimeToRfc3339 } from '@allycard/domain';
 import { yuanToFen, zheToPermille } from '../../lib/money';
 
 /** Money fields hold what the operator typed, in yuan (antd InputNumber stringMode); 折 as typed. */
@@ -42,8 +43,6 @@ export const FIELD_OF: Record<string, string> = {
   joinGift: 'flags',
 };
 
-const SHANGHAI = '+08:00';
-
 /** The request body from the form; money typed in yuan becomes integer fen here. */
 export function toBody(v: TemplateFormValues, session: Session): CreateCouponTemplateBody {
   const fen = (yuan?: string) => yuanToFen(yuan) ?? undefined;
@@ -77,8 +76,8 @@ export function toBody(v: TemplateFormValues, session: Session): CreateCouponTem
   }
   if (v.validity === 'days') body.validDays = v.validDays;
   else if (v.validRange) {
-    body.validFrom = `${v.validRange[0].format('YYYY-MM-DD')}T00:00:00${SHANGHAI}`;
-    body.validUntil = `${v.validRange[1].format('YYYY-MM-DD')}T23:59:59${SHANGHAI}`;
+    body.validFrom = businessDateTimeToRfc3339(v.validRange[0].format('YYYY-MM-DD'), '00:00:00');
+    body.validUntil = businessDateTimeToRfc3339(v.validRange[1].format('YYYY-MM-DD'), '23:59:59');
   }
   if (merchantOnly) body.merchantIds = session.merchantId ? [session.merchantId] : [];
   else if (v.usableAt === 'merchant') body.merchantIds = v.merchantIds ?? [];

@@ -9,6 +9,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api } from '../../api/admin';
 import type { SettlementParty, SettlementRow } from '@allycard/contracts';
+import { addBusinessDays } from '@allycard/domain';
 import { useSession } from '../../auth';
 import { showError } from '../../lib/feedback';
 import { formatFen } from '../../lib/money';
@@ -105,7 +106,7 @@ export default function SettlementPage() {
       }
     >
       <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
-        期间 {from} 至 {dayjs(to).subtract(1, 'day').format('YYYY-MM-DD')}（北京时间）· 1 积分 ={' '}
+        期间 {from} 至 {addBusinessDays(to, -1)}（北京时间）· 1 积分 ={' '}
         {data ? formatFen(data.pointValueFen) : '—'} · 正数为应收，负数为应付
         {session.role === 'merchant_admin' ? ' · 仅显示本商户' : ' · 各方合计为零'}
       </Typography.Paragraph>

@@ -3,6 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Picker, Text, View } from '@tarojs/components';
 import { Cell, CellGroup, Dialog, Input } from '@nutui/nutui-react-taro';
 import type { Member, MemberProfile, UpdateMeRequest } from '@allycard/contracts';
+import { businessDate } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { PhoneCodeButton } from '../../platform';
 import { memberApi, staffToken } from '../../services/api';
@@ -18,11 +19,6 @@ type MeState =
   | { status: 'error'; message: string };
 
 const NICKNAME_MAX = 20;
-
-/** Today in Asia/Shanghai, the calendar birthdays are kept in. */
-function todayInShanghai(): string {
-  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}
 
 export default function MePage() {
   const [state, setState] = useState<MeState>({ status: 'loading' });
@@ -160,7 +156,7 @@ export default function MePage() {
           mode="date"
           value={profile.birthday || '1995-01-01'}
           start="1920-01-01"
-          end={todayInShanghai()}
+          end={businessDate(new Date()) /* birthdays are kept in the Shanghai calendar */}
           onChange={(event) => void save({ birthday: String(event.detail.value) }, '生日已保存')}
         >
           <Cell
