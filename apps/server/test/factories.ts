@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestApp } from './harness';
 
 /** Test data through the public API only: tests never depend on the demo seed. */
-export function factories(t: TestApp) {
+export function factories(t: Pick<TestApp, 'api' | 'http'>) {
   let adminToken: string | null = null;
   const unique = () => randomBytes(4).toString('hex');
 

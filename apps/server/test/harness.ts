@@ -58,22 +58,22 @@ async function createMysqlDatabase(): Promise<{ url: string; drop: () => Promise
   };
 }
 
+/** A fresh, empty database of TEST_DB's kind: its DATABASE_URL and how to remove it. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (TEST_DB === 'mysql') return createMysqlDatabase();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'allycard-test-'));
+  return {
+    url: `sqlite:${path.join(dir, 'test.sqlite')}`,
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /**
  * Boots the whole server on a fresh database and a random port, with the WeChat sandbox mounted:
  * tests talk to it over real HTTP, exactly like the mini-program does.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  let databaseUrl: string;
-  let cleanup: () => Promise<void>;
-  if (TEST_DB === 'mysql') {
-    const db = await createMysqlDatabase();
-    databaseUrl = db.url;
-    cleanup = db.drop;
-  } else {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'allycard-test-'));
-    databaseUrl = `sqlite:${path.join(dir, 'test.sqlite')}`;
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const { url: databaseUrl, drop: cleanup } = await createTestDatabase();
 
   // The port is only known after listen; the sandbox base URL is patched in right after.
   const config = loadConfig({
@@ -94,6 +94,22 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   config.publicUrl = baseUrl;
   config.wechat.apiBase = `${baseUrl}/sandbox`;
 
+  const { http, api } = httpClient(baseUrl);
+  return {
+    baseUrl,
+    app,
+    dataSource: app.get(DataSource),
+    http,
+    api,
+    close: async () => {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+/** Real HTTP to a running server, JSON in and out; `api` is under /api/v1. */
+export function httpClient(baseUrl: string): Pick<TestApp, 'http' | 'api'> {
   const http: TestApp['http'] = async (method, urlPath, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -114,16 +130,5 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     }
     return { status: res.status, body: parsed as any, headers: res.headers };
   };
-
-  return {
-    baseUrl,
-    app,
-    dataSource: app.get(DataSource),
-    http,
-    api: (method, urlPath, options) => http(method, '/api/v1' + urlPath, options),
-    close: async () => {
-      await app.close();
-      await cleanup();
-    },
-  };
+  return { http, api: (method, urlPath, options) => http(method, '/api/v1' + urlPath, options) };
 }
