@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { priceOrder, PriceBreakdown } from '@allycard/domain';
+import { compactBusinessDate, pointsEarned, priceOrder, PriceBreakdown } from '@allycard/domain';
 import { EntityManager, LessThan, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
@@ -108,7 +108,7 @@ export class OrdersService {
         allianceId: member.allianceId,
         memberId: member.id,
         merchantId,
-        outTradeNo: `AC${shanghaiDate(at)}${randomDigits(12)}`,
+        outTradeNo: `AC${compactBusinessDate(at)}${randomDigits(12)}`,
         status: 'pending',
         amountFen: cashFen,
         tierDiscountFen: 0,
@@ -164,7 +164,7 @@ export class OrdersService {
       status: 'preview' as const,
       ...price,
       couponId: input.couponId ?? null,
-      pointsEarned: Math.floor((Math.floor(price.payableFen / policy.earnFenPerPoint) * multiplier) / 1000),
+      pointsEarned: pointsEarned(price.payableFen, policy, multiplier),
       pointsBalance: member.points,
       pointValueFen: policy.pointValueFen,
     };
@@ -215,7 +215,7 @@ export class OrdersService {
     const merchant = await this.merchants.get(who.allianceId, input.merchantId);
     const { price, coupon } = await this.price(member, input);
     const now = new Date();
-    const outTradeNo = `AC${shanghaiDate(now)}${randomDigits(12)}`;
+    const outTradeNo = `AC${compactBusinessDate(now)}${randomDigits(12)}`;
 
     const order = await this.tx.run(async (em) => {
       const saved = await em.save(
@@ -496,8 +496,4 @@ export class OrdersService {
       return true;
     });
   }
-}
-
-function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
 }

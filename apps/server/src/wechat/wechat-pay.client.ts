@@ -7,6 +7,7 @@ import {
   KeyObject,
   X509Certificate,
 } from 'node:crypto';
+import { toRfc3339Shanghai } from '@allycard/domain';
 import WxPay from 'wechatpay-node-v3';
 import { APP_CONFIG, AppConfig, PayKeys } from '../common/config';
 import { DomainError } from '../common/errors';
@@ -131,7 +132,7 @@ export class WechatPayClient {
       description: order.description,
       out_trade_no: order.outTradeNo,
       notify_url: order.notifyUrl,
-      time_expire: rfc3339(order.expiresAt),
+      time_expire: toRfc3339Shanghai(order.expiresAt),
       amount: { total: order.totalFen, currency: 'CNY' },
       payer: { openid: order.openid },
     } as never)) as HttpOutput;
@@ -400,10 +401,4 @@ function errorCode(result: HttpOutput): string | undefined {
     }
   }
   return undefined;
-}
-
-/** WeChat wants RFC 3339 with an offset, e.g. 2026-11-24T16:15:00+08:00. */
-function rfc3339(date: Date): string {
-  const local = new Date(date.getTime() + 8 * 3600_000);
-  return local.toISOString().replace(/\.\d{3}Z$/, '+08:00');
 }
