@@ -47,4 +47,28 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Asia/Shanghai's fixed offset is written once, in packages/domain/src/calendar.ts; tests may spell
+    // it in expected values (WeChat's own samples).
+    ignores: ['packages/domain/src/**', '**/*.test.*', '**/*.spec.*', '**/test/**', 'tests/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal[value=/\\+08:?00/]', 'TemplateElement[value.raw=/\\+08:?00/]'].map((selector) => ({
+          selector,
+          message:
+            'Shanghai 时间请用 @allycard/domain 的 calendar（toRfc3339Shanghai 等），不要手写东八区偏移。',
+        })),
+        {
+          selector:
+            "BinaryExpression[operator='*'][left.value=8]:matches([right.value=60], [right.value=3600], [right.value=3600000])",
+          message: 'Shanghai 时间请用 @allycard/domain 的 calendar（businessDate 等），不要手写 8 小时偏移。',
+        },
+        {
+          selector: 'Literal[value=28800], Literal[value=28800000]',
+          message: 'Shanghai 时间请用 @allycard/domain 的 calendar，不要手写 8 小时偏移。',
+        },
+      ],
+    },
+  },
 );

@@ -120,6 +120,7 @@ export async function runPayments(ctx) {
   // tier check never has to upgrade anyone.
   const amountOf = (i) => 800 + (i % 50) * 100;
   const shanghaiDate = (d) =>
+    // eslint-disable-next-line no-restricted-syntax -- until H7 converts the bench to @allycard/domain calendar
     new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
   let tradeSeq = 0;
   const newTradeNo = (prefix) =>
@@ -287,8 +288,10 @@ export async function runPayments(ctx) {
         description: `${merchants[i % merchants.length].name} 会员买单`,
         out_trade_no: o.outTradeNo,
         notify_url: `http://127.0.0.1${NOTIFY_PATH}`,
+        // eslint-disable-next-line no-restricted-syntax -- until H7 converts the bench to @allycard/domain calendar
         time_expire: new Date(now.getTime() + 15 * 60_000 + 8 * 3600_000)
           .toISOString()
+          // eslint-disable-next-line no-restricted-syntax -- until H7 converts the bench to @allycard/domain calendar
           .replace(/\.\d{3}Z$/, '+08:00'),
         amount: { total: o.payableFen, currency: 'CNY' },
         payer: { openid: members[i % M].openid ?? 'o_bench' },

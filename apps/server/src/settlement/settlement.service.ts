@@ -25,6 +25,7 @@ export interface SettlementRow {
   netFen: number;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
 const SHANGHAI = '+08:00';
 
 /**
@@ -49,13 +50,16 @@ export class SettlementService {
         throw validationFailed([{ field, message: 'must be YYYY-MM-DD or an ISO-8601 time' }]);
       return date;
     };
+    // eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
     const now = new Date(Date.now() + 8 * 3600_000);
     const monthStart = new Date(`${now.toISOString().slice(0, 7)}-01T00:00:00${SHANGHAI}`);
     const start = from ? parse(from, 'from') : monthStart;
+    // eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
     const local = new Date(start.getTime() + 8 * 3600_000);
     const end = to
       ? parse(to, 'to')
-      : new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1) - 8 * 3600_000);
+      : // eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
+        new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1) - 8 * 3600_000);
     if (end <= start) throw validationFailed([{ field: 'to', message: 'must be after from' }]);
     return { from: start, to: end };
   }

@@ -1,3 +1,4 @@
+import { businessDateTimeToRfc3339 } from '@allycard/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -95,12 +96,12 @@ export class CreateCouponTemplateDto {
   @Max(3650)
   validDays?: number;
 
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00+08:00' })
+  @ApiPropertyOptional({ example: businessDateTimeToRfc3339('2026-12-01', '00:00:00') })
   @IsOptional()
   @IsISO8601({ strict: true })
   validFrom?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31T23:59:59+08:00' })
+  @ApiPropertyOptional({ example: businessDateTimeToRfc3339('2026-12-31', '23:59:59') })
   @IsOptional()
   @IsISO8601({ strict: true })
   validUntil?: string;
