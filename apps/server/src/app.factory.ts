@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './common/config';
 import { ErrorEnvelopeFilter, toEnvelope } from './common/error-envelope.filter';
+import { docsSecurityPolicy, frontEndPolicy, securityHeaders } from './common/security-headers';
 import { rateLimitScale } from './common/throttling';
 import { BodyShapePipe, validationPipe } from './common/validation';
 
@@ -53,7 +54,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   // Behind a load balancer, client addresses (for per-IP limits) come from X-Forwarded-For.
-  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY);
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders(config.production));
 
   if (sandbox) app.use('/sandbox', sandbox.router);
 
@@ -89,6 +91,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       .addBearerAuth()
       .build(),
   );
+  app.use('/api/docs', docsSecurityPolicy);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   // Gzip above 1 kB: the front ends' bundles above all (the H5 first screen, the console).
@@ -99,12 +102,16 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 }
 
 function serveFrontEnd(app: NestExpressApplication, mount: string, dir: string) {
-  if (!fs.existsSync(path.join(dir, 'index.html'))) return;
+  const index = path.join(dir, 'index.html');
+  if (!fs.existsSync(index)) return;
+  const policy = frontEndPolicy(fs.readFileSync(index, 'utf8'));
   const files = express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml });
   // API calls never look for a file first.
-  app.use(mount, (req: Request, res: Response, next: NextFunction) =>
-    req.originalUrl.startsWith('/api/') ? next() : files(req, res, next),
-  );
+  app.use(mount, (req: Request, res: Response, next: NextFunction) => {
+    if (req.originalUrl.startsWith('/api/')) return next();
+    res.setHeader('content-security-policy', policy);
+    files(req, res, next);
+  });
 }
 
 function noCacheForHtml(res: Response, file: string) {

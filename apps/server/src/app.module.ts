@@ -7,6 +7,7 @@ import { AlliancesModule } from './alliances/alliances.module';
 import { AuthGuard, TokenService } from './common/auth';
 import { AppConfig } from './common/config';
 import { MemberCodeKey, PhoneCipher } from './common/crypto';
+import { requestLogPrivacy } from './common/log-redaction';
 import { PrincipalThrottlerGuard, RATE_LIMITS } from './common/throttling';
 import { DatabaseModule } from './database/database.module';
 import { CounterModule } from './counter/counter.module';
@@ -52,7 +53,7 @@ export class AppModule {
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            ...requestLogPrivacy,
             autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
           },
         }),

@@ -15,7 +15,8 @@ async function main() {
   }
   const app = await createApp(config);
   app.enableShutdownHooks();
-  await app.listen(config.port);
+  // Loopback outside production unless HOST says otherwise: the sandbox logs anyone in as anyone.
+  await app.listen(config.port, config.host);
   console.log(
     `allycard is running at ${config.publicUrl}  (mini-program H5: /, console: /console, API docs: /api/docs` +
       (config.wechat.mode === 'sandbox' ? ', WeChat sandbox: /sandbox)' : ')'),

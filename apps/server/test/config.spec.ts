@@ -10,6 +10,7 @@ describe('configuration', () => {
     WECHAT_SECRET: 'a-real-secret',
     ADMIN_PASSWORD: 'a-long-admin-password',
     APP_SECRET: 'x'.repeat(40),
+    PUBLIC_URL: 'https://card.example.com',
   };
 
   it('defaults to SQLite, the sandbox and the demo outside production', () => {
@@ -22,6 +23,45 @@ describe('configuration', () => {
       admin: { username: 'admin', password: 'admin123' },
     });
     expect(config.wechat.apiBase).toBe('http://127.0.0.1:3000/sandbox');
+  });
+
+  it('listens on loopback outside production, on every interface in production, or on HOST', () => {
+    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', publicUrl: 'http://localhost:3000' });
+    expect(loadConfig({ HOST: '0.0.0.0' })).toMatchObject({
+      host: '0.0.0.0',
+      publicUrl: 'http://localhost:3000',
+      wechat: { apiBase: 'http://127.0.0.1:3000/sandbox' },
+    });
+    // A specific address is the only way to reach the process: links and the sandbox use it.
+    expect(loadConfig({ HOST: '192.168.1.20', PORT: '8080' })).toMatchObject({
+      publicUrl: 'http://192.168.1.20:8080',
+      wechat: { apiBase: 'http://192.168.1.20:8080/sandbox' },
+    });
+    expect(loadConfig({ HOST: '::1' }).publicUrl).toBe('http://[::1]:3000');
+    expect(loadConfig(production)).toMatchObject({ host: '0.0.0.0', publicUrl: 'https://card.example.com' });
+    expect(loadConfig({ ...production, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+  });
+
+  it('never seeds the demo in production', () => {
+    expect(loadConfig(production).seedDemo).toBe(false);
+    expect(loadConfig({ ...production, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+
+  it.each([
+    ['unset', undefined, false],
+    ['false', 'false', false],
+    ['true', 'true', true],
+    ['a hop count', '1', 1],
+    ['two hops', ' 2 ', 2],
+    ['a name', 'loopback', ['loopback']],
+    [
+      'addresses and subnets',
+      'loopback, 10.0.0.0/8,192.168.1.7,172.16.0.0/255.240.0.0,fd00::/8',
+      ['loopback', '10.0.0.0/8', '192.168.1.7', '172.16.0.0/255.240.0.0', 'fd00::/8'],
+    ],
+  ])('reads TRUST_PROXY %s as Express means it', (_, value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('starts in production with real settings', () => {
@@ -41,6 +81,9 @@ describe('configuration', () => {
     ['no database', { DATABASE_URL: undefined }, /DATABASE_URL/],
     ['no WeChat credentials', { WECHAT_SECRET: undefined }, /WECHAT_APPID and WECHAT_SECRET/],
     ['half-configured WeChat Pay', { WECHAT_PAY_MCHID: '1900000109' }, /WeChat Pay needs/],
+    ['the demo seed', { SEED_DEMO: 'true' }, /SEED_DEMO=true is not allowed in production/],
+    ['no PUBLIC_URL', { PUBLIC_URL: undefined }, /PUBLIC_URL must be set to the https:\/\//],
+    ['an http PUBLIC_URL', { PUBLIC_URL: 'http://card.example.com' }, /PUBLIC_URL must be set to the https/],
   ])('refuses to start in production with %s', (_, change, message) => {
     expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(ConfigError);
     expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(message);
@@ -50,6 +93,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ WECHAT_MODE: 'mock' })).toThrow(/WECHAT_MODE/);
+    expect(() => loadConfig({ SEED_DEMO: 'yes' })).toThrow(/SEED_DEMO must be true or false/);
+    expect(() => loadConfig({ PUBLIC_URL: 'localhost:3000' })).toThrow(/PUBLIC_URL/);
+    for (const bad of ['one', '1.5', '10.0.0.0/33', '10.0.0.1, nowhere', '-1'])
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be/);
   });
 });
 

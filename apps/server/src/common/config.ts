@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 /**
@@ -10,8 +11,12 @@ export interface AppConfig {
   nodeEnv: string;
   production: boolean;
   port: number;
-  /** where browsers reach this process; used in QR-code links */
+  /** address to listen on: loopback outside production, every interface in production (containers) */
+  host: string;
+  /** where browsers reach this process; used in QR-code links and WeChat Pay's notify URL */
   publicUrl: string;
+  /** Express's `trust proxy`: a hop count, true/false, or the addresses/subnets of trusted proxies */
+  trustProxy: boolean | number | string[];
   database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
   wechat: {
     mode: 'sandbox' | 'live';
@@ -32,6 +37,8 @@ export interface AppConfig {
   rateLimitScale: number;
   /** scheduled jobs (expiry, stale orders); off in tests, which run them with a chosen clock */
   jobs: boolean;
+  /** a test-only crash point such as `after-commit:claim` (SIGKILL there); refused outside NODE_ENV=test */
+  faultInject?: string;
   logLevel: string;
   /** folders of the built front ends that the one process serves */
   staticRoots: { miniappH5: string; console: string };
@@ -99,10 +106,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('APP_SECRET must be set to a random secret of ≥ 32 characters in production');
   }
 
-  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const host = env.HOST || (production ? '0.0.0.0' : '127.0.0.1');
+  const publicUrl = (env.PUBLIC_URL || `http://${urlHost(host, 'localhost')}:${port}`).replace(/\/+$/, '');
+  if (env.PUBLIC_URL && !/^https?:\/\/[^/]/.test(env.PUBLIC_URL))
+    problems.push('PUBLIC_URL must be an http:// or https:// address');
+  if (production && !publicUrl.startsWith('https://'))
+    problems.push(
+      'PUBLIC_URL must be set to the https:// address browsers and WeChat Pay reach in production',
+    );
   const apiBase =
     env.WECHAT_API_BASE ||
-    (mode === 'sandbox' ? `http://127.0.0.1:${port}/sandbox` : 'https://api.weixin.qq.com');
+    (mode === 'sandbox'
+      ? `http://${urlHost(host, '127.0.0.1')}:${port}/sandbox`
+      : 'https://api.weixin.qq.com');
+
+  const seedDemo = parseFlag('SEED_DEMO', env.SEED_DEMO, !production, problems);
+  // The demo has published passwords and alliance-paid promotions: never on a real deployment.
+  if (production && seedDemo) problems.push('SEED_DEMO=true is not allowed in production');
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
 
   let wechatPay: PayKeys | undefined;
   if (mode === 'live') {
@@ -142,13 +163,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  if (env.FAULT_INJECT && nodeEnv !== 'test')
+    problems.push('FAULT_INJECT kills the process on purpose: it is allowed only with NODE_ENV=test');
+
   if (problems.length) throw new ConfigError('Invalid configuration:\n- ' + problems.join('\n- '));
 
   return {
     nodeEnv,
     production,
     port,
+    host,
     publicUrl,
+    trustProxy,
     database,
     wechat: { mode, appid, secret, apiBase: apiBase.replace(/\/+$/, '') },
     wechatPay,
@@ -158,15 +184,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : undefined,
     admin,
     appSecret,
-    seedDemo: (env.SEED_DEMO ?? 'true') !== 'false',
+    seedDemo,
     rateLimitScale: production ? 1 : Math.max(1, Number(env.RATE_LIMIT_SCALE ?? 1) || 1),
     jobs: (env.JOBS ?? (nodeEnv === 'test' ? 'off' : 'on')) !== 'off',
+    faultInject: env.FAULT_INJECT || undefined,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
     staticRoots: {
       miniappH5: env.MINIAPP_H5_DIR || path.join(repoRoot, 'apps', 'miniapp', 'dist', 'h5'),
       console: env.CONSOLE_DIR || path.join(repoRoot, 'apps', 'console', 'dist'),
     },
   };
+}
+
+function parseFlag(name: string, value: string | undefined, fallback: boolean, problems: string[]) {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  problems.push(`${name} must be true or false, got "${value}"`);
+  return fallback;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * What Express's `trust proxy` means, parsed here because Express reads a string such as "1" as an
+ * address (0.0.0.1), which would make every client look like the ingress.
+ */
+function parseTrustProxy(value: string | undefined, problems: string[]): AppConfig['trustProxy'] {
+  const raw = (value ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !PROXY_NAMES.includes(e) && !isAddressOrSubnet(e));
+  if (bad.length)
+    problems.push(
+      `TRUST_PROXY must be a hop count, true, false or a list of addresses/subnets (or loopback, linklocal, uniquelocal); cannot read "${bad.join('", "')}"`,
+    );
+  return entries;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (isIP(prefix) === family) return true; // a netmask such as 255.255.0.0
+  return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** The host part of a URL to this process: the wildcard and IPv4 loopback are reached as `fallback`. */
+function urlHost(host: string, fallback: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '127.0.0.1') return fallback;
+  return isIP(host) === 6 ? `[${host}]` : host;
 }
 
 /** A purpose-bound key derived from the root secret, so one leaked purpose key exposes nothing else. */

@@ -92,14 +92,14 @@ export class BootstrapService implements OnApplicationBootstrap {
     if (seeded) {
       // Offers, mall and a little activity go through the real services, each in its own transaction.
       await this.demo.seed(seeded.allianceId, seeded.adminId, seeded.merchants);
+      // Names only: passwords never go to the log (ADMIN_PASSWORD; the demo clerks' is in the README).
       const url = this.config.publicUrl;
       this.logger.log(
         [
           `Seeded the demo alliance ${DEMO.alliance}.`,
-          `  alliance admin: ${this.config.admin.username} / ${this.config.admin.password}`,
+          `  alliance admin: ${this.config.admin.username} (password: ADMIN_PASSWORD)`,
           ...DEMO.merchants.map(
-            (m) =>
-              `  ${m.name}: clerk ${m.clerk} / ${DEMO.clerkPassword}, scan link ${url}/#/pages/join/index?scene=${m.scene}`,
+            (m) => `  ${m.name}: clerk ${m.clerk}, scan link ${url}/#/pages/join/index?scene=${m.scene}`,
           ),
         ].join('\n'),
       );
