@@ -42,6 +42,11 @@ export const docsSecurityPolicy: RequestHandler = (_req, res, next) => {
   next();
 };
 
+const sha256 = (source: string) => `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
+
+/** Taro's H5 tab bar items are `<a href="javascript:;">`: allowed by hash, that exact no-op only. */
+const JAVASCRIPT_URLS = ["'unsafe-hashes'", sha256('javascript:;')];
+
 /**
  * The policy of a built front end (the H5 or the console): its own scripts, plus the inline scripts
  * of its index.html by hash (Taro's root font-size snippet), so a rebuild never needs a policy edit.
@@ -49,12 +54,9 @@ export const docsSecurityPolicy: RequestHandler = (_req, res, next) => {
  */
 export function frontEndPolicy(indexHtml: string): string {
   const inlineScripts = [...indexHtml.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)];
-  const hashes = inlineScripts.map(
-    ([, body]) => `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`,
-  );
   return serialize({
     'default-src': ["'self'"],
-    'script-src': ["'self'", ...hashes],
+    'script-src': ["'self'", ...inlineScripts.map(([, body]) => sha256(body)), ...JAVASCRIPT_URLS],
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:'],
     'font-src': ["'self'", 'data:'],
