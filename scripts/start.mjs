@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm start`: build what is missing, then run the server with the contract's defaults
-// (PORT 3000, DATABASE_URL sqlite:./data/allycard.sqlite, WECHAT_MODE sandbox, SEED_DEMO true — the
-// server applies them itself). Environment, signals and the exit code pass straight through.
+// (PORT 3000, DATABASE_URL sqlite:./data/allycard.sqlite, WECHAT_MODE sandbox, SEED_DEMO true, HOST
+// 127.0.0.1 so only this machine reaches the sandbox — the server applies them itself). Environment,
+// signals and the exit code pass straight through.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

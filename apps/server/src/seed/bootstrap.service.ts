@@ -92,12 +92,12 @@ export class BootstrapService implements OnApplicationBootstrap {
     if (seeded) {
       // Offers, mall and a little activity go through the real services, each in its own transaction.
       await this.demo.seed(seeded.allianceId, seeded.adminId, seeded.merchants);
-      // Names only: passwords never go to the log (ADMIN_PASSWORD; the demo clerks' is in the README).
+      // Names only: no password goes to the log.
       const url = this.config.publicUrl;
       this.logger.log(
         [
           `Seeded the demo alliance ${DEMO.alliance}.`,
-          `  alliance admin: ${this.config.admin.username} (password: ADMIN_PASSWORD)`,
+          `  alliance admin: ${this.config.admin.username} (password: ADMIN_PASSWORD; the README has the demo passwords)`,
           ...DEMO.merchants.map(
             (m) => `  ${m.name}: clerk ${m.clerk}, scan link ${url}/#/pages/join/index?scene=${m.scene}`,
           ),
