@@ -1,0 +1,64 @@
+// A throwaway MariaDB for the run (scripts/mariadb.mjs: local binaries, a fresh temp dir, stopped
+// even when this process dies) with an empty database for the server and a mysql2 pool on it.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import { repoRoot } from './settings.js';
+
+/** What scripts/mariadb.mjs's startMariaDB returns (its JSDoc). */
+interface StartedMariaDB {
+  url: string;
+  pid: number;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export interface BenchDatabase {
+  /** URL of the benchmark's database, for the server. */
+  url: string;
+  pid: number;
+  startMs: number;
+  version: string;
+  /** The baselines' pool, as large as the server's. */
+  pool: Pool;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'allycard_bench';
+
+export async function startDatabase(poolSize: number): Promise<BenchDatabase> {
+  const script = pathToFileURL(path.join(repoRoot, 'scripts', 'mariadb.mjs')).href;
+  const { startMariaDB } = (await import(script)) as { startMariaDB: () => Promise<StartedMariaDB> };
+  const db = await startMariaDB();
+  try {
+    const conn = await mysql.createConnection({ uri: db.url });
+    await conn.query(`CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.end();
+    const url = new URL(db.url);
+    url.pathname = `/${DATABASE}`;
+    // The server's settings (database.module.ts): UTC times, BIGINTs as strings.
+    const pool = mysql.createPool({
+      uri: url.toString(),
+      connectionLimit: poolSize,
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      charset: 'utf8mb4_unicode_ci',
+    });
+    const [rows] = await pool.query<RowDataPacket[]>('SELECT VERSION() AS version');
+    return {
+      url: url.toString(),
+      pid: db.pid,
+      startMs: db.startMs,
+      version: String(rows[0]?.version),
+      pool,
+      stop: async () => {
+        await pool.end().catch(() => {});
+        await db.stop();
+      },
+    };
+  } catch (e) {
+    await db.stop();
+    throw e;
+  }
+}

@@ -1,0 +1,6 @@
+// The benchmarks `pnpm bench` runs, in this order; `pnpm bench <name>` runs one.
+import type { Scenario } from '../lib/types.js';
+import { flashClaim } from './flash-claim.js';
+import { payments } from './payments.js';
+
+export const SCENARIOS: Scenario[] = [flashClaim, payments];
