@@ -148,6 +148,12 @@ export interface SettlementRow {
   pointsNetFen: number;
   couponsRedeemedHereFen: number;
   couponsBorneFen: number;
+  /** member-tier discounts given at this merchant, whoever bears them */
+  tierDiscountsGivenFen: number;
+  /** tier discounts given here that another party bears (owed to this merchant) */
+  tierDiscountsReceivableFen: number;
+  /** tier discounts given elsewhere that this party bears */
+  tierDiscountsBorneFen: number;
   netFen: number;
 }
 
@@ -163,4 +169,76 @@ export interface SettlementReport {
 export interface InvariantReport {
   ok: boolean;
   checks: { name: string; ok: boolean; detail: string }[];
+}
+
+export type TierDiscountBearer = 'merchant' | 'alliance';
+
+/** What a clerk may do alone; beyond it a merchant_admin must (403 APPROVAL_REQUIRED for the clerk). */
+export interface StaffLimitValues {
+  counterPurchaseMaxFen: number;
+  counterDailyPerMemberMaxFen: number;
+  clerkRefundMaxFen: number;
+  clerkRefundMaxAgeDays: number;
+}
+
+export interface StaffLimitsBody extends StaffLimitValues {
+  /** who bears the member-tier discounts given at a merchant */
+  tierDiscountBorneBy: TierDiscountBearer;
+}
+
+/** GET /admin/staff-limits: the alliance's limits, or those in force at one merchant. */
+export interface StaffLimits extends StaffLimitsBody {
+  /** the merchant these limits are in force at; null for the alliance-wide defaults */
+  merchantId: string | null;
+  /** true when the merchant has limits of its own instead of the alliance's */
+  overridden: boolean;
+  /** alliance-wide answer to an alliance admin: every merchant's own limits */
+  overrides?: (StaffLimitValues & { merchantId: string })[];
+}
+
+export type StaffActivityFlag = 'above_usual' | 'near_limit' | 'refunds_above_usual' | 'refused';
+
+/** One staff account's counter purchases and refunds in a period, against its merchant's usual. */
+export interface StaffActivityRow {
+  staffId: string;
+  username: string | null;
+  role: StaffRole | null;
+  merchantId: string;
+  merchantName: string | null;
+  purchases: number;
+  purchasesFen: number;
+  largestPurchaseFen: number;
+  members: number;
+  refunds: number;
+  refundsFen: number;
+  refusals: number;
+  /** median counter purchase total of the merchant's other active staff; null when it has none */
+  usualPurchasesFen: number | null;
+  /** purchasesFen / usualPurchasesFen, per mille; null without a usual */
+  purchasesRatioPermille: number | null;
+  usualRefundsFen: number | null;
+  flags: StaffActivityFlag[];
+  flagged: boolean;
+}
+
+export interface StaffRefusal {
+  id: string;
+  staffId: string;
+  username: string | null;
+  merchantId: string;
+  action: 'counter_purchase' | 'refund';
+  limit: keyof StaffLimitValues;
+  /** what was asked: fen, or for clerkRefundMaxAgeDays the order's age in days */
+  value: number;
+  limitValue: number;
+  memberId: string | null;
+  orderId: string | null;
+  createdAt: string;
+}
+
+export interface StaffActivityReport {
+  from: string;
+  to: string;
+  rows: StaffActivityRow[];
+  refusals: StaffRefusal[];
 }

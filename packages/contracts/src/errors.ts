@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'WECHAT_REFUND_REJECTED'
   | 'NOT_PAID'
   | 'ORDER_NOT_PENDING'
+  | 'APPROVAL_REQUIRED'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { couponDiscountFen, couponUseRefusal } from '@allycard/domain';
+import { businessDate, couponDiscountFen, couponUseRefusal } from '@allycard/domain';
+import { EntityManager } from 'typeorm';
+import { ApprovalRequired, StaffLimitsService } from '../alliances/staff-limits.service';
 import { Principal } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
@@ -7,6 +9,8 @@ import { CouponRow } from '../coupons/coupon.entity';
 import { CouponsService } from '../coupons/coupons.service';
 import { MembersService } from '../members/members.service';
 import { PurchasesService } from '../points/purchases.service';
+import { SettlementEntriesService } from '../settlement/settlement-entries.service';
+import { CounterDailyTotal } from './counter-daily-total.entity';
 import { Redemption } from './redemption.entity';
 
 /** What the clerk does at the counter after scanning a member's code. */
@@ -16,6 +20,8 @@ export class CounterService {
     private readonly members: MembersService,
     private readonly coupons: CouponsService,
     private readonly purchases: PurchasesService,
+    private readonly limits: StaffLimitsService,
+    private readonly settlement: SettlementEntriesService,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -31,7 +37,9 @@ export class CounterService {
    * Redeems a coupon and/or records a purchase, in one transaction. The coupon is used by a guarded
    * update (`status = 'available'`) plus a unique key on redemptions.coupon_id, so five clerks
    * scanning one coupon make one redemption; a first-order coupon also needs this purchase to win the
-   * guarded "first purchase" update.
+   * guarded "first purchase" update. A clerk's purchase must fit the staff limits: one purchase, and the
+   * member's business-day total at this merchant (a guarded update in the same transaction); beyond
+   * them a merchant admin records it.
    */
   async redeem(staff: Principal, input: { memberCode: string; couponId?: string; amountFen?: number }) {
     if (!input.couponId && !input.amountFen) {
@@ -46,6 +54,7 @@ export class CounterService {
     if (input.couponId && (!coupon || coupon.row.memberId !== member.id)) throw notFound('优惠券');
     const now = new Date();
     const amountFen = input.amountFen ?? 0;
+    const limits = amountFen > 0 ? await this.limits.checkCounterPurchase(staff, amountFen, member.id) : null;
     let discountFen = 0;
     if (coupon) {
       const dto = this.coupons.toDto(coupon.row, coupon.view);
@@ -68,8 +77,10 @@ export class CounterService {
       discountFen = couponDiscountFen(coupon.view.template, amountFen);
     }
 
-    const redemption = await this.tx.run(async (em) => {
-      // The coupon first: a guarded update, so racing clerks fail here on the row lock's verdict.
+    const work = this.tx.run(async (em) => {
+      if (limits)
+        await this.addToDailyTotal(em, staff, member.id, amountFen, limits.counterDailyPerMemberMaxFen, now);
+      // The coupon next: a guarded update, so racing clerks fail here on the row lock's verdict.
       if (coupon) {
         const used = await em
           .createQueryBuilder()
@@ -110,10 +121,21 @@ export class CounterService {
         { id: saved.id },
         { firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned },
       );
-      // The used coupon points at its one redemption (unique key on redemptions.coupon_id too).
-      if (coupon) await em.update(CouponRow, { id: coupon.row.id }, { redemptionId: saved.id });
+      if (coupon) {
+        // The used coupon points at its one redemption (unique key on redemptions.coupon_id too).
+        await em.update(CouponRow, { id: coupon.row.id }, { redemptionId: saved.id });
+        await this.settlement.postCouponSubsidy(em, {
+          allianceId: staff.allianceId,
+          merchantId,
+          issuer: coupon.view.template,
+          discountFen,
+          source: { type: 'redemption', id: saved.id },
+          at: now,
+        });
+      }
       return { ...saved, firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned };
     });
+    const redemption = await this.limits.recordingRefusal(staff, work);
 
     const usedCoupon = coupon ? await this.coupons.get(staff.allianceId, coupon.row.id) : null;
     return {
@@ -128,5 +150,50 @@ export class CounterService {
       pointsEarned: redemption.pointsEarned,
       createdAt: now.toISOString(),
     };
+  }
+
+  /**
+   * Adds a purchase to the member's business-day total here. For a clerk the update is guarded by the
+   * daily limit, so of racing purchases exactly those that fit succeed; a merchant admin adds uncapped.
+   */
+  private async addToDailyTotal(
+    em: EntityManager,
+    staff: Principal,
+    memberId: string,
+    amountFen: number,
+    dailyMaxFen: number,
+    at: Date,
+  ): Promise<void> {
+    const key = {
+      allianceId: staff.allianceId,
+      merchantId: staff.merchantId!,
+      memberId,
+      businessDate: businessDate(at),
+    };
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(CounterDailyTotal)
+      .values({ ...key, totalFen: 0 })
+      .orIgnore()
+      .execute();
+    const update = em
+      .createQueryBuilder()
+      .update(CounterDailyTotal)
+      .set({ totalFen: () => 'total_fen + :amount' })
+      .where('alliance_id = :allianceId AND merchant_id = :merchantId AND member_id = :memberId', key)
+      .andWhere('business_date = :businessDate', key)
+      .setParameter('amount', amountFen);
+    if (staff.role === 'clerk') update.andWhere('total_fen + :amount <= :max', { max: dailyMaxFen });
+    const added = await update.execute();
+    if (added.affected !== 1) {
+      throw new ApprovalRequired({
+        action: 'counter_purchase',
+        limit: 'counterDailyPerMemberMaxFen',
+        value: amountFen,
+        limitValue: dailyMaxFen,
+        memberId,
+      });
+    }
   }
 }

@@ -1,5 +1,7 @@
 import { Alliance } from '../alliances/alliance.entity';
+import { SettlementSettingsRow, StaffLimitsRow, StaffRefusalRow } from '../alliances/staff-limits.entity';
 import { IdempotencyKey } from '../common/idempotency';
+import { CounterDailyTotal } from '../counter/counter-daily-total.entity';
 import { Redemption } from '../counter/redemption.entity';
 import { JobLease } from '../jobs/job-leases';
 import { MallItem, MallMemberCount, MallOrder } from '../mall/mall.entities';
@@ -20,6 +22,7 @@ import { Member } from '../members/member.entity';
 import { Merchant } from '../merchants/merchant.entity';
 import { Store } from '../merchants/store.entity';
 import { QrCode } from '../qrcodes/qrcode.entity';
+import { SettlementEntry } from '../settlement/settlement-entry.entity';
 import { StaffAccount } from '../staff/staff-account.entity';
 
 export const entities = [
@@ -51,4 +54,9 @@ export const entities = [
   Refund,
   PaymentEvent,
   JobLease,
+  StaffLimitsRow,
+  SettlementSettingsRow,
+  StaffRefusalRow,
+  CounterDailyTotal,
+  SettlementEntry,
 ];

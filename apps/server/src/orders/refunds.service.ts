@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { formatFen, proportionalShare } from '@allycard/domain';
 import { EntityManager, In, LessThan, Not, Repository } from 'typeorm';
+import { StaffLimitsService } from '../alliances/staff-limits.service';
 import { Principal } from '../common/auth';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { randomDigits } from '../common/crypto';
@@ -14,6 +15,7 @@ import { Member } from '../members/member.entity';
 import { LedgerService } from '../points/ledger.service';
 import { PointsTransaction } from '../points/points.entities';
 import { TiersService } from '../points/tiers.service';
+import { SettlementEntriesService } from '../settlement/settlement-entries.service';
 import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
 import { Order, Refund } from './order.entities';
 import { NOTIFY_PATH, OrdersService, toOrderDto } from './orders.service';
@@ -39,6 +41,8 @@ export class RefundsService {
     private readonly orderService: OrdersService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
+    private readonly staffLimits: StaffLimitsService,
+    private readonly settlementEntries: SettlementEntriesService,
   ) {}
 
   async request(staff: Principal, orderId: string, amountFen?: number) {
@@ -54,6 +58,8 @@ export class RefundsService {
     if (order.payableFen > 0 && (amount < 1 || amount > remaining)) {
       throw new DomainError('REFUND_EXCEEDS_PAID', 409, `可退金额为 ${formatFen(remaining)}`);
     }
+    // Beyond the clerk's limits (amount, order age) a merchant admin refunds: 403, nothing reserved.
+    await this.staffLimits.checkRefund(staff, order, amount);
     const now = new Date();
     const outRefundNo = `RF${order.outTradeNo.slice(2, 10)}${randomDigits(14)}`;
     const refund = await this.tx.run(async (em) => {
@@ -195,6 +201,8 @@ export class RefundsService {
         ? quantity
         : proportionalShare(quantity, order.payableFen, before, refund.amountFen);
     const source = (type: string) => ({ type, id: refund.id, merchantId: order.merchantId });
+    // H3 (settlement): reversal entries dated at this refund; keep this one call with `before` and `full`.
+    await this.settlementEntries.reverseForRefund(em, order, refund, { refundedBeforeFen: before, full }, at);
 
     const earn = await em.findOneBy(PointsTransaction, {
       allianceId: order.allianceId,

@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { OrdersModule } from '../orders/orders.module';
 import { PointsModule } from '../points/points.module';
+import { SettlementEntriesModule } from './settlement-entries.service';
 import { SettlementService } from './settlement.service';
 
 @ApiTags('admin')
@@ -38,7 +40,7 @@ export class SettlementController {
 }
 
 @Module({
-  imports: [MerchantsModule, PointsModule],
+  imports: [SettlementEntriesModule, MerchantsModule, PointsModule, OrdersModule],
   controllers: [SettlementController],
   providers: [SettlementService],
 })

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth';
-import { validationFailed } from '../common/errors';
 import { MerchantsService } from '../merchants/merchants.service';
+import { OrdersService } from '../orders/orders.service';
 import { LedgerService } from '../points/ledger.service';
+import { reportPeriod } from './period';
+import { SettlementEntriesService } from './settlement-entries.service';
 
 export interface SettlementRow {
   party: 'merchant' | 'alliance' | 'breakage' | 'members';
@@ -21,51 +23,41 @@ export interface SettlementRow {
   couponsRedeemedHereFen: number;
   /** discounts given elsewhere on coupons this party issued (it bears them) */
   couponsBorneFen: number;
+  /** member-tier discounts given at this merchant, whoever bears them */
+  tierDiscountsGivenFen: number;
+  /** tier discounts given here that another party bears (owed to this merchant) */
+  tierDiscountsReceivableFen: number;
+  /** tier discounts given elsewhere that this party bears */
+  tierDiscountsBorneFen: number;
   /** + receivable, − payable; all rows sum to zero */
   netFen: number;
 }
 
-// eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
-const SHANGHAI = '+08:00';
-
 /**
  * Settlement between the merchants of an alliance for a period. Points: every posting belongs to
  * exactly one party and every transaction sums to zero, so the parties' point positions sum to zero.
- * Coupons: a discount given at merchant M on a coupon issued by X (another merchant or the alliance)
- * is owed to M by X. Positive = receivable, negative = payable.
+ * Coupons and tier discounts: settlement entries, each dated when it happened (a refund's reversal in
+ * the refund's period), so a closed period never changes; a discount given at merchant M and borne by X
+ * (a coupon's issuer, or the alliance for tier discounts when it says so) is owed to M by X.
+ * Positive = receivable, negative = payable.
  */
 @Injectable()
-export class SettlementService {
+export class SettlementService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly merchants: MerchantsService,
     private readonly ledger: LedgerService,
+    private readonly orders: OrdersService,
+    private readonly entries: SettlementEntriesService,
   ) {}
 
-  period(from?: string, to?: string): { from: Date; to: Date } {
-    const parse = (value: string, field: string) => {
-      const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00${SHANGHAI}` : value;
-      const date = new Date(iso);
-      if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value))
-        throw validationFailed([{ field, message: 'must be YYYY-MM-DD or an ISO-8601 time' }]);
-      return date;
-    };
-    // eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
-    const now = new Date(Date.now() + 8 * 3600_000);
-    const monthStart = new Date(`${now.toISOString().slice(0, 7)}-01T00:00:00${SHANGHAI}`);
-    const start = from ? parse(from, 'from') : monthStart;
-    // eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
-    const local = new Date(start.getTime() + 8 * 3600_000);
-    const end = to
-      ? parse(to, 'to')
-      : // eslint-disable-next-line no-restricted-syntax -- until H3 converts settlement to @allycard/domain calendar
-        new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1) - 8 * 3600_000);
-    if (end <= start) throw validationFailed([{ field: 'to', message: 'must be after from' }]);
-    return { from: start, to: end };
+  onModuleInit() {
+    // In the transaction that marks the order paid, dated at the payment.
+    this.orders.on('paid', (em, order, at) => this.entries.postPaidOrder(em, order, at));
   }
 
   async report(who: Principal, from?: string, to?: string) {
-    const period = this.period(from, to);
+    const period = reportPeriod(from, to);
     const policy = await this.ledger.policy(who.allianceId);
     const driver = this.dataSource.driver;
     const at = (d: Date) => driver.preparePersistentValue(d, { type: 'datetime' } as never);
@@ -84,25 +76,16 @@ export class SettlementService {
        GROUP BY account_kind, owner_id`,
       params,
     );
-    // Coupon discounts given at a merchant: counter redemptions, and paid orders whose coupon was kept
-    // (a full refund that returned the coupon undoes the discount).
-    const coupons: {
-      at_merchant: string | number;
-      issuer_type: string;
-      issuer_merchant_id: string | number | null;
+    const entries: {
+      kind: string;
+      beneficiary_merchant_id: string | number;
+      bearer: string;
       fen: string | number;
     }[] = await this.dataSource.query(
-      `SELECT x.at_merchant, t.issuer_type, t.issuer_merchant_id, COALESCE(SUM(x.fen), 0) AS fen FROM (
-           SELECT r.merchant_id AS at_merchant, r.coupon_id, r.coupon_discount_fen AS fen FROM redemptions r
-           WHERE r.alliance_id = ? AND r.coupon_id IS NOT NULL AND r.created_at >= ? AND r.created_at < ?
-           UNION ALL
-           SELECT o.merchant_id, o.coupon_id, o.coupon_discount_fen FROM orders o
-           WHERE o.alliance_id = ? AND o.coupon_id IS NOT NULL AND o.paid_at >= ? AND o.paid_at < ?
-             AND o.status IN ('paid', 'partially_refunded', 'refunded')
-             AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id AND f.coupon_returned = 1)
-         ) x JOIN coupons c ON c.id = x.coupon_id JOIN coupon_templates t ON t.id = c.template_id
-         GROUP BY x.at_merchant, t.issuer_type, t.issuer_merchant_id`,
-      [...params, ...params],
+      `SELECT kind, beneficiary_merchant_id, bearer, COALESCE(SUM(amount_fen), 0) AS fen
+       FROM settlement_entries WHERE alliance_id = ? AND occurred_at >= ? AND occurred_at < ?
+       GROUP BY kind, beneficiary_merchant_id, bearer`,
+      params,
     );
 
     const merchants = await this.merchants.list(who.allianceId);
@@ -124,6 +107,9 @@ export class SettlementService {
           pointsNetFen: 0,
           couponsRedeemedHereFen: 0,
           couponsBorneFen: 0,
+          tierDiscountsGivenFen: 0,
+          tierDiscountsReceivableFen: 0,
+          tierDiscountsBorneFen: 0,
           netFen: 0,
         });
       }
@@ -134,13 +120,14 @@ export class SettlementService {
     row('breakage', 'breakage', '过期积分（沉淀）');
     row('members', 'members', '会员未用积分（期间变动）');
 
+    const merchantRow = (id: string) => row(`m:${id}`, 'merchant', `商户 ${id}`, id);
     for (const p of postings) {
       const pos = Number(p.pos);
       const neg = Number(p.neg);
       const owner = String(p.owner_id);
       const target =
         p.account_kind === 'merchant_funding' || p.account_kind === 'merchant_redemption'
-          ? row(`m:${owner}`, 'merchant', `商户 ${owner}`, owner)
+          ? merchantRow(owner)
           : p.account_kind === 'member'
             ? rows.get('members')!
             : rows.get(p.account_kind === 'breakage' ? 'breakage' : 'alliance')!;
@@ -149,21 +136,26 @@ export class SettlementService {
         target.pointsRedeemed += pos;
       target.pointsNet += pos - neg;
     }
-    for (const c of coupons) {
-      const fen = Number(c.fen);
-      const atMerchant = String(c.at_merchant);
-      const bearer =
-        c.issuer_type === 'merchant' && c.issuer_merchant_id !== null
-          ? `m:${c.issuer_merchant_id}`
-          : 'alliance';
-      // A merchant's own coupon redeemed at its own counter settles with nobody.
-      if (bearer === `m:${atMerchant}`) continue;
-      row(`m:${atMerchant}`, 'merchant', `商户 ${atMerchant}`, atMerchant).couponsRedeemedHereFen += fen;
-      rows.get(bearer)!.couponsBorneFen += fen;
+    for (const e of entries) {
+      const fen = Number(e.fen);
+      const givenAt = merchantRow(String(e.beneficiary_merchant_id));
+      const bearer = e.bearer === 'alliance' ? rows.get('alliance')! : merchantRow(e.bearer);
+      if (e.kind === 'tier_discount') givenAt.tierDiscountsGivenFen += fen;
+      // A party bearing its own discount settles it with nobody.
+      if (bearer === givenAt) continue;
+      if (e.kind === 'coupon_subsidy') {
+        givenAt.couponsRedeemedHereFen += fen;
+        bearer.couponsBorneFen += fen;
+      } else {
+        givenAt.tierDiscountsReceivableFen += fen;
+        bearer.tierDiscountsBorneFen += fen;
+      }
     }
     const all = [...rows.values()].map((r) => {
       const pointsNetFen = r.pointsNet * policy.pointValueFen;
-      return { ...r, pointsNetFen, netFen: pointsNetFen + r.couponsRedeemedHereFen - r.couponsBorneFen };
+      const discountsNetFen =
+        r.couponsRedeemedHereFen - r.couponsBorneFen + r.tierDiscountsReceivableFen - r.tierDiscountsBorneFen;
+      return { ...r, pointsNetFen, netFen: pointsNetFen + discountsNetFen };
     });
     const visible = who.role === 'merchant_admin' ? all.filter((r) => r.merchantId === who.merchantId) : all;
     return {
@@ -187,6 +179,9 @@ export class SettlementService {
       'pointsNetFen',
       'couponsRedeemedHereFen',
       'couponsBorneFen',
+      'tierDiscountsGivenFen',
+      'tierDiscountsReceivableFen',
+      'tierDiscountsBorneFen',
       'netFen',
     ];
     const cell = (v: unknown) => {

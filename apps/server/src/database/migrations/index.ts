@@ -4,6 +4,7 @@ import { Points1732579200000 } from './1732579200000-points';
 import { Orders1732665600000 } from './1732665600000-orders';
 import { MallCash1732752000000 } from './1732752000000-mall-cash';
 import { JobLeases1732838400000 } from './1732838400000-job-leases';
+import { StaffLimitsSettlement1733097600000 } from './1733097600000-staff-limits-settlement';
 import { Outbox1733184000000 } from './1733184000000-outbox';
 
 /** In order; TypeORM runs the pending ones at start. */
@@ -14,5 +15,6 @@ export const migrations = [
   Orders1732665600000,
   MallCash1732752000000,
   JobLeases1732838400000,
+  StaffLimitsSettlement1733097600000,
   Outbox1733184000000,
 ];
