@@ -8,3 +8,4 @@ export * from './tiers';
 export * from './coupons';
 export * from './points';
 export * from './pricing';
+export * from './refunds';
