@@ -1,9 +1,11 @@
 import {
+  AlertOutlined,
   AuditOutlined,
   QrcodeOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
   ShoppingOutlined,
+  SolutionOutlined,
   TagsOutlined,
   TrophyOutlined,
   UsergroupAddOutlined,
@@ -30,6 +32,8 @@ export const NAV: NavItem[] = [
   { path: '/points', label: '积分与等级', icon: <TrophyOutlined />, roles: BOTH },
   { path: '/mall', label: '积分商城', icon: <ShoppingOutlined />, roles: ALLIANCE },
   { path: '/settlement', label: '结算', icon: <AuditOutlined />, roles: BOTH },
+  { path: '/staff-limits', label: '员工限额', icon: <SolutionOutlined />, roles: BOTH },
+  { path: '/anomalies', label: '异常监控', icon: <AlertOutlined />, roles: BOTH },
   { path: '/health', label: '健康检查', icon: <SafetyCertificateOutlined />, roles: ALLIANCE },
 ];
 

@@ -12,6 +12,10 @@ import type {
   QrCodeRow,
   ReferralRule,
   SettlementReport,
+  StaffActivityReport,
+  StaffLimits,
+  StaffLimitsBody,
+  StaffLimitValues,
   StaffAccount,
   TierRule,
 } from '@allycard/contracts';
@@ -65,4 +69,16 @@ export const api = {
   settlementCsv: (from: string, to: string) =>
     call<string>('GET', `/admin/reports/settlement?from=${id(from)}&to=${id(to)}&format=csv`),
   invariants: () => call<InvariantReport>('GET', '/admin/invariants'),
+
+  staffLimits: () => call<StaffLimits>('GET', '/admin/staff-limits'),
+  setStaffLimits: (body: StaffLimitsBody) => call<StaffLimits>('PUT', '/admin/staff-limits', body),
+  setMerchantStaffLimits: (merchantId: string, body: StaffLimitValues) =>
+    call<StaffLimits>('PUT', `/admin/staff-limits/merchants/${id(merchantId)}`, body),
+  clearMerchantStaffLimits: (merchantId: string) =>
+    call<StaffLimits>('DELETE', `/admin/staff-limits/merchants/${id(merchantId)}`),
+  staffActivity: (from: string, to: string, merchantId?: string) =>
+    call<StaffActivityReport>(
+      'GET',
+      `/admin/reports/staff-activity?from=${id(from)}&to=${id(to)}${merchantId ? `&merchantId=${id(merchantId)}` : ''}`,
+    ),
 };

@@ -117,7 +117,7 @@ export default function SettlementPage() {
         loading={report.loading}
         dataSource={rows}
         pagination={false}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1400 }}
         columns={[
           {
             title: '参与方',
@@ -158,9 +158,33 @@ export default function SettlementPage() {
             ],
           },
           {
+            title: '会员等级折扣',
+            children: [
+              {
+                title: <Tooltip title="本店给会员的等级折扣，无论由谁承担">本店给出</Tooltip>,
+                dataIndex: 'tierDiscountsGivenFen',
+                align: 'right',
+                render: money,
+              },
+              {
+                title: <Tooltip title="本店给出、由联盟承担的等级折扣（应收）">他方承担</Tooltip>,
+                dataIndex: 'tierDiscountsReceivableFen',
+                align: 'right',
+                render: money,
+              },
+              {
+                title: <Tooltip title="本方为其他商户承担的等级折扣（应付）">承担折扣</Tooltip>,
+                dataIndex: 'tierDiscountsBorneFen',
+                align: 'right',
+                render: money,
+              },
+            ],
+          },
+          {
             title: '应收 / 应付',
             dataIndex: 'netFen',
             align: 'right',
+            fixed: 'right',
             width: 140,
             render: (fen: number) => <strong>{money(fen)}</strong>,
           },
@@ -191,6 +215,15 @@ export default function SettlementPage() {
                   {money(sum('couponsBorneFen'))}
                 </Table.Summary.Cell>
                 <Table.Summary.Cell index={7} align="right">
+                  {money(sum('tierDiscountsGivenFen'))}
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={8} align="right">
+                  {money(sum('tierDiscountsReceivableFen'))}
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={9} align="right">
+                  {money(sum('tierDiscountsBorneFen'))}
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={10} align="right">
                   <strong data-testid="total-net">{money(data?.totalNetFen ?? 0)}</strong>
                 </Table.Summary.Cell>
               </Table.Summary.Row>
