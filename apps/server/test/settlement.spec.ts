@@ -251,5 +251,17 @@ describe(`settlement entries backfilled by the migration (${TEST_DB})`, () => {
     }
     expect(await entries()).toEqual(live);
     expect(await report()).toEqual(before);
+
+    // The live check of invariant 6 notices a refunded order whose reversal went missing.
+    const check = async () =>
+      (await t.api('GET', '/admin/invariants', { token: await f.adminToken() })).body.checks.find((c: any) =>
+        c.name.startsWith('6. settlement'),
+      );
+    expect(await check()).toMatchObject({ ok: true });
+    await t.dataSource.query(
+      `DELETE FROM settlement_entries WHERE source_type = 'refund' AND source_id IN (SELECT id FROM refunds WHERE order_id = ?)`,
+      [whole.id],
+    );
+    expect(await check()).toMatchObject({ ok: false });
   });
 });

@@ -63,6 +63,15 @@ const CHECKS: { name: string; sql: string }[] = [
           UNION ALL
           SELECT 'lot' AS problem, l.id, l.points, l.remaining, 0 FROM points_lots l
           WHERE l.alliance_id = ? AND (l.remaining < 0 OR l.remaining > l.points)`,
+  },  {
+    name: '6. settlement: a fully refunded order’s entries net to zero; an unpaid order has none',
+    sql: `SELECT o.id, o.status FROM orders o
+          WHERE o.alliance_id = ? AND (
+            (o.status = 'refunded' AND (SELECT COALESCE(SUM(e.amount_fen), 0) FROM settlement_entries e
+              WHERE (e.source_type = 'order' AND e.source_id = o.id)
+                 OR (e.source_type = 'refund' AND e.source_id IN (SELECT f.id FROM refunds f WHERE f.order_id = o.id))) <> 0)
+            OR (o.status IN ('pending', 'closed')
+              AND EXISTS (SELECT 1 FROM settlement_entries e WHERE e.source_type = 'order' AND e.source_id = o.id)))`,
   },
 ];
 
