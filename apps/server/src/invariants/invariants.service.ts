@@ -63,7 +63,8 @@ const CHECKS: { name: string; sql: string }[] = [
           UNION ALL
           SELECT 'lot' AS problem, l.id, l.points, l.remaining, 0 FROM points_lots l
           WHERE l.alliance_id = ? AND (l.remaining < 0 OR l.remaining > l.points)`,
-  },  {
+  },
+  {
     name: '6. settlement: a fully refunded order’s entries net to zero; an unpaid order has none',
     sql: `SELECT o.id, o.status FROM orders o
           WHERE o.alliance_id = ? AND (
