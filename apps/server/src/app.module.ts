@@ -18,6 +18,7 @@ import { JobLeasesModule } from './jobs/job-leases';
 import { MallModule } from './mall/mall.module';
 import { OnboardingModule } from './onboarding/onboarding.module';
 import { OrdersModule } from './orders/orders.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { PointsModule } from './points/points.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { MembersModule } from './members/members.module';
@@ -63,6 +64,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         CommonModule.forRoot(),
         JobLeasesModule,
+        OutboxModule,
         WechatModule,
         AlliancesModule,
         MerchantsModule,

@@ -14,7 +14,7 @@ describe(`membership (${TEST_DB})`, () => {
   it('reports health with the database kind', async () => {
     const res = await t.api('GET', '/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', database: TEST_DB });
+    expect(res.body).toEqual({ status: 'ok', database: TEST_DB, outbox: { pending: 0, dead: 0 } });
   });
 
   it('publishes the OpenAPI document', async () => {

@@ -169,6 +169,27 @@ export interface SettlementReport {
 export interface InvariantReport {
   ok: boolean;
   checks: { name: string; ok: boolean; detail: string }[];
+  /** refunds WeChat has not settled for over a day: a person must look */
+  stuckRefunds: StuckRefund[];
+  /** outbox messages that gave up after every retry */
+  deadOutbox: DeadOutboxMessage[];
+}
+
+export interface StuckRefund {
+  id: string;
+  orderId: string;
+  outRefundNo: string;
+  amountFen: number;
+  createdAt: string;
+}
+
+export interface DeadOutboxMessage {
+  id: string;
+  topic: string;
+  key: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
 }
 
 export type TierDiscountBearer = 'merchant' | 'alliance';

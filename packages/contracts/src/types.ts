@@ -136,6 +136,8 @@ export interface SceneInfo {
 }
 
 export interface Health {
-  status: 'ok';
+  /** degraded: serving, but something needs a person (dead outbox messages) */
+  status: 'ok' | 'degraded';
   database: 'sqlite' | 'mysql';
+  outbox: { pending: number; dead: number };
 }

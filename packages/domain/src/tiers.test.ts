@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_TIERS, tierForSpend, tierProgress } from './tiers';
+import { DEFAULT_TIERS, tierAfterSpendChange, tierForSpend, tierProgress } from './tiers';
 
 describe('tiers', () => {
   it('picks the highest tier the spend reaches', () => {
@@ -27,5 +27,39 @@ describe('tiers', () => {
         else expect(p.remainingFen).toBe(0);
       }),
     );
+  });
+
+  describe('tierAfterSpendChange', () => {
+    const after = (current: string, spend: number, change: 'purchase' | 'refund' | 'review') =>
+      tierAfterSpendChange(DEFAULT_TIERS, current, spend, change).code;
+
+    it('upgrades on a purchase, drops on a refund, and the review gives what the spend earns', () => {
+      expect(after('normal', 300_000, 'purchase')).toBe('gold');
+      expect(after('gold', 150_000, 'purchase')).toBe('gold');
+      expect(after('gold', 150_000, 'refund')).toBe('silver');
+      expect(after('gold', 300_000, 'refund')).toBe('gold');
+      expect(after('silver', 2_000_000, 'refund')).toBe('silver');
+      expect(after('gold', 50_000, 'review')).toBe('normal');
+      expect(after('unknown', 100_000, 'purchase')).toBe('silver');
+    });
+
+    it('moves a purchase only up and a refund only down, and lands where the spend earns when it moves', () => {
+      const codes = DEFAULT_TIERS.map((t) => t.code);
+      const min = (code: string) => DEFAULT_TIERS.find((t) => t.code === code)!.minSpendFen;
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...codes),
+          fc.integer({ min: -100_000, max: 5_000_000 }),
+          fc.constantFrom('purchase' as const, 'refund' as const),
+          (current, spend, change) => {
+            const next = after(current, spend, change);
+            if (change === 'purchase') expect(min(next)).toBeGreaterThanOrEqual(min(current));
+            else expect(min(next)).toBeLessThanOrEqual(min(current));
+            if (next !== current) expect(next).toBe(tierForSpend(DEFAULT_TIERS, spend).code);
+            if (change === 'refund') expect(min(next) <= Math.max(spend, 0) || next === 'normal').toBe(true);
+          },
+        ),
+      );
+    });
   });
 });

@@ -45,6 +45,29 @@ export function tierForSpend(tiers: readonly TierRule[], spendFen: number): Tier
   return sorted.filter((t) => t.minSpendFen <= spendFen).pop() ?? sorted[0];
 }
 
+/** Why a member's tier is looked at again. */
+export type TierChange = 'purchase' | 'refund' | 'review';
+
+/**
+ * The one place a member's tier is decided. A purchase upgrades at once to what the rolling spend
+ * earns (never down: spend ageing out of the window lowers a tier only at the review); a refund drops
+ * it at once below any tier whose minimum the spend no longer meets (never up); the scheduled review
+ * gives exactly what the spend earns. (Operator tier grants will set a floor here.)
+ */
+export function tierAfterSpendChange(
+  tiers: readonly TierRule[],
+  currentCode: string,
+  spendFen: number,
+  change: TierChange,
+): TierRule {
+  const earned = tierForSpend(tiers, spendFen);
+  const current = tiers.find((t) => t.code === currentCode);
+  if (change === 'review' || !current) return earned;
+  const better = earned.minSpendFen > current.minSpendFen;
+  if (change === 'purchase') return better ? earned : current;
+  return better || earned.code === current.code ? current : earned;
+}
+
 export interface TierProgressInfo {
   current: { code: string; name: string };
   next: { code: string; name: string } | null;

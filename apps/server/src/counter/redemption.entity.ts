@@ -28,7 +28,7 @@ export class Redemption {
   @Column({ type: 'bigint', transformer: bigintNumber })
   couponDiscountFen: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsEarned: number;
 
   @Column()

@@ -31,10 +31,10 @@ export class CouponTemplate {
   @Column({ type: 'bigint', transformer: bigintNumber })
   thresholdFen: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   stock: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   issued: number;
 
   @Column({ type: 'int' })

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Column, Entity, EntityManager, Repository } from 'typeorm';
-import { IdColumn, idTransformer } from '../database/columns';
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 import { DomainError, notFound } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { Member } from '../members/member.entity';
@@ -19,7 +19,7 @@ export class ReferralRule {
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   rewardTemplateId: string | null;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   rewardPoints: number;
 
   @Column({ type: 'datetime' })
@@ -43,7 +43,7 @@ export class ReferralReward {
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   couponId: string | null;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   points: number;
 
   @Column({ type: 'varchar' })

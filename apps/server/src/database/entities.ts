@@ -4,6 +4,7 @@ import { IdempotencyKey } from '../common/idempotency';
 import { CounterDailyTotal } from '../counter/counter-daily-total.entity';
 import { Redemption } from '../counter/redemption.entity';
 import { JobLease } from '../jobs/job-leases';
+import { OutboxMessage } from '../outbox/outbox.entity';
 import { MallItem, MallMemberCount, MallOrder } from '../mall/mall.entities';
 import { Order, PaymentEvent, Refund } from '../orders/order.entities';
 import {
@@ -59,4 +60,5 @@ export const entities = [
   StaffRefusalRow,
   CounterDailyTotal,
   SettlementEntry,
+  OutboxMessage,
 ];

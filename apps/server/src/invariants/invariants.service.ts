@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { DeadOutboxMessage, StuckRefund } from '@allycard/contracts';
+import { DataSource, LessThan } from 'typeorm';
+import { Refund } from '../orders/order.entities';
+import { OutboxService } from '../outbox/outbox.service';
 
 export interface InvariantCheck {
   name: string;
@@ -78,9 +81,20 @@ const CHECKS: { name: string; sql: string }[] = [
 
 @Injectable()
 export class InvariantsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
-  async check(allianceId: string): Promise<{ ok: boolean; checks: InvariantCheck[] }> {
+  async check(
+    allianceId: string,
+    now = new Date(),
+  ): Promise<{
+    ok: boolean;
+    checks: InvariantCheck[];
+    stuckRefunds: StuckRefund[];
+    deadOutbox: DeadOutboxMessage[];
+  }> {
     const checks: InvariantCheck[] = [];
     for (const { name, sql } of CHECKS) {
       const params = Array.from({ length: sql.split('?').length - 1 }, () => allianceId);
@@ -94,6 +108,51 @@ export class InvariantsService {
             : `${violations.length} violation(s): ${JSON.stringify(violations.slice(0, 5))}`,
       });
     }
-    return { ok: checks.every((c) => c.ok), checks };
+    const stuckRefunds = await this.stuckRefunds(allianceId, now);
+    checks.push(
+      needsPerson(
+        '6. refunds: none waits on WeChat for over a day',
+        stuckRefunds.map((r) => `${r.outRefundNo} (order ${r.orderId}, since ${r.createdAt})`),
+      ),
+    );
+    const deadOutbox = (await this.outbox.dead(allianceId)).map((m) => ({
+      id: m.id,
+      topic: m.topic,
+      key: m.dedupeKey,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      createdAt: m.createdAt.toISOString(),
+    }));
+    checks.push(
+      needsPerson(
+        'outbox: every effect leaving the database was sent (none dead after its retries)',
+        deadOutbox.map((m) => `${m.topic} ${m.key}: ${m.lastError ?? ''}`),
+      ),
+    );
+    return { ok: checks.every((c) => c.ok), checks, stuckRefunds, deadOutbox };
   }
+
+  /** Refunds still processing a day after they were asked for: the outbox and the query job gave up. */
+  private async stuckRefunds(allianceId: string, now: Date): Promise<StuckRefund[]> {
+    const rows = await this.dataSource.getRepository(Refund).find({
+      where: { allianceId, status: 'processing', createdAt: LessThan(new Date(now.getTime() - 86_400_000)) },
+      order: { id: 'ASC' },
+      take: 50,
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      orderId: r.orderId,
+      outRefundNo: r.outRefundNo,
+      amountFen: r.amountFen,
+      createdAt: r.createdAt.toISOString(),
+    }));
+  }
+}
+
+function needsPerson(name: string, problems: string[]): InvariantCheck {
+  return {
+    name,
+    ok: problems.length === 0,
+    detail: problems.length ? `${problems.length} to look at: ${problems.slice(0, 5).join('; ')}` : 'holds',
+  };
 }

@@ -15,17 +15,17 @@ export class MallItem {
   @Column({ type: 'varchar', nullable: true })
   description: string | null;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsPrice: number;
 
   @Column({ type: 'bigint', transformer: bigintNumber })
   cashFen: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   stock: number;
 
   /** issued ≤ stock, kept by a guarded update */
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   issued: number;
 
   @Column({ type: 'int' })
@@ -57,7 +57,7 @@ export class MallMemberCount {
   @Column({ type: 'bigint', primary: true, transformer: idTransformer })
   memberId: string;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   redeemed: number;
 }
 
@@ -78,7 +78,7 @@ export class MallOrder {
   @Column({ type: 'int' })
   quantity: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsSpent: number;
 
   @Column({ type: 'varchar' })

@@ -1,6 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import type { JoinSource } from '@allycard/contracts';
-import { IdColumn, idTransformer } from '../database/columns';
+import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 @Entity('members')
 export class Member {
@@ -34,7 +34,7 @@ export class Member {
   @Column()
   tierCode: string;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   points: number;
 
   @Column({ type: 'varchar' })

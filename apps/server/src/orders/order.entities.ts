@@ -36,7 +36,7 @@ export class Order {
   @Column({ type: 'bigint', transformer: bigintNumber })
   couponDiscountFen: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsUsed: number;
 
   @Column({ type: 'bigint', transformer: bigintNumber })
@@ -45,7 +45,7 @@ export class Order {
   @Column({ type: 'bigint', transformer: bigintNumber })
   payableFen: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsEarned: number;
 
   @Column({ type: 'bigint', transformer: bigintNumber })
@@ -103,10 +103,10 @@ export class Refund {
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   staffId: string | null;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsClawedBack: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   pointsReturned: number;
 
   @Column()

@@ -6,6 +6,7 @@ import { MerchantsModule } from '../merchants/merchants.module';
 import { PointsModule } from '../points/points.module';
 import { WechatPayClient } from '../wechat/wechat-pay.client';
 import { Order, PaymentEvent, Refund } from './order.entities';
+import { OrderCloseSender } from './order-close.sender';
 import { OrdersController } from './orders.controller';
 import { OrdersJobs } from './orders.jobs';
 import { OrdersService } from './orders.service';
@@ -21,7 +22,7 @@ import { RefundsService } from './refunds.service';
     PointsModule,
   ],
   controllers: [OrdersController],
-  providers: [WechatPayClient, OrdersService, RefundsService, PaymentsService, OrdersJobs],
+  providers: [WechatPayClient, OrdersService, RefundsService, PaymentsService, OrdersJobs, OrderCloseSender],
   exports: [OrdersService],
 })
 export class OrdersModule {}

@@ -16,8 +16,11 @@ import { MerchantsService } from '../merchants/merchants.service';
 import { LedgerService } from '../points/ledger.service';
 import { PointsTransaction } from '../points/points.entities';
 import { PurchasesService } from '../points/purchases.service';
+import { OutboxDispatcher } from '../outbox/outbox.dispatcher';
+import { OutboxService } from '../outbox/outbox.service';
 import { JsapiPayParams, WechatPayClient, WechatTransaction } from '../wechat/wechat-pay.client';
 import { Order } from './order.entities';
+import { CLOSE_ORDER_TOPIC } from './wechat-topics';
 
 export const PAY_WINDOW_MS = 15 * 60 * 1000;
 
@@ -80,6 +83,8 @@ export class OrdersService {
     private readonly purchases: PurchasesService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxService,
+    private readonly dispatcher: OutboxDispatcher,
   ) {}
 
   /** Side effects of other modules on an order's life (the mall's points + cash exchanges). */
@@ -312,8 +317,8 @@ export class OrdersService {
 
   /**
    * The member gives up a pending order (cancelled the payment and wants to change it): WeChat is asked
-   * first — a payment that went through is applied, not cancelled — then the order is closed and the
-   * coupon and points come back at once instead of after the 15-minute window.
+   * first — a payment that went through is applied, not cancelled — then the order is closed, the
+   * coupon and points come back at once instead of after the 15-minute window, and WeChat is told.
    */
   async cancel(who: Principal, id: string) {
     const order = /^\d{1,19}$/.test(id)
@@ -325,16 +330,12 @@ export class OrdersService {
       const remote = await this.pay.query(order.outTradeNo);
       if (remote === 'unknown')
         throw new DomainError('WECHAT_UNAVAILABLE', 503, '暂时无法确认支付状态，请稍后再试');
-      if (remote && (remote.trade_state === 'SUCCESS' || remote.trade_state === 'REFUND')) {
+      if (remote && (remote.trade_state === 'SUCCESS' || remote.trade_state === 'REFUND'))
         await this.applyPayment({ ...remote, trade_state: 'SUCCESS' });
-      } else if (remote && remote.trade_state !== 'CLOSED') {
-        const closed = await this.pay.close(order.outTradeNo);
-        if (closed === 'unknown')
-          throw new DomainError('WECHAT_UNAVAILABLE', 503, '暂时无法关闭订单，请稍后再试');
-        if (closed === 'paid') throw new DomainError('ORDER_NOT_PENDING', 409, '订单已支付');
-      }
     }
-    await this.closeLocally(order, new Date());
+    const now = new Date();
+    if (await this.closeLocally(order, now))
+      await this.dispatcher.sendNow(CLOSE_ORDER_TOPIC, order.outTradeNo, now);
     return this.get(who, id);
   }
 
@@ -430,7 +431,10 @@ export class OrdersService {
     return !!found?.view.template.firstOrderOnly;
   }
 
-  /** The stale-order job: asks WeChat about orders unpaid after the pay window, then pays or closes them. */
+  /**
+   * The stale-order job: asks WeChat about orders unpaid after the pay window, then pays or closes them
+   * (past the window WeChat takes no payment for them: time_expire).
+   */
   async settleStale(now = new Date()): Promise<{ paid: number; closed: number; unknown: number }> {
     const stale = await this.orders.find({
       where: { status: 'pending', createdAt: LessThan(new Date(now.getTime() - PAY_WINDOW_MS)) },
@@ -447,20 +451,18 @@ export class OrdersService {
         if ((await this.applyPayment({ ...remote, trade_state: 'SUCCESS' })) === 'paid') counts.paid++;
         continue;
       }
-      if (remote && remote.trade_state !== 'CLOSED') {
-        const closed = await this.pay.close(order.outTradeNo);
-        if (closed === 'unknown') {
-          counts.unknown++;
-          continue;
-        }
-        if (closed === 'paid') continue; // the next run's query sees SUCCESS
+      if (await this.closeLocally(order, now)) {
+        counts.closed++;
+        await this.dispatcher.sendNow(CLOSE_ORDER_TOPIC, order.outTradeNo, now);
       }
-      if (await this.closeLocally(order, now)) counts.closed++;
     }
     return counts;
   }
 
-  /** pending → closed, once; the locked coupon and the spent points go back to the member. */
+  /**
+   * pending → closed, once; the locked coupon and the spent points go back to the member, and an
+   * outbox message closes it at WeChat (whose prepay may exist even when ours failed).
+   */
   async closeLocally(order: Order, at: Date): Promise<boolean> {
     return this.tx.run(async (em) => {
       const closed = await em.update(
@@ -469,6 +471,14 @@ export class OrdersService {
         { status: 'closed', closedAt: at, updatedAt: at },
       );
       if (closed.affected !== 1) return false;
+      if (order.payableFen > 0)
+        await this.outbox.enqueue(em, {
+          allianceId: order.allianceId,
+          topic: CLOSE_ORDER_TOPIC,
+          key: order.outTradeNo,
+          payload: { outTradeNo: order.outTradeNo },
+          availableAt: at,
+        });
       if (order.couponId) {
         await em.update(
           CouponRow,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { formatFen, proportionalShare } from '@allycard/domain';
 import { EntityManager, In, LessThan, Not, Repository } from 'typeorm';
@@ -12,6 +12,8 @@ import { CouponRow } from '../coupons/coupon.entity';
 import { ReferralReward } from '../coupons/referral.service';
 import { Redemption } from '../counter/redemption.entity';
 import { Member } from '../members/member.entity';
+import { OutboxDispatcher, OutboxOutcome } from '../outbox/outbox.dispatcher';
+import { OutboxService } from '../outbox/outbox.service';
 import { LedgerService } from '../points/ledger.service';
 import { PointsTransaction } from '../points/points.entities';
 import { TiersService } from '../points/tiers.service';
@@ -19,6 +21,7 @@ import { SettlementEntriesService } from '../settlement/settlement-entries.servi
 import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
 import { Order, Refund } from './order.entities';
 import { NOTIFY_PATH, OrdersService, toOrderDto } from './orders.service';
+import { REFUND_TOPIC } from './wechat-topics';
 
 /**
  * Refunds, full or partial, by the order's merchant. The amount is reserved on the order by a guarded
@@ -27,9 +30,12 @@ import { NOTIFY_PATH, OrdersService, toOrderDto } from './orders.service';
  * reduced, and on a full refund the coupon comes back while still valid and a referral reward earned
  * by this (only) purchase is withdrawn. A partial refund never returns the coupon: the threshold was
  * met by the original purchase, and the discount stays with what was kept.
+ *
+ * The call to WeChat is an outbox message written with the refund: a crash or an unknown answer leaves
+ * it to be sent again with the same out_refund_no, which WeChat applies once.
  */
 @Injectable()
-export class RefundsService {
+export class RefundsService implements OnModuleInit {
   private readonly logger = new Logger(RefundsService.name);
 
   constructor(
@@ -41,9 +47,15 @@ export class RefundsService {
     private readonly orderService: OrdersService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxService,
+    private readonly dispatcher: OutboxDispatcher,
     private readonly staffLimits: StaffLimitsService,
     private readonly settlementEntries: SettlementEntriesService,
   ) {}
+
+  onModuleInit() {
+    this.dispatcher.register(REFUND_TOPIC, ({ outRefundNo }) => this.submit(outRefundNo));
+  }
 
   async request(staff: Principal, orderId: string, amountFen?: number) {
     const order = /^\d{1,19}$/.test(orderId)
@@ -60,6 +72,8 @@ export class RefundsService {
     }
     // Beyond the clerk's limits (amount, order age) a merchant admin refunds: 403, nothing reserved.
     await this.staffLimits.checkRefund(staff, order, amount);
+    if (order.payableFen > 0 && !this.pay.enabled)
+      throw new DomainError('WECHAT_UNAVAILABLE', 503, '微信支付未开通，无法退款');
     const now = new Date();
     const outRefundNo = `RF${order.outTradeNo.slice(2, 10)}${randomDigits(14)}`;
     const refund = await this.tx.run(async (em) => {
@@ -80,7 +94,7 @@ export class RefundsService {
         const pending = await em.countBy(Refund, { orderId: order.id, status: Not('failed') });
         if (pending > 0) throw new DomainError('ORDER_NOT_REFUNDABLE', 409, '该订单已退款');
       }
-      return em.save(
+      const saved = await em.save(
         em.create(Refund, {
           allianceId: order.allianceId,
           orderId: order.id,
@@ -95,48 +109,69 @@ export class RefundsService {
           succeededAt: null,
         }),
       );
+      // Nothing to pay back: the coupon and points come back at once.
+      if (order.payableFen === 0) await this.applySucceeded(em, saved, now);
+      else
+        await this.outbox.enqueue(em, {
+          allianceId: order.allianceId,
+          topic: REFUND_TOPIC,
+          key: outRefundNo,
+          payload: { outRefundNo },
+        });
+      return saved;
     });
 
-    if (order.payableFen === 0) {
-      await this.tx.run((em) => this.applySucceeded(em, refund, now));
-    } else {
-      const outcome = await this.pay.refund({
-        outTradeNo: order.outTradeNo,
-        outRefundNo,
-        refundFen: amount,
-        totalFen: order.payableFen,
-        notifyUrl: this.config.publicUrl + NOTIFY_PATH,
-      });
-      if (outcome === 'rejected') {
-        await this.tx.run(async (em) => {
-          const failed = await em.update(
-            Refund,
-            { id: refund.id, status: 'processing' },
-            { status: 'failed' },
-          );
-          if (failed.affected === 1) {
-            await em
-              .createQueryBuilder()
-              .update(Order)
-              .set({ refundRequestedFen: () => `refund_requested_fen - ${amount}` })
-              .where('id = :id', { id: order.id })
-              .execute();
-          }
-        });
-        throw new DomainError('WECHAT_REFUND_REJECTED', 409, '微信支付拒绝了这笔退款');
-      }
-      // 'accepted' or 'unknown': the refund notification (or a later query) settles it.
-    }
-    const fresh = await this.orders.findOneByOrFail({ id: order.id });
+    // Sent at once so the answer tells 'accepted' or 'rejected'; an unknown outcome stays due again.
+    if (order.payableFen > 0) await this.dispatcher.sendNow(REFUND_TOPIC, outRefundNo);
+    return this.answer(staff, refund.id);
+  }
+
+  /** What request() answers: the order with this refund, or 409 when WeChat refused it (also a replay). */
+  async answer(staff: Principal, refundId: string) {
+    const refund = await this.refunds.findOneByOrFail({ id: refundId, allianceId: staff.allianceId });
+    if (refund.status === 'failed')
+      throw new DomainError('WECHAT_REFUND_REJECTED', 409, '微信支付拒绝了这笔退款');
+    const { id, outRefundNo, amountFen, status } = refund;
     return {
-      ...toOrderDto(fresh),
-      refund: {
-        id: refund.id,
-        outRefundNo,
-        amountFen: refund.amountFen,
-        status: (await this.refunds.findOneByOrFail({ id: refund.id })).status,
-      },
+      ...toOrderDto(await this.orders.findOneByOrFail({ id: refund.orderId })),
+      refund: { id, outRefundNo, amountFen, status },
     };
+  }
+
+  /**
+   * The outbox sender of REFUND_TOPIC: asks WeChat to refund (again, after a crash or an unknown
+   * answer — the same out_refund_no is one refund there). A refusal un-reserves the amount.
+   */
+  private async submit(outRefundNo: string): Promise<OutboxOutcome> {
+    const refund = await this.refunds.findOneBy({ outRefundNo });
+    if (!refund || refund.status !== 'processing') return 'done';
+    const order = await this.orders.findOneByOrFail({ id: refund.orderId });
+    const outcome = await this.pay.refund({
+      outTradeNo: order.outTradeNo,
+      outRefundNo,
+      refundFen: refund.amountFen,
+      totalFen: order.payableFen,
+      notifyUrl: this.config.publicUrl + NOTIFY_PATH,
+    });
+    if (outcome === 'unknown') return { retry: 'WeChat Pay gave no answer to the refund' };
+    if (outcome === 'rejected') await this.markFailed(refund);
+    // 'accepted': the refund notification (or a later query) settles it.
+    return 'done';
+  }
+
+  /** processing → failed, once, giving the reserved amount back to the order. */
+  private async markFailed(refund: Refund): Promise<void> {
+    await this.tx.run(async (em) => {
+      const failed = await em.update(Refund, { id: refund.id, status: 'processing' }, { status: 'failed' });
+      if (failed.affected === 1) {
+        await em
+          .createQueryBuilder()
+          .update(Order)
+          .set({ refundRequestedFen: () => `refund_requested_fen - ${Number(refund.amountFen)}` })
+          .where('id = :id', { id: refund.orderId })
+          .execute();
+      }
+    });
   }
 
   /**
@@ -167,17 +202,7 @@ export class RefundsService {
     const refund = await this.refunds.findOneBy({ outRefundNo: notice.out_refund_no });
     if (!refund) return 'unknown_refund';
     if (notice.refund_status !== 'SUCCESS') {
-      await this.tx.run(async (em) => {
-        const failed = await em.update(Refund, { id: refund.id, status: 'processing' }, { status: 'failed' });
-        if (failed.affected === 1) {
-          await em
-            .createQueryBuilder()
-            .update(Order)
-            .set({ refundRequestedFen: () => `refund_requested_fen - ${refund.amountFen}` })
-            .where('id = :id', { id: refund.orderId })
-            .execute();
-        }
-      });
+      await this.markFailed(refund);
       return 'not_success';
     }
     return this.tx.run(async (em) =>
@@ -192,10 +217,19 @@ export class RefundsService {
       { status: 'succeeded', succeededAt: at },
     );
     if (done.affected !== 1) return false;
+    // The amount goes onto the order first, in one statement, and "full" is decided from the total
+    // after it: two partial refunds settling at once cannot both see the old total (on MySQL this
+    // update keeps the order row locked until commit, so the other one waits and reads the sum).
+    await em
+      .createQueryBuilder()
+      .update(Order)
+      .set({ refundedFen: () => `refunded_fen + ${Number(refund.amountFen)}`, updatedAt: at })
+      .where('id = :id', { id: refund.orderId })
+      .execute();
     const order = await em.findOneByOrFail(Order, { id: refund.orderId });
     const member = await em.findOneByOrFail(Member, { id: order.memberId });
-    const before = order.refundedFen;
-    const full = order.payableFen === 0 || before + refund.amountFen >= order.payableFen;
+    const before = order.refundedFen - refund.amountFen;
+    const full = order.payableFen === 0 || order.refundedFen >= order.payableFen;
     const share = (quantity: number) =>
       order.payableFen === 0
         ? quantity
@@ -265,16 +299,7 @@ export class RefundsService {
       { id: refund.id },
       { pointsClawedBack: clawed, pointsReturned: returned, couponReturned },
     );
-    await em
-      .createQueryBuilder()
-      .update(Order)
-      .set({
-        refundedFen: () => `refunded_fen + ${refund.amountFen}`,
-        status: full ? 'refunded' : 'partially_refunded',
-        updatedAt: at,
-      })
-      .where('id = :id', { id: order.id })
-      .execute();
+    await em.update(Order, { id: order.id }, { status: full ? 'refunded' : 'partially_refunded' });
     return true;
   }
 

@@ -46,7 +46,7 @@ export class PointsTransaction {
   merchantId: string | null;
 
   /** the points moved (always positive; the postings carry the signs) */
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   points: number;
 
   @Column({ type: 'datetime' })
@@ -95,10 +95,10 @@ export class PointsLot {
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   merchantId: string | null;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   points: number;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   remaining: number;
 
   @Column({ type: 'datetime' })
@@ -120,7 +120,7 @@ export class PointsLotUse {
   @Column({ type: 'bigint', transformer: idTransformer })
   lotId: string;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   points: number;
 }
 

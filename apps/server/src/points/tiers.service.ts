@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { tierForSpend, TierRule } from '@allycard/domain';
+import { tierAfterSpendChange, TierRule } from '@allycard/domain';
 import { EntityManager, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Tier } from '../alliances/tier.entity';
@@ -10,7 +10,10 @@ import { SpendEntry } from './points.entities';
 
 const YEAR_MS = 365 * 86_400_000;
 
-/** Tiers follow real spend over a rolling 12 months: upgrades at once, downgrades at the scheduled review. */
+/**
+ * Tiers follow real spend over a rolling 12 months: a purchase upgrades at once, a refund lowers at
+ * once, spend that ages out lowers at the scheduled review (the rule: tierAfterSpendChange).
+ */
 @Injectable()
 export class TiersService {
   constructor(
@@ -32,8 +35,8 @@ export class TiersService {
   }
 
   /**
-   * Adds spend (negative for refunds) under a unique business key, then upgrades the member at once
-   * when the rolling spend reaches a higher tier. Returns the tier the member holds afterwards.
+   * Adds spend (negative for refunds) under a unique business key, then moves the member at once to the
+   * tier the new rolling spend calls for. Returns the tier the member holds afterwards.
    */
   async addSpend(
     em: EntityManager,
@@ -58,12 +61,11 @@ export class TiersService {
       return member.tierCode;
     }
     const tiers = await this.alliances.tiers(member.allianceId, em);
-    const earned = tierForSpend(tiers, await this.rollingSpendFen(member.id, at, em));
-    if (rank(tiers, earned.code) > rank(tiers, member.tierCode)) {
-      await em.update(Member, { id: member.id }, { tierCode: earned.code, updatedAt: at });
-      return earned.code;
-    }
-    return member.tierCode;
+    const spendFen = await this.rollingSpendFen(member.id, at, em);
+    const due = tierAfterSpendChange(tiers, member.tierCode, spendFen, amountFen < 0 ? 'refund' : 'purchase');
+    if (due.code === member.tierCode) return member.tierCode;
+    await em.update(Member, { id: member.id }, { tierCode: due.code, updatedAt: at });
+    return due.code;
   }
 
   /** The scheduled review: every member of the alliance gets the tier its rolling spend earns (up or down). */
@@ -85,7 +87,7 @@ export class TiersService {
         );
       if (!rows.length) return changed;
       for (const row of rows) {
-        const due = tierForSpend(tiers, Number(row.spend)).code;
+        const due = tierAfterSpendChange(tiers, row.tier_code, Number(row.spend), 'review').code;
         if (due !== row.tier_code) {
           await this.tx.run((em) =>
             em.update(
@@ -113,8 +115,4 @@ export class TiersService {
     await this.review(allianceId);
     return this.alliances.tiers(allianceId);
   }
-}
-
-function rank(tiers: TierRule[], code: string): number {
-  return tiers.find((t) => t.code === code)?.minSpendFen ?? -1;
 }

@@ -6,6 +6,7 @@ import { MallCash1732752000000 } from './1732752000000-mall-cash';
 import { JobLeases1732838400000 } from './1732838400000-job-leases';
 import { StaffLimitsSettlement1733097600000 } from './1733097600000-staff-limits-settlement';
 import { Outbox1733184000000 } from './1733184000000-outbox';
+import { BigintCounters1733270400000 } from './1733270400000-bigint-counters';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   JobLeases1732838400000,
   StaffLimitsSettlement1733097600000,
   Outbox1733184000000,
+  BigintCounters1733270400000,
 ];
