@@ -9,6 +9,7 @@ import { wxacodeRouter } from './wxacode';
 
 export { buildJoinLink, isValidScene, SCENE_MAX_LENGTH } from './wxacode';
 export type { WechatPaySandbox, WechatPaySandboxOptions } from './pay';
+export type { RefundHold } from './pay/refunds';
 export {
   AEAD_ALGORITHM,
   buildNotification,

@@ -4,7 +4,7 @@ import { certificatesRouter } from './certificates';
 import { PayCredentials, type PayKeyMaterial, type PayKeys, type PlatformMode } from './keys';
 import { PayLedger } from './ledger';
 import { Notifier } from './notify';
-import { RefundDesk, refundsRouter } from './refunds';
+import { RefundDesk, refundsRouter, type RefundHold } from './refunds';
 import { payTestRouter } from './test-facing';
 import { transactionsRouter } from './transactions';
 import { readRawBody, sendV3Failure, v3Failure, V3Failure, type V3Context } from './v3';
@@ -37,6 +37,13 @@ export interface WechatPaySandbox {
   setPlatformMode(mode: PlatformMode): void;
   /** Resolves once every refund accepted so far has succeeded and its notification was attempted. */
   idle(): Promise<void>;
+  /**
+   * Crash tests: park refund requests (see RefundHold) from now on; null lifts the hold and lets the
+   * parked ones go on.
+   */
+  holdRefunds(mode: RefundHold | null): void;
+  /** Refund requests parked right now. */
+  readonly heldRefunds: number;
 }
 
 /**
@@ -111,6 +118,10 @@ export function createPaySandbox(
       },
       setPlatformMode: (mode) => credentials.setPlatformMode(mode),
       idle: () => refunds.idle(),
+      holdRefunds: (mode) => refunds.setHold(mode),
+      get heldRefunds() {
+        return refunds.parkedCount;
+      },
     },
   };
 }

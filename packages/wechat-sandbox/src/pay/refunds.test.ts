@@ -225,3 +225,43 @@ describe('refund settlement', () => {
     expect(redeliver.body.error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('holding refund requests (for crash tests)', () => {
+  afterEach(() => pay.sandbox.pay.holdRefunds(null));
+
+  async function parked(count: number) {
+    for (let i = 0; i < 100 && pay.sandbox.pay.heldRefunds !== count; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(pay.sandbox.pay.heldRefunds).toBe(count);
+  }
+
+  it("'unanswered' takes the refund and parks the answer until the hold is lifted", async () => {
+    await paidOrder('REFUND-HOLD-01');
+    pay.sandbox.pay.holdRefunds('unanswered');
+    const answer = refund(refundBody('REFUND-HOLD-01', 'RF-HOLD-01', 100)).then((r) => r);
+    await parked(1);
+    expect((await queryRefund('RF-HOLD-01')).status).toBe(200);
+    pay.sandbox.pay.holdRefunds(null);
+    expect((await answer).status).toBe(200);
+    expect(pay.sandbox.pay.heldRefunds).toBe(0);
+  });
+
+  it("'unreceived' drops a request whose caller hung up, and lets a waiting one through when lifted", async () => {
+    await paidOrder('REFUND-HOLD-02');
+    pay.sandbox.pay.holdRefunds('unreceived');
+    const gaveUp = refund(refundBody('REFUND-HOLD-02', 'RF-HOLD-02', 100))
+      .timeout(200)
+      .then(
+        () => 'answered',
+        () => 'hung up',
+      );
+    expect(await gaveUp).toBe('hung up');
+    await parked(0);
+    const waiting = refund(refundBody('REFUND-HOLD-02', 'RF-HOLD-03', 100)).then((r) => r);
+    await parked(1);
+    pay.sandbox.pay.holdRefunds(null);
+    expect((await waiting).status).toBe(200);
+    expect((await queryRefund('RF-HOLD-02')).status).toBe(404);
+    expect((await queryRefund('RF-HOLD-03')).status).toBe(200);
+  });
+});

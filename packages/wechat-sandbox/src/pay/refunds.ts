@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { PayCredentials } from './keys';
 import {
   newRefundId,
@@ -10,11 +10,18 @@ import {
 } from './ledger';
 import type { DeliveryResult, Notifier } from './notify';
 import { notifyUrlFailure } from './transactions';
-import { fieldOf, v3Failure, v3Route, V3Failure } from './v3';
+import { fieldOf, v3Failure, v3Route, V3Failure, type V3Result } from './v3';
 import { firstFailure, OUT_REFUND_NO, OUT_TRADE_NO, ParamChecker, parseJsonObject } from './validate';
 
 /** How long a refund stays PROCESSING before it succeeds, by default. */
 export const DEFAULT_REFUND_DELAY_MS = 50;
+
+/**
+ * For crash tests, how refund requests are parked: 'unreceived' — not looked at while parked, and
+ * dropped when the caller hangs up (WeChat never got it); 'unanswered' — taken, its answer parked and
+ * lost when the caller hangs up (WeChat has the refund, the merchant never heard).
+ */
+export type RefundHold = 'unreceived' | 'unanswered';
 
 /**
  * Refunds: accepted as PROCESSING, settled to SUCCESS a moment later, then notified (REFUND.SUCCESS)
@@ -22,6 +29,8 @@ export const DEFAULT_REFUND_DELAY_MS = 50;
  */
 export class RefundDesk {
   private readonly pending = new Set<Promise<void>>();
+  private readonly parked = new Set<() => void>();
+  hold: RefundHold | null = null;
 
   constructor(
     private readonly credentials: PayCredentials,
@@ -65,6 +74,31 @@ export class RefundDesk {
     return this.notifier.deliver(refund.notification!, refund.notifyUrl!, tx.deliveries, refund.outRefundNo);
   }
 
+  /** Sets the hold mode; null also lets every parked request go on. */
+  setHold(mode: RefundHold | null): void {
+    this.hold = mode;
+    if (mode === null) for (const release of [...this.parked]) release();
+  }
+
+  get parkedCount(): number {
+    return this.parked.size;
+  }
+
+  /** Waits until the hold is lifted (true) or the caller hangs up (false). */
+  park(req: Request): Promise<boolean> {
+    return new Promise((resolve) => {
+      const settle = (released: boolean) => {
+        this.parked.delete(release);
+        req.socket.off('close', hangUp);
+        resolve(released);
+      };
+      const release = () => settle(true);
+      const hangUp = () => settle(false);
+      this.parked.add(release);
+      req.socket.once('close', hangUp);
+    });
+  }
+
   /** Resolves when every refund accepted so far has settled and its notification was attempted. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
@@ -100,76 +134,84 @@ export function refundsRouter(
 ): Router {
   const router = Router();
 
+  const create = ({ rawBody }: { rawBody: string }): V3Result => {
+    const body = parseJsonObject(rawBody);
+    if (body instanceof V3Failure) return body;
+    const check = new ParamChecker('body');
+    const amount = body.amount;
+    const invalid = firstFailure(
+      check.string(body.transaction_id, '/transaction_id', '微信支付订单号', { max: 32, optional: true }),
+      check.string(body.out_trade_no, '/out_trade_no', '商户订单号', {
+        min: 6,
+        max: 32,
+        pattern: OUT_TRADE_NO,
+        optional: true,
+      }),
+      body.transaction_id === undefined && body.out_trade_no === undefined
+        ? check.custom(
+            '/out_trade_no',
+            '商户订单号',
+            '必填性规则校验失败，transaction_id和out_trade_no必须二选一',
+            undefined,
+          )
+        : null,
+      check.string(body.out_refund_no, '/out_refund_no', '商户退款单号', {
+        max: 64,
+        pattern: OUT_REFUND_NO,
+      }),
+      check.string(body.reason, '/reason', '退款原因', { max: 80, optional: true }),
+      notifyUrlFailure(body.notify_url, '/notify_url', check, true),
+      check.string(body.funds_account, '/funds_account', '退款资金来源', { max: 32, optional: true }),
+      check.object(amount, '/amount', '金额信息'),
+      check.positiveInteger(fieldOf(amount, 'refund'), '/amount/refund', '退款金额'),
+      check.positiveInteger(fieldOf(amount, 'total'), '/amount/total', '原订单金额'),
+      check.currency(fieldOf(amount, 'currency'), '/amount/currency', false),
+    );
+    if (invalid) return invalid;
+
+    const tx =
+      body.transaction_id !== undefined
+        ? ledger.byTransaction(body.transaction_id as string)
+        : ledger.transactions.get(body.out_trade_no as string);
+    if (!tx) return resourceNotExists('订单不存在');
+    const outRefundNo = body.out_refund_no as string;
+    const existing = ledger.refunds.get(outRefundNo);
+    if (existing) {
+      if (existing.outTradeNo !== tx.outTradeNo) {
+        return v3Failure(400, 'INVALID_REQUEST', '商户退款单号已被其他订单使用');
+      }
+      return { status: 200, body: refundView(existing) };
+    }
+    if (tx.transactionId === undefined) return v3Failure(400, 'INVALID_REQUEST', '订单未支付，不能发起退款');
+    const refund = fieldOf(amount, 'refund') as number;
+    if (fieldOf(amount, 'total') !== tx.total) {
+      return v3Failure(400, 'INVALID_REQUEST', '原订单金额与订单实际金额不一致');
+    }
+    if (refund > tx.total - tx.refunded) {
+      return v3Failure(
+        403,
+        'NOT_ENOUGH',
+        `申请退款金额超过订单可退金额，剩余可退 ${tx.total - tx.refunded} 分`,
+      );
+    }
+    const created = desk.create(tx, {
+      outRefundNo,
+      refund,
+      ...(body.reason !== undefined ? { reason: body.reason as string } : {}),
+      ...(body.notify_url !== undefined ? { notifyUrl: body.notify_url as string } : {}),
+    });
+    return { status: 200, body: refundView(created) };
+  };
+
   router.post(
     '/v3/refund/domestic/refunds',
-    v3Route(credentials, now, (_req, { rawBody }) => {
-      const body = parseJsonObject(rawBody);
-      if (body instanceof V3Failure) return body;
-      const check = new ParamChecker('body');
-      const amount = body.amount;
-      const invalid = firstFailure(
-        check.string(body.transaction_id, '/transaction_id', '微信支付订单号', { max: 32, optional: true }),
-        check.string(body.out_trade_no, '/out_trade_no', '商户订单号', {
-          min: 6,
-          max: 32,
-          pattern: OUT_TRADE_NO,
-          optional: true,
-        }),
-        body.transaction_id === undefined && body.out_trade_no === undefined
-          ? check.custom(
-              '/out_trade_no',
-              '商户订单号',
-              '必填性规则校验失败，transaction_id和out_trade_no必须二选一',
-              undefined,
-            )
-          : null,
-        check.string(body.out_refund_no, '/out_refund_no', '商户退款单号', {
-          max: 64,
-          pattern: OUT_REFUND_NO,
-        }),
-        check.string(body.reason, '/reason', '退款原因', { max: 80, optional: true }),
-        notifyUrlFailure(body.notify_url, '/notify_url', check, true),
-        check.string(body.funds_account, '/funds_account', '退款资金来源', { max: 32, optional: true }),
-        check.object(amount, '/amount', '金额信息'),
-        check.positiveInteger(fieldOf(amount, 'refund'), '/amount/refund', '退款金额'),
-        check.positiveInteger(fieldOf(amount, 'total'), '/amount/total', '原订单金额'),
-        check.currency(fieldOf(amount, 'currency'), '/amount/currency', false),
-      );
-      if (invalid) return invalid;
-
-      const tx =
-        body.transaction_id !== undefined
-          ? ledger.byTransaction(body.transaction_id as string)
-          : ledger.transactions.get(body.out_trade_no as string);
-      if (!tx) return resourceNotExists('订单不存在');
-      const outRefundNo = body.out_refund_no as string;
-      const existing = ledger.refunds.get(outRefundNo);
-      if (existing) {
-        if (existing.outTradeNo !== tx.outTradeNo) {
-          return v3Failure(400, 'INVALID_REQUEST', '商户退款单号已被其他订单使用');
-        }
-        return { status: 200, body: refundView(existing) };
-      }
-      if (tx.transactionId === undefined)
-        return v3Failure(400, 'INVALID_REQUEST', '订单未支付，不能发起退款');
-      const refund = fieldOf(amount, 'refund') as number;
-      if (fieldOf(amount, 'total') !== tx.total) {
-        return v3Failure(400, 'INVALID_REQUEST', '原订单金额与订单实际金额不一致');
-      }
-      if (refund > tx.total - tx.refunded) {
-        return v3Failure(
-          403,
-          'NOT_ENOUGH',
-          `申请退款金额超过订单可退金额，剩余可退 ${tx.total - tx.refunded} 分`,
-        );
-      }
-      const created = desk.create(tx, {
-        outRefundNo,
-        refund,
-        ...(body.reason !== undefined ? { reason: body.reason as string } : {}),
-        ...(body.notify_url !== undefined ? { notifyUrl: body.notify_url as string } : {}),
-      });
-      return { status: 200, body: refundView(created) };
+    v3Route(credentials, now, async (req, context) => {
+      const hold = desk.hold;
+      if (hold === 'unreceived' && !(await desk.park(req)))
+        return v3Failure(500, 'SYSTEM_ERROR', '请求未被处理'); // nobody is listening any more
+      const result = create(context);
+      if (hold === 'unanswered') await desk.park(req);
+      return result;
     }),
   );
 
