@@ -22,14 +22,30 @@ export interface Principal {
   allianceId: string;
   /** the staff's merchant; absent for members and alliance admins */
   merchantId?: string;
+  /** staff only: the account's token version when the token was issued */
+  tokenVersion?: number;
 }
 
-const TOKEN_LIFETIME: Record<Role, string> = {
-  member: '30d',
-  clerk: '12h',
-  merchant_admin: '12h',
-  alliance_admin: '12h',
+/** Roles that log in with a password (staff accounts); their tokens are checked against the account. */
+export const PASSWORD_ROLES: Role[] = ['clerk', 'merchant_admin', 'alliance_admin'];
+
+const DAY_S = 24 * 60 * 60;
+/** Seconds. Staff tokens are short: a stolen one is worth little, and the refresh token renews it. */
+export const TOKEN_LIFETIME_S: Record<Role, number> = {
+  member: 30 * DAY_S,
+  clerk: 30 * 60,
+  merchant_admin: 30 * 60,
+  alliance_admin: 30 * 60,
 };
+
+/**
+ * Whether a staff token is still good: the account exists, is not disabled and its token version is
+ * the token's. The staff module answers it (one primary-key read per request, so a disable works at
+ * once on every replica).
+ */
+export abstract class StaffSessions {
+  abstract isCurrent(accountId: string, tokenVersion: number): Promise<boolean>;
+}
 
 @Injectable()
 export class TokenService {
@@ -44,23 +60,33 @@ export class TokenService {
   }
 
   issue(principal: Principal): string {
+    return this.issueWithExpiry(principal).token;
+  }
+
+  /** The token and when it expires (its `exp`), for clients that renew it in time. */
+  issueWithExpiry(principal: Principal, now = Date.now()): { token: string; expiresAt: Date } {
+    const iat = Math.floor(now / 1000);
+    const exp = iat + TOKEN_LIFETIME_S[principal.role];
     const payload = {
       sub: principal.id,
       role: principal.role,
       aid: principal.allianceId,
       mid: principal.merchantId,
+      tv: principal.tokenVersion,
+      iat,
+      exp,
     };
-    return this.jwt.sign(payload, {
+    const token = this.jwt.sign(payload, {
       secret: this.secret as unknown as string, // jsonwebtoken accepts KeyObjects; the typings lag
       algorithm: 'HS256',
-      expiresIn: TOKEN_LIFETIME[principal.role] as never,
       issuer: 'allycard',
     });
+    return { token, expiresAt: new Date(exp * 1000) };
   }
 
   verify(token: string): Principal | null {
     try {
-      const p = this.jwt.verify<{ sub: string; role: Role; aid: string; mid?: string }>(token, {
+      const p = this.jwt.verify<{ sub: string; role: Role; aid: string; mid?: string; tv?: number }>(token, {
         secret: this.secret as unknown as string, // jsonwebtoken accepts KeyObjects; the typings lag
         algorithms: ['HS256'],
         issuer: 'allycard',
@@ -71,6 +97,8 @@ export class TokenService {
         role: p.role,
         allianceId: String(p.aid),
         merchantId: p.mid ? String(p.mid) : undefined,
+        // Tokens from before token versions carry none: they are version 0 until the first bump.
+        tokenVersion: typeof p.tv === 'number' ? p.tv : 0,
       };
     } catch {
       return null;
@@ -106,9 +134,10 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly staffSessions: StaffSessions,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -118,6 +147,13 @@ export class AuthGuard implements CanActivate {
     const principal = principalOf(req, this.tokens);
     if (!principal) {
       throw new DomainError('UNAUTHENTICATED', 401, bearerToken(req) ? '登录已失效，请重新登录' : '请先登录');
+    }
+    // A disabled account's token, or one from before a password reset, is dead on any route.
+    if (
+      PASSWORD_ROLES.includes(principal.role) &&
+      !(await this.staffSessions.isCurrent(principal.id, principal.tokenVersion ?? 0))
+    ) {
+      throw new DomainError('UNAUTHENTICATED', 401, '登录已失效，请重新登录');
     }
     if (!roles.includes(principal.role)) throw new DomainError('FORBIDDEN', 403, '没有权限访问');
     return true;

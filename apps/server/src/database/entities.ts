@@ -25,6 +25,8 @@ import { Store } from '../merchants/store.entity';
 import { QrCode } from '../qrcodes/qrcode.entity';
 import { SettlementEntry } from '../settlement/settlement-entry.entity';
 import { StaffAccount } from '../staff/staff-account.entity';
+import { LoginFailure } from '../staff/login-attempts';
+import { StaffRefreshToken } from '../staff/refresh-tokens';
 
 export const entities = [
   Alliance,
@@ -32,6 +34,8 @@ export const entities = [
   Merchant,
   Store,
   StaffAccount,
+  LoginFailure,
+  StaffRefreshToken,
   QrCode,
   Member,
   CouponTemplate,

@@ -15,14 +15,27 @@ export class StaffAccount {
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   merchantId: string | null;
 
+  /** as it was given (shown in lists) */
   @Column()
   username: string;
+
+  /** normalizeUsername(username): unique, and what logins look up */
+  @Column()
+  usernameNormalized: string;
 
   @Column()
   passwordHash: string;
 
   @Column({ type: 'varchar' })
   role: Exclude<Role, 'member'>;
+
+  /** set while an admin has disabled the account: no login, no refresh, no request */
+  @Column({ type: 'datetime', nullable: true })
+  disabledAt: Date | null;
+
+  /** Tokens carry it (`tv`); disabling or a password reset bumps it, so older tokens stop working. */
+  @Column({ type: 'int', default: 0 })
+  tokenVersion: number;
 
   @Column({ type: 'datetime' })
   createdAt: Date;

@@ -1,20 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
+import type { Role } from '@allycard/contracts';
 import type { Request } from 'express';
-import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
+import { STAFF_ROLES } from '../common/auth';
 import { RATE_LIMITS } from '../common/throttling';
-import { CreateStaffDto, PasswordLoginDto } from './dto/login.dto';
-import { StaffAccount } from './staff-account.entity';
-import { StaffService } from './staff.service';
+import { PasswordLoginDto, RefreshTokenDto } from './dto/login.dto';
+import { StaffService, StaffSession } from './staff.service';
 
-const toStaffDto = (a: StaffAccount) => ({
-  id: a.id,
-  username: a.username,
-  merchantId: a.merchantId,
-  role: a.role,
+const ADMIN_ROLES: Role[] = ['alliance_admin'];
+
+const toSessionDto = (s: StaffSession) => ({
+  token: s.token,
+  refreshToken: s.refreshToken,
+  expiresAt: s.expiresAt.toISOString(),
 });
 
+/** Password logins of staff (the mini-program's counter, merchant admins) and alliance admins. */
 @ApiTags('staff')
 @Controller()
 export class StaffController {
@@ -24,38 +26,37 @@ export class StaffController {
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
   async staffLogin(@Body() body: PasswordLoginDto, @Req() req: Request) {
-    const { token, account } = await this.staff.login(
+    const { session, account } = await this.staff.login(
       body.username,
       body.password,
       STAFF_ROLES,
       req.ip ?? '',
     );
-    return { token, staff: { id: account.id, merchantId: account.merchantId, role: account.role } };
+    return {
+      ...toSessionDto(session),
+      staff: { id: account.id, merchantId: account.merchantId, role: account.role },
+    };
+  }
+
+  @Post('staff/refresh')
+  @HttpCode(200)
+  @Throttle({ default: RATE_LIMITS.login })
+  async staffRefresh(@Body() body: RefreshTokenDto) {
+    return toSessionDto(await this.staff.refresh(body.refreshToken, STAFF_ROLES));
   }
 
   @Post('admin/login')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
   async adminLogin(@Body() body: PasswordLoginDto, @Req() req: Request) {
-    const { token } = await this.staff.login(body.username, body.password, ['alliance_admin'], req.ip ?? '');
-    return { token };
+    const { session } = await this.staff.login(body.username, body.password, ADMIN_ROLES, req.ip ?? '');
+    return toSessionDto(session);
   }
 
-  @Post('admin/merchants/:id/staff')
-  @ApiBearerAuth()
-  @Roles('alliance_admin')
-  async create(
-    @CurrentPrincipal() who: Principal,
-    @Param('id') merchantId: string,
-    @Body() body: CreateStaffDto,
-  ) {
-    return toStaffDto(await this.staff.createStaff(who.allianceId, merchantId, body));
-  }
-
-  @Get('admin/merchants/:id/staff')
-  @ApiBearerAuth()
-  @Roles('alliance_admin')
-  async list(@CurrentPrincipal() who: Principal, @Param('id') merchantId: string) {
-    return (await this.staff.listForMerchant(who.allianceId, merchantId)).map(toStaffDto);
+  @Post('admin/refresh')
+  @HttpCode(200)
+  @Throttle({ default: RATE_LIMITS.login })
+  async adminRefresh(@Body() body: RefreshTokenDto) {
+    return toSessionDto(await this.staff.refresh(body.refreshToken, ADMIN_ROLES));
   }
 }

@@ -4,9 +4,11 @@ import { Points1732579200000 } from './1732579200000-points';
 import { Orders1732665600000 } from './1732665600000-orders';
 import { MallCash1732752000000 } from './1732752000000-mall-cash';
 import { JobLeases1732838400000 } from './1732838400000-job-leases';
+import { StaffAccounts1733011200000 } from './1733011200000-staff-accounts';
 import { StaffLimitsSettlement1733097600000 } from './1733097600000-staff-limits-settlement';
 import { Outbox1733184000000 } from './1733184000000-outbox';
 import { BigintCounters1733270400000 } from './1733270400000-bigint-counters';
+import { Idempotency1733356800000 } from './1733356800000-idempotency';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -16,7 +18,9 @@ export const migrations = [
   Orders1732665600000,
   MallCash1732752000000,
   JobLeases1732838400000,
+  StaffAccounts1733011200000,
   StaffLimitsSettlement1733097600000,
   Outbox1733184000000,
   BigintCounters1733270400000,
+  Idempotency1733356800000,
 ];

@@ -32,3 +32,19 @@ export class CreateStaffDto {
   @IsIn(['clerk', 'merchant_admin'])
   role: StaffRole;
 }
+
+export class RefreshTokenDto {
+  @ApiProperty({ description: 'the refreshToken of the last login or refresh' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  refreshToken: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ example: 'a-new-strong-password' })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  password: string;
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, Roles } from '../common/auth';
+import { CreateStaffDto, ResetPasswordDto } from './dto/login.dto';
+import { StaffAccount } from './staff-account.entity';
+import { StaffService } from './staff.service';
+
+const toStaffDto = (a: StaffAccount) => ({
+  id: a.id,
+  username: a.username,
+  merchantId: a.merchantId,
+  role: a.role,
+  disabled: a.disabledAt !== null,
+  disabledAt: a.disabledAt?.toISOString() ?? null,
+  createdAt: a.createdAt.toISOString(),
+});
+
+/**
+ * Staff accounts of merchants. The alliance admin creates them; it and a merchant admin (for its own
+ * merchant's clerks) list them, disable / enable them and set a new password.
+ */
+@ApiTags('staff')
+@ApiBearerAuth()
+@Controller('admin')
+export class StaffAdminController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Post('merchants/:id/staff')
+  @Roles('alliance_admin')
+  async create(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') merchantId: string,
+    @Body() body: CreateStaffDto,
+  ) {
+    return toStaffDto(await this.staff.createStaff(who.allianceId, merchantId, body));
+  }
+
+  @Get('merchants/:id/staff')
+  @Roles('alliance_admin', 'merchant_admin')
+  async list(@CurrentPrincipal() who: Principal, @Param('id') merchantId: string) {
+    return (await this.staff.listForMerchant(who, merchantId)).map(toStaffDto);
+  }
+
+  @Post('staff/:id/disable')
+  @HttpCode(200)
+  @Roles('alliance_admin', 'merchant_admin')
+  async disable(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return toStaffDto(await this.staff.setDisabled(who, id, true));
+  }
+
+  @Post('staff/:id/enable')
+  @HttpCode(200)
+  @Roles('alliance_admin', 'merchant_admin')
+  async enable(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return toStaffDto(await this.staff.setDisabled(who, id, false));
+  }
+
+  @Post('staff/:id/password')
+  @HttpCode(200)
+  @Roles('alliance_admin', 'merchant_admin')
+  async resetPassword(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') id: string,
+    @Body() body: ResetPasswordDto,
+  ) {
+    return toStaffDto(await this.staff.resetPassword(who, id, body.password));
+  }
+}
