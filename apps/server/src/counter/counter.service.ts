@@ -170,13 +170,15 @@ export class CounterService {
       memberId,
       businessDate: businessDate(at),
     };
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(CounterDailyTotal)
-      .values({ ...key, totalFen: 0 })
-      .orIgnore()
-      .execute();
+    // The day's row first. On MySQL an INSERT IGNORE that meets it takes a shared lock, and two racing
+    // purchases holding one deadlock on the update; ON DUPLICATE KEY UPDATE locks it exclusively at once,
+    // so they queue (SQLite runs one transaction at a time).
+    await em.query(
+      `${this.tx.isSqlite ? 'INSERT OR IGNORE' : 'INSERT'} INTO counter_daily_totals
+         (alliance_id, merchant_id, member_id, business_date, total_fen) VALUES (?, ?, ?, ?, 0)
+       ${this.tx.isSqlite ? '' : 'ON DUPLICATE KEY UPDATE total_fen = total_fen'}`,
+      [key.allianceId, key.merchantId, key.memberId, key.businessDate],
+    );
     const update = em
       .createQueryBuilder()
       .update(CounterDailyTotal)
