@@ -15,6 +15,7 @@ const ReferralPage = lazy(() => import('./pages/referral/ReferralPage'));
 const PointsPage = lazy(() => import('./pages/points/PointsPage'));
 const MallPage = lazy(() => import('./pages/mall/MallPage'));
 const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage'));
+const StaffPage = lazy(() => import('./pages/merchants/StaffPage'));
 const StaffLimitsPage = lazy(() => import('./pages/staff-limits/StaffLimitsPage'));
 const AnomaliesPage = lazy(() => import('./pages/anomalies/AnomaliesPage'));
 const HealthPage = lazy(() => import('./pages/health/HealthPage'));
@@ -52,6 +53,7 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/points': PointsPage,
   '/mall': MallPage,
   '/settlement': SettlementPage,
+  '/staff': StaffPage,
   '/staff-limits': StaffLimitsPage,
   '/anomalies': AnomaliesPage,
   '/health': HealthPage,

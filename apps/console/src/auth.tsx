@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { SessionTokens } from '@allycard/contracts';
 import { api } from './api/admin';
 import { onSessionEnded } from './api/client';
-import { clearSession, loadSession, saveSession, tokenClaims, type Session } from './api/session';
+import { clearSession, loadSession, saveSession, type Session } from './api/session';
 import { toast } from './lib/feedback';
 
 interface Auth {
@@ -22,10 +23,12 @@ export class NotAMerchantAdmin extends Error {
 
 const AuthContext = createContext<Auth | null>(null);
 
-const expiry = (token: string) => {
-  const exp = tokenClaims(token).exp;
-  return typeof exp === 'number' ? exp * 1000 : null;
-};
+/** The tokens of a login answer, as the session keeps them (renewed by api/client before expiry). */
+const tokensOf = (res: SessionTokens) => ({
+  token: res.token,
+  refreshToken: res.refreshToken,
+  expiresAt: Date.parse(res.expiresAt),
+});
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => loadSession());
@@ -70,19 +73,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       session,
       merchantName,
       async loginAlliance(username, password) {
-        const { token } = await api.adminLogin(username, password);
-        start({ token, role: 'alliance_admin', username, merchantId: null, expiresAt: expiry(token) });
+        const res = await api.adminLogin(username, password);
+        start({ ...tokensOf(res), role: 'alliance_admin', username, merchantId: null });
       },
       async loginMerchant(username, password) {
-        const { token, staff } = await api.staffLogin(username, password);
-        if (staff.role !== 'merchant_admin') throw new NotAMerchantAdmin();
-        start({
-          token,
-          role: 'merchant_admin',
-          username,
-          merchantId: staff.merchantId,
-          expiresAt: expiry(token),
-        });
+        const res = await api.staffLogin(username, password);
+        if (res.staff.role !== 'merchant_admin') throw new NotAMerchantAdmin();
+        start({ ...tokensOf(res), role: 'merchant_admin', username, merchantId: res.staff.merchantId });
       },
       logout,
     }),

@@ -7,6 +7,7 @@ import {
   ShoppingOutlined,
   SolutionOutlined,
   TagsOutlined,
+  TeamOutlined,
   TrophyOutlined,
   UsergroupAddOutlined,
 } from '@ant-design/icons';
@@ -22,6 +23,7 @@ export interface NavItem {
 
 const BOTH: ConsoleRole[] = ['alliance_admin', 'merchant_admin'];
 const ALLIANCE: ConsoleRole[] = ['alliance_admin'];
+const MERCHANT: ConsoleRole[] = ['merchant_admin'];
 
 /** The side menu, in order; a role sees only what the API lets it use. */
 export const NAV: NavItem[] = [
@@ -32,6 +34,8 @@ export const NAV: NavItem[] = [
   { path: '/points', label: '积分与等级', icon: <TrophyOutlined />, roles: BOTH },
   { path: '/mall', label: '积分商城', icon: <ShoppingOutlined />, roles: ALLIANCE },
   { path: '/settlement', label: '结算', icon: <AuditOutlined />, roles: BOTH },
+  // The alliance admin reaches every merchant's staff from 商户与门店.
+  { path: '/staff', label: '员工账号', icon: <TeamOutlined />, roles: MERCHANT },
   { path: '/staff-limits', label: '员工限额', icon: <SolutionOutlined />, roles: BOTH },
   { path: '/anomalies', label: '异常监控', icon: <AlertOutlined />, roles: BOTH },
   { path: '/health', label: '健康检查', icon: <SafetyCertificateOutlined />, roles: ALLIANCE },

@@ -19,9 +19,14 @@ export interface AdminMerchant {
 
 export interface StaffAccount {
   id: string;
+  /** as created; logins match it in any case or width */
   username: string;
   merchantId: string;
   role: StaffRole;
+  /** a disabled account cannot log in and its tokens no longer work */
+  disabled: boolean;
+  disabledAt: string | null;
+  createdAt: string;
 }
 
 export interface QrCodeRow {

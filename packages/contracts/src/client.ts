@@ -12,6 +12,7 @@ import type {
   Merchant,
   QrCode,
   SceneInfo,
+  SessionTokens,
   Staff,
   StaffLoginResponse,
   StaffRole,
@@ -89,11 +90,13 @@ export function createClient(options: ClientOptions) {
     // staff
     staffLogin: (username: string, password: string) =>
       call<StaffLoginResponse>('POST', '/staff/login', { username, password }),
+    staffRefresh: (refreshToken: string) => call<SessionTokens>('POST', '/staff/refresh', { refreshToken }),
     lookupMember: (memberCode: string) =>
       call<MemberLookupResponse>('POST', '/staff/members/lookup', { memberCode }),
     // alliance admin
     adminLogin: (username: string, password: string) =>
       call<AdminLoginResponse>('POST', '/admin/login', { username, password }),
+    adminRefresh: (refreshToken: string) => call<SessionTokens>('POST', '/admin/refresh', { refreshToken }),
     createMerchant: (body: { name: string; description?: string }) =>
       call<Merchant>('POST', '/admin/merchants', body),
     listMerchantsAdmin: () => call<Merchant[]>('GET', '/admin/merchants'),

@@ -101,8 +101,18 @@ export interface Staff {
   role: StaffRole;
 }
 
-export interface StaffLoginResponse {
+/**
+ * A staff or admin session: a short access token (`expiresAt`, ~30 min) and the opaque refresh token
+ * that renews it (POST /staff/refresh or /admin/refresh). Each refresh answers a new pair; the old
+ * refresh token is used up, and presenting it again ends the session.
+ */
+export interface SessionTokens {
   token: string;
+  refreshToken: string;
+  expiresAt: string;
+}
+
+export interface StaffLoginResponse extends SessionTokens {
   staff: { id: string; merchantId: string; role: StaffRole };
 }
 
@@ -111,9 +121,7 @@ export interface MemberLookupResponse {
   coupons: Coupon[];
 }
 
-export interface AdminLoginResponse {
-  token: string;
-}
+export type AdminLoginResponse = SessionTokens;
 
 export interface CreateQrCodeRequest {
   merchantId: string;

@@ -33,6 +33,10 @@ export const api = {
   staff: (merchantId: string) => call<StaffAccount[]>('GET', `/admin/merchants/${id(merchantId)}/staff`),
   createStaff: (merchantId: string, body: { username: string; password: string; role: StaffRole }) =>
     call<StaffAccount>('POST', `/admin/merchants/${id(merchantId)}/staff`, body),
+  disableStaff: (staffId: string) => call<StaffAccount>('POST', `/admin/staff/${id(staffId)}/disable`),
+  enableStaff: (staffId: string) => call<StaffAccount>('POST', `/admin/staff/${id(staffId)}/enable`),
+  resetStaffPassword: (staffId: string, password: string) =>
+    call<StaffAccount>('POST', `/admin/staff/${id(staffId)}/password`, { password }),
 
   qrcodes: (merchantId?: string) =>
     call<QrCodeRow[]>('GET', `/admin/qrcodes${merchantId ? `?merchantId=${id(merchantId)}` : ''}`),

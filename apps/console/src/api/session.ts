@@ -7,32 +7,24 @@ export interface Session {
   username: string;
   /** the merchant of a merchant admin */
   merchantId: string | null;
-  /** ms since epoch, from the token's `exp` */
+  /** when the access token expires, ms since epoch */
   expiresAt: number | null;
+  /** renews the access token before it expires (POST /admin/refresh or /staff/refresh) */
+  refreshToken: string | null;
 }
 
 const KEY = 'allycard.console.session';
-
-/** The claims the console reads from its own token (role, merchant, expiry); the server verifies it. */
-export function tokenClaims(token: string): { role?: string; mid?: string; exp?: number } {
-  try {
-    const payload = token.split('.')[1] ?? '';
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const json = decodeURIComponent(
-      Array.from(atob(base64), (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''),
-    );
-    return JSON.parse(json) as { role?: string; mid?: string; exp?: number };
-  } catch {
-    return {};
-  }
-}
 
 export function loadSession(): Session | null {
   try {
     const raw = localStorage.getItem(KEY);
     if (!raw) return null;
-    const session = JSON.parse(raw) as Session;
-    if (!session.token || (session.expiresAt !== null && session.expiresAt <= Date.now())) {
+    const stored = JSON.parse(raw) as Session;
+    // Sessions saved before refresh tokens have none.
+    const session: Session = { ...stored, refreshToken: stored.refreshToken ?? null };
+    // An expired access token is still a session while its refresh token may renew it.
+    const expired = session.expiresAt !== null && session.expiresAt <= Date.now();
+    if (!session.token || (expired && !session.refreshToken)) {
       localStorage.removeItem(KEY);
       return null;
     }
