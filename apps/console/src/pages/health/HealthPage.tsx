@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api } from '../../api/admin';
 import { useLoad } from '../../lib/useLoad';
+import NeedsAttention from './NeedsAttention';
 
 // design.md's invariants by number, in the console's language; the server's own wording stays beside.
 const INVARIANT_TITLES: Record<string, string> = {
@@ -16,8 +17,10 @@ const INVARIANT_TITLES: Record<string, string> = {
   '7': '转赠的券任何时刻只有一个持有人，分享链接只能用一次',
   '8': '价格、身份与归属不信任客户端',
 };
+const OUTBOX_TITLE = '外发请求（微信退款、关单等）均已送达，没有重试用尽的消息';
 
-const titleOf = (name: string) => INVARIANT_TITLES[/^(\d+)\./.exec(name)?.[1] ?? ''] ?? name;
+const titleOf = (name: string) =>
+  name.startsWith('outbox') ? OUTBOX_TITLE : (INVARIANT_TITLES[/^(\d+)\./.exec(name)?.[1] ?? ''] ?? name);
 
 /** A live check of design.md's invariants on this alliance's data. */
 export default function HealthPage() {
@@ -87,6 +90,7 @@ export default function HealthPage() {
           </List.Item>
         )}
       />
+      {data && <NeedsAttention stuckRefunds={data.stuckRefunds} deadOutbox={data.deadOutbox} />}
     </Card>
   );
 }
