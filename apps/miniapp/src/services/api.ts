@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
-import { createClient, type CouponStatus, type Merchant } from '@allycard/contracts';
+import { createClient, type CouponStatus, type Merchant, type Transport } from '@allycard/contracts';
 import { API_BASE_URL } from '../platform/config';
+import { staffToken, staffTransport } from './staff-auth';
 import { taroTransport } from './transport';
 import type {
   AcceptShareResponse,
@@ -46,9 +47,12 @@ function storedToken(key: string): TokenStore {
   };
 }
 
-/** Shoppers and clerks are different identities; a clerk's phone may also hold a member card. */
+/**
+ * Shoppers and clerks are different identities; a clerk's phone may also hold a member card. The
+ * clerk's short-lived token is renewed with its refresh token (./staff-auth).
+ */
 export const memberToken = storedToken('allycard.memberToken');
-export const staffToken = storedToken('allycard.staffToken');
+export { staffToken };
 
 const idem = (key: string) => ({ 'idempotency-key': key });
 const seg = encodeURIComponent;
@@ -57,8 +61,8 @@ const seg = encodeURIComponent;
  * The contracts client plus the endpoints it does not cover yet (types in ./types). Methods that
  * create coupon, points or money effects take the caller's `Idempotency-Key` (./idempotency).
  */
-export function createAllycardClient(getToken: () => string | null) {
-  const base = createClient({ baseUrl: API_BASE_URL, transport: taroTransport, getToken });
+export function createAllycardClient(getToken: () => string | null, transport: Transport = taroTransport) {
+  const base = createClient({ baseUrl: API_BASE_URL, transport, getToken });
   const { call } = base;
   return {
     ...base,
@@ -108,4 +112,4 @@ export function createAllycardClient(getToken: () => string | null) {
 }
 
 export const memberApi = createAllycardClient(memberToken.get);
-export const staffApi = createAllycardClient(staffToken.get);
+export const staffApi = createAllycardClient(staffToken.get, staffTransport);

@@ -3,6 +3,7 @@ import Taro, { useLoad } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { staffApi, staffToken } from '../../services/api';
+import { saveStaffSession } from '../../services/staff-auth';
 import { toastError, toastSuccess, userError } from '../../services/errors';
 import { ROUTES } from '../../services/routes';
 import '../staff.scss';
@@ -26,7 +27,7 @@ export default function StaffLoginPage() {
     setSubmitting(true);
     try {
       const res = await staffApi.staffLogin(username.trim(), password);
-      staffToken.set(res.token);
+      saveStaffSession(res);
       toastSuccess('登录成功');
       await Taro.redirectTo({ url: ROUTES.staffVerify });
     } catch (error) {
