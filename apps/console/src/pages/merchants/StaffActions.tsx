@@ -6,6 +6,13 @@ import { showError, toast } from '../../lib/feedback';
 
 export const ROLE_LABEL: Record<StaffRole, string> = { clerk: '店员', merchant_admin: '商户管理员' };
 
+/** What the server accepts for a staff password (8–128 characters). */
+export const PASSWORD_RULES = [
+  { required: true, message: '请输入密码' },
+  { min: 8, message: '至少 8 位' },
+  { max: 128 },
+];
+
 /**
  * 停用 / 启用 and 重置密码 for one staff account. Both end the account's sessions at once: a stopped
  * clerk's phone is signed out on its next request, and a new password signs out every device.
@@ -109,11 +116,7 @@ function ResetPasswordModal({
           name="password"
           label="新密码"
           extra="设置后该账号在所有设备上退出登录，请把新密码告诉本人。"
-          rules={[
-            { required: true, message: '请输入新密码' },
-            { min: 8, message: '至少 8 位' },
-            { max: 128 },
-          ]}
+          rules={PASSWORD_RULES}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>

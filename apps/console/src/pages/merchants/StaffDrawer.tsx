@@ -6,7 +6,7 @@ import type { AdminMerchant, StaffAccount } from '@allycard/contracts';
 import { useSession } from '../../auth';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
-import { ROLE_LABEL, StaffActions } from './StaffActions';
+import { PASSWORD_RULES, ROLE_LABEL, StaffActions } from './StaffActions';
 
 interface NewStaff {
   username: string;
@@ -138,15 +138,7 @@ function NewStaffForm({
             </Form.Item>
           </Col>
           <Col span={9}>
-            <Form.Item
-              name="password"
-              label="初始密码"
-              rules={[
-                { required: true, message: '请输入密码' },
-                { min: 8, message: '至少 8 位' },
-                { max: 128 },
-              ]}
-            >
+            <Form.Item name="password" label="初始密码" rules={PASSWORD_RULES}>
               <Input.Password autoComplete="new-password" />
             </Form.Item>
           </Col>
