@@ -1,6 +1,5 @@
 import type { DeadOutboxMessage, StuckRefund } from '@allycard/contracts';
-import { Card, Table, Typography } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import { Card, Table, Typography, type TableColumnsType } from 'antd';
 import { formatTime } from '../../lib/format';
 import { formatFen } from '../../lib/money';
 
@@ -9,14 +8,14 @@ const TOPICS: Record<string, string> = {
   'wechat.close-order': '微信关单',
 };
 
-const REFUND_COLUMNS: ColumnsType<StuckRefund> = [
+const REFUND_COLUMNS: TableColumnsType<StuckRefund> = [
   { title: '订单', dataIndex: 'orderId' },
   { title: '退款单号', dataIndex: 'outRefundNo' },
   { title: '金额', dataIndex: 'amountFen', align: 'right', render: (fen: number) => formatFen(fen) },
   { title: '发起时间', dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
 ];
 
-const OUTBOX_COLUMNS: ColumnsType<DeadOutboxMessage> = [
+const OUTBOX_COLUMNS: TableColumnsType<DeadOutboxMessage> = [
   { title: '类型', dataIndex: 'topic', render: (topic: string) => TOPICS[topic] ?? topic },
   { title: '业务单号', dataIndex: 'key' },
   { title: '尝试次数', dataIndex: 'attempts', align: 'right' },
@@ -24,7 +23,7 @@ const OUTBOX_COLUMNS: ColumnsType<DeadOutboxMessage> = [
   { title: '创建时间', dataIndex: 'createdAt', render: (at: string) => formatTime(at) },
 ];
 
-function Section<T extends { id: string }>(props: { note: string; rows: T[]; columns: ColumnsType<T> }) {
+function Section<T extends { id: string }>(props: { note: string; rows: T[]; columns: TableColumnsType<T> }) {
   if (!props.rows.length) return null;
   return (
     <div style={{ marginBottom: 12 }}>
