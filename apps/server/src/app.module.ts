@@ -7,6 +7,7 @@ import { AlliancesModule } from './alliances/alliances.module';
 import { AuthGuard, TokenService } from './common/auth';
 import { AppConfig } from './common/config';
 import { MemberCodeKey, PhoneCipher } from './common/crypto';
+import { IdempotencyModule } from './common/idempotency.jobs';
 import { requestLogPrivacy } from './common/log-redaction';
 import { PrincipalThrottlerGuard, RATE_LIMITS } from './common/throttling';
 import { DatabaseModule } from './database/database.module';
@@ -64,6 +65,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         CommonModule.forRoot(),
         JobLeasesModule,
+        IdempotencyModule,
         OutboxModule,
         WechatModule,
         AlliancesModule,

@@ -1,11 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 
 const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 /** Thrown inside a transaction when a guarded update lost to a concurrent one: the action is retried. */
 export class RetryableConflict extends Error {}
+
+/**
+ * Work that must commit together with a request's business action (its Idempotency-Key row): `begin`
+ * runs first in every transaction of the request until one of them has committed.
+ */
+export interface RequestTransactionHook {
+  begin(em: EntityManager): Promise<void>;
+  committed(): void;
+}
+
+const requestHooks = new AsyncLocalStorage<RequestTransactionHook>();
+
+/** Runs `fn` (a request's handler) with `hook` joining its transactions. */
+export function withTransactionHook<T>(hook: RequestTransactionHook, fn: () => Promise<T>): Promise<T> {
+  return requestHooks.run(hook, fn);
+}
+
+/** The hook of the request being handled, if any. */
+export function currentTransactionHook(): RequestTransactionHook | undefined {
+  return requestHooks.getStore();
+}
 
 /**
  * One database transaction per business action.
@@ -26,6 +48,18 @@ export class TransactionRunner {
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const hook = requestHooks.getStore();
+    if (!hook) return this.execute(work);
+    return this.execute(async (em) => {
+      await hook.begin(em);
+      return work(em);
+    }).then((result) => {
+      hook.committed();
+      return result;
+    });
+  }
+
+  private execute<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (this.isSqlite) {
       const next = this.sqliteQueue.then(() => this.dataSource.transaction(work));
       this.sqliteQueue = next.catch(() => undefined);

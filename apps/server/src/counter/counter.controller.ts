@@ -25,7 +25,7 @@ export class CounterController {
 
   @Post('redemptions')
   @Roles(...STAFF_ROLES)
-  @Idempotent()
+  @Idempotent({ action: 'redemption', replay: (get, staff, id) => get(CounterService).redemption(staff, id) })
   @Throttle({ default: RATE_LIMITS.codeLookup })
   redeem(@CurrentPrincipal() staff: Principal, @Body() body: CreateRedemptionDto) {
     return this.counter.redeem(staff, body);

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { ApprovalRequired, StaffLimitsService } from '../alliances/staff-limits.service';
 import { Principal } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
+import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
 import { CouponsService } from '../coupons/coupons.service';
@@ -133,22 +134,36 @@ export class CounterService {
           at: now,
         });
       }
+      await rememberResult(em, 'redemption', saved.id);
       return { ...saved, firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned };
     });
     const redemption = await this.limits.recordingRefusal(staff, work);
 
-    const usedCoupon = coupon ? await this.coupons.get(staff.allianceId, coupon.row.id) : null;
+    return this.answer(staff.allianceId, redemption);
+  }
+
+  /** A redemption at the clerk's merchant as redeem() answers it (an Idempotency-Key replay). */
+  async redemption(staff: Principal, id: string) {
+    const row = await this.tx.dataSource.manager.findOneByOrFail(Redemption, {
+      id,
+      merchantId: staff.merchantId!,
+    });
+    return this.answer(staff.allianceId, row);
+  }
+
+  private async answer(allianceId: string, r: Redemption) {
+    const usedCoupon = r.couponId ? await this.coupons.get(allianceId, r.couponId) : null;
     return {
-      id: redemption.id,
-      memberId: member.id,
-      merchantId,
-      amountFen,
-      couponDiscountFen: discountFen,
-      payableFen: amountFen - discountFen,
-      firstPurchase: redemption.firstPurchase,
+      id: r.id,
+      memberId: r.memberId,
+      merchantId: r.merchantId,
+      amountFen: r.amountFen,
+      couponDiscountFen: r.couponDiscountFen,
+      payableFen: r.amountFen - r.couponDiscountFen,
+      firstPurchase: r.firstPurchase,
       coupon: usedCoupon ? this.coupons.toDto(usedCoupon.row, usedCoupon.view) : null,
-      pointsEarned: redemption.pointsEarned,
-      createdAt: now.toISOString(),
+      pointsEarned: r.pointsEarned,
+      createdAt: r.createdAt.toISOString(),
     };
   }
 

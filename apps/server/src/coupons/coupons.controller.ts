@@ -89,7 +89,13 @@ export class CouponsController {
 
   @Post('offers/:templateId/claim')
   @Roles('member')
-  @Idempotent()
+  @Idempotent({
+    action: 'claim',
+    replay: async (get, who, couponId) => {
+      const { row, view } = await get(CouponsService).getOwned(who, couponId);
+      return get(CouponsService).toDto(row, view);
+    },
+  })
   @Throttle({ default: RATE_LIMITS.claim })
   claim(@CurrentPrincipal() who: Principal, @Param('templateId') templateId: string) {
     return this.coupons.claim(who, templateId);

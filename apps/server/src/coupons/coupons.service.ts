@@ -6,6 +6,7 @@ import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
+import { rememberResult } from '../common/idempotency';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
@@ -120,7 +121,9 @@ export class CouponsService implements OnModuleInit {
         const coupon = await this.tx.run(async (em) => {
           if (!(await this.takeStock(em, view.template.id)))
             throw new DomainError('OUT_OF_STOCK', 409, '来晚了，券已抢光');
-          return this.insertCoupon(em, view.template, member, 'claim', claimedSoFar + 1);
+          const claimed = await this.insertCoupon(em, view.template, member, 'claim', claimedSoFar + 1);
+          await rememberResult(em, 'claim', claimed.id);
+          return claimed;
         });
         return this.toDto(coupon, view);
       } catch (error) {

@@ -34,7 +34,7 @@ export class MallController {
 
   @Post('mall/items/:id/redeem')
   @Roles('member')
-  @Idempotent()
+  @Idempotent({ action: 'mall-redeem', replay: (get, who, id) => get(MallService).redeemed(who, id) })
   @Throttle({ default: RATE_LIMITS.claim })
   redeem(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: RedeemDto) {
     return this.mall.redeem(who, id, body.quantity);

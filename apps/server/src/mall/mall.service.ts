@@ -4,6 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { randomDigits } from '../common/crypto';
 import { DomainError, notFound, validationFailed } from '../common/errors';
+import { rememberResult } from '../common/idempotency';
 import { isUniqueViolation, RetryableConflict, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { CouponsService } from '../coupons/coupons.service';
@@ -215,6 +216,7 @@ export class MallService implements OnModuleInit {
               now,
             )
           : null;
+      await rememberResult(em, 'mall-redeem', saved.id);
       return { saved, cashOrder };
     });
     const payParams = order.cashOrder
@@ -224,6 +226,14 @@ export class MallService implements OnModuleInit {
       ...(await this.orderDto(order.saved)),
       ...(order.cashOrder && { paymentOrderId: order.cashOrder.id, payParams }),
     };
+  }
+
+  /** A redemption's answer rebuilt from its mall order (replaying an Idempotency-Key after a crash). */
+  async redeemed(who: Principal, mallOrderId: string) {
+    const saved = await this.orders.findOneByOrFail({ id: mallOrderId, memberId: who.id });
+    const cash = saved.cashFen > 0 ? await this.orders.manager.findOneBy(Order, { mallOrderId }) : null;
+    const payParams = cash?.status === 'pending' && cash.payParams ? JSON.parse(cash.payParams) : null;
+    return { ...(await this.orderDto(saved)), ...(cash && { paymentOrderId: cash.id, payParams }) };
   }
 
   onModuleInit() {

@@ -29,7 +29,13 @@ export class OrdersController {
 
   @Post('orders')
   @Roles('member')
-  @Idempotent()
+  @Idempotent({
+    action: 'order',
+    replay: async (get, who, orderId) => {
+      const { payParams, ...order } = await get(OrdersService).get(who, orderId);
+      return { order, payParams };
+    },
+  })
   @Throttle({ default: RATE_LIMITS.claim })
   create(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto) {
     return this.orders.create(who, body);
@@ -63,7 +69,7 @@ export class OrdersController {
   @Post('staff/orders/:id/refund')
   @HttpCode(200)
   @Roles(...STAFF_ROLES)
-  @Idempotent()
+  @Idempotent({ action: 'refund', replay: (get, staff, id) => get(RefundsService).answer(staff, id) })
   refund(@CurrentPrincipal() staff: Principal, @Param('id') id: string, @Body() body: RefundRequestDto) {
     return this.refunds.request(staff, id, body.amountFen);
   }

@@ -7,6 +7,7 @@ import { Principal } from '../common/auth';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { randomDigits } from '../common/crypto';
 import { DomainError, notFound } from '../common/errors';
+import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
 import { CouponsService } from '../coupons/coupons.service';
@@ -270,6 +271,7 @@ export class OrdersService {
       }
       // Nothing left to pay (coupon and points cover it): paid now, without WeChat Pay.
       if (price.payableFen === 0) await this.markPaid(em, saved, { transactionId: null, at: now });
+      await rememberResult(em, 'order', saved.id);
       return saved;
     });
     if (order.payableFen === 0)

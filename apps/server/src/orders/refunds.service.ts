@@ -7,6 +7,7 @@ import { Principal } from '../common/auth';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { randomDigits } from '../common/crypto';
 import { DomainError, notFound } from '../common/errors';
+import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
 import { ReferralReward } from '../coupons/referral.service';
@@ -118,6 +119,7 @@ export class RefundsService implements OnModuleInit {
           key: outRefundNo,
           payload: { outRefundNo },
         });
+      await rememberResult(em, 'refund', saved.id);
       return saved;
     });
 

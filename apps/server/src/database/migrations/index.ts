@@ -8,6 +8,7 @@ import { StaffAccounts1733011200000 } from './1733011200000-staff-accounts';
 import { StaffLimitsSettlement1733097600000 } from './1733097600000-staff-limits-settlement';
 import { Outbox1733184000000 } from './1733184000000-outbox';
 import { BigintCounters1733270400000 } from './1733270400000-bigint-counters';
+import { Idempotency1733356800000 } from './1733356800000-idempotency';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   StaffLimitsSettlement1733097600000,
   Outbox1733184000000,
   BigintCounters1733270400000,
+  Idempotency1733356800000,
 ];
