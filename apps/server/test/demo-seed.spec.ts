@@ -29,4 +29,18 @@ describe(`demo alliance (${TEST_DB})`, () => {
     const joined = await t.api('POST', '/join', { body: { code, scene: 'demo-coffee' } });
     expect(joined.body.coupons.map((c: any) => c.title)).toEqual(['新人首单立减10元']);
   });
+
+  it('seeds with an ADMIN_USERNAME written with spaces and capitals: the admin is the stored account', async () => {
+    const spaced = await startTestApp({ SEED_DEMO: 'true', ADMIN_USERNAME: '  Boss ' });
+    try {
+      const login = await spaced.api('POST', '/admin/login', {
+        body: { username: 'boss', password: 'admin123' },
+      });
+      expect(login.status).toBe(200);
+      const merchants = (await spaced.api('GET', '/admin/merchants', { token: login.body.token })).body;
+      expect(merchants).toHaveLength(3);
+    } finally {
+      await spaced.close();
+    }
+  });
 });

@@ -4,7 +4,6 @@ import { TransactionRunner } from '../common/transactions';
 import { AlliancesService } from '../alliances/alliances.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import { QrCodesService } from '../qrcodes/qrcodes.service';
-import { StaffAccount } from '../staff/staff-account.entity';
 import { StaffService } from '../staff/staff.service';
 import { DemoMerchant, DemoSeedService } from './demo-seed.service';
 
@@ -62,14 +61,14 @@ export class BootstrapService implements OnApplicationBootstrap {
       const alliance = fresh
         ? await this.alliances.create(em, this.config.seedDemo ? DEMO.alliance : '我的联盟')
         : existing[0];
-      await this.staff.ensureAllianceAdmin(
+      // The account as stored (its username trimmed; found by its normalised spelling).
+      const admin = await this.staff.ensureAllianceAdmin(
         em,
         alliance.id,
         this.config.admin.username,
         this.config.admin.password,
       );
       if (!fresh || !this.config.seedDemo) return null;
-      const admin = await em.findOneByOrFail(StaffAccount, { username: this.config.admin.username });
       const seededMerchants: DemoMerchant[] = [];
       for (const m of DEMO.merchants) {
         const merchant = await this.merchants.createIn(em, alliance.id, {

@@ -144,10 +144,10 @@ export class StaffService implements StaffSessions {
     allianceId: string,
     username: string,
     password: string,
-  ): Promise<void> {
+  ): Promise<StaffAccount> {
     const existing = await em.findOneBy(StaffAccount, { usernameNormalized: normalizeUsername(username) });
-    if (existing) return;
-    await this.createAccount(em, {
+    if (existing) return existing;
+    return this.createAccount(em, {
       allianceId,
       merchantId: null,
       username,
