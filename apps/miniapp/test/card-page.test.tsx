@@ -25,7 +25,9 @@ describe('card page', () => {
       expect(container.querySelector('.member-card__number')?.textContent).toBe('6222 0212 3456 7894'),
     );
     expect(container.querySelector('.member-code__qr img')?.getAttribute('src')).toMatch(/^data:image\/gif/);
-    expect(screen.getByText('123400000000017')).toBeTruthy();
+    // the digits in fours, like the card number
+    expect(screen.getByText('1234 0000 0000 017')).toBeTruthy();
+    expect(container.querySelector('.member-code__qr img')?.getAttribute('alt')).toBe('会员码二维码');
     expect(screen.getByText('2')).toBeTruthy(); // couponCount
     expect(sent.find((r) => r.path === '/api/v1/auth/login')?.body).toEqual({ code: 'lc' });
     expect(sent.find((r) => r.path === '/api/v1/me')?.headers.authorization).toBe('Bearer fresh-token');
@@ -110,6 +112,41 @@ describe('card page', () => {
     expect(screen.queryByText('入会礼')).toBeNull();
   });
 
+  it('puts the member code first, before the card, the join gift and 买单', async () => {
+    taroTest.storage.set('allycard.memberToken', 'ok');
+    taroTest.storage.set('allycard.welcomeCoupons', JSON.stringify([coupon]));
+    mockServer({
+      'GET /api/v1/me': { status: 200, body: profile },
+      'GET /api/v1/me/member-code': codeAnswer('123400000000017'),
+    });
+    const { container } = render(<CardPage />);
+    await screen.findByText('1234 0000 0000 017');
+    const blocks = [...container.querySelector('.card')!.children].map((el) => el.className);
+    expect(blocks[0]).toContain('member-code');
+    expect(blocks.findIndex((c) => c.includes('card__welcome'))).toBeGreaterThan(0);
+    expect(blocks.findIndex((c) => c.includes('card__pay'))).toBeGreaterThan(0);
+  });
+
+  it('shows the join gift open on its first view only, then folded to one line that opens it', async () => {
+    taroTest.storage.set('allycard.memberToken', 'ok');
+    taroTest.storage.set('allycard.welcomeCoupons', JSON.stringify([coupon]));
+    mockServer({
+      'GET /api/v1/me': { status: 200, body: profile },
+      'GET /api/v1/me/member-code': codeAnswer('1'),
+    });
+    const first = render(<CardPage />);
+    expect(await screen.findByText('新人无门槛券')).toBeTruthy();
+    first.unmount();
+
+    // the member comes back to the card (the same storage): one line, the coupons behind a tap
+    render(<CardPage />);
+    expect(await screen.findByText('1 张礼券在你的券包')).toBeTruthy();
+    expect(screen.queryByText('新人无门槛券')).toBeNull();
+    fireEvent.click(screen.getByText('展开 ›'));
+    expect(screen.getByText('新人无门槛券')).toBeTruthy();
+    expect(screen.getByText('1 张礼券已放入你的券包')).toBeTruthy();
+  });
+
   it('shows an error state with the server message and retries', async () => {
     taroTest.storage.set('allycard.memberToken', 'ok');
     mockServer({ 'GET /api/v1/me': apiError(503, 'WECHAT_UNAVAILABLE', '服务开小差了') });
@@ -138,12 +175,12 @@ describe('card page', () => {
       await act(async () => {
         await jest.advanceTimersByTimeAsync(0);
       });
-      expect(screen.getByText('100000000000001')).toBeTruthy();
+      expect(screen.getByText('1000 0000 0000 001')).toBeTruthy();
 
       await act(async () => {
         await jest.advanceTimersByTimeAsync(25_000);
       });
-      expect(screen.getByText('100000000000002')).toBeTruthy();
+      expect(screen.getByText('1000 0000 0000 002')).toBeTruthy();
 
       act(() => taroTest.hide());
       const callsWhenHidden = request.mock.calls.length;

@@ -31,7 +31,7 @@ describe('MemberQr', () => {
     const { container } = render(<MemberQr code="123400000000017" onRefresh={onRefresh} />);
     const image = container.querySelector('.member-code__qr img');
     expect(image?.getAttribute('src')).toMatch(/^data:image\/gif;base64,R0lGOD/);
-    expect(screen.getByText('123400000000017')).toBeTruthy();
+    expect(screen.getByText('1234 0000 0000 017')).toBeTruthy();
     image?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(onRefresh).toHaveBeenCalledTimes(1);
   });

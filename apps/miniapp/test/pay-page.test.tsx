@@ -165,12 +165,23 @@ describe('付款', () => {
     expect(previews(sent).map((r) => (r.body as OrderRequest).amountFen)).toEqual([12800, 20050]);
   });
 
+  it('says an amount of 0 must be above 0, and opens the decimal number pad', async () => {
+    const sent = payServer();
+    const { container } = render(<PayPage />);
+    await screen.findByText('老街咖啡');
+    expect(container.querySelector('.pay__amount-input input')?.getAttribute('inputmode')).toBe('decimal');
+    typeAmount(container, '0');
+    expect(await screen.findByText('金额要大于 0 元')).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(previews(sent)).toHaveLength(0);
+  });
+
   it('refuses an amount with more than two decimals without asking the server', async () => {
     const sent = payServer();
     const { container } = render(<PayPage />);
     await screen.findByText('老街咖啡');
     typeAmount(container, '12.345');
-    expect(await screen.findByText('请输入正确的金额，最多两位小数')).toBeTruthy();
+    expect(await screen.findByText('金额请填数字，最多两位小数')).toBeTruthy();
     await new Promise((r) => setTimeout(r, 400));
     expect(previews(sent)).toHaveLength(0);
     expect(

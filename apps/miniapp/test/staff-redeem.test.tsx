@@ -114,6 +114,23 @@ describe('核销 at the counter', () => {
     expect(sent.some((r) => r.path === '/api/v1/staff/redemptions')).toBe(false);
   });
 
+  it('tells a clerk who typed 0 that the amount must be above 0, not that it is no number', async () => {
+    const sent = lookupServer();
+    const { container } = render(<StaffVerifyPage />);
+    await verify(container);
+    type(container, '.verify__amount-input', '0');
+    fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
+    expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '消费金额要大于 0 元' }));
+    expect(sent.some((r) => r.path === '/api/v1/staff/redemptions')).toBe(false);
+  });
+
+  it('opens the decimal number pad for the amount', async () => {
+    lookupServer();
+    const { container } = render(<StaffVerifyPage />);
+    await verify(container);
+    expect(container.querySelector('.verify__amount-input input')?.getAttribute('inputmode')).toBe('decimal');
+  });
+
   it('shows the server message when the coupon cannot be used for this amount', async () => {
     lookupServer({
       'POST /api/v1/staff/redemptions': apiError(422, 'THRESHOLD_NOT_MET', '未满 ¥100.00，不能使用此券'),

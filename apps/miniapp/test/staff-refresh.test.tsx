@@ -102,7 +102,7 @@ describe('staff token refresh', () => {
     });
     const { container } = render(<StaffVerifyPage />);
     fireEvent.change(container.querySelector('.verify__input input') as HTMLInputElement, {
-      target: { value: '99' },
+      target: { value: '123400000000017' },
     });
     fireEvent.click(screen.getByText('查询'));
     await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: '/staff/login/index' }));

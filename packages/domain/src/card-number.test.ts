@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { formatCardNumber, isValidCardNumber, luhnCheckDigit, makeCardNumber } from './card-number';
+import {
+  formatCardNumber,
+  groupDigits,
+  isValidCardNumber,
+  luhnCheckDigit,
+  makeCardNumber,
+} from './card-number';
 
 describe('card numbers', () => {
   it('computes the Luhn check digit of known numbers', () => {
@@ -42,5 +48,11 @@ describe('card numbers', () => {
 
   it('formats in groups of four', () => {
     expect(formatCardNumber('8123456789012345')).toBe('8123 4567 8901 2345');
+  });
+
+  it('groups any run of digits in fours from the left, as member codes are shown', () => {
+    expect(groupDigits('123400000000017')).toBe('1234 0000 0000 017');
+    expect(groupDigits('1234')).toBe('1234');
+    expect(groupDigits('')).toBe('');
   });
 });

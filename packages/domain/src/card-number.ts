@@ -39,7 +39,10 @@ export function makeCardNumber(randomDigits: (n: number) => string): string {
   return payload + luhnCheckDigit(payload);
 }
 
-/** 6222 0212 3456 7890 — for display on the card. */
-export function formatCardNumber(cardNo: string): string {
-  return cardNo.replace(/(\d{4})(?=\d)/g, '$1 ');
+/** Digits in groups of four, the way people read a card number aloud: 6222 0212 3456 7890. */
+export function groupDigits(digits: string): string {
+  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
+
+/** 6222 0212 3456 7890 — for display on the card. */
+export const formatCardNumber = groupDigits;

@@ -2,7 +2,10 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import {
   issueMemberCode,
+  MEMBER_CODE_MAX_LENGTH,
+  MEMBER_CODE_MIN_LENGTH,
   MEMBER_CODE_WINDOW_SECONDS,
+  memberCodeProblem,
   parseMemberCode,
   verifyMemberCode,
 } from './member-code';
@@ -53,6 +56,39 @@ describe('member codes', () => {
           const { code } = issueMemberCode(serverMac, '7', String(id), now);
           expect(parseMemberCode(code)?.memberId).toBe(String(id));
           expect(verifyMemberCode(serverMac, '7', code, now)).toEqual({ ok: true, memberId: String(id) });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('tells the clerk what is wrong with a typed code that cannot be one, before any request', () => {
+    const short = `会员码应为 ${MEMBER_CODE_MIN_LENGTH} 位以上数字，请让顾客刷新后重扫`;
+    expect(MEMBER_CODE_MIN_LENGTH).toBe(15);
+    for (const bad of ['', '123', '12345678901234', '1234567890123x5', '1234 5678901234']) {
+      expect(memberCodeProblem(bad)).toBe(short);
+    }
+    expect(memberCodeProblem('1'.repeat(MEMBER_CODE_MAX_LENGTH + 1))).toBe(
+      `会员码最多 ${MEMBER_CODE_MAX_LENGTH} 位数字，请让顾客刷新后重扫`,
+    );
+    // the member id never starts with 0
+    expect(memberCodeProblem('123456789012340')).toBe('会员码有误，请让顾客刷新后重扫');
+  });
+
+  it('finds no problem in any code it issues', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 20n - 1n }),
+        fc.date({
+          min: new Date('2000-01-01T00:00:00Z'),
+          max: new Date('2100-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        (id, now) => {
+          const { code } = issueMemberCode(serverMac, '7', String(id), now);
+          expect(code.length).toBeGreaterThanOrEqual(MEMBER_CODE_MIN_LENGTH);
+          expect(code.length).toBeLessThanOrEqual(MEMBER_CODE_MAX_LENGTH);
+          expect(memberCodeProblem(code)).toBeNull();
         },
       ),
       { numRuns: 200 },

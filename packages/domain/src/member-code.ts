@@ -14,6 +14,10 @@ export const MEMBER_CODE_WINDOW_SECONDS = 30;
 const WINDOW_DIGITS = 4;
 const WINDOW_MODULUS = 10 ** WINDOW_DIGITS;
 const MAC_DIGITS = 10;
+const MAX_MEMBER_ID_DIGITS = 20;
+/** A code is the window and MAC digits, then a member id of 1–20 digits: its length varies. */
+export const MEMBER_CODE_MIN_LENGTH = WINDOW_DIGITS + MAC_DIGITS + 1;
+export const MEMBER_CODE_MAX_LENGTH = WINDOW_DIGITS + MAC_DIGITS + MAX_MEMBER_ID_DIGITS;
 
 export type MacFunction = (message: string) => Uint8Array;
 
@@ -58,6 +62,18 @@ export function parseMemberCode(code: string): { windowLow: number; mac: string;
   const match = /^(\d{4})(\d{10})([1-9]\d{0,19})$/.exec(code);
   if (!match) return null;
   return { windowLow: Number(match[1]), mac: match[2], memberId: match[3] };
+}
+
+/**
+ * What is wrong with a typed code that cannot be a member code at all, for the clerk to act on before
+ * anything is sent; null when it may be one (only the server can tell whether it is genuine and fresh).
+ */
+export function memberCodeProblem(code: string): string | null {
+  const retry = '请让顾客刷新后重扫';
+  if (!/^\d*$/.test(code) || code.length < MEMBER_CODE_MIN_LENGTH)
+    return `会员码应为 ${MEMBER_CODE_MIN_LENGTH} 位以上数字，${retry}`;
+  if (code.length > MEMBER_CODE_MAX_LENGTH) return `会员码最多 ${MEMBER_CODE_MAX_LENGTH} 位数字，${retry}`;
+  return parseMemberCode(code) ? null : `会员码有误，${retry}`;
 }
 
 export function verifyMemberCode(

@@ -3,6 +3,7 @@ import { Button, Dialog, Input } from '@nutui/nutui-react-taro';
 import { View } from '@tarojs/components';
 import { isChinaMobile } from '@allycard/domain';
 import type * as weapp from './phone';
+import { digitsKeyboard } from './keyboard';
 import { toastError, userError } from '../services/errors';
 import { sandboxPhoneCode } from './sandbox.h5';
 import './phone.h5.scss';
@@ -61,7 +62,7 @@ export function PhoneCodeButton({ onCode, children, loading, className }: weapp.
         <View className="phone-dialog__body">
           <Input
             className="phone-dialog__input"
-            type="number"
+            {...digitsKeyboard}
             maxLength={11}
             placeholder="请输入手机号"
             value={phone}

@@ -2,11 +2,22 @@ import Taro from '@tarojs/taro';
 import type { Coupon } from '@allycard/contracts';
 
 const WELCOME_COUPONS_KEY = 'allycard.welcomeCoupons';
+const WELCOME_SEEN_KEY = 'allycard.welcomeSeen';
 
 /** The coupons a join just issued, kept so the card page can show them right after switchTab. */
 export function saveWelcomeCoupons(coupons: Coupon[]): void {
+  Taro.removeStorageSync(WELCOME_SEEN_KEY);
   if (coupons.length) Taro.setStorageSync(WELCOME_COUPONS_KEY, JSON.stringify(coupons));
   else Taro.removeStorageSync(WELCOME_COUPONS_KEY);
+}
+
+/** The join gift is shown open once; after that first view the card keeps it folded to one line. */
+export function welcomeSeen(): boolean {
+  return Taro.getStorageSync(WELCOME_SEEN_KEY) === '1';
+}
+
+export function markWelcomeSeen(): void {
+  Taro.setStorageSync(WELCOME_SEEN_KEY, '1');
 }
 
 export function loadWelcomeCoupons(): Coupon[] {
@@ -22,6 +33,7 @@ export function loadWelcomeCoupons(): Coupon[] {
 
 export function clearWelcomeCoupons(): void {
   Taro.removeStorageSync(WELCOME_COUPONS_KEY);
+  Taro.removeStorageSync(WELCOME_SEEN_KEY);
 }
 
 /** A welcome coupon was just used (e.g. on 买单): the card no longer offers it. */

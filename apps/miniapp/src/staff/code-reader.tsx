@@ -1,6 +1,7 @@
 import { View } from '@tarojs/components';
 import { Button, Input } from '@nutui/nutui-react-taro';
 import { canScan } from '../platform';
+import { digitsKeyboard } from '../platform/keyboard';
 
 export interface CodeReaderProps {
   /** BEM block of the page ('verify', 'pickup'): class names of the scan and submit buttons */
@@ -33,7 +34,7 @@ export function CodeReader(props: CodeReaderProps) {
         <Input
           className={`staff__input verify__input${props.inputClassName ? ` ${props.inputClassName}` : ''}`}
           name={props.name}
-          type="digit"
+          {...digitsKeyboard}
           maxLength={props.maxLength}
           placeholder={canScan ? props.placeholders.withScan : props.placeholders.typeOnly}
           value={props.value}

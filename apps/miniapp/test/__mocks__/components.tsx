@@ -23,6 +23,7 @@ const DROP = new Set([
   'onGetPhoneNumber',
   'onInput',
   'onConfirm',
+  'nativeProps',
   // ScrollView (NutUI's Tabs) and Text
   'enableFlex',
   'scrollX',
@@ -63,7 +64,13 @@ export const ScrollView = element('div', 'ScrollView');
 export const Picker = element('div', 'Picker');
 
 export const Image = forwardRef<HTMLImageElement, AnyProps>((props, ref) =>
-  createElement('img', { ...domProps(props), ref, 'data-taro': 'Image', 'data-mode': props.mode }),
+  createElement('img', {
+    ...domProps(props),
+    ...(props.nativeProps as AnyProps | undefined),
+    ref,
+    'data-taro': 'Image',
+    'data-mode': props.mode,
+  }),
 );
 Image.displayName = 'Image';
 
@@ -82,7 +89,9 @@ export const Input = forwardRef<HTMLInputElement, AnyProps>((props, ref) => {
     ...domProps(props),
     ref,
     'data-taro': 'Input',
-    type: props.password ? 'password' : 'text',
+    // as Taro's h5 <input>: its `digit` is a number field, and nativeProps land on the element last
+    type: props.password ? 'password' : props.type === 'digit' ? 'number' : (props.type ?? 'text'),
+    ...(props.nativeProps as AnyProps | undefined),
     maxLength: props.maxlength,
     value: props.value ?? '',
     onChange: (event: { target: HTMLInputElement }) =>

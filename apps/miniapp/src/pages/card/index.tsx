@@ -12,7 +12,12 @@ import { errorMessage, hasCode, toastError } from '../../services/errors';
 import { ROUTES, withQuery } from '../../services/routes';
 import { merchantNames } from '../../services/merchants';
 import { withMember } from '../../services/session';
-import { clearWelcomeCoupons, loadWelcomeCoupons } from '../../services/welcome';
+import {
+  clearWelcomeCoupons,
+  loadWelcomeCoupons,
+  markWelcomeSeen,
+  welcomeSeen,
+} from '../../services/welcome';
 import './index.scss';
 
 /** Fetch the next member code this long before the current one expires (codes live ≤ 60 s). */
@@ -35,6 +40,7 @@ export default function CardPage() {
   const [code, setCode] = useState<MemberCode | null>(null);
   const [codeStatus, setCodeStatus] = useState<'idle' | 'refreshing' | 'failed'>('idle');
   const [welcome, setWelcome] = useState<Coupon[]>([]);
+  const [welcomeOpen, setWelcomeOpen] = useState(false);
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const visible = useRef(false);
@@ -87,6 +93,8 @@ export default function CardPage() {
     visible.current = true;
     const gifts = loadWelcomeCoupons();
     setWelcome(gifts);
+    setWelcomeOpen(gifts.length > 0 && !welcomeSeen());
+    if (gifts.length) markWelcomeSeen();
     if (gifts.some((c) => c.usableAt === 'merchant')) void merchantNames().then(setNames);
     void load();
   });
@@ -125,11 +133,29 @@ export default function CardPage() {
     void Taro.navigateTo({ url });
   };
 
+  // The code comes first, above the fold on the smallest phones, as in the coffee chains' apps: at the
+  // counter the member opens the card and shows it, nothing to scroll.
   return (
     <View className="page card">
-      <MemberCard member={profile} allianceName={profile.alliance?.name || profile.alliance?.cardTitle} />
+      <MemberQr
+        code={code?.code ?? null}
+        refreshing={codeStatus === 'refreshing'}
+        failed={codeStatus === 'failed'}
+        onRefresh={() => void refreshCode(true)}
+      />
 
-      {welcome.length ? (
+      <View className="section">
+        <MemberCard member={profile} allianceName={profile.alliance?.name || profile.alliance?.cardTitle} />
+      </View>
+
+      {welcome.length && !welcomeOpen ? (
+        <View className="section card__welcome card__welcome--folded" onClick={() => setWelcomeOpen(true)}>
+          <Text className="card__welcome-badge">入会礼</Text>
+          <Text className="card__welcome-title">{welcome.length} 张礼券在你的券包</Text>
+          <Text className="card__welcome-more">展开 ›</Text>
+        </View>
+      ) : null}
+      {welcome.length && welcomeOpen ? (
         <View className="section card__welcome">
           <View className="card__welcome-head">
             <Text className="card__welcome-badge">入会礼</Text>
@@ -156,15 +182,6 @@ export default function CardPage() {
           <Text className="card__pay-hint">在联盟商户付款，自动用券、积分抵现</Text>
         </View>
         <Text className="card__pay-go">去付款 ›</Text>
-      </View>
-
-      <View className="section">
-        <MemberQr
-          code={code?.code ?? null}
-          refreshing={codeStatus === 'refreshing'}
-          failed={codeStatus === 'failed'}
-          onRefresh={() => void refreshCode(true)}
-        />
       </View>
 
       <View className="section card__entries">

@@ -6,11 +6,12 @@ import type { Merchant } from '@allycard/contracts';
 import { decodeScene, formatFen } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { canScan, scanMerchantScene } from '../../platform';
+import { amountKeyboard } from '../../platform/keyboard';
 import { memberApi } from '../../services/api';
 import { errorMessage, hasCode, toastError, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { useMemberPage } from '../../services/member-page';
-import { parseYuanToFen } from '../../services/money';
+import { amountProblem, parseYuanToFen } from '../../services/money';
 import { usePayment } from '../../services/payment';
 import { pageParam } from '../../services/routes';
 import type { OrderPreview, OrderRequest } from '@allycard/contracts';
@@ -254,14 +255,14 @@ export default function PayPage() {
           <Input
             className="pay__amount-input"
             name="amount"
-            type="digit"
+            {...amountKeyboard}
             placeholder="询问店员后输入"
             value={amountText}
             onChange={setAmountText}
           />
         </View>
         {amountText.trim() && !amountOk ? (
-          <Text className="pay__amount-hint">请输入正确的金额，最多两位小数</Text>
+          <Text className="pay__amount-hint">{amountProblem(amountText)}</Text>
         ) : null}
       </View>
 

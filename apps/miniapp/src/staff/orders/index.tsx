@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Dialog, Input } from '@nutui/nutui-react-taro';
+import { amountKeyboard } from '../../platform/keyboard';
 import { formatFen } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { staffApi } from '../../services/api';
@@ -187,7 +188,7 @@ export default function StaffOrdersPage() {
                 <Input
                   className="staff-orders__amount-input"
                   name="refundAmount"
-                  type="digit"
+                  {...amountKeyboard}
                   placeholder={`最多 ${formatFen(draftLeft)}`}
                   value={draft.amount}
                   onChange={(amount: string) => setDraft({ ...draft, amount })}

@@ -6,6 +6,7 @@ import { PageState } from '../../components/page-state';
 import { scanMemberCode } from '../../platform';
 import { staffApi } from '../../services/api';
 import { errorMessage, toastError, userError } from '../../services/errors';
+import { memberCodeProblem } from '@allycard/domain';
 import type { StaffLookup } from '@allycard/contracts';
 import { CodeReader } from '../code-reader';
 import { StaffNav } from '../nav';
@@ -35,6 +36,12 @@ export default function StaffVerifyPage() {
       toastError(userError('请输入会员码'));
       return;
     }
+    // a code that cannot be one is told apart here, in words the clerk can act on
+    const problem = memberCodeProblem(memberCode);
+    if (problem) {
+      setLookup({ status: 'error', message: problem });
+      return;
+    }
     setLookup({ status: 'loading' });
     try {
       const result = await staffApi.lookupMember(memberCode);
@@ -44,8 +51,8 @@ export default function StaffVerifyPage() {
       setInput('');
     } catch (error) {
       if (await endedStaffSession(error)) return;
+      // said once, on the page (a toast on top would repeat it)
       setLookup({ status: 'error', message: errorMessage(error) });
-      toastError(error);
     }
   };
 

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { Button, Dialog, Input } from '@nutui/nutui-react-taro';
+import { amountKeyboard } from '../../platform/keyboard';
 import { couponDiscountFen, formatCardNumber, formatFen } from '@allycard/domain';
 import { CouponItem } from '../../components/coupon-item';
 import { PageState } from '../../components/page-state';
 import { staffApi } from '../../services/api';
 import { toastError, toastSuccess, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
-import { parseYuanToFen } from '../../services/money';
+import { amountProblem, parseYuanToFen } from '../../services/money';
 import type { Redemption, StaffLookup, WalletCoupon } from '@allycard/contracts';
 import { endedStaffSession } from '../staff-session';
 
@@ -31,19 +32,13 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
   const [submitting, setSubmitting] = useState(false);
   const [done, setDone] = useState<Redemption | null>(null);
 
-  /** The typed amount: null when empty, undefined when it is not an amount. */
-  const typedFen = (): number | null | undefined => {
-    if (!amount.trim()) return null;
-    const fen = parseYuanToFen(amount);
-    return fen !== null && fen > 0 ? fen : undefined;
-  };
-
   const ask = (coupon: WalletCoupon | null) => {
-    const amountFen = typedFen();
-    if (amountFen === undefined) {
-      toastError(userError('消费金额请填数字，最多两位小数'));
+    const problem = amount.trim() ? amountProblem(amount, '消费金额') : null;
+    if (problem) {
+      toastError(userError(problem));
       return;
     }
+    const amountFen = amount.trim() ? parseYuanToFen(amount) : null;
     if (!coupon && amountFen === null) {
       toastError(userError('请先输入消费金额'));
       return;
@@ -105,7 +100,7 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
           <Input
             className="staff__input verify__amount-input"
             name="amount"
-            type="digit"
+            {...amountKeyboard}
             placeholder="输入金额（元），核销满减券时必填"
             value={amount}
             onChange={setAmount}
