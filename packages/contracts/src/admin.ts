@@ -2,6 +2,7 @@
  * Shapes of the admin side of /api/v1 (alliance and merchant admins: the console), as the server's
  * controllers send them.
  */
+import type { SettlementPosition } from '@allycard/domain';
 import type { CouponKind, StaffRole, UsableAt } from './types';
 
 export interface StoreRef {
@@ -141,32 +142,14 @@ export interface CreateMallItemBody {
   couponTemplateId?: string;
 }
 
-export type SettlementParty = 'merchant' | 'alliance' | 'breakage' | 'members';
-
-export interface SettlementRow {
-  party: SettlementParty;
-  merchantId: string | null;
-  name: string;
-  pointsFunded: number;
-  pointsRedeemed: number;
-  pointsNet: number;
-  pointsNetFen: number;
-  couponsRedeemedHereFen: number;
-  couponsBorneFen: number;
-  /** member-tier discounts given at this merchant, whoever bears them */
-  tierDiscountsGivenFen: number;
-  /** tier discounts given here that another party bears (owed to this merchant) */
-  tierDiscountsReceivableFen: number;
-  /** tier discounts given elsewhere that this party bears */
-  tierDiscountsBorneFen: number;
-  netFen: number;
-}
+// A report's rows are the fold of packages/domain's settlement rule, field for field.
+export type { SettlementParty, SettlementPosition as SettlementRow } from '@allycard/domain';
 
 export interface SettlementReport {
   from: string;
   to: string;
   pointValueFen: number;
-  rows: SettlementRow[];
+  rows: SettlementPosition[];
   totalNetFen: number;
   balanced: boolean;
 }

@@ -9,3 +9,4 @@ export * from './coupons';
 export * from './points';
 export * from './pricing';
 export * from './refunds';
+export * from './settlement';

@@ -1,7 +1,7 @@
+import type { SettlementEntryKind } from '@allycard/domain';
 import { Column, Entity } from 'typeorm';
 import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
-export type SettlementEntryKind = 'coupon_subsidy' | 'tier_discount';
 export type SettlementSourceType = 'redemption' | 'order' | 'refund';
 
 /**

@@ -1,5 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { SettlementReport, SettlementRow } from '@allycard/contracts';
+import { foldSettlement, type PointsAccountKind, type SettlementEntryKind } from '@allycard/domain';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth';
 import { MerchantsService } from '../merchants/merchants.service';
@@ -8,38 +10,10 @@ import { LedgerService } from '../points/ledger.service';
 import { reportPeriod } from './period';
 import { SettlementEntriesService } from './settlement-entries.service';
 
-export interface SettlementRow {
-  party: 'merchant' | 'alliance' | 'breakage' | 'members';
-  merchantId: string | null;
-  name: string;
-  /** points issued here (funded by this merchant, or by the alliance for rewards) */
-  pointsFunded: number;
-  /** points spent here */
-  pointsRedeemed: number;
-  /** points this party holds a claim for (+) or owes (−): the sum of its postings */
-  pointsNet: number;
-  pointsNetFen: number;
-  /** discounts this merchant gave on coupons issued by others (owed to it) */
-  couponsRedeemedHereFen: number;
-  /** discounts given elsewhere on coupons this party issued (it bears them) */
-  couponsBorneFen: number;
-  /** member-tier discounts given at this merchant, whoever bears them */
-  tierDiscountsGivenFen: number;
-  /** tier discounts given here that another party bears (owed to this merchant) */
-  tierDiscountsReceivableFen: number;
-  /** tier discounts given elsewhere that this party bears */
-  tierDiscountsBorneFen: number;
-  /** + receivable, − payable; all rows sum to zero */
-  netFen: number;
-}
-
 /**
- * Settlement between the merchants of an alliance for a period. Points: every posting belongs to
- * exactly one party and every transaction sums to zero, so the parties' point positions sum to zero.
- * Coupons and tier discounts: settlement entries, each dated when it happened (a refund's reversal in
- * the refund's period), so a closed period never changes; a discount given at merchant M and borne by X
- * (a coupon's issuer, or the alliance for tier discounts when it says so) is owed to M by X.
- * Positive = receivable, negative = payable.
+ * The settlement report of a period: the ledger's postings and the settlement entries that happened
+ * in it (a refund's reversal in the refund's period, so a closed period never changes), folded by
+ * packages/domain into one position per party. Positive = receivable, negative = payable.
  */
 @Injectable()
 export class SettlementService implements OnModuleInit {
@@ -56,7 +30,7 @@ export class SettlementService implements OnModuleInit {
     this.orders.on('paid', (em, order, at) => this.entries.postPaidOrder(em, order, at));
   }
 
-  async report(who: Principal, from?: string, to?: string) {
+  async report(who: Principal, from?: string, to?: string): Promise<SettlementReport> {
     const period = reportPeriod(from, to);
     const policy = await this.ledger.policy(who.allianceId);
     const driver = this.dataSource.driver;
@@ -64,7 +38,7 @@ export class SettlementService implements OnModuleInit {
     const params = [who.allianceId, at(period.from), at(period.to)];
 
     const postings: {
-      account_kind: string;
+      account_kind: PointsAccountKind;
       owner_id: string | number;
       pos: string | number;
       neg: string | number;
@@ -77,7 +51,7 @@ export class SettlementService implements OnModuleInit {
       params,
     );
     const entries: {
-      kind: string;
+      kind: SettlementEntryKind;
       beneficiary_merchant_id: string | number;
       bearer: string;
       fen: string | number;
@@ -88,74 +62,21 @@ export class SettlementService implements OnModuleInit {
       params,
     );
 
-    const merchants = await this.merchants.list(who.allianceId);
-    const rows = new Map<string, SettlementRow>();
-    const row = (
-      key: string,
-      party: SettlementRow['party'],
-      name: string,
-      merchantId: string | null = null,
-    ) => {
-      if (!rows.has(key)) {
-        rows.set(key, {
-          party,
-          merchantId,
-          name,
-          pointsFunded: 0,
-          pointsRedeemed: 0,
-          pointsNet: 0,
-          pointsNetFen: 0,
-          couponsRedeemedHereFen: 0,
-          couponsBorneFen: 0,
-          tierDiscountsGivenFen: 0,
-          tierDiscountsReceivableFen: 0,
-          tierDiscountsBorneFen: 0,
-          netFen: 0,
-        });
-      }
-      return rows.get(key)!;
-    };
-    for (const m of merchants) row(`m:${m.id}`, 'merchant', m.name, m.id);
-    row('alliance', 'alliance', '联盟运营方');
-    row('breakage', 'breakage', '过期积分（沉淀）');
-    row('members', 'members', '会员未用积分（期间变动）');
-
-    const merchantRow = (id: string) => row(`m:${id}`, 'merchant', `商户 ${id}`, id);
-    for (const p of postings) {
-      const pos = Number(p.pos);
-      const neg = Number(p.neg);
-      const owner = String(p.owner_id);
-      const target =
-        p.account_kind === 'merchant_funding' || p.account_kind === 'merchant_redemption'
-          ? merchantRow(owner)
-          : p.account_kind === 'member'
-            ? rows.get('members')!
-            : rows.get(p.account_kind === 'breakage' ? 'breakage' : 'alliance')!;
-      if (p.account_kind === 'merchant_funding' || p.account_kind === 'alliance') target.pointsFunded += neg;
-      if (p.account_kind === 'merchant_redemption' || p.account_kind === 'alliance')
-        target.pointsRedeemed += pos;
-      target.pointsNet += pos - neg;
-    }
-    for (const e of entries) {
-      const fen = Number(e.fen);
-      const givenAt = merchantRow(String(e.beneficiary_merchant_id));
-      const bearer = e.bearer === 'alliance' ? rows.get('alliance')! : merchantRow(e.bearer);
-      if (e.kind === 'tier_discount') givenAt.tierDiscountsGivenFen += fen;
-      // A party bearing its own discount settles it with nobody.
-      if (bearer === givenAt) continue;
-      if (e.kind === 'coupon_subsidy') {
-        givenAt.couponsRedeemedHereFen += fen;
-        bearer.couponsBorneFen += fen;
-      } else {
-        givenAt.tierDiscountsReceivableFen += fen;
-        bearer.tierDiscountsBorneFen += fen;
-      }
-    }
-    const all = [...rows.values()].map((r) => {
-      const pointsNetFen = r.pointsNet * policy.pointValueFen;
-      const discountsNetFen =
-        r.couponsRedeemedHereFen - r.couponsBorneFen + r.tierDiscountsReceivableFen - r.tierDiscountsBorneFen;
-      return { ...r, pointsNetFen, netFen: pointsNetFen + discountsNetFen };
+    const { rows: all, balanced } = foldSettlement({
+      merchants: await this.merchants.list(who.allianceId),
+      postings: postings.map((p) => ({
+        accountKind: p.account_kind,
+        ownerId: String(p.owner_id),
+        credited: Number(p.pos),
+        debited: Number(p.neg),
+      })),
+      entries: entries.map((e) => ({
+        kind: e.kind,
+        beneficiaryMerchantId: String(e.beneficiary_merchant_id),
+        bearer: e.bearer,
+        amountFen: Number(e.fen),
+      })),
+      pointValueFen: policy.pointValueFen,
     });
     const visible = who.role === 'merchant_admin' ? all.filter((r) => r.merchantId === who.merchantId) : all;
     return {
@@ -164,11 +85,11 @@ export class SettlementService implements OnModuleInit {
       pointValueFen: policy.pointValueFen,
       rows: visible,
       totalNetFen: visible.reduce((s, r) => s + r.netFen, 0),
-      balanced: all.reduce((s, r) => s + r.netFen, 0) === 0 && all.reduce((s, r) => s + r.pointsNet, 0) === 0,
+      balanced,
     };
   }
 
-  toCsv(report: Awaited<ReturnType<SettlementService['report']>>): string {
+  toCsv(report: SettlementReport): string {
     const header = [
       'party',
       'merchantId',
