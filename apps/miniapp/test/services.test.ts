@@ -1,6 +1,6 @@
 import { ApiError } from '@allycard/contracts';
 import { memberApi, memberToken, staffApi, staffToken } from '../src/services/api';
-import { couponDescription, offerValidity, usableText } from '../src/services/coupon-text';
+import { couponDescription, couponFace, offerValidity, usableText } from '../src/services/coupon-text';
 import { answeredForGood, createActionKeys, newIdempotencyKey } from '../src/services/idempotency';
 import { merchantNames, resetMerchantNames } from '../src/services/merchants';
 import { parseYuanToFen } from '../src/services/money';
@@ -178,6 +178,13 @@ describe('coupon text', () => {
         thresholdFen: 0,
       }),
     ).toBe('无门槛8.5折 最高减¥30.00');
+  });
+
+  it('shows a discount exactly, never rounded up to one that reads as none', () => {
+    const discount = { ...offer, kind: 'discount' as const, valueFen: null, maxDiscountFen: null };
+    expect(couponFace({ ...discount, discountPermille: 999 })).toBe('9.99折');
+    expect(couponFace({ ...discount, discountPermille: 885 })).toBe('8.85折');
+    expect(couponFace({ ...discount, discountPermille: 880 })).toBe('8.8折');
   });
 
   it('formats times in the Shanghai calendar', () => {

@@ -94,6 +94,8 @@ describe('订单 (staff)', () => {
     const dialog = container.querySelector('.staff-orders__dialog') as HTMLElement;
     fireEvent.click(await within(dialog).findByText('部分退款'));
     const input = dialog.querySelector('.staff-orders__amount-input input') as HTMLInputElement;
+    // offered at what is left, in yuan as the clerk would type it
+    expect(input.value).toBe('118.00');
     fireEvent.change(input, { target: { value: '200' } });
     fireEvent.click(within(dialog).getByText('确认退款'));
     expect(showToast).toHaveBeenCalledWith(

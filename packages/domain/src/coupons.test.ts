@@ -122,5 +122,15 @@ describe('status and validity', () => {
         maxDiscountFen: null,
       }),
     ).toBe('8折');
+    // exact, by integer arithmetic: 8.85 is not a float rounded to 8.8
+    expect(
+      describeCoupon({
+        ...base,
+        kind: 'discount',
+        thresholdFen: 12_350,
+        discountPermille: 885,
+        maxDiscountFen: 1_005,
+      }),
+    ).toBe('满123.50 8.85折 最高减10.05');
   });
 });

@@ -1,4 +1,4 @@
-import { formatFen } from './money';
+import { formatFen, formatYuan, formatZhe } from './money';
 
 /**
  * Coupon rules shared by the server (redemption, orders) and the mini-program (price preview):
@@ -110,15 +110,14 @@ export function couponValidity(
 export function describeCoupon(
   terms: Pick<CouponTerms, 'kind' | 'valueFen' | 'discountPermille' | 'maxDiscountFen' | 'thresholdFen'>,
 ): string {
-  const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2));
+  const yuan = (fen: number) => formatYuan(fen).replace(/\.00$/, '');
   switch (terms.kind) {
     case 'amount':
       return `满${yuan(terms.thresholdFen)}减${yuan(terms.valueFen ?? 0)}`;
     case 'no_threshold':
       return `无门槛减${yuan(terms.valueFen ?? 0)}元`;
     case 'discount': {
-      const zhe = (terms.discountPermille ?? 1000) / 100;
-      const parts = [`${Number.isInteger(zhe) ? zhe : zhe.toFixed(1).replace(/0$/, '')}折`];
+      const parts = [formatZhe(terms.discountPermille ?? 1000)];
       if (terms.thresholdFen > 0) parts.unshift(`满${yuan(terms.thresholdFen)}`);
       if (terms.maxDiscountFen) parts.push(`最高减${yuan(terms.maxDiscountFen)}`);
       return parts.join(' ');

@@ -7,13 +7,17 @@ export interface FormatFenOptions {
 
 /** 1230 → '¥12.30', -5 → '-¥0.05'. */
 export function formatFen(fen: number, options: FormatFenOptions = {}): string {
+  return `${fen < 0 ? '-' : ''}¥${formatYuan(Math.abs(fen), options)}`;
+}
+
+/** 1230 → '12.30': the amount without '¥', as an input box shows it for editing (parseYuan reads it back). */
+export function formatYuan(fen: number, options: FormatFenOptions = {}): string {
   if (!Number.isSafeInteger(fen)) throw new Error('fen must be an integer');
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
   const whole = Math.floor(abs / 100);
   const yuan = options.grouped ? whole.toLocaleString('en-US') : String(whole);
-  const cents = String(abs % 100).padStart(2, '0');
-  return `${sign}¥${yuan}.${cents}`;
+  return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /**
@@ -26,4 +30,17 @@ export function parseYuan(text: string): number | null {
   const m = /^(\d{0,13})(?:\.(\d{0,2}))?$/.exec(plain);
   if (!m || (!m[1] && !m[2])) return null;
   return Number(m[1] || '0') * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/**
+ * A discount as shops write it, from the per mille paid: 880 → '8.8折', 885 → '8.85折', exactly —
+ * never rounded, so 999 is '9.99折', not a '10折' that would read as no discount.
+ */
+export function formatZhe(permille: number): string {
+  if (!Number.isSafeInteger(permille) || permille < 0)
+    throw new Error('permille must be a non-negative integer');
+  const fraction = String(permille % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
+  return `${Math.floor(permille / 100)}${fraction ? `.${fraction}` : ''}折`;
 }

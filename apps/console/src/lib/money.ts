@@ -1,4 +1,9 @@
-import { formatFen as formatFenText, parseYuan } from '@allycard/domain';
+import {
+  formatFen as formatFenText,
+  formatYuan,
+  formatZhe as formatZheText,
+  parseYuan,
+} from '@allycard/domain';
 
 /**
  * Money is integer fen in the API; people type and read yuan. Conversions go through decimal strings,
@@ -39,13 +44,13 @@ export function unscaleInteger(value: number | null | undefined, digits: number)
 
 export const yuanToFen = (yuan: string | number | null | undefined) =>
   yuan === null || yuan === undefined ? null : parseYuan(String(yuan));
-export const fenToYuan = (fen: number | null | undefined) => unscaleInteger(fen, 2);
+export const fenToYuan = (fen: number | null | undefined) =>
+  fen === null || fen === undefined ? undefined : formatYuan(fen);
 
 /** Per mille paid → 折 (850 → "8.5折"); 1000 is no discount. */
 export function formatZhe(permille: number | null | undefined): string {
   if (permille === null || permille === undefined) return '—';
-  if (permille >= 1000) return '无折扣';
-  return `${unscaleInteger(permille, 2)}折`;
+  return permille >= 1000 ? '无折扣' : formatZheText(permille);
 }
 
 /** 8.5 (折) → 850 per mille; 10 → 1000. */

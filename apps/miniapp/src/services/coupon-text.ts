@@ -1,5 +1,5 @@
 import type { CouponKind, CouponStatus, UsableAt } from '@allycard/contracts';
-import { formatFen } from '@allycard/domain';
+import { formatFen, formatZhe } from '@allycard/domain';
 import { formatDate } from './dates';
 import type { Offer, WalletCoupon } from '@allycard/contracts';
 
@@ -14,12 +14,6 @@ interface CouponTerms {
   description?: string;
 }
 
-/** 880 → "8.8折" */
-export function discountText(permille: number): string {
-  const tenths = Math.round(permille / 10);
-  return `${Math.floor(tenths / 10)}${tenths % 10 ? '.' + (tenths % 10) : ''}折`;
-}
-
 /** The big figure on the left of a coupon. */
 export function couponFace(coupon: CouponTerms): string {
   switch (coupon.kind) {
@@ -27,7 +21,7 @@ export function couponFace(coupon: CouponTerms): string {
     case 'no_threshold':
       return coupon.valueFen !== null ? formatFen(coupon.valueFen) : '券';
     case 'discount':
-      return coupon.discountPermille !== null ? discountText(coupon.discountPermille) : '折扣';
+      return coupon.discountPermille !== null ? formatZhe(coupon.discountPermille) : '折扣';
     case 'gift':
       return '兑换';
   }
@@ -49,7 +43,7 @@ export function couponDescription(coupon: CouponTerms): string {
       return `${condition}减${coupon.valueFen !== null ? formatFen(coupon.valueFen) : ''}`;
     case 'discount': {
       const cap = coupon.maxDiscountFen ? ` 最高减${formatFen(coupon.maxDiscountFen)}` : '';
-      return `${condition}${coupon.discountPermille !== null ? discountText(coupon.discountPermille) : '折扣'}${cap}`;
+      return `${condition}${coupon.discountPermille !== null ? formatZhe(coupon.discountPermille) : '折扣'}${cap}`;
     }
     case 'gift':
       return '到店兑换礼品';

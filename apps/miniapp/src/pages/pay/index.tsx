@@ -3,7 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Cell, CellGroup, Input, Switch } from '@nutui/nutui-react-taro';
 import type { Merchant } from '@allycard/contracts';
-import { decodeScene, formatFen } from '@allycard/domain';
+import { decodeScene, formatFen, formatZhe } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { canScan, scanMerchantScene } from '../../platform';
 import { amountKeyboard } from '../../platform/keyboard';
@@ -25,7 +25,7 @@ import {
   type CouponChoice,
   type PriceContext,
 } from './pricing';
-import { discountText, resultUrl } from './texts';
+import { resultUrl } from './texts';
 import './pay.scss';
 
 /** Wait this long after the last keystroke before asking the server for the price. */
@@ -274,7 +274,7 @@ export default function PayPage() {
         />
         <Cell
           className="pay__row pay__row--tier"
-          title={`会员折扣 · ${profile.tier.name}${tierPermille < 1000 ? ` ${discountText(tierPermille)}` : ''}`}
+          title={`会员折扣 · ${profile.tier.name}${tierPermille < 1000 ? ` ${formatZhe(tierPermille)}` : ''}`}
           extra={shown && shown.tierDiscountFen > 0 ? `-${formatFen(shown.tierDiscountFen)}` : '无'}
         />
         <Cell

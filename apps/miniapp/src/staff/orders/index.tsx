@@ -3,7 +3,7 @@ import { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Dialog, Input } from '@nutui/nutui-react-taro';
 import { amountKeyboard } from '../../platform/keyboard';
-import { formatFen } from '@allycard/domain';
+import { formatFen, formatYuan } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { staffApi } from '../../services/api';
 import { formatDateTime } from '../../services/dates';
@@ -73,8 +73,7 @@ export default function StaffOrdersPage() {
     for (const ms of REFUND_RECHECK_MS) timers.current.push(setTimeout(() => void load(), ms));
   };
 
-  const open = (order: Order) =>
-    setDraft({ order, mode: 'full', amount: (refundableFen(order) / 100).toFixed(2) });
+  const open = (order: Order) => setDraft({ order, mode: 'full', amount: formatYuan(refundableFen(order)) });
 
   /** The amount the draft refunds, in fen; undefined for the whole rest; null when not an amount. */
   const draftAmount = (d: RefundDraft, left: number): number | undefined | null => {
