@@ -17,7 +17,8 @@ export interface SandboxPayKeys {
 
 /** Crafts WeChat Pay v3 notifications with node:crypto alone, independent of the sandbox's code. */
 export function notificationCrafter(keys: SandboxPayKeys) {
-  const encrypt = (plaintext: object, associatedData: string) => {
+  /** A string is sent as the plaintext itself (to craft resources that are not JSON). */
+  const encrypt = (plaintext: object | string, associatedData: string) => {
     const nonce = randomBytes(6).toString('hex');
     const cipher = createCipheriv(
       'aes-256-gcm',
@@ -26,7 +27,7 @@ export function notificationCrafter(keys: SandboxPayKeys) {
     );
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const data = Buffer.concat([
-      cipher.update(JSON.stringify(plaintext), 'utf8'),
+      cipher.update(typeof plaintext === 'string' ? plaintext : JSON.stringify(plaintext), 'utf8'),
       cipher.final(),
       cipher.getAuthTag(),
     ]);
@@ -57,9 +58,32 @@ export function notificationCrafter(keys: SandboxPayKeys) {
         ...over,
       };
     },
+    /** The plaintext of a REFUND.* notification, as WeChat sends it. */
+    refund(
+      refund: { outTradeNo: string; outRefundNo: string; totalFen: number; refundFen: number },
+      over: Record<string, unknown> = {},
+    ) {
+      return {
+        mchid: keys.mchid,
+        out_trade_no: refund.outTradeNo,
+        transaction_id: `42000${Date.now()}`,
+        out_refund_no: refund.outRefundNo,
+        refund_id: `50${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+        refund_status: 'SUCCESS',
+        success_time: new Date().toISOString(),
+        amount: {
+          total: refund.totalFen,
+          refund: refund.refundFen,
+          payer_total: refund.totalFen,
+          payer_refund: refund.refundFen,
+        },
+        user_received_account: '支付用户零钱',
+        ...over,
+      };
+    },
     /** A signed notification: body text and headers, with knobs to break each part. */
     build(
-      resource: object,
+      resource: object | string,
       options: {
         eventType?: string;
         timestamp?: number;
@@ -68,16 +92,23 @@ export function notificationCrafter(keys: SandboxPayKeys) {
         tamper?: (body: string) => string;
         id?: string;
         associatedData?: string;
+        /** fields of the outer body replaced as they are (a numeric event_type, a null resource) */
+        envelope?: Record<string, unknown>;
+        /** the whole body, signed as it is (a genuine signature over something that is no notification) */
+        rawBody?: string;
       } = {},
     ) {
-      const body = JSON.stringify({
-        id: options.id ?? `EV-${randomBytes(8).toString('hex')}`,
-        create_time: new Date().toISOString(),
-        resource_type: 'encrypt-resource',
-        event_type: options.eventType ?? 'TRANSACTION.SUCCESS',
-        summary: '支付成功',
-        resource: encrypt(resource, options.associatedData ?? 'transaction'),
-      });
+      const body =
+        options.rawBody ??
+        JSON.stringify({
+          id: options.id ?? `EV-${randomBytes(8).toString('hex')}`,
+          create_time: new Date().toISOString(),
+          resource_type: 'encrypt-resource',
+          event_type: options.eventType ?? 'TRANSACTION.SUCCESS',
+          summary: '支付成功',
+          resource: encrypt(resource, options.associatedData ?? 'transaction'),
+          ...options.envelope,
+        });
       const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
       const nonce = randomBytes(16).toString('hex');
       const signature = sign(
@@ -94,6 +125,18 @@ export function notificationCrafter(keys: SandboxPayKeys) {
           'wechatpay-serial': options.serial ?? keys.wechatpaySerial,
           'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
         },
+      };
+    },
+    /** The headers WeChat Pay signs an answer to our request with. */
+    answerHeaders(text: string) {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(16).toString('hex');
+      return {
+        'content-type': 'application/json',
+        'wechatpay-serial': keys.wechatpaySerial,
+        'wechatpay-timestamp': timestamp,
+        'wechatpay-nonce': nonce,
+        'wechatpay-signature': sign(keys.platformPrivateKeyPem, `${timestamp}\n${nonce}\n${text}\n`),
       };
     },
     otherKey() {

@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { compactBusinessDate, pointsEarned, priceOrder, PriceBreakdown } from '@allycard/domain';
+import {
+  compactBusinessDate,
+  parseInstant,
+  pointsEarned,
+  priceOrder,
+  PriceBreakdown,
+} from '@allycard/domain';
 import { EntityManager, LessThan, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
@@ -364,7 +370,7 @@ export class OrdersService {
     }
     // Redeliveries of an applied payment stop here, before any transaction.
     if (order.status !== 'pending' && order.status !== 'closed') return 'duplicate';
-    const at = transaction.success_time ? new Date(transaction.success_time) : new Date();
+    const at = parseInstant(transaction.success_time ?? '') ?? new Date();
     return this.tx.run(async (em) => {
       if (await this.markPaid(em, order, { transactionId: transaction.transaction_id ?? null, at }))
         return 'paid' as const;

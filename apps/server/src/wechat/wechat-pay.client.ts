@@ -10,7 +10,20 @@ import {
 import { toRfc3339Shanghai } from '@allycard/domain';
 import WxPay from 'wechatpay-node-v3';
 import { APP_CONFIG, AppConfig, PayKeys } from '../common/config';
-import { DomainError } from '../common/errors';
+import { DomainError, validationFailed } from '../common/errors';
+import {
+  checkEnvelope,
+  checkObject,
+  checkRefundNotice,
+  checkRefundView,
+  checkTransaction,
+  Checked,
+  MAX_CLOCK_SKEW_S,
+  WechatRefundNotice,
+  WechatTransaction,
+} from './notification-resources';
+
+export type { WechatRefundNotice, WechatTransaction } from './notification-resources';
 
 /**
  * WeChat Pay v3, wrapped so that wechatpay-node-v3's gaps stay in this one file:
@@ -21,11 +34,12 @@ import { DomainError } from '../common/errors';
  *   `Wechatpay-Serial` names: a platform certificate (fetched from /v3/certificates, at most once a
  *   minute for unknown serials) or a WeChat Pay public key (PUB_KEY_ID_…); stale or future
  *   timestamps are refused; the resource is decrypted with AES-256-GCM and its tag checked — the
- *   library's own decipher_gcm never calls final(), so a tampered ciphertext would pass there.
+ *   library's own decipher_gcm never calls final(), so a tampered ciphertext would pass there;
+ * - what WeChat sends is checked for shape (notification-resources.ts) before it is used: a genuine
+ *   but malformed notification is a 400 that changes nothing, a malformed query answer is 'unknown'.
  */
 const WECHAT_PAY_HOST = 'https://api.mch.weixin.qq.com';
 const TIMEOUT_MS = 5000;
-const MAX_CLOCK_SKEW_S = 300;
 const CERTIFICATE_REFRESH_MS = 60_000;
 
 export type JsapiPayParams = {
@@ -35,27 +49,6 @@ export type JsapiPayParams = {
   signType: string;
   paySign: string;
 };
-
-export interface WechatTransaction {
-  appid: string;
-  mchid: string;
-  out_trade_no: string;
-  transaction_id?: string;
-  trade_state: 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND' | 'PAYERROR' | 'USERPAYING' | 'REVOKED';
-  success_time?: string;
-  payer?: { openid: string };
-  amount: { total: number; payer_total?: number; currency: string };
-}
-
-export interface WechatRefundNotice {
-  mchid: string;
-  out_trade_no: string;
-  transaction_id: string;
-  out_refund_no: string;
-  refund_id: string;
-  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
-  amount: { total: number; refund: number; payer_total: number; payer_refund: number };
-}
 
 export type VerifiedNotification =
   | { id: string; eventType: 'TRANSACTION.SUCCESS'; transaction: WechatTransaction }
@@ -150,7 +143,8 @@ export class WechatPayClient {
   async query(outTradeNo: string): Promise<WechatTransaction | null | 'unknown'> {
     this.assertEnabled();
     const result = (await this.pay!.query({ out_trade_no: outTradeNo } as never)) as HttpOutput;
-    if (result.status === 200) return result.data as WechatTransaction;
+    if (result.status === 200)
+      return this.usable(`query ${outTradeNo}`, checkTransaction(result.data, 'answer'));
     if (result.status === 404) return null;
     return 'unknown';
   }
@@ -194,28 +188,32 @@ export class WechatPayClient {
     this.assertEnabled();
     const result = (await this.pay!.find_refunds(outRefundNo)) as HttpOutput;
     if (result.status === 404) return null;
-    if (result.status !== 200 || !result.data) return 'unknown';
-    const r = result.data as {
-      status: string;
-      out_trade_no: string;
-      transaction_id: string;
-      out_refund_no: string;
-      refund_id: string;
-      amount: WechatRefundNotice['amount'];
-    };
-    if (r.status === 'PROCESSING') return 'unknown';
+    if (result.status !== 200) return 'unknown';
+    const r = this.usable(`refund query ${outRefundNo}`, checkRefundView(result.data, 'answer'));
+    if (r === 'unknown' || r.status === 'PROCESSING') return 'unknown';
     return {
       mchid: this.keys.mchid,
       out_trade_no: r.out_trade_no,
       transaction_id: r.transaction_id,
       out_refund_no: r.out_refund_no,
       refund_id: r.refund_id,
-      refund_status: r.status as WechatRefundNotice['refund_status'],
+      refund_status: r.status,
+      success_time: r.success_time,
       amount: r.amount,
     };
   }
 
-  /** Verifies and decrypts a payment notification; throws NotificationRejected for anything not genuine. */
+  /** A checked answer; a malformed one tells us nothing, as if WeChat had not answered. */
+  private usable<T>(what: string, answer: Checked<T>): T | 'unknown' {
+    if (answer.ok) return answer.value;
+    this.logger.warn(`${what}: malformed answer (${answer.problems.map((p) => p.field).join(', ')})`);
+    return 'unknown';
+  }
+
+  /**
+   * Verifies and decrypts a payment notification; throws NotificationRejected for anything not genuine
+   * and a 400 for genuine content of the wrong shape.
+   */
   async verifyNotification(
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer | undefined,
@@ -241,36 +239,29 @@ export class WechatPayClient {
     verifier.update(`${timestamp}\n${nonce}\n${body}\n`);
     if (!verifier.verify(key, signature, 'base64')) throw new NotificationRejected('bad signature');
 
-    let envelope: {
-      id?: string;
-      event_type?: string;
-      resource?: { ciphertext: string; nonce: string; associated_data?: string; algorithm?: string };
-    };
-    try {
-      envelope = JSON.parse(body);
-    } catch {
-      throw new NotificationRejected('body is not JSON');
-    }
-    if (
-      !envelope.id ||
-      !envelope.event_type ||
-      !envelope.resource?.ciphertext ||
-      envelope.resource.algorithm !== 'AEAD_AES_256_GCM'
-    ) {
-      throw new NotificationRejected('not a WeChat Pay notification');
-    }
-    const resource = JSON.parse(
-      this.decrypt(
-        envelope.resource.ciphertext,
-        envelope.resource.nonce,
-        envelope.resource.associated_data ?? '',
-      ),
+    // Genuine from here on: what is wrong now is the content, a 400 (WeChat retries it) that changes nothing.
+    const envelope = this.content(checkEnvelope(parseJson(body)));
+    const { id, event_type: eventType, resource } = envelope;
+    const plaintext = parseJson(
+      this.decrypt(resource.ciphertext, resource.nonce, resource.associated_data ?? ''),
     );
-    if (envelope.event_type === 'TRANSACTION.SUCCESS')
-      return { id: envelope.id, eventType: 'TRANSACTION.SUCCESS', transaction: resource };
-    if (envelope.event_type.startsWith('REFUND.'))
-      return { id: envelope.id, eventType: envelope.event_type as 'REFUND.SUCCESS', refund: resource };
-    return { id: envelope.id, eventType: envelope.event_type, other: resource };
+    if (eventType === 'TRANSACTION.SUCCESS')
+      return { id, eventType, transaction: this.content(checkTransaction(plaintext, 'resource')) };
+    if (eventType.startsWith('REFUND.'))
+      return {
+        id,
+        eventType: eventType as 'REFUND.SUCCESS',
+        refund: this.content(checkRefundNotice(plaintext, 'resource')),
+      };
+    return { id, eventType, other: this.content(checkObject(plaintext, 'resource')) };
+  }
+
+  private content<T>(checked: Checked<T>): T {
+    if (checked.ok) return checked.value;
+    this.logger.warn(
+      `notification refused: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+    );
+    throw validationFailed(checked.problems, '通知内容不符合微信支付的格式');
   }
 
   /** AES-256-GCM with the APIv3 key; the last 16 bytes of the ciphertext are the tag, checked by final(). */
@@ -387,6 +378,15 @@ export class WechatPayClient {
     return createVerify('RSA-SHA256')
       .update(`${timestamp}\n${nonce}\n${text}\n`)
       .verify(key, signature, 'base64');
+  }
+}
+
+/** The parsed JSON, or undefined when the text is not JSON (which the shape checks then report). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
