@@ -631,6 +631,7 @@ describe(`coupons (${TEST_DB})`, () => {
       '6.',
       '6.',
       'ou',
+      'st',
     ]);
     expect(res.body).toMatchObject({ ok: true });
   });

@@ -328,4 +328,84 @@ describe(`malformed WeChat Pay notifications (${TEST_DB})`, () => {
       expect((await invariants()).ok).toBe(true);
     });
   });
+
+  describe('stored times on /admin/invariants', () => {
+    const rows: Record<string, string> = {};
+    beforeAll(async () => {
+      const m = await f.member();
+      const coupon = await f.claim(m.token, (await f.template({ valueFen: 300 })).id);
+      const paid = await paidOrders(t).pay(m.token, {
+        merchantId: merchant.id,
+        amountFen: 2_000,
+        couponId: coupon.id,
+      });
+      rows.orders = paid.id;
+      rows.coupons = coupon.id;
+      rows.points_transactions = String(
+        (
+          await row("SELECT id FROM points_transactions WHERE source_type = 'order' AND source_id = ?", [
+            paid.id,
+          ])
+        ).id,
+      );
+      rows.alliances = String((await row('SELECT alliance_id AS id FROM orders WHERE id = ?', [paid.id])).id);
+    });
+    const timesCheck = async () =>
+      (await invariants()).checks.find((c) => c.name.startsWith('stored times'))!;
+
+    /** Stores `bad` in the column by hand, sees the check fail naming it, puts the value back, sees it hold. */
+    async function flagged(table: string, column: string, bad: string | null, problem: string) {
+      const id = rows[table];
+      const { v: original } = await row(`SELECT ${column} AS v FROM ${table} WHERE id = ?`, [id]);
+      expect((await invariants()).ok).toBe(true);
+      await t.dataSource.query(
+        `UPDATE ${table} SET ${column} = ${bad === null ? 'NULL' : `'${bad}'`} WHERE id = ?`,
+        [id],
+      );
+      try {
+        const report = await invariants();
+        expect(report.ok).toBe(false);
+        const check = report.checks.find((c) => c.name.startsWith('stored times'))!;
+        expect(check).toMatchObject({ ok: false, detail: expect.stringContaining(`${table} ${problem}`) });
+        expect(check.detail).toContain(`"id":${TEST_DB === 'mysql' ? `"${id}"` : id}`);
+      } finally {
+        await t.dataSource.query(`UPDATE ${table} SET ${column} = ? WHERE id = ?`, [original, id]);
+      }
+      expect(await timesCheck()).toMatchObject({ ok: true, detail: 'holds' });
+      expect((await invariants()).ok).toBe(true);
+    }
+
+    const notATime =
+      TEST_DB === 'mysql'
+        ? [
+            ['a zero date', '0000-00-00 00:00:00'],
+            ['a zero month', '2026-00-10 10:00:00'],
+            ['a zero day', '2026-06-00 10:00:00'],
+          ]
+        : [
+            ['a word', 'yesterday'],
+            ['what an Invalid Date is written as', 'NaN-NaN-NaN NaN:NaN:NaN.NaN'],
+            ['February 30th', '2026-02-30 10:00:00.000'],
+            ['month 13', '2026-13-01 10:00:00.000'],
+          ];
+
+    it.each(notATime)('fails while an order’s paid_at is %s', async (_, bad) => {
+      await flagged('orders', 'paid_at', bad, 'paid_at is not a time');
+    });
+
+    it.each([
+      ['a coupon’s used_at', 'coupons', 'used_at'],
+      ['a points transaction’s created_at', 'points_transactions', 'created_at'],
+      ['the alliance’s created_at', 'alliances', 'created_at'],
+    ])('fails while %s is not a time', async (_, table, column) => {
+      await flagged(table, column, notATime[0][1], `${column} is not a time`);
+    });
+
+    it.each([
+      ['a paid order without paid_at', 'orders', 'paid_at'],
+      ['a used coupon without used_at', 'coupons', 'used_at'],
+    ])('fails for %s', async (_, table, column) => {
+      await flagged(table, column, null, `${column} missing`);
+    });
+  });
 });

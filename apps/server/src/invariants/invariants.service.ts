@@ -4,6 +4,7 @@ import type { DeadOutboxMessage, StuckRefund } from '@allycard/contracts';
 import { DataSource, LessThan } from 'typeorm';
 import { Refund } from '../orders/order.entities';
 import { OutboxService } from '../outbox/outbox.service';
+import { storedTimeQueries } from './stored-times';
 
 export interface InvariantCheck {
   name: string;
@@ -98,15 +99,7 @@ export class InvariantsService {
     const checks: InvariantCheck[] = [];
     for (const { name, sql } of CHECKS) {
       const params = Array.from({ length: sql.split('?').length - 1 }, () => allianceId);
-      const violations: unknown[] = await this.dataSource.query(sql, params);
-      checks.push({
-        name,
-        ok: violations.length === 0,
-        detail:
-          violations.length === 0
-            ? 'holds'
-            : `${violations.length} violation(s): ${JSON.stringify(violations.slice(0, 5))}`,
-      });
+      checks.push(violated(name, await this.dataSource.query(sql, params)));
     }
     const stuckRefunds = await this.stuckRefunds(allianceId, now);
     checks.push(
@@ -129,6 +122,15 @@ export class InvariantsService {
         deadOutbox.map((m) => `${m.topic} ${m.key}: ${m.lastError ?? ''}`),
       ),
     );
+    const badTimes: unknown[] = [];
+    for (const sql of storedTimeQueries(this.dataSource))
+      badTimes.push(...(await this.dataSource.query(sql, [allianceId])));
+    checks.push(
+      violated(
+        'stored times: every time reads as a date; a paid, closed, used or accepted row has its time',
+        badTimes,
+      ),
+    );
     return { ok: checks.every((c) => c.ok), checks, stuckRefunds, deadOutbox };
   }
 
@@ -147,6 +149,17 @@ export class InvariantsService {
       createdAt: r.createdAt.toISOString(),
     }));
   }
+}
+
+function violated(name: string, violations: unknown[]): InvariantCheck {
+  return {
+    name,
+    ok: violations.length === 0,
+    detail:
+      violations.length === 0
+        ? 'holds'
+        : `${violations.length} violation(s): ${JSON.stringify(violations.slice(0, 5))}`,
+  };
 }
 
 function needsPerson(name: string, problems: string[]): InvariantCheck {
