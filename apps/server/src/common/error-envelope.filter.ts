@@ -1,8 +1,15 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { ErrorEnvelope } from '@allycard/contracts';
 import type { Response } from 'express';
-import { DomainError, ReplayedResponse } from './errors';
+import { DomainError, ReplayedResponse, validationFailed } from './errors';
 
 const CODE_BY_STATUS: Record<number, [string, string]> = {
   400: ['VALIDATION_FAILED', '请求参数有误'],
@@ -28,6 +35,13 @@ export function toEnvelope(error: unknown): { status: number; body: ErrorEnvelop
         },
       },
     };
+  }
+  // Express's router fails to decode a path segment such as `/me/coupons/%E0%A4%A` (a URIError),
+  // which Nest rethrows as this BadRequestException
+  if (error instanceof BadRequestException && error.message.startsWith('Failed to decode param')) {
+    return toEnvelope(
+      validationFailed([{ field: 'path', message: 'malformed percent-encoding' }], '请求地址有误'),
+    );
   }
   if (error instanceof ThrottlerException) {
     return { status: 429, body: { error: { code: 'RATE_LIMITED', message: CODE_BY_STATUS[429][1] } } };
