@@ -25,7 +25,10 @@ createRoot(document.getElementById('root')!).render(
     <ConfigProvider
       locale={zhCN}
       componentSize="middle"
-      theme={{ token: { colorPrimary: '#c2410c', borderRadius: 6, fontSize: 13 } }}
+      // secondary text a shade darker than antd's 45 % black, which reads 3.4:1 on white (under 4.5:1)
+      theme={{
+        token: { colorPrimary: '#c2410c', borderRadius: 6, fontSize: 13, colorTextDescription: '#666' },
+      }}
     >
       <MessageHost />
       <AuthProvider>

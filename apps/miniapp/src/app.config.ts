@@ -22,8 +22,8 @@ export default defineAppConfig({
     navigationBarTextStyle: 'black',
   },
   tabBar: {
-    color: '#8a8f99',
-    selectedColor: '#e8322b',
+    color: '#6b7078',
+    selectedColor: '#cf2e27',
     backgroundColor: '#ffffff',
     borderStyle: 'white',
     list: [

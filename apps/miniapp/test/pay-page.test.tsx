@@ -165,6 +165,16 @@ describe('付款', () => {
     expect(previews(sent).map((r) => (r.body as OrderRequest).amountFen)).toEqual([12800, 20050]);
   });
 
+  it('names the points switch as a switch and marks 确认支付 off until there is a price', async () => {
+    payServer();
+    const { container } = render(<PayPage />);
+    await screen.findByText('老街咖啡');
+    const toggle = container.querySelector('.pay__points-switch');
+    // in a browser a real role: Taro would write NutUI's ariaRole as an unknown aria-role attribute
+    expect(toggle?.getAttribute('role')).toBe('switch');
+    expect(container.querySelector('.pay__submit')?.getAttribute('aria-disabled')).toBe('true');
+  });
+
   it('says an amount of 0 must be above 0, and opens the decimal number pad', async () => {
     const sent = payServer();
     const { container } = render(<PayPage />);

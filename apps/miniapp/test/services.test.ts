@@ -1,11 +1,18 @@
-import { ApiError } from '@allycard/contracts';
+import { ApiError, type Coupon } from '@allycard/contracts';
+import {
+  forgetWelcomeCoupon,
+  loadWelcomeCoupons,
+  markWelcomeSeen,
+  saveWelcomeCoupons,
+  welcomeSeen,
+} from '../src/services/welcome';
 import { memberApi, memberToken, staffApi, staffToken } from '../src/services/api';
 import { couponDescription, couponFace, offerValidity, usableText } from '../src/services/coupon-text';
 import { answeredForGood, createActionKeys, newIdempotencyKey } from '../src/services/idempotency';
 import { merchantNames, resetMerchantNames } from '../src/services/merchants';
 import { parseYuanToFen } from '../src/services/money';
 import {
-  groupDigits,
+  pickupCodeText,
   mallItemBlock,
   maxQuantity,
   pointsEntryTitle,
@@ -216,7 +223,7 @@ describe('points and mall text', () => {
   });
 
   it('groups a pickup code for reading aloud', () => {
-    expect(groupDigits('1234567890')).toBe('12345 67890');
+    expect(pickupCodeText('1234567890')).toBe('12345 67890');
   });
 });
 
@@ -252,5 +259,20 @@ describe('share cache', () => {
     expect(recallShare('21', after)).toBeNull();
     forgetShare('21', before);
     expect(recallShare('21', before)).toBeNull();
+  });
+});
+
+describe('join gift on the card', () => {
+  const gift = (id: string) => ({ id, title: `券 ${id}` }) as unknown as Coupon;
+
+  it('stays folded once seen when one of its coupons is used, and opens again for a new join', () => {
+    saveWelcomeCoupons([gift('a'), gift('b')]);
+    expect(welcomeSeen()).toBe(false);
+    markWelcomeSeen();
+    forgetWelcomeCoupon('a');
+    expect(loadWelcomeCoupons().map((c) => c.id)).toEqual(['b']);
+    expect(welcomeSeen()).toBe(true);
+    saveWelcomeCoupons([gift('c')]);
+    expect(welcomeSeen()).toBe(false);
   });
 });

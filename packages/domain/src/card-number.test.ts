@@ -54,5 +54,7 @@ describe('card numbers', () => {
     expect(groupDigits('123400000000017')).toBe('1234 0000 0000 017');
     expect(groupDigits('1234')).toBe('1234');
     expect(groupDigits('')).toBe('');
+    expect(groupDigits('1234567890', 5)).toBe('12345 67890');
+    expect(groupDigits('12345 678')).toBe('1234 5678');
   });
 });

@@ -39,10 +39,15 @@ export function makeCardNumber(randomDigits: (n: number) => string): string {
   return payload + luhnCheckDigit(payload);
 }
 
-/** Digits in groups of four, the way people read a card number aloud: 6222 0212 3456 7890. */
-export function groupDigits(digits: string): string {
-  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+/**
+ * Digits in groups, the way people read a number aloud or type it at the counter: card numbers and
+ * member codes in fours (6222 0212 3456 7890), pickup codes in fives.
+ */
+export function groupDigits(digits: string, size = 4): string {
+  return digits.replace(/\s+/g, '').replace(new RegExp(`(\\d{${size}})(?=\\d)`, 'g'), '$1 ');
 }
 
 /** 6222 0212 3456 7890 — for display on the card. */
-export const formatCardNumber = groupDigits;
+export function formatCardNumber(cardNo: string): string {
+  return groupDigits(cardNo);
+}

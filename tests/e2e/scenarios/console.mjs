@@ -1,5 +1,6 @@
 // The alliance admin signs in to the web console, creates a coupon template through the form (amounts
-// typed in yuan), finds it in the list, and opens the settlement report, which balances.
+// typed in yuan), finds it in the list, opens the settlement report, which balances, and the health
+// check, in Chinese and in the invariants' order.
 import { assert, screenshotter } from '../lib.mjs';
 
 export const name = 'console';
@@ -73,6 +74,27 @@ export async function run({ browser, baseUrl, api }) {
     assert((await badge.innerText()).includes('平衡'), `settlement shows 平衡: ${await badge.innerText()}`);
     await page.getByText('合计', { exact: true }).waitFor();
     await screenshot('4-settlement');
+
+    // 健康检查: every check titled in Chinese, in the order of design.md's invariants.
+    await page.getByRole('menuitem', { name: /健康检查/ }).click();
+    await page.getByText(/全部 \d+ 项检查通过/).waitFor();
+    const rows = await page
+      .locator('.ant-list-item-meta-title > .ant-space > .ant-space-item:first-child')
+      .allInnerTexts();
+    assert(
+      rows.length >= 6 && rows.every((t) => !/[a-z]{3}/i.test(t)),
+      `check titles in Chinese: ${rows.join(' | ')}`,
+    );
+    const numbers = await page
+      .locator('.ant-list-item-meta-title [title]')
+      .evaluateAll((els) =>
+        els.map((el) => Number(/^(\d+)\./.exec(el.getAttribute('title'))?.[1] ?? Infinity)),
+      );
+    assert(
+      numbers.every((n, i) => i === 0 || numbers[i - 1] <= n),
+      `checks in invariant order: ${numbers.join(', ')}`,
+    );
+    await screenshot('5-health');
     assert(!problems.length, `no browser errors:\n${problems.join('\n')}`);
   } finally {
     await context.close();

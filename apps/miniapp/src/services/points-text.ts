@@ -1,4 +1,4 @@
-import { formatFen } from '@allycard/domain';
+import { formatFen, groupDigits } from '@allycard/domain';
 import type { MallItem, MallOrder, PointsEntry } from '@allycard/contracts';
 
 /** What a points entry was, in the member's words. */
@@ -77,6 +77,6 @@ export const MALL_ORDER_STATUS_TEXT: Record<MallOrder['status'], string> = {
 };
 
 /** "12345 67890": a pickup code read aloud or typed at the counter. */
-export function groupDigits(code: string, size = 5): string {
-  return code.replace(/\s+/g, '').replace(new RegExp(`(\\d{${size}})(?=\\d)`, 'g'), '$1 ');
+export function pickupCodeText(code: string): string {
+  return groupDigits(code, 5);
 }

@@ -39,6 +39,7 @@ export function clearWelcomeCoupons(): void {
 /** A welcome coupon was just used (e.g. on 买单): the card no longer offers it. */
 export function forgetWelcomeCoupon(couponId: string): void {
   const left = loadWelcomeCoupons().filter((c) => c.id !== couponId);
-  if (left.length) saveWelcomeCoupons(left);
+  // the rest stays as it was shown: folded once seen
+  if (left.length) Taro.setStorageSync(WELCOME_COUPONS_KEY, JSON.stringify(left));
   else clearWelcomeCoupons();
 }

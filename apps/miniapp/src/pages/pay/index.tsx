@@ -6,6 +6,7 @@ import type { Merchant } from '@allycard/contracts';
 import { decodeScene, formatFen, formatZhe } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { canScan, scanMerchantScene } from '../../platform';
+import { switchRole } from '../../platform/a11y';
 import { amountKeyboard } from '../../platform/keyboard';
 import { memberApi } from '../../services/api';
 import { errorMessage, hasCode, toastError, userError } from '../../services/errors';
@@ -309,6 +310,8 @@ export default function PayPage() {
               ) : null}
               <Switch
                 className="pay__points-switch"
+                {...switchRole}
+                ariaLabel="积分抵扣"
                 checked={usePoints}
                 disabled={pointsBalance <= 0}
                 loadingIcon={null}
@@ -343,6 +346,8 @@ export default function PayPage() {
           type="primary"
           block
           disabled={!fresh}
+          // Taro's button is no native one: say it is off, for screen readers and contrast checks
+          aria-disabled={!fresh}
           loading={submitting}
           onClick={() => void submit()}
         >

@@ -6,7 +6,7 @@ import { scanPickupCode } from '../../platform';
 import { staffApi } from '../../services/api';
 import { formatDateTime } from '../../services/dates';
 import { errorMessage, toastError, toastSuccess, userError } from '../../services/errors';
-import { groupDigits } from '../../services/points-text';
+import { pickupCodeText } from '../../services/points-text';
 import type { MallOrder } from '@allycard/contracts';
 import { CodeReader } from '../code-reader';
 import { StaffNav } from '../nav';
@@ -90,7 +90,7 @@ export default function StaffPickupPage() {
           <View className="verify__done-rows">
             <View className="verify__done-row">
               <Text className="verify__done-label">提货码</Text>
-              <Text className="verify__done-value">{groupDigits(state.order.pickupCode ?? '')}</Text>
+              <Text className="verify__done-value">{pickupCodeText(state.order.pickupCode ?? '')}</Text>
             </View>
             <View className="verify__done-row">
               <Text className="verify__done-label">消耗积分</Text>
