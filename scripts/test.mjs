@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm test`: every test of the workspace, in order, with one total at the end.
 //   1. unit tests of the packages (jest)           2. server tests on SQLite, then on MariaDB/MySQL
-//   3. full build, then the end-to-end tests (tests/e2e/run.mjs)
+//   3. full build, then the end-to-end tests (tests/e2e/run.mjs) and Lighthouse on the H5 build and the
+//      console (tests/e2e/lighthouse.mjs: one test per page, failing below 90)
 // The last line is always `Tests: N passed, N failed` (CI reads it); the exit code is non-zero when
 // anything failed or a step crashed. A crashed step or a test file that cannot run counts as one failure.
 // `node scripts/test.mjs unit server e2e` runs only the named groups. MYSQL_URL, when set, is used
@@ -167,6 +168,12 @@ try {
           +m[2] + (e.code !== 0 && +m[2] === 0 ? 1 : 0),
           e.code !== 0 ? `exit ${e.code}` : '',
         );
+      header('lighthouse: node tests/e2e/lighthouse.mjs');
+      t = Date.now();
+      const l = await run(process.execPath, ['tests/e2e/lighthouse.mjs'], { capture: true });
+      const lm = [...l.out.matchAll(/^lighthouse: (\d+) passed, (\d+) failed$/gm)].pop();
+      if (!lm) record('lighthouse', t, 0, 1, `crashed: exit ${l.code}, no lighthouse count`);
+      else record('lighthouse (performance, accessibility)', t, +lm[1], +lm[2]);
     }
     // The product is the WeChat build: build it and check what WeChat's upload checks.
     header('weapp: build and package limits');

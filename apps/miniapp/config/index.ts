@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import devConfig from './dev';
+import { PagePreloadPlugin } from './page-preload';
 import prodConfig from './prod';
 
 const DEFAULT_API_BASE_URL = 'http://localhost:3000/api/v1';
@@ -68,6 +69,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
         // of @tarojs/components and NutUI; share them between pages instead.
         const splitChunks = chain.optimization.get('splitChunks');
         if (splitChunks) chain.optimization.splitChunks({ ...splitChunks, chunks: 'all' });
+        chain
+          .plugin('page-preload')
+          .use(PagePreloadPlugin, [path.resolve(__dirname, '../src'), 'pages/card/index']);
       },
       postcss: {
         autoprefixer: { enable: true, config: {} },
