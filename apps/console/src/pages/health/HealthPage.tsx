@@ -20,6 +20,7 @@ const TITLES: [prefix: string, title: string][] = [
   ['7.', '转赠的券任何时刻只有一个持有人，分享链接只能用一次'],
   ['8.', '价格、身份与归属不信任客户端'],
   ['outbox', '外发请求（微信退款、关单等）均已送达，没有重试用尽的消息'],
+  ['stored times', '时间字段：存储的时间都能读成日期，已支付、已关闭、已使用或已领取的记录都带着相应时间'],
 ];
 
 const titleOf = (name: string) => TITLES.find(([prefix]) => name.startsWith(prefix))?.[1] ?? name;
