@@ -12,7 +12,7 @@ import { AppConfig } from './common/config';
 import { ErrorEnvelopeFilter, toEnvelope } from './common/error-envelope.filter';
 import { docsSecurityPolicy, frontEndPolicy, securityHeaders } from './common/security-headers';
 import { rateLimitScale } from './common/throttling';
-import { BodyShapePipe, validationPipe } from './common/validation';
+import { BodyShapePipe, jsonDepthError, validationPipe } from './common/validation';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '64kb';
@@ -69,7 +69,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       },
     }),
   );
-  // body-parser errors (malformed JSON, too large) never reach Nest's filters: answer them here.
+  // JSON.parse itself takes any depth; everything after it recurses, so the cap comes first.
+  app.use('/api', (req: Request, _res: Response, next: NextFunction) => next(jsonDepthError(req.body)));
+  // body-parser and depth errors (malformed JSON, too large, too deep) never reach Nest's filters: answer them here.
   app.use('/api', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
     const { status, body } = toEnvelope(error);

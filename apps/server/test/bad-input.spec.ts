@@ -147,6 +147,202 @@ describe(`bad input and access control (${TEST_DB})`, () => {
     expectEnvelope(await t.api('GET', `/scenes/${'x'.repeat(40)}`), 404, 'NOT_FOUND');
   });
 
+  describe('nesting, nested objects and null', () => {
+    /** Every detail names the field (each failed rule of it is listed). */
+    const expectOnlyField = (details: { field: string }[], field: string) => {
+      expect(details.length).toBeGreaterThan(0);
+      expect(details.map((d) => d.field)).toEqual(details.map(() => field));
+    };
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    const count = async (table: string) =>
+      Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+
+    it('caps JSON nesting: 2,000 nested arrays are a 400 on a public route and an idempotent one', async () => {
+      const members = await memberCount();
+      const orders = await count('orders');
+      for (const raw of [deep(2000), `{"code": ${deep(2000)}}`]) {
+        const join = await t.api('POST', '/join', { raw });
+        expectEnvelope(join, 400, 'VALIDATION_FAILED');
+        expect(join.body.error.details).toEqual([expect.objectContaining({ field: 'body' })]);
+      }
+      const order = await t.api('POST', '/orders', {
+        token: memberToken,
+        raw: `{"merchantId": "1", "amountFen": ${deep(2000)}}`,
+        headers: { 'idempotency-key': `deep-${f.unique()}` },
+      });
+      expectEnvelope(order, 400, 'VALIDATION_FAILED');
+      expect(order.body.error.details).toEqual([expect.objectContaining({ field: 'body' })]);
+      expect(await memberCount()).toBe(members);
+      expect(await count('orders')).toBe(orders);
+    });
+
+    it('takes 32 levels of nesting to validation and refuses 33 at the parser', async () => {
+      // The body object is the first level.
+      const at32 = await t.api('POST', '/join', { raw: `{"code": ${deep(31)}}` });
+      expectEnvelope(at32, 400, 'VALIDATION_FAILED');
+      expectOnlyField(at32.body.error.details, 'code');
+      const at33 = await t.api('POST', '/join', { raw: `{"code": ${deep(32)}}` });
+      expectEnvelope(at33, 400, 'VALIDATION_FAILED');
+      expect(at33.body.error.details).toEqual([expect.objectContaining({ field: 'body' })]);
+      // Brackets inside strings are text, not nesting.
+      const text = await t.api('POST', '/join', { body: { code: deep(100) } });
+      expectEnvelope(text, 400, 'VALIDATION_FAILED');
+      expectOnlyField(text.body.error.details, 'code');
+    });
+
+    it('still takes ordinary nesting (a tier list, a coupon issuer)', async () => {
+      const tpl = await f.template();
+      expect(tpl.issuer).toEqual(expect.objectContaining({ type: 'alliance' }));
+    });
+
+    it.each([
+      ['missing', undefined],
+      ['an array', []],
+      ['a string', 'alliance'],
+      ['null', null],
+      ['an array of objects', [{ type: 'alliance' }]],
+    ])('rejects a coupon template whose issuer is %s, naming issuer', async (_, issuer) => {
+      const before = await count('coupon_templates');
+      const body = { ...f.templateBody(), issuer };
+      if (issuer === undefined) delete (body as Record<string, unknown>).issuer;
+      const res = await t.api('POST', '/admin/coupon-templates', { token: await f.adminToken(), body });
+      expectEnvelope(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/^issuer/) })]),
+      );
+      expect(await count('coupon_templates')).toBe(before);
+    });
+
+    it.each([
+      ['an array', [[]]],
+      ['a number', [1]],
+      ['null', [null]],
+      ['a string', ['gold']],
+    ])('rejects a tier that is %s and keeps the tiers', async (_, tiers) => {
+      const admin = await f.adminToken();
+      const before = (await t.api('GET', '/tiers', { token: admin })).body;
+      // Beside a valid base tier, so that only the element's shape can fail.
+      const base = {
+        code: 'base',
+        name: '普通',
+        minSpendFen: 0,
+        discountPermille: 1000,
+        pointsMultiplierPermille: 1000,
+      };
+      const res = await t.api('PUT', '/admin/tiers', { token: admin, body: { tiers: [base, ...tiers] } });
+      expectEnvelope(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'tiers.1' })]);
+      expect((await t.api('GET', '/tiers', { token: admin })).body).toEqual(before);
+    });
+
+    it.each([
+      ['title', { title: null }],
+      ['status', { status: null }],
+      ['description', { description: null }],
+      ['stock', { stock: null }],
+    ])('rejects null %s on PATCH /admin/coupon-templates/:id and changes nothing', async (field, body) => {
+      const admin = await f.adminToken();
+      const tpl = await f.template({ description: '说明' });
+      const res = await t.api('PATCH', `/admin/coupon-templates/${tpl.id}`, { token: admin, body });
+      expectEnvelope(res, 400, 'VALIDATION_FAILED');
+      expectOnlyField(res.body.error.details, field);
+      const [row] = await t.dataSource.query(
+        'SELECT title, status, description, stock FROM coupon_templates WHERE id = ?',
+        [tpl.id],
+      );
+      // BIGINT columns come back as strings from MySQL
+      expect({ ...row, stock: Number(row.stock) }).toEqual({
+        title: tpl.title,
+        status: 'active',
+        description: '说明',
+        stock: 100,
+      });
+    });
+
+    it.each([
+      ['nickname', { nickname: null }],
+      ['birthday', { birthday: null }],
+    ])('rejects null %s on PATCH /me and changes nothing', async (field, body) => {
+      const m = await f.member();
+      await t.api('PATCH', '/me', { token: m.token, body: { nickname: '小王', birthday: '1990-05-20' } });
+      const res = await t.api('PATCH', '/me', { token: m.token, body });
+      expectEnvelope(res, 400, 'VALIDATION_FAILED');
+      expectOnlyField(res.body.error.details, field);
+      const me = (await t.api('GET', '/me', { token: m.token })).body;
+      expect({ nickname: me.nickname, birthday: me.birthday }).toEqual({
+        nickname: '小王',
+        birthday: '1990-05-20',
+      });
+    });
+
+    it('rejects null on the optional fields of every other body, naming the field', async () => {
+      const admin = await f.adminToken();
+      const merchantId = (await f.merchant()).id;
+      const template = f.templateBody();
+      const mallItem = {
+        title: '咖啡',
+        pointsPrice: 100,
+        cashFen: 0,
+        stock: 5,
+        perMemberLimit: 1,
+        fulfilment: 'pickup',
+        merchantId,
+      };
+      const cases: [string, string, string, Record<string, unknown>, string][] = [
+        ['POST', '/join', '', { code: 'x' }, 'scene'],
+        ['POST', '/join', '', { code: 'x' }, 'shareToken'],
+        ['POST', '/orders/preview', memberToken, { merchantId, amountFen: 100 }, 'couponId'],
+        ['POST', '/orders/preview', memberToken, { merchantId, amountFen: 100 }, 'points'],
+        ['POST', '/staff/orders/1/refund', clerkToken, {}, 'amountFen'],
+        ['POST', '/staff/redemptions', clerkToken, { memberCode: '1'.repeat(20) }, 'couponId'],
+        ['POST', '/staff/redemptions', clerkToken, { memberCode: '1'.repeat(20) }, 'amountFen'],
+        ['POST', '/admin/qrcodes', admin, { merchantId }, 'storeId'],
+        ['POST', '/admin/qrcodes', admin, { merchantId }, 'campaign'],
+        ['POST', '/admin/merchants', admin, { name: '店' }, 'description'],
+        ['POST', '/admin/merchants', admin, { name: '店' }, 'stores'],
+        ['POST', '/admin/mall/items', admin, mallItem, 'description'],
+        ['POST', '/admin/mall/items', admin, mallItem, 'couponTemplateId'],
+        ['PUT', '/admin/referral-rule', admin, {}, 'rewardPoints'],
+        ...[
+          'description',
+          'valueFen',
+          'validDays',
+          'validFrom',
+          'merchantIds',
+          'audience',
+          'minTierCode',
+          'joinGift',
+        ].map((field): [string, string, string, Record<string, unknown>, string] => [
+          'POST',
+          '/admin/coupon-templates',
+          admin,
+          template,
+          field,
+        ]),
+      ];
+      const tables = ['qrcodes', 'merchants', 'mall_items', 'coupon_templates', 'members', 'orders'];
+      const before = await Promise.all(tables.map(count));
+      for (const [method, path, token, body, field] of cases) {
+        const res = await t.api(method, path, {
+          token: token || undefined,
+          body: { ...body, [field]: null },
+          headers: { 'idempotency-key': `null-${f.unique()}` },
+        });
+        expect([method, path, field, res.status]).toEqual([method, path, field, 400]);
+        expectOnlyField(res.body.error.details, field);
+      }
+      expect(await Promise.all(tables.map(count))).toEqual(before);
+    });
+
+    it('keeps null where it means "turn off": the referral rule without a reward template', async () => {
+      const res = await t.api('PUT', '/admin/referral-rule', {
+        token: await f.adminToken(),
+        body: { rewardTemplateId: null },
+      });
+      expect(res.status).toBe(200);
+    });
+  });
+
   it('validates the sandbox test endpoints too', async () => {
     const res = await t.http('POST', '/sandbox/wechat/login-code', { body: { openid: 42 } });
     expectEnvelope(res, 400, 'VALIDATION_FAILED');

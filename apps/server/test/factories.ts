@@ -8,6 +8,22 @@ export function factories(t: Pick<TestApp, 'api' | 'http'>) {
 
   const f = {
     unique,
+    /** The body of f.template(), to send altered. */
+    templateBody: () => ({
+      title: `券${unique()}`,
+      kind: 'no_threshold',
+      valueFen: 500,
+      thresholdFen: 0,
+      stock: 100,
+      perMemberLimit: 1,
+      validDays: 7,
+      usableAt: 'alliance',
+      audience: 'all',
+      firstOrderOnly: false,
+      forwardable: true,
+      joinGift: false,
+      issuer: { type: 'alliance' },
+    }),
     async adminToken(): Promise<string> {
       if (adminToken) return adminToken;
       const res = await t.api('POST', '/admin/login', { body: { username: 'admin', password: 'admin123' } });
@@ -45,22 +61,7 @@ export function factories(t: Pick<TestApp, 'api' | 'http'>) {
     },
     /** A coupon template; defaults: ¥5 no-threshold, alliance-wide, 7 days, stock 100, 1 per member. */
     async template(overrides: Record<string, unknown> = {}, token?: string) {
-      const body = {
-        title: `券${unique()}`,
-        kind: 'no_threshold',
-        valueFen: 500,
-        thresholdFen: 0,
-        stock: 100,
-        perMemberLimit: 1,
-        validDays: 7,
-        usableAt: 'alliance',
-        audience: 'all',
-        firstOrderOnly: false,
-        forwardable: true,
-        joinGift: false,
-        issuer: { type: 'alliance' },
-        ...overrides,
-      };
+      const body = { ...f.templateBody(), ...overrides };
       const res = await t.api('POST', '/admin/coupon-templates', {
         token: token ?? (await f.adminToken()),
         body,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 export class CreateRedemptionDto {
   @ApiProperty({ description: 'the rotating code from the member card' })
@@ -8,13 +9,13 @@ export class CreateRedemptionDto {
   memberCode: string;
 
   @ApiPropertyOptional({ description: 'the coupon to redeem' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^\d{1,19}$/, { message: 'couponId must be an id' })
   couponId?: string;
 
   @ApiPropertyOptional({ description: 'the purchase amount in fen, before the coupon' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(100_000_000)

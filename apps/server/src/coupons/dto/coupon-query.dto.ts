@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Matches, IsString, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 export class WalletQueryDto {
   @ApiPropertyOptional({ enum: ['available', 'locked', 'sharing', 'used', 'expired'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['available', 'locked', 'sharing', 'used', 'expired'])
   status?: 'available' | 'locked' | 'sharing' | 'used' | 'expired';
 }
@@ -13,7 +14,7 @@ export class ReferralRuleDto {
     nullable: true,
     description: 'the template whose coupon rewards the sender; null turns rewards off',
   })
-  @IsOptional()
+  @IsOptional() // null is meaningful here
   @IsString()
   @Matches(/^\d{1,19}$/, { message: 'rewardTemplateId must be an id' })
   rewardTemplateId?: string | null;
@@ -24,7 +25,7 @@ export class ReferralRuleBodyDto extends ReferralRuleDto {
     default: 0,
     description: 'points the sender earns per referred friend (funded by the alliance)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(1_000_000)

@@ -1,22 +1,19 @@
 import { businessDateTimeToRfc3339 } from '@allycard/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
-  IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { IsInstant, IsOptionalNotNull, NestedObject } from '../../common/validation';
 
 const ID = /^\d{1,19}$/;
 const MAX_FEN = 100_000_000; // ¥1,000,000
@@ -27,7 +24,7 @@ export class CouponIssuerDto {
   type: 'alliance' | 'merchant';
 
   @ApiPropertyOptional({ description: 'required when type is merchant' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(ID, { message: 'merchantId must be an id' })
   merchantId?: string;
@@ -41,7 +38,7 @@ export class CreateCouponTemplateDto {
   title: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
   description?: string;
@@ -51,21 +48,21 @@ export class CreateCouponTemplateDto {
   kind: 'amount' | 'discount' | 'no_threshold' | 'gift';
 
   @ApiPropertyOptional({ description: 'fen off (amount, no_threshold) or the gift value (gift)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(MAX_FEN)
   valueFen?: number;
 
   @ApiPropertyOptional({ description: 'discount: per mille paid, 1–999 (850 = 8.5折)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(999)
   discountPermille?: number;
 
   @ApiPropertyOptional({ description: 'discount: cap of the reduction in fen' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(MAX_FEN)
@@ -90,20 +87,20 @@ export class CreateCouponTemplateDto {
   perMemberLimit: number;
 
   @ApiPropertyOptional({ description: 'valid N days from the claim (or fixed validFrom/validUntil)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(3650)
   validDays?: number;
 
   @ApiPropertyOptional({ example: businessDateTimeToRfc3339('2026-12-01', '00:00:00') })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalNotNull()
+  @IsInstant()
   validFrom?: string;
 
   @ApiPropertyOptional({ example: businessDateTimeToRfc3339('2026-12-31', '23:59:59') })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsOptionalNotNull()
+  @IsInstant()
   validUntil?: string;
 
   @ApiProperty({ enum: ['alliance', 'merchant'] })
@@ -111,7 +108,7 @@ export class CreateCouponTemplateDto {
   usableAt: 'alliance' | 'merchant';
 
   @ApiPropertyOptional({ type: [String], description: 'usableAt merchant: where it may be used' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
@@ -122,60 +119,59 @@ export class CreateCouponTemplateDto {
     enum: ['all', 'new_members'],
     description: 'new_members: members who have not bought yet',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['all', 'new_members'])
   audience?: 'all' | 'new_members';
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(32)
   minTierCode?: string;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   firstOrderOnly?: boolean;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   forwardable?: boolean;
 
   @ApiPropertyOptional({ default: false, description: 'issued to every new member on join' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   joinGift?: boolean;
 
   @ApiProperty({ type: CouponIssuerDto })
-  @ValidateNested()
-  @Type(() => CouponIssuerDto)
+  @NestedObject(() => CouponIssuerDto)
   issuer: CouponIssuerDto;
 }
 
 export class UpdateCouponTemplateDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   title?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
   description?: string;
 
   @ApiPropertyOptional({ description: 'new total stock; never below what was issued' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(10_000_000)
   stock?: number;
 
   @ApiPropertyOptional({ enum: ['active', 'paused'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['active', 'paused'])
   status?: 'active' | 'paused';
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 const ID = /^\d{1,19}$/;
 
@@ -11,7 +12,7 @@ export class CreateMallItemDto {
   title: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
   description?: string;
@@ -48,13 +49,13 @@ export class CreateMallItemDto {
   fulfilment: 'pickup' | 'coupon';
 
   @ApiPropertyOptional({ description: 'pickup: the merchant that hands it over' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(ID, { message: 'merchantId must be an id' })
   merchantId?: string;
 
   @ApiPropertyOptional({ description: 'coupon: the template issued per unit' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(ID, { message: 'couponTemplateId must be an id' })
   couponTemplateId?: string;

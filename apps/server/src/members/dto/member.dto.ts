@@ -1,7 +1,7 @@
+import { businessDate, parseBusinessDate } from '@allycard/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsNotEmpty,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -9,7 +9,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import dayjs from 'dayjs';
+import { IsOptionalNotNull } from '../../common/validation';
 
 /** A WeChat one-time code (wx.login / getPhoneNumber). */
 export class WechatCodeDto {
@@ -22,13 +22,13 @@ export class WechatCodeDto {
 
 export class JoinDto extends WechatCodeDto {
   @ApiPropertyOptional({ description: 'the 小程序码 scene the shopper scanned' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(128)
   scene?: string;
 
   @ApiPropertyOptional({ description: "a coupon share token (accepting a friend's coupon)" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(128)
   shareToken?: string;
@@ -37,11 +37,12 @@ export class JoinDto extends WechatCodeDto {
 @ValidatorConstraint({ name: 'pastDate' })
 class PastCalendarDate implements ValidatorConstraintInterface {
   validate(value: unknown) {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-    const date = dayjs(value, 'YYYY-MM-DD');
-    // Round-trip rejects 2026-02-30; the range rejects the future and the implausible.
+    // A real date (not 2026-02-30) from 1900 up to today in Shanghai, whatever the server's zone.
     return (
-      date.isValid() && date.format('YYYY-MM-DD') === value && value >= '1900-01-01' && !date.isAfter(dayjs())
+      typeof value === 'string' &&
+      parseBusinessDate(value) !== null &&
+      value >= '1900-01-01' &&
+      value <= businessDate(new Date())
     );
   }
   defaultMessage() {
@@ -51,14 +52,14 @@ class PastCalendarDate implements ValidatorConstraintInterface {
 
 export class UpdateMeDto {
   @ApiPropertyOptional({ example: '小王' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/\S/, { message: 'nickname must not be blank' })
   @MaxLength(32)
   nickname?: string;
 
   @ApiPropertyOptional({ example: '1990-05-20' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Validate(PastCalendarDate)
   birthday?: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 export class CreateMerchantDto {
   @ApiProperty({ example: '街角咖啡' })
@@ -9,7 +10,7 @@ export class CreateMerchantDto {
   name: string;
 
   @ApiPropertyOptional({ example: '手冲与烘焙豆' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(255)
   description?: string;
@@ -18,7 +19,7 @@ export class CreateMerchantDto {
     description: 'store names; one store named after the merchant when omitted',
     type: [String],
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 export class OrderRequestDto {
   @ApiProperty({ example: '1' })
@@ -14,7 +15,7 @@ export class OrderRequestDto {
   amountFen: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^\d{1,19}$/, { message: 'couponId must be an id' })
   couponId?: string;
@@ -22,7 +23,7 @@ export class OrderRequestDto {
   @ApiPropertyOptional({
     description: 'points to use; capped at half of what is left to pay and at the balance',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(100_000_000)
@@ -31,7 +32,7 @@ export class OrderRequestDto {
 
 export class RefundRequestDto {
   @ApiPropertyOptional({ description: 'fen to refund; the whole remaining amount when omitted' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(100_000_000)

@@ -1,19 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsArray,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { IsOptionalNotNull, NestedObjectArray } from '../../common/validation';
 
 export class PointsPolicyDto {
   @ApiProperty({ example: 100, description: 'fen paid per point earned (100: one point per full yuan)' })
@@ -68,17 +65,15 @@ export class TierDto {
 
 export class TiersDto {
   @ApiProperty({ type: [TierDto] })
-  @IsArray()
+  @NestedObjectArray(() => TierDto)
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => TierDto)
   tiers: TierDto[];
 }
 
 export class HistoryQueryDto {
   @ApiPropertyOptional({ description: 'postings older than this posting id (paging)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^\d{1,19}$/)
   before?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 export class CreateQrCodeDto {
   @ApiProperty({ example: '1' })
@@ -8,13 +9,13 @@ export class CreateQrCodeDto {
   merchantId: string;
 
   @ApiPropertyOptional({ example: '1' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^\d{1,19}$/, { message: 'storeId must be an id' })
   storeId?: string;
 
   @ApiPropertyOptional({ example: 'opening-week', description: 'up to 32 letters, digits, _ or -' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'campaign must be 1–32 letters, digits, _ or -' })
   campaign?: string;
