@@ -1,3 +1,4 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -18,7 +19,10 @@ export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '64kb';
 
 /** Builds the one process: API, OpenAPI docs, WeChat sandbox (not in production) and the front ends. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  extraModules: ModuleMetadata['imports'] = [],
+): Promise<NestExpressApplication> {
   // The sandbox comes first: in sandbox mode the server's WeChat Pay credentials are its keys.
   const sandbox =
     config.wechat.mode === 'sandbox' && !config.production
@@ -47,7 +51,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     };
   }
   rateLimitScale.value = config.rateLimitScale;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extraModules), {
     bodyParser: false,
     bufferLogs: true,
   });

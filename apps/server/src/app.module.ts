@@ -1,4 +1,4 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -11,6 +11,7 @@ import { IdempotencyModule } from './common/idempotency.jobs';
 import { requestLogPrivacy } from './common/log-redaction';
 import { PrincipalThrottlerGuard, RATE_LIMITS } from './common/throttling';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/event-bus';
 import { CounterModule } from './counter/counter.module';
 import { CouponsModule } from './coupons/coupons.module';
 import { HealthController } from './health/health.controller';
@@ -46,7 +47,8 @@ class CommonModule {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `extra`: modules a test adds (say, a probe listening to domain events). */
+  static forRoot(config: AppConfig, extra: ModuleMetadata['imports'] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -64,6 +66,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ...RATE_LIMITS.default }]),
         DatabaseModule.forRoot(config),
         CommonModule.forRoot(),
+        EventsModule,
         JobLeasesModule,
         IdempotencyModule,
         OutboxModule,
@@ -82,6 +85,7 @@ export class AppModule {
         SettlementModule,
         InvariantsModule,
         SeedModule,
+        ...extra,
       ],
       controllers: [HealthController],
       providers: [

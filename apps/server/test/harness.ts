@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -72,7 +72,11 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
  * Boots the whole server on a fresh database and a random port, with the WeChat sandbox mounted:
  * tests talk to it over real HTTP, exactly like the mini-program does.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  /** modules added to the app (a probe listening to domain events) */
+  modules: ModuleMetadata['imports'] = [],
+): Promise<TestApp> {
   const { url: databaseUrl, drop: cleanup } = await createTestDatabase();
 
   // The port is only known after listen; the sandbox base URL is patched in right after.
@@ -86,7 +90,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     CONSOLE_DIR: '/nonexistent',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, modules);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
@@ -29,16 +29,40 @@ export function currentTransactionHook(): RequestTransactionHook | undefined {
   return requestHooks.getStore();
 }
 
+type AfterCommit = { run: () => Promise<void> | void; label: string };
+
+/** The after-commit callbacks of each running transaction attempt, by its EntityManager. */
+const afterCommitQueues = new WeakMap<EntityManager, AfterCommit[]>();
+
+/**
+ * Runs `callback` once the transaction `em` belongs to has committed: never when it rolls back, once
+ * when TransactionRunner retries it (each attempt collects its own). Its errors are logged, never
+ * thrown: the business action has committed by then.
+ */
+export function afterCommit(em: EntityManager, run: AfterCommit['run'], label = 'after-commit'): void {
+  const queue = afterCommitQueues.get(em);
+  if (!queue) throw new Error('afterCommit needs the EntityManager of a TransactionRunner.run transaction');
+  queue.push({ run, label });
+}
+
+/** True when `em` is a transaction that TransactionRunner.run opened. */
+export function isRunnerTransaction(em: EntityManager): boolean {
+  return afterCommitQueues.has(em);
+}
+
 /**
  * One database transaction per business action.
  *
  * SQLite has one connection per process, so two concurrent `transaction()` calls would nest and fail
  * ("cannot start a transaction within a transaction"): transactions are queued in process. MySQL runs
  * them concurrently and retries the whole action on a deadlock, which InnoDB resolves by killing one
- * side; guarded updates and unique keys keep the retried action correct.
+ * side; guarded updates and unique keys keep the retried action correct. Both retry an action that
+ * threw RetryableConflict. Callbacks registered with `afterCommit` run after the commit, outside the
+ * SQLite queue (so they may open transactions of their own).
  */
 @Injectable()
 export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
   private sqliteQueue: Promise<unknown> = Promise.resolve();
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
@@ -47,21 +71,28 @@ export class TransactionRunner {
     return this.dataSource.options.type === 'better-sqlite3';
   }
 
-  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const hook = requestHooks.getStore();
-    if (!hook) return this.execute(work);
-    return this.execute(async (em) => {
-      await hook.begin(em);
-      return work(em);
-    }).then((result) => {
-      hook.committed();
-      return result;
+    const { result, committed } = await this.execute(async (em) => {
+      const queue: AfterCommit[] = [];
+      afterCommitQueues.set(em, queue);
+      if (hook) await hook.begin(em);
+      return { result: await work(em), committed: queue };
     });
+    hook?.committed();
+    for (const { run, label } of committed) {
+      try {
+        await run();
+      } catch (error) {
+        this.logger.error(`${label} failed after commit: ${(error as Error).stack ?? String(error)}`);
+      }
+    }
+    return result;
   }
 
   private execute<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (this.isSqlite) {
-      const next = this.sqliteQueue.then(() => this.dataSource.transaction(work));
+      const next = this.sqliteQueue.then(() => this.runWithRetry(work));
       this.sqliteQueue = next.catch(() => undefined);
       return next;
     }

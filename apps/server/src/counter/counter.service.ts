@@ -8,6 +8,8 @@ import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
 import { CouponsService } from '../coupons/coupons.service';
+import { CouponUsed } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { MembersService } from '../members/members.service';
 import { PurchasesService } from '../points/purchases.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
@@ -24,6 +26,7 @@ export class CounterService {
     private readonly limits: StaffLimitsService,
     private readonly settlement: SettlementEntriesService,
     private readonly tx: TransactionRunner,
+    private readonly events: EventBus,
   ) {}
 
   async lookup(staff: Principal, memberCode: string) {
@@ -125,6 +128,10 @@ export class CounterService {
       if (coupon) {
         // The used coupon points at its one redemption (unique key on redemptions.coupon_id too).
         await em.update(CouponRow, { id: coupon.row.id }, { redemptionId: saved.id });
+        await this.events.publish(
+          em,
+          new CouponUsed(coupon.row, merchantId, { redemptionId: saved.id }, now),
+        );
         await this.settlement.postCouponSubsidy(em, {
           allianceId: staff.allianceId,
           merchantId,

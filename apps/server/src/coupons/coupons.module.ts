@@ -8,9 +8,11 @@ import { CouponTemplatesService } from './coupon-templates.service';
 import { CouponRow, CouponShare } from './coupon.entity';
 import { CouponsController } from './coupons.controller';
 import { CouponsJobs } from './coupons.jobs';
+import { CouponsListeners } from './coupons.listeners';
 import { CouponsService } from './coupons.service';
 import { ReferralReward, ReferralRule } from './referral.service';
 import { ReferralService } from './referral.service';
+import { JoiningService } from './joining.service';
 import { SharingService } from './sharing.service';
 
 @Module({
@@ -28,7 +30,15 @@ import { SharingService } from './sharing.service';
     PointsModule,
   ],
   controllers: [CouponsController],
-  providers: [CouponTemplatesService, CouponsService, SharingService, ReferralService, CouponsJobs],
-  exports: [CouponsService, SharingService, CouponTemplatesService, ReferralService],
+  providers: [
+    CouponTemplatesService,
+    CouponsService,
+    JoiningService,
+    SharingService,
+    ReferralService,
+    CouponsJobs,
+    CouponsListeners,
+  ],
+  exports: [CouponsService, JoiningService, SharingService, CouponTemplatesService, ReferralService],
 })
 export class CouponsModule {}

@@ -10,6 +10,8 @@ import { rememberResult } from '../common/idempotency';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
+import { CouponClaimed } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponRow, CouponSource } from './coupon.entity';
 import { CouponTemplatesService, TemplateView } from './coupon-templates.service';
@@ -46,12 +48,10 @@ export class CouponsService implements OnModuleInit {
     private readonly members: MembersService,
     private readonly alliances: AlliancesService,
     private readonly tx: TransactionRunner,
+    private readonly events: EventBus,
   ) {}
 
   onModuleInit() {
-    // Join gifts are issued inside the join transaction, once per member however many joins race
-    // (the member row is created once; its hooks run once).
-    this.members.onJoined((em, member) => this.issueJoinGifts(em, member));
     this.members.countCouponsWith((member) => this.countAvailable(member));
   }
 
@@ -148,17 +148,28 @@ export class CouponsService implements OnModuleInit {
     return this.insertCoupon(em, template, member, source, null);
   }
 
-  private async issueJoinGifts(em: EntityManager, member: Member): Promise<Coupon[]> {
+  /** The join gifts of a member who just joined, in the join transaction. */
+  async issueJoinGifts(em: EntityManager, member: Member): Promise<void> {
     const gifts = await this.templates.active(member.allianceId, { joinGift: true }, em);
     const tiers = await this.alliances.tiers(member.allianceId, em);
-    const issued: Coupon[] = [];
     for (const view of gifts) {
       if (this.ineligibility(view.template, member, tiers)) continue;
-      const coupon = await this.issue(em, view.template, member, 'join_gift');
-      if (coupon) issued.push(this.toDto(coupon, view));
-      else this.logger.warn(`join gift template ${view.template.id} is out of stock`);
+      if (!(await this.issue(em, view.template, member, 'join_gift')))
+        this.logger.warn(`join gift template ${view.template.id} is out of stock`);
     }
-    return issued;
+  }
+
+  /** The coupons a member's join issued, in the order they were issued. */
+  async joinGifts(allianceId: string, memberId: string): Promise<Coupon[]> {
+    const rows = await this.coupons.find({
+      where: { allianceId, claimedByMemberId: memberId, source: 'join_gift' },
+      order: { id: 'ASC' },
+    });
+    const views = await this.templates.byIds(
+      allianceId,
+      rows.map((r) => r.templateId),
+    );
+    return rows.map((r) => this.toDto(r, views.get(r.templateId)!));
   }
 
   /** `issued = issued + 1` only while below stock and active: the stock invariant in one statement. */
@@ -172,16 +183,16 @@ export class CouponsService implements OnModuleInit {
     return result.affected === 1;
   }
 
-  private insertCoupon(
+  private async insertCoupon(
     em: EntityManager,
     template: CouponTemplate,
     member: Member,
     source: CouponSource,
     claimSeq: number | null,
-  ) {
+  ): Promise<CouponRow> {
     const now = new Date();
     const { validFrom, validUntil } = couponValidity(template, now);
-    return em.save(
+    const coupon = await em.save(
       em.create(CouponRow, {
         allianceId: member.allianceId,
         templateId: template.id,
@@ -201,6 +212,8 @@ export class CouponsService implements OnModuleInit {
         updatedAt: now,
       }),
     );
+    await this.events.publish(em, new CouponClaimed(coupon, source));
+    return coupon;
   }
 
   /** Why this member may not claim the template now (null: may). */

@@ -1,11 +1,10 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Column, Entity, EntityManager, Repository } from 'typeorm';
 import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 import { DomainError, notFound } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { Member } from '../members/member.entity';
-import { MembersService } from '../members/members.service';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
 import { CouponsService } from './coupons.service';
@@ -59,21 +58,16 @@ export class ReferralReward {
  * never for a self-referral (the same WeChat user is never recorded as its own referrer).
  */
 @Injectable()
-export class ReferralService implements OnModuleInit {
+export class ReferralService {
   private readonly logger = new Logger(ReferralService.name);
 
   constructor(
     @InjectRepository(ReferralRule) private readonly rules: Repository<ReferralRule>,
     private readonly templates: CouponTemplatesService,
     private readonly coupons: CouponsService,
-    private readonly members: MembersService,
     private readonly ledger: LedgerService,
     private readonly tx: TransactionRunner,
   ) {}
-
-  onModuleInit() {
-    this.members.onFirstPurchase((em, member) => this.rewardReferrer(em, member));
-  }
 
   async rule(allianceId: string) {
     const rule = await this.rules.findOneBy({ allianceId });
@@ -103,7 +97,8 @@ export class ReferralService implements OnModuleInit {
     return this.rule(allianceId);
   }
 
-  private async rewardReferrer(em: EntityManager, friend: Member): Promise<void> {
+  /** The friend's first purchase, in its transaction: the referrer's reward, once per friend. */
+  async rewardReferrer(em: EntityManager, friend: Member): Promise<void> {
     if (!friend.referrerMemberId) return;
     const rule = await em.findOneBy(ReferralRule, { allianceId: friend.allianceId });
     if (!rule || (!rule.rewardTemplateId && !rule.rewardPoints)) return;

@@ -11,6 +11,7 @@ import { MembersService } from '../members/members.service';
 import { WechatClient } from '../wechat/wechat.client';
 import { CouponRow, CouponShare } from './coupon.entity';
 import { CouponsService } from './coupons.service';
+import { JoiningService } from './joining.service';
 
 export const SHARE_LIFETIME_MS = 24 * 3600 * 1000;
 export const SHARE_PAGE = 'pages/share/index';
@@ -28,6 +29,7 @@ export class SharingService {
     @InjectRepository(CouponShare) private readonly shares: Repository<CouponShare>,
     private readonly coupons: CouponsService,
     private readonly members: MembersService,
+    private readonly joining: JoiningService,
     private readonly wechat: WechatClient,
     private readonly tx: TransactionRunner,
   ) {}
@@ -131,14 +133,14 @@ export class SharingService {
   async joinWithShare(openid: string, token: string, scene?: string): Promise<JoinResponse> {
     const share = await this.findByToken(token).catch(() => null);
     const sender = share && (await this.members.findInAlliance(share.allianceId, share.fromMemberId));
-    if (!share || !sender || sender.openid === openid) return this.members.joinByOpenid(openid, { scene });
+    if (!share || !sender || sender.openid === openid) return this.joining.joinByOpenid(openid, { scene });
     try {
       const accepted = await this.acceptAs(share, openid);
       return { ...accepted, coupons: [...accepted.coupons, accepted.coupon] };
     } catch (error) {
       // A share that is used or expired does not stop the friend from joining.
       if (!(error instanceof DomainError) || error.status >= 500) throw error;
-      return this.members.joinByOpenid(openid, { referrer: sender });
+      return this.joining.joinByOpenid(openid, { referrer: sender });
     }
   }
 
@@ -148,7 +150,7 @@ export class SharingService {
     if (sender.openid === openid) throw new DomainError('CANNOT_ACCEPT_OWN', 422, '不能领取自己转赠的券');
     this.assertOpen(share);
 
-    const joined = await this.members.joinByOpenid(openid, { referrer: sender });
+    const joined = await this.joining.joinByOpenid(openid, { referrer: sender });
     const receiverId = joined.member.id;
     const now = new Date();
     await this.tx.run(async (em) => {

@@ -7,6 +7,7 @@ import { OrdersModule } from '../orders/orders.module';
 import { PointsModule } from '../points/points.module';
 import { MallController } from './mall.controller';
 import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
+import { MallListeners } from './mall.listeners';
 import { MallService } from './mall.service';
 
 @Module({
@@ -19,7 +20,7 @@ import { MallService } from './mall.service';
     OrdersModule,
   ],
   controllers: [MallController],
-  providers: [MallService],
+  providers: [MallService, MallListeners],
   exports: [MallService],
 })
 export class MallModule {}

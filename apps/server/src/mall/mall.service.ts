@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
@@ -24,7 +24,7 @@ import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
  * or overdraw a balance.
  */
 @Injectable()
-export class MallService implements OnModuleInit {
+export class MallService {
   constructor(
     @InjectRepository(MallItem) private readonly items: Repository<MallItem>,
     @InjectRepository(MallOrder) private readonly orders: Repository<MallOrder>,
@@ -236,14 +236,8 @@ export class MallService implements OnModuleInit {
     return { ...(await this.orderDto(saved)), ...(cash && { paymentOrderId: cash.id, payParams }) };
   }
 
-  onModuleInit() {
-    this.payments.on('paid', (em, order) => this.cashPaid(em, order));
-    this.payments.on('closed', (em, order, at) => this.cancelUnpaid(em, order, at));
-    this.payments.on('refunded', (em, order, at) => this.cancelUnpaid(em, order, at, 'awaiting_pickup'));
-  }
-
   /** The cash part is paid: the exchange becomes a pickup. */
-  private async cashPaid(em: EntityManager, order: Order) {
+  async cashPaid(em: EntityManager, order: Order) {
     if (!order.mallOrderId) return;
     await em.update(
       MallOrder,
@@ -256,12 +250,7 @@ export class MallService implements OnModuleInit {
    * The cash part was never paid (closed) or fully refunded before pickup: the exchange is cancelled,
    * its points, stock and the member's allowance given back — once (guarded on the status).
    */
-  private async cancelUnpaid(
-    em: EntityManager,
-    order: Order,
-    at: Date,
-    from: MallOrder['status'] = 'pending_payment',
-  ) {
+  async cancelUnpaid(em: EntityManager, order: Order, at: Date, from: 'pending_payment' | 'awaiting_pickup') {
     if (!order.mallOrderId) return;
     const cancelled = await em.update(
       MallOrder,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Coupon, Member as MemberDto, MemberCode, MemberProfile } from '@allycard/contracts';
+import type { Member as MemberDto, MemberCode, MemberProfile } from '@allycard/contracts';
 import {
   isChinaMobile,
   issueMemberCode,
@@ -17,24 +17,22 @@ import { DomainError } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { AlliancesService } from '../alliances/alliances.service';
 import { QrCodesService } from '../qrcodes/qrcodes.service';
+import { EventBus } from '../events/event-bus';
+import { FirstPurchase, MemberJoined } from '../events/domain-events';
 import { WechatClient } from '../wechat/wechat.client';
 import { Member } from './member.entity';
 
-export type JoinHook = (em: EntityManager, member: Member) => Promise<Coupon[]>;
-export type FirstPurchaseHook = (em: EntityManager, member: Member) => Promise<void>;
-
-export interface JoinResult {
+/** A join as members/ answers it; the coupons it issued are added by coupons/ (JoiningService). */
+export interface Joined {
   token: string;
   member: MemberDto;
   newlyJoined: boolean;
-  coupons: Coupon[];
+  allianceId: string;
 }
 
 @Injectable()
 export class MembersService {
   private readonly logger = new Logger(MembersService.name);
-  private readonly joinHooks: JoinHook[] = [];
-  private readonly firstPurchaseHooks: FirstPurchaseHook[] = [];
   private couponCounter?: (member: Member) => Promise<number>;
   private spendProvider?: (member: Member) => Promise<number>;
 
@@ -47,17 +45,8 @@ export class MembersService {
     private readonly phones: PhoneCipher,
     private readonly codeKey: MemberCodeKey,
     private readonly tx: TransactionRunner,
+    private readonly events: EventBus,
   ) {}
-
-  /** Runs inside the join transaction of every new member; returns the coupons it issued. */
-  onJoined(hook: JoinHook): void {
-    this.joinHooks.push(hook);
-  }
-
-  /** Runs inside the transaction of a member's first purchase in the alliance (referral rewards). */
-  onFirstPurchase(hook: FirstPurchaseHook): void {
-    this.firstPurchaseHooks.push(hook);
-  }
 
   /** Rolling 12-month spend for tier progress (registered by the points module). */
   rollingSpendWith(provider: (member: Member) => Promise<number>): void {
@@ -70,7 +59,7 @@ export class MembersService {
   }
 
   /** One-tap join through a wx.login code and, optionally, the scanned scene. */
-  async join(input: { code: string; scene?: string }): Promise<JoinResult> {
+  async join(input: { code: string; scene?: string }): Promise<Joined> {
     const { openid } = await this.wechat.code2Session(input.code);
     return this.joinByOpenid(openid, { scene: input.scene });
   }
@@ -82,7 +71,7 @@ export class MembersService {
   async joinByOpenid(
     openid: string,
     source: { scene?: string; allianceId?: string; referrer?: Member },
-  ): Promise<JoinResult> {
+  ): Promise<Joined> {
     const qr = source.scene ? await this.qrcodes.resolve(source.scene) : null;
     if (source.scene && !qr)
       this.logger.warn(`join with unknown scene "${source.scene}": joining without a source`);
@@ -93,12 +82,12 @@ export class MembersService {
       (await this.alliances.defaultAlliance()).id;
 
     const existing = await this.members.findOneBy({ allianceId, openid });
-    if (existing) return this.joinResult(existing, false, []);
+    if (existing) return this.joinResult(existing, false);
 
     const base = await this.alliances.baseTier(allianceId);
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const { member, coupons } = await this.tx.run(async (em) => {
+        const member = await this.tx.run(async (em) => {
           const now = new Date();
           const member = await em.save(
             em.create(Member, {
@@ -122,15 +111,14 @@ export class MembersService {
               updatedAt: now,
             }),
           );
-          const coupons: Coupon[] = [];
-          for (const hook of this.joinHooks) coupons.push(...(await hook(em, member)));
-          return { member, coupons };
+          await this.events.publish(em, new MemberJoined(member, now));
+          return member;
         });
-        return this.joinResult(member, true, coupons);
+        return this.joinResult(member, true);
       } catch (error) {
         if (isUniqueViolation(error, 'openid')) {
           const winner = await this.members.findOneByOrFail({ allianceId, openid });
-          return this.joinResult(winner, false, []);
+          return this.joinResult(winner, false);
         }
         // A random card number collided with another member's: draw again.
         if (isUniqueViolation(error, 'card_no')) continue;
@@ -155,7 +143,7 @@ export class MembersService {
       })
       .execute();
     const first = result.affected === 1;
-    if (first) for (const hook of this.firstPurchaseHooks) await hook(em, member);
+    if (first) await this.events.publish(em, new FirstPurchase(member, at));
     return first;
   }
 
@@ -278,7 +266,12 @@ export class MembersService {
     return this.tokens.issue({ role: 'member', id: member.id, allianceId: member.allianceId });
   }
 
-  private async joinResult(member: Member, newlyJoined: boolean, coupons: Coupon[]): Promise<JoinResult> {
-    return { token: this.issueToken(member), member: await this.toDto(member), newlyJoined, coupons };
+  private async joinResult(member: Member, newlyJoined: boolean): Promise<Joined> {
+    return {
+      token: this.issueToken(member),
+      member: await this.toDto(member),
+      newlyJoined,
+      allianceId: member.allianceId,
+    };
   }
 }

@@ -3,9 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { RATE_LIMITS } from '../common/throttling';
+import { JoiningService } from '../coupons/joining.service';
 import { SharingService } from '../coupons/sharing.service';
 import { JoinDto, WechatCodeDto } from '../members/dto/member.dto';
-import { MembersService } from '../members/members.service';
 import { WechatClient } from '../wechat/wechat.client';
 
 /** The two ways in: scanning a merchant's code (join) and accepting a friend's coupon. */
@@ -13,7 +13,7 @@ import { WechatClient } from '../wechat/wechat.client';
 @Controller()
 export class OnboardingController {
   constructor(
-    private readonly members: MembersService,
+    private readonly joining: JoiningService,
     private readonly sharing: SharingService,
     private readonly wechat: WechatClient,
   ) {}
@@ -28,7 +28,7 @@ export class OnboardingController {
           body.shareToken,
           body.scene,
         )
-      : await this.members.join(body);
+      : await this.joining.join(body);
     res.status(result.newlyJoined ? 201 : 200);
     return result;
   }

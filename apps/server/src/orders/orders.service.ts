@@ -20,6 +20,8 @@ import { CouponsService } from '../coupons/coupons.service';
 import { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
+import { CouponUsed, OrderClosed, OrderPaid } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { LedgerService } from '../points/ledger.service';
 import { PointsTransaction } from '../points/points.entities';
 import { PurchasesService } from '../points/purchases.service';
@@ -31,8 +33,6 @@ import { CLOSE_ORDER_TOPIC } from './wechat-topics';
 
 export const PAY_WINDOW_MS = 15 * 60 * 1000;
 
-/** Runs in the transaction that marks an order paid / closes it / completes its full refund. */
-export type OrderHook = (em: EntityManager, order: Order, at: Date) => Promise<void>;
 export const NOTIFY_PATH = '/api/v1/payments/wechat/notify';
 
 export interface OrderInput {
@@ -73,11 +73,6 @@ export function toOrderDto(o: Order) {
 @Injectable()
 export class OrdersService {
   private readonly logger = new Logger(OrdersService.name);
-  private readonly hooks: Record<'paid' | 'closed' | 'refunded', OrderHook[]> = {
-    paid: [],
-    closed: [],
-    refunded: [],
-  };
 
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
@@ -92,16 +87,8 @@ export class OrdersService {
     private readonly tx: TransactionRunner,
     private readonly outbox: OutboxService,
     private readonly dispatcher: OutboxDispatcher,
+    private readonly events: EventBus,
   ) {}
-
-  /** Side effects of other modules on an order's life (the mall's points + cash exchanges). */
-  on(event: 'paid' | 'closed' | 'refunded', hook: OrderHook): void {
-    this.hooks[event].push(hook);
-  }
-
-  async runHooks(event: 'paid' | 'closed' | 'refunded', em: EntityManager, order: Order, at: Date) {
-    for (const hook of this.hooks[event]) await hook(em, order, at);
-  }
 
   /**
    * The cash part of a points + cash mall exchange, created inside the mall's transaction: a plain
@@ -410,11 +397,21 @@ export class OrdersService {
       .execute();
     if (paid.affected !== 1) return false;
     if (order.couponId) {
-      await em.update(
+      const used = await em.update(
         CouponRow,
         { id: order.couponId, status: 'locked', orderId: order.id },
         { status: 'used', usedAt: payment.at, usedMerchantId: order.merchantId, updatedAt: payment.at },
       );
+      if (used.affected === 1)
+        await this.events.publish(
+          em,
+          new CouponUsed(
+            { id: order.couponId, allianceId: order.allianceId, memberId: order.memberId },
+            order.merchantId,
+            { orderId: order.id },
+            payment.at,
+          ),
+        );
     }
     const member = await em.findOneByOrFail(Member, { id: order.memberId });
     const effects = await this.purchases.record(
@@ -430,7 +427,15 @@ export class OrdersService {
       { id: order.id },
       { pointsEarned: effects.pointsEarned, ...(firstOrderConflict && { flag: 'first_order_conflict' }) },
     );
-    await this.runHooks('paid', em, order, payment.at);
+    const paidOrder: Order = {
+      ...order,
+      status: 'paid',
+      transactionId: payment.transactionId,
+      paidAt: payment.at,
+      updatedAt: payment.at,
+      pointsEarned: effects.pointsEarned,
+    };
+    await this.events.publish(em, new OrderPaid(paidOrder, payment.at));
     return true;
   }
 
@@ -510,7 +515,10 @@ export class OrdersService {
           at,
         );
       }
-      await this.runHooks('closed', em, order, at);
+      await this.events.publish(
+        em,
+        new OrderClosed({ ...order, status: 'closed', closedAt: at, updatedAt: at }, at),
+      );
       return true;
     });
   }

@@ -12,16 +12,17 @@ import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
 import { ReferralReward } from '../coupons/referral.service';
 import { Redemption } from '../counter/redemption.entity';
+import { OrderRefunded, RefundSucceeded } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { Member } from '../members/member.entity';
 import { OutboxDispatcher, OutboxOutcome } from '../outbox/outbox.dispatcher';
 import { OutboxService } from '../outbox/outbox.service';
 import { LedgerService } from '../points/ledger.service';
 import { PointsTransaction } from '../points/points.entities';
 import { TiersService } from '../points/tiers.service';
-import { SettlementEntriesService } from '../settlement/settlement-entries.service';
 import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
 import { Order, Refund } from './order.entities';
-import { NOTIFY_PATH, OrdersService, toOrderDto } from './orders.service';
+import { NOTIFY_PATH, toOrderDto } from './orders.service';
 import { REFUND_TOPIC } from './wechat-topics';
 
 /**
@@ -45,13 +46,12 @@ export class RefundsService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ledger: LedgerService,
     private readonly tiers: TiersService,
-    private readonly orderService: OrdersService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
     private readonly outbox: OutboxService,
     private readonly dispatcher: OutboxDispatcher,
     private readonly staffLimits: StaffLimitsService,
-    private readonly settlementEntries: SettlementEntriesService,
+    private readonly events: EventBus,
   ) {}
 
   onModuleInit() {
@@ -237,8 +237,7 @@ export class RefundsService implements OnModuleInit {
         ? quantity
         : proportionalShare(quantity, order.payableFen, before, refund.amountFen);
     const source = (type: string) => ({ type, id: refund.id, merchantId: order.merchantId });
-    // H3 (settlement): reversal entries dated at this refund; keep this one call with `before` and `full`.
-    await this.settlementEntries.reverseForRefund(em, order, refund, { refundedBeforeFen: before, full }, at);
+    await this.events.publish(em, new RefundSucceeded(order, refund, before, full, at));
 
     const earn = await em.findOneBy(PointsTransaction, {
       allianceId: order.allianceId,
@@ -293,7 +292,7 @@ export class RefundsService implements OnModuleInit {
         .execute();
       couponReturned = back.affected === 1;
     }
-    if (full) await this.orderService.runHooks('refunded', em, order, at);
+    if (full) await this.events.publish(em, new OrderRefunded(order, at));
     if (full) await this.withdrawReferralReward(em, member, order, at);
 
     await em.update(

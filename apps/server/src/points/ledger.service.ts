@@ -4,6 +4,8 @@ import { allocateSpend, DEFAULT_POINTS_POLICY, lotExpiresAt, PointsPolicy } from
 import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { isUniqueViolation, RetryableConflict } from '../common/transactions';
+import { PointsPosted } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { Member } from '../members/member.entity';
 import {
   AccountKind,
@@ -43,7 +45,10 @@ export class AlreadyPosted extends Error {}
  */
 @Injectable()
 export class LedgerService {
-  constructor(@InjectRepository(PointsPolicyRow) private readonly policies: Repository<PointsPolicyRow>) {}
+  constructor(
+    @InjectRepository(PointsPolicyRow) private readonly policies: Repository<PointsPolicyRow>,
+    private readonly events: EventBus,
+  ) {}
 
   async policy(allianceId: string, em?: EntityManager): Promise<PointsPolicy> {
     const row = await (em ? em.getRepository(PointsPolicyRow) : this.policies).findOneBy({ allianceId });
@@ -91,8 +96,12 @@ export class LedgerService {
         createdAt: at,
       })),
     );
-    for (const p of input.postings.filter((x) => x.accountKind === 'member'))
+    let memberPoints = 0;
+    for (const p of input.postings.filter((x) => x.accountKind === 'member')) {
       await this.moveMemberBalance(em, input.allianceId, p.ownerId, p.amount);
+      memberPoints += p.amount;
+    }
+    await this.events.publish(em, new PointsPosted(tx, memberPoints));
     return tx;
   }
 

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { MerchantsModule } from '../merchants/merchants.module';
-import { OrdersModule } from '../orders/orders.module';
 import { PointsModule } from '../points/points.module';
 import { SettlementEntriesModule } from './settlement-entries.service';
+import { SettlementListeners } from './settlement.listeners';
 import { SettlementService } from './settlement.service';
 
 @ApiTags('admin')
@@ -40,8 +40,8 @@ export class SettlementController {
 }
 
 @Module({
-  imports: [SettlementEntriesModule, MerchantsModule, PointsModule, OrdersModule],
+  imports: [SettlementEntriesModule, MerchantsModule, PointsModule],
   controllers: [SettlementController],
-  providers: [SettlementService],
+  providers: [SettlementService, SettlementListeners],
 })
 export class SettlementModule {}

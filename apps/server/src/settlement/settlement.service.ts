@@ -1,14 +1,12 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { SettlementReport, SettlementRow } from '@allycard/contracts';
 import { foldSettlement, type PointsAccountKind, type SettlementEntryKind } from '@allycard/domain';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth';
 import { MerchantsService } from '../merchants/merchants.service';
-import { OrdersService } from '../orders/orders.service';
 import { LedgerService } from '../points/ledger.service';
 import { reportPeriod } from './period';
-import { SettlementEntriesService } from './settlement-entries.service';
 
 /**
  * The settlement report of a period: the ledger's postings and the settlement entries that happened
@@ -16,19 +14,12 @@ import { SettlementEntriesService } from './settlement-entries.service';
  * packages/domain into one position per party. Positive = receivable, negative = payable.
  */
 @Injectable()
-export class SettlementService implements OnModuleInit {
+export class SettlementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly merchants: MerchantsService,
     private readonly ledger: LedgerService,
-    private readonly orders: OrdersService,
-    private readonly entries: SettlementEntriesService,
   ) {}
-
-  onModuleInit() {
-    // In the transaction that marks the order paid, dated at the payment.
-    this.orders.on('paid', (em, order, at) => this.entries.postPaidOrder(em, order, at));
-  }
 
   async report(who: Principal, from?: string, to?: string): Promise<SettlementReport> {
     const period = reportPeriod(from, to);

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { FirstPurchase, MemberJoined } from '../events/domain-events';
+import { InTransaction } from '../events/event-bus';
+import { CouponsService } from './coupons.service';
+import { ReferralService } from './referral.service';
+
+/** How coupons/ reacts to other modules' events. */
+@Injectable()
+export class CouponsListeners {
+  constructor(
+    private readonly coupons: CouponsService,
+    private readonly referral: ReferralService,
+  ) {}
+
+  /** Join gifts in the join transaction: once per member however many joins race (one member row). */
+  @InTransaction(MemberJoined)
+  async issueJoinGifts({ member }: MemberJoined, em: EntityManager): Promise<void> {
+    await this.coupons.issueJoinGifts(em, member);
+  }
+
+  /** 拉新: the friend's first purchase rewards the member who forwarded the coupon. */
+  @InTransaction(FirstPurchase)
+  async rewardReferrer({ member }: FirstPurchase, em: EntityManager): Promise<void> {
+    await this.referral.rewardReferrer(em, member);
+  }
+}
