@@ -2,7 +2,7 @@ import { factories } from './factories';
 import { startTestApp, TestApp, TEST_DB } from './harness';
 import { TransactionRunner } from '../src/common/transactions';
 import { InvariantsService } from '../src/invariants/invariants.service';
-import { OrdersService } from '../src/orders/orders.service';
+import { OrderLifecycleService } from '../src/orders/order-lifecycle.service';
 import {
   CLAIM_MS,
   MAX_ATTEMPTS,
@@ -122,7 +122,7 @@ describe(`outbox (${TEST_DB})`, () => {
     }
     const order = await t.dataSource.getRepository(Order).findOneByOrFail({ id: created.id });
     const at = new Date();
-    expect(await t.app.get(OrdersService).closeLocally(order, at)).toBe(true);
+    expect(await t.app.get(OrderLifecycleService).close(order, at)).toBe(true);
     expect(await row('wechat.close-order', created.outTradeNo)).toMatchObject({
       status: 'pending',
       attempts: 0,

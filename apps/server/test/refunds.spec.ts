@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../src/common/config';
 import { TransactionRunner } from '../src/common/transactions';
 import { InvariantsService } from '../src/invariants/invariants.service';
 import { Member } from '../src/members/member.entity';
-import { NOTIFY_PATH } from '../src/orders/orders.service';
+import { NOTIFY_PATH } from '../src/orders/pay-settings';
 import { OutboxDispatcher } from '../src/outbox/outbox.dispatcher';
 import { OutboxMessage } from '../src/outbox/outbox.entity';
 import { LedgerService } from '../src/points/ledger.service';

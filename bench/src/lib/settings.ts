@@ -18,9 +18,9 @@ interface RateLimit {
 
 /** The constants the benchmark needs from the server, so that it never keeps copies of them. */
 export interface ServerConstants {
-  /** Where WeChat Pay posts notifications (orders.service.ts). */
+  /** Where WeChat Pay posts notifications (orders/pay-settings.ts). */
   notifyPath: string;
-  /** How long an order waits for its payment (orders.service.ts): the prepay's time_expire. */
+  /** How long an order waits for its payment (orders/pay-settings.ts): the prepay's time_expire. */
   payWindowMs: number;
   /** The server's MySQL pool (database.module.ts): the baselines get as many connections. */
   dbPoolSize: number;
@@ -36,7 +36,7 @@ export interface ServerConstants {
  */
 export function loadServerConstants(): ServerConstants {
   const load = createRequire(import.meta.url);
-  const orders = load('@allycard/server/dist/orders/orders.service.js') as {
+  const orders = load('@allycard/server/dist/orders/pay-settings.js') as {
     NOTIFY_PATH?: unknown;
     PAY_WINDOW_MS?: unknown;
   };

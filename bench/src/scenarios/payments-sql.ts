@@ -73,7 +73,7 @@ export async function insertPending(pool: Pool, allianceId: string, orders: NewO
 }
 
 /**
- * Applying a payment, reduced to what the data needs (orders.service.ts markPaid, purchases.service.ts,
+ * Applying a payment, reduced to what the data needs (order-lifecycle.service.ts markPaid, purchases.service.ts,
  * ledger.service.ts earn and post, the tier spend and check, the payment event).
  */
 export async function applyPayment(

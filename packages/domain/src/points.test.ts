@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { allocateSpend, DEFAULT_POINTS_POLICY, lotExpiresAt, pointsEarned } from './points';
+import { allocateSpend, DEFAULT_POINTS_POLICY, lotExpiresAt, pointsEarned, purchasePoints } from './points';
+import { DEFAULT_TIERS } from './tiers';
 
 describe('pointsEarned', () => {
   it('gives one point per full yuan, times the tier multiplier, rounded down', () => {
@@ -7,6 +8,32 @@ describe('pointsEarned', () => {
     expect(pointsEarned(12_345, DEFAULT_POINTS_POLICY, 1500)).toBe(184);
     expect(pointsEarned(99, DEFAULT_POINTS_POLICY, 2000)).toBe(0);
     expect(pointsEarned(0, DEFAULT_POINTS_POLICY, 1000)).toBe(0);
+  });
+});
+
+describe('purchasePoints', () => {
+  it('earns at the rate of the tier held, the base rate for a tier off the ladder', () => {
+    expect(purchasePoints(12_345, DEFAULT_POINTS_POLICY, DEFAULT_TIERS, 'gold')).toBe(184);
+    expect(purchasePoints(12_345, DEFAULT_POINTS_POLICY, DEFAULT_TIERS, 'retired')).toBe(123);
+  });
+
+  it('is pointsEarned at the tier multiplier, and never falls when more is paid', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 10_000_000 }),
+        fc.nat({ max: 10_000_000 }),
+        fc.constantFrom(...DEFAULT_TIERS),
+        fc.integer({ min: 1, max: 10_000 }),
+        (paidFen, moreFen, tier, earnFenPerPoint) => {
+          const policy = { ...DEFAULT_POINTS_POLICY, earnFenPerPoint };
+          const points = purchasePoints(paidFen, policy, DEFAULT_TIERS, tier.code);
+          expect(points).toBe(pointsEarned(paidFen, policy, tier.pointsMultiplierPermille));
+          expect(purchasePoints(paidFen + moreFen, policy, DEFAULT_TIERS, tier.code)).toBeGreaterThanOrEqual(
+            points,
+          );
+        },
+      ),
+    );
   });
 });
 

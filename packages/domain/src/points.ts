@@ -27,6 +27,21 @@ export function pointsEarned(paidFen: number, policy: PointsPolicy, multiplierPe
 }
 
 /**
+ * Points a member earns for a payment — the price preview's figure and the paid order's: the rate of
+ * the tier the member holds when paying (an upgrade this payment earns counts from the next one), the
+ * base rate for a tier no longer on the ladder.
+ */
+export function purchasePoints(
+  paidFen: number,
+  policy: PointsPolicy,
+  tiers: readonly { code: string; pointsMultiplierPermille: number }[],
+  tierCode: string,
+): number {
+  const multiplier = tiers.find((t) => t.code === tierCode)?.pointsMultiplierPermille ?? 1000;
+  return pointsEarned(paidFen, policy, multiplier);
+}
+
+/**
  * Expiry of a lot earned at `earnedAt`: the end of the month `expiryMonths` after the month earned, in
  * Asia/Shanghai — points earned any day of November 2026 expire when December 2027 begins there.
  */

@@ -7,8 +7,10 @@ import { TransactionRunner } from '../common/transactions';
 import { Member } from '../members/member.entity';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
+import { CouponRow } from './coupon.entity';
 import { CouponsService } from './coupons.service';
 import { LedgerService } from '../points/ledger.service';
+import { PointsTransaction } from '../points/points.entities';
 
 @Entity('referral_rules')
 export class ReferralRule {
@@ -130,5 +132,46 @@ export class ReferralService {
       status: template && !coupon ? 'out_of_stock' : 'rewarded',
       createdAt: new Date(),
     });
+  }
+
+  /**
+   * The friend's only purchase was refunded: the referrer's reward for it is withdrawn, once (guarded
+   * on its status). Only an unused reward coupon can be taken back; a used one stays used.
+   */
+  async revokeReward(em: EntityManager, friend: Member, at: Date): Promise<void> {
+    const reward = await em.findOneBy(ReferralReward, { referredMemberId: friend.id, status: 'rewarded' });
+    if (!reward) return;
+    const withdrawn = await em.update(
+      ReferralReward,
+      { id: reward.id, status: 'rewarded' },
+      { status: 'withdrawn' },
+    );
+    if (withdrawn.affected !== 1) return;
+    if (reward.couponId) {
+      await em.update(
+        CouponRow,
+        { id: reward.couponId, status: 'available' },
+        { status: 'expired', updatedAt: at },
+      );
+    }
+    if (reward.points > 0) {
+      const referrer = await em.findOneByOrFail(Member, { id: reward.referrerMemberId });
+      const earned = await em.findOneBy(PointsTransaction, {
+        allianceId: friend.allianceId,
+        sourceType: 'referral',
+        sourceId: friend.id,
+      });
+      await this.ledger.clawBack(
+        em,
+        referrer,
+        reward.points,
+        { accountKind: 'alliance', ownerId: '0', earnTransactionId: earned?.id ?? null },
+        { type: 'referral_withdrawn', id: friend.id, merchantId: null },
+        at,
+      );
+    }
+    this.logger.log(
+      `referral reward ${reward.id} withdrawn: the referred member's only purchase was refunded`,
+    );
   }
 }

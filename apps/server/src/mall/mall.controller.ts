@@ -7,34 +7,39 @@ import { Idempotent } from '../common/idempotency';
 import { RATE_LIMITS } from '../common/throttling';
 import { MerchantsService } from '../merchants/merchants.service';
 import { CreateMallItemDto, PickupDto, RedeemDto } from './dto/mall.dto';
-import { itemDto, MallService } from './mall.service';
+import { itemDto, MallCatalogueService } from './mall-catalogue.service';
+import { MallRedemptionService } from './mall-redemption.service';
 
 @ApiTags('mall')
 @ApiBearerAuth()
 @Controller()
 export class MallController {
   constructor(
-    private readonly mall: MallService,
+    private readonly catalogue: MallCatalogueService,
+    private readonly mall: MallRedemptionService,
     private readonly merchants: MerchantsService,
   ) {}
 
   @Get('mall/items')
   @Roles('member')
   list(@CurrentPrincipal() who: Principal) {
-    return this.mall.list(who);
+    return this.catalogue.list(who);
   }
 
   @Get('mall/items/:id')
   @Roles('member')
   async item(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    const found = (await this.mall.list(who)).find((i) => i.id === id);
+    const found = (await this.catalogue.list(who)).find((i) => i.id === id);
     if (!found) throw notFound('商品');
     return found;
   }
 
   @Post('mall/items/:id/redeem')
   @Roles('member')
-  @Idempotent({ action: 'mall-redeem', replay: (get, who, id) => get(MallService).redeemed(who, id) })
+  @Idempotent({
+    action: 'mall-redeem',
+    replay: (get, who, id) => get(MallRedemptionService).redeemed(who, id),
+  })
   @Throttle({ default: RATE_LIMITS.claim })
   redeem(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: RedeemDto) {
     return this.mall.redeem(who, id, body.quantity);
@@ -57,28 +62,28 @@ export class MallController {
   @Post('admin/mall/items')
   @Roles('alliance_admin')
   async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMallItemDto) {
-    return itemDto(await this.mall.createItem(who, body), await this.names(who));
+    return itemDto(await this.catalogue.createItem(who, body), await this.names(who));
   }
 
   @Get('admin/mall/items')
   @Roles('alliance_admin')
   async adminList(@CurrentPrincipal() who: Principal) {
     const names = await this.names(who);
-    return (await this.mall.listAdmin(who)).map((i) => itemDto(i, names));
+    return (await this.catalogue.listAdmin(who)).map((i) => itemDto(i, names));
   }
 
   @Post('admin/mall/items/:id/pause')
   @HttpCode(200)
   @Roles('alliance_admin')
   async pause(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return itemDto(await this.mall.setStatus(who, id, 'paused'), await this.names(who));
+    return itemDto(await this.catalogue.setStatus(who, id, 'paused'), await this.names(who));
   }
 
   @Post('admin/mall/items/:id/resume')
   @HttpCode(200)
   @Roles('alliance_admin')
   async resume(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return itemDto(await this.mall.setStatus(who, id, 'active'), await this.names(who));
+    return itemDto(await this.catalogue.setStatus(who, id, 'active'), await this.names(who));
   }
 
   private async names(who: Principal) {

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OrderClosed, OrderPaid, OrderRefunded } from '../events/domain-events';
 import { InTransaction } from '../events/event-bus';
-import { MallService } from './mall.service';
+import { MallRedemptionService } from './mall-redemption.service';
 
 /** How mall/ reacts to the cash part of a points + cash exchange (an order of orders/). */
 @Injectable()
 export class MallListeners {
-  constructor(private readonly mall: MallService) {}
+  constructor(private readonly mall: MallRedemptionService) {}
 
   @InTransaction(OrderPaid)
   async cashPaid({ order }: OrderPaid, em: EntityManager): Promise<void> {

@@ -8,7 +8,8 @@ import { PointsModule } from '../points/points.module';
 import { MallController } from './mall.controller';
 import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
 import { MallListeners } from './mall.listeners';
-import { MallService } from './mall.service';
+import { MallCatalogueService } from './mall-catalogue.service';
+import { MallRedemptionService } from './mall-redemption.service';
 
 @Module({
   imports: [
@@ -20,7 +21,7 @@ import { MallService } from './mall.service';
     OrdersModule,
   ],
   controllers: [MallController],
-  providers: [MallService, MallListeners],
-  exports: [MallService],
+  providers: [MallCatalogueService, MallRedemptionService, MallListeners],
+  exports: [MallCatalogueService, MallRedemptionService],
 })
 export class MallModule {}

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { OutboxDispatcher, OutboxOutcome } from '../outbox/outbox.dispatcher';
 import { WechatPayClient } from '../wechat/wechat-pay.client';
-import { OrdersService } from './orders.service';
+import { PaymentReconciler } from './payment-reconciler.service';
 import { CLOSE_ORDER_TOPIC } from './wechat-topics';
 
 /** Sends the outbox's order closes to WeChat Pay. */
@@ -10,7 +10,7 @@ export class OrderCloseSender implements OnModuleInit {
   constructor(
     private readonly dispatcher: OutboxDispatcher,
     private readonly pay: WechatPayClient,
-    private readonly orders: OrdersService,
+    private readonly payments: PaymentReconciler,
   ) {}
 
   onModuleInit() {
@@ -27,7 +27,7 @@ export class OrderCloseSender implements OnModuleInit {
     if (closed === 'paid') {
       const remote = await this.pay.query(outTradeNo);
       if (remote === 'unknown' || remote === null) return { retry: 'WeChat Pay says paid; query failed' };
-      await this.orders.applyPayment({ ...remote, trade_state: 'SUCCESS' });
+      await this.payments.applyPayment({ ...remote, trade_state: 'SUCCESS' });
     }
     return 'done';
   }

@@ -6,6 +6,8 @@ import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth'
 import { Idempotent } from '../common/idempotency';
 import { RATE_LIMITS } from '../common/throttling';
 import { OrderRequestDto, RefundRequestDto } from './dto/order.dto';
+import { CheckoutService } from './checkout.service';
+import { OrderPricingService } from './order-pricing.service';
 import { OrdersService } from './orders.service';
 import { PaymentsService } from './payments.service';
 import { RefundsService } from './refunds.service';
@@ -16,6 +18,8 @@ import { RefundsService } from './refunds.service';
 export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
+    private readonly pricing: OrderPricingService,
+    private readonly checkout: CheckoutService,
     private readonly refunds: RefundsService,
     private readonly payments: PaymentsService,
   ) {}
@@ -24,7 +28,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('member')
   preview(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto) {
-    return this.orders.preview(who, body);
+    return this.pricing.preview(who, body);
   }
 
   @Post('orders')
@@ -38,7 +42,7 @@ export class OrdersController {
   })
   @Throttle({ default: RATE_LIMITS.claim })
   create(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto) {
-    return this.orders.create(who, body);
+    return this.checkout.create(who, body);
   }
 
   @Get('orders')
@@ -57,7 +61,7 @@ export class OrdersController {
   @HttpCode(200)
   @Roles('member')
   cancel(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
-    return this.orders.cancel(who, id);
+    return this.checkout.cancel(who, id);
   }
 
   @Get('staff/orders')

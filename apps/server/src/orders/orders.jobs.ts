@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { JobLeases } from '../jobs/job-leases';
-import { OrdersService } from './orders.service';
+import { PaymentReconciler } from './payment-reconciler.service';
 import { RefundsService } from './refunds.service';
 
 @Injectable()
@@ -10,13 +10,13 @@ export class OrdersJobs {
 
   constructor(
     private readonly leases: JobLeases,
-    private readonly orders: OrdersService,
+    private readonly payments: PaymentReconciler,
     private readonly refunds: RefundsService,
   ) {}
 
   /** Orders unpaid after 15 minutes: ask WeChat, then pay or close them (releasing coupon and points). */
   async settleStale(now = new Date()) {
-    const result = await this.orders.settleStale(now);
+    const result = await this.payments.settleStale(now);
     if (result.paid || result.closed || result.unknown)
       this.logger.log(`stale orders: ${JSON.stringify(result)}`);
     return result;

@@ -9,7 +9,11 @@ import { Order, PaymentEvent, Refund } from './order.entities';
 import { OrderCloseSender } from './order-close.sender';
 import { OrdersController } from './orders.controller';
 import { OrdersJobs } from './orders.jobs';
+import { CheckoutService } from './checkout.service';
+import { OrderLifecycleService } from './order-lifecycle.service';
+import { OrderPricingService } from './order-pricing.service';
 import { OrdersService } from './orders.service';
+import { PaymentReconciler } from './payment-reconciler.service';
 import { PaymentsService } from './payments.service';
 import { RefundsService } from './refunds.service';
 
@@ -22,7 +26,18 @@ import { RefundsService } from './refunds.service';
     PointsModule,
   ],
   controllers: [OrdersController],
-  providers: [WechatPayClient, OrdersService, RefundsService, PaymentsService, OrdersJobs, OrderCloseSender],
-  exports: [OrdersService],
+  providers: [
+    WechatPayClient,
+    OrdersService,
+    OrderPricingService,
+    OrderLifecycleService,
+    PaymentReconciler,
+    CheckoutService,
+    RefundsService,
+    PaymentsService,
+    OrdersJobs,
+    OrderCloseSender,
+  ],
+  exports: [CheckoutService],
 })
 export class OrdersModule {}

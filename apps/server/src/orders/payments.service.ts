@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../common/transactions';
 import { DomainError } from '../common/errors';
 import { NotificationRejected, WechatPayClient } from '../wechat/wechat-pay.client';
 import { PaymentEvent } from './order.entities';
-import { OrdersService } from './orders.service';
+import { PaymentReconciler } from './payment-reconciler.service';
 import { RefundsService } from './refunds.service';
 
 /**
@@ -20,7 +20,7 @@ export class PaymentsService {
   constructor(
     @InjectRepository(PaymentEvent) private readonly events: Repository<PaymentEvent>,
     private readonly pay: WechatPayClient,
-    private readonly orders: OrdersService,
+    private readonly orders: PaymentReconciler,
     private readonly refunds: RefundsService,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { formatFen, proportionalShare } from '@allycard/domain';
+import { formatFen, refundEffects } from '@allycard/domain';
 import { EntityManager, In, LessThan, Not, Repository } from 'typeorm';
 import { StaffLimitsService } from '../alliances/staff-limits.service';
 import { Principal } from '../common/auth';
@@ -10,9 +10,9 @@ import { DomainError, notFound } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponRow } from '../coupons/coupon.entity';
-import { ReferralReward } from '../coupons/referral.service';
+import { ReferralService } from '../coupons/referral.service';
 import { Redemption } from '../counter/redemption.entity';
-import { OrderRefunded, RefundSucceeded } from '../events/domain-events';
+import { RefundSucceeded } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { Member } from '../members/member.entity';
 import { OutboxDispatcher, OutboxOutcome } from '../outbox/outbox.dispatcher';
@@ -21,8 +21,10 @@ import { LedgerService } from '../points/ledger.service';
 import { PointsTransaction } from '../points/points.entities';
 import { TiersService } from '../points/tiers.service';
 import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
+import { OrderLifecycleService } from './order-lifecycle.service';
 import { Order, Refund } from './order.entities';
-import { NOTIFY_PATH, toOrderDto } from './orders.service';
+import { toOrderDto } from './orders.service';
+import { NOTIFY_PATH } from './pay-settings';
 import { REFUND_TOPIC } from './wechat-topics';
 
 /**
@@ -51,6 +53,8 @@ export class RefundsService implements OnModuleInit {
     private readonly outbox: OutboxService,
     private readonly dispatcher: OutboxDispatcher,
     private readonly staffLimits: StaffLimitsService,
+    private readonly lifecycle: OrderLifecycleService,
+    private readonly referrals: ReferralService,
     private readonly events: EventBus,
   ) {}
 
@@ -219,25 +223,13 @@ export class RefundsService implements OnModuleInit {
       { status: 'succeeded', succeededAt: at },
     );
     if (done.affected !== 1) return false;
-    // The amount goes onto the order first, in one statement, and "full" is decided from the total
-    // after it: two partial refunds settling at once cannot both see the old total (on MySQL this
-    // update keeps the order row locked until commit, so the other one waits and reads the sum).
-    await em
-      .createQueryBuilder()
-      .update(Order)
-      .set({ refundedFen: () => `refunded_fen + ${Number(refund.amountFen)}`, updatedAt: at })
-      .where('id = :id', { id: refund.orderId })
-      .execute();
-    const order = await em.findOneByOrFail(Order, { id: refund.orderId });
+    // "Full" is decided from the order's total after this refund is added to it.
+    const order = await this.lifecycle.addRefunded(em, refund.orderId, refund.amountFen, at);
     const member = await em.findOneByOrFail(Member, { id: order.memberId });
     const before = order.refundedFen - refund.amountFen;
-    const full = order.payableFen === 0 || order.refundedFen >= order.payableFen;
-    const share = (quantity: number) =>
-      order.payableFen === 0
-        ? quantity
-        : proportionalShare(quantity, order.payableFen, before, refund.amountFen);
+    const effects = refundEffects({ ...order, refundedBeforeFen: before }, refund.amountFen);
     const source = (type: string) => ({ type, id: refund.id, merchantId: order.merchantId });
-    await this.events.publish(em, new RefundSucceeded(order, refund, before, full, at));
+    await this.events.publish(em, new RefundSucceeded(order, refund, before, effects.full, at));
 
     const earn = await em.findOneBy(PointsTransaction, {
       allianceId: order.allianceId,
@@ -248,7 +240,7 @@ export class RefundsService implements OnModuleInit {
     const clawed = await this.ledger.clawBack(
       em,
       member,
-      share(order.pointsEarned),
+      effects.pointsToClawBack,
       { accountKind: 'merchant_funding', ownerId: order.merchantId, earnTransactionId: earn?.id ?? null },
       source('refund_clawback'),
       at,
@@ -263,23 +255,23 @@ export class RefundsService implements OnModuleInit {
           em,
           member,
           { transactionId: spend.id, accountKind: 'merchant_redemption', ownerId: order.merchantId },
-          share(order.pointsUsed),
+          effects.pointsToGiveBack,
           source('refund_points'),
           at,
         )
       : 0;
-    if (refund.amountFen > 0)
+    if (effects.tierSpendDeltaFen < 0)
       await this.tiers.addSpend(
         em,
         member,
         order.merchantId,
-        -refund.amountFen,
+        effects.tierSpendDeltaFen,
         { type: 'refund', id: refund.id },
         at,
       );
 
     let couponReturned = false;
-    if (full && order.couponId) {
+    if (effects.returnCoupon) {
       const back = await em
         .createQueryBuilder()
         .update(CouponRow)
@@ -292,56 +284,26 @@ export class RefundsService implements OnModuleInit {
         .execute();
       couponReturned = back.affected === 1;
     }
-    if (full) await this.events.publish(em, new OrderRefunded(order, at));
-    if (full) await this.withdrawReferralReward(em, member, order, at);
+    if (effects.full && (await this.wasOnlyPurchase(em, member, order)))
+      await this.referrals.revokeReward(em, member, at);
 
     await em.update(
       Refund,
       { id: refund.id },
       { pointsClawedBack: clawed, pointsReturned: returned, couponReturned },
     );
-    await em.update(Order, { id: order.id }, { status: full ? 'refunded' : 'partially_refunded' });
+    await this.lifecycle.markRefunded(em, order, effects.full, at);
     return true;
   }
 
-  /** When the friend's only purchase is refunded, the sender's reward for it is withdrawn. */
-  private async withdrawReferralReward(em: EntityManager, member: Member, order: Order, at: Date) {
-    const reward = await em.findOneBy(ReferralReward, { referredMemberId: member.id, status: 'rewarded' });
-    if (!reward) return;
+  /** Whether the member bought nothing else: no other paid order, no counter purchase. */
+  private async wasOnlyPurchase(em: EntityManager, member: Member, order: Order): Promise<boolean> {
     const otherOrders = await em.countBy(Order, {
       memberId: member.id,
       id: Not(order.id),
       status: In(['paid', 'partially_refunded']),
     });
     const counterPurchases = await em.countBy(Redemption, { memberId: member.id });
-    if (otherOrders + counterPurchases > 0) return;
-    await em.update(ReferralReward, { id: reward.id }, { status: 'withdrawn' });
-    if (reward.couponId) {
-      // Only an unused reward coupon can be taken back; a used one stays used.
-      await em.update(
-        CouponRow,
-        { id: reward.couponId, status: 'available' },
-        { status: 'expired', updatedAt: at },
-      );
-    }
-    if (reward.points > 0) {
-      const referrer = await em.findOneByOrFail(Member, { id: reward.referrerMemberId });
-      const earned = await em.findOneBy(PointsTransaction, {
-        allianceId: member.allianceId,
-        sourceType: 'referral',
-        sourceId: member.id,
-      });
-      await this.ledger.clawBack(
-        em,
-        referrer,
-        reward.points,
-        { accountKind: 'alliance', ownerId: '0', earnTransactionId: earned?.id ?? null },
-        { type: 'referral_withdrawn', id: member.id, merchantId: null },
-        at,
-      );
-    }
-    this.logger.log(
-      `referral reward ${reward.id} withdrawn: the referred member's only purchase was refunded`,
-    );
+    return otherOrders + counterPurchases === 0;
   }
 }

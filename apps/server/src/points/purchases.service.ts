@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { pointsEarned } from '@allycard/domain';
+import { purchasePoints } from '@allycard/domain';
 import { EntityManager } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Member } from '../members/member.entity';
@@ -34,11 +34,10 @@ export class PurchasesService {
     at = new Date(),
   ): Promise<PurchaseEffects> {
     const firstPurchase = await this.members.recordPurchase(em, member, at);
-    // Points follow the tier held when paying; an upgrade earned by this purchase counts from the next.
+    // Points follow the tier held when paying (read before the spend below may upgrade it).
     const tierRules = await this.alliances.tiers(member.allianceId, em);
-    const multiplier = tierRules.find((t) => t.code === member.tierCode)?.pointsMultiplierPermille ?? 1000;
     const policy = await this.ledger.policy(member.allianceId, em);
-    const points = pointsEarned(purchase.paidFen, policy, multiplier);
+    const points = purchasePoints(purchase.paidFen, policy, tierRules, member.tierCode);
     const tierCode =
       purchase.paidFen > 0
         ? await this.tiers.addSpend(

@@ -3,7 +3,8 @@ import { Principal } from '../common/auth';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { ReferralService } from '../coupons/referral.service';
 import { CounterService } from '../counter/counter.service';
-import { MallService } from '../mall/mall.service';
+import { MallCatalogueService } from '../mall/mall-catalogue.service';
+import { MallRedemptionService } from '../mall/mall-redemption.service';
 import { MembersService } from '../members/members.service';
 
 export interface DemoMerchant {
@@ -22,7 +23,8 @@ export class DemoSeedService {
   constructor(
     private readonly templates: CouponTemplatesService,
     private readonly referral: ReferralService,
-    private readonly mall: MallService,
+    private readonly mall: MallCatalogueService,
+    private readonly mallRedemption: MallRedemptionService,
     private readonly members: MembersService,
     private readonly counter: CounterService,
   ) {}
@@ -159,6 +161,6 @@ export class DemoSeedService {
     await buy(shoppers[1], coffee, 3600);
     await buy(shoppers[2], books, 25_600);
     const croissant = (await this.mall.list(shoppers[0])).find((item) => item.title === '招牌可颂');
-    if (croissant) await this.mall.redeem(shoppers[0], croissant.id, 1);
+    if (croissant) await this.mallRedemption.redeem(shoppers[0], croissant.id, 1);
   }
 }

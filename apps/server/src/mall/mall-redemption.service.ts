@@ -3,116 +3,42 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { randomDigits } from '../common/crypto';
-import { DomainError, notFound, validationFailed } from '../common/errors';
+import { DomainError, notFound } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { isUniqueViolation, RetryableConflict, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { CouponsService } from '../coupons/coupons.service';
-import { MembersService } from '../members/members.service';
-import { MerchantsService } from '../merchants/merchants.service';
-import { LedgerService } from '../points/ledger.service';
 import { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
 import { Order } from '../orders/order.entities';
-import { OrdersService } from '../orders/orders.service';
+import { CheckoutService } from '../orders/checkout.service';
+import { LedgerService } from '../points/ledger.service';
 import { PointsTransaction } from '../points/points.entities';
-import { CreateMallItemDto } from './dto/mall.dto';
+import { MallCatalogueService } from './mall-catalogue.service';
 import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
 
 /**
- * The points mall (积分商城). A redemption takes stock, the member's per-item allowance and the points
- * in one transaction, each by a guarded update, so racing redemptions never oversell, exceed a limit
- * or overdraw a balance.
+ * Exchanging points in the mall. A redemption takes stock, the member's per-item allowance and the
+ * points in one transaction, each by a guarded update, so racing redemptions never oversell, exceed a
+ * limit or overdraw a balance; a points + cash exchange waits for its order's payment.
  */
 @Injectable()
-export class MallService {
+export class MallRedemptionService {
   constructor(
     @InjectRepository(MallItem) private readonly items: Repository<MallItem>,
     @InjectRepository(MallOrder) private readonly orders: Repository<MallOrder>,
+    private readonly catalogue: MallCatalogueService,
     private readonly members: MembersService,
-    private readonly merchants: MerchantsService,
     private readonly ledger: LedgerService,
     private readonly coupons: CouponsService,
     private readonly templates: CouponTemplatesService,
-    private readonly payments: OrdersService,
+    private readonly checkout: CheckoutService,
     private readonly tx: TransactionRunner,
   ) {}
 
-  async createItem(who: Principal, input: CreateMallItemDto): Promise<MallItem> {
-    const problems = [];
-    if (input.cashFen > 0 && input.fulfilment !== 'pickup')
-      problems.push({
-        field: 'cashFen',
-        message: 'a cash part is for pickup items (paid to their merchant)',
-      });
-    if (input.fulfilment === 'pickup' && !input.merchantId)
-      problems.push({ field: 'merchantId', message: 'required for pickup items' });
-    if (input.fulfilment === 'coupon' && !input.couponTemplateId)
-      problems.push({ field: 'couponTemplateId', message: 'required for coupon items' });
-    if (input.fulfilment === 'pickup' && input.couponTemplateId)
-      problems.push({ field: 'couponTemplateId', message: 'only for coupon items' });
-    if (problems.length) throw validationFailed(problems, '商品参数有误');
-    if (input.merchantId) await this.merchants.get(who.allianceId, input.merchantId);
-    if (input.couponTemplateId) {
-      const view = await this.templates.find(who.allianceId, input.couponTemplateId);
-      if (!view) throw notFound('券模板');
-      if (view.template.joinGift)
-        throw validationFailed([
-          { field: 'couponTemplateId', message: 'join gift templates cannot be sold' },
-        ]);
-    }
-    return this.tx.run((em) =>
-      em.save(
-        em.create(MallItem, {
-          allianceId: who.allianceId,
-          title: input.title.trim(),
-          description: input.description ?? null,
-          pointsPrice: input.pointsPrice,
-          cashFen: input.cashFen,
-          stock: input.stock,
-          issued: 0,
-          perMemberLimit: input.perMemberLimit,
-          fulfilment: input.fulfilment,
-          merchantId: input.merchantId ?? null,
-          couponTemplateId: input.couponTemplateId ?? null,
-          status: 'active',
-          createdAt: new Date(),
-        }),
-      ),
-    );
-  }
-
-  async setStatus(who: Principal, id: string, status: MallItem['status']) {
-    const item = await this.get(who.allianceId, id);
-    await this.tx.run((em) => em.update(MallItem, { id: item.id }, { status }));
-    return this.get(who.allianceId, id);
-  }
-
-  async listAdmin(who: Principal) {
-    return this.items.find({ where: { allianceId: who.allianceId }, order: { id: 'DESC' } });
-  }
-
-  /** What members see: active items with stock left and how many they already have. */
-  async list(who: Principal) {
-    const items = await this.items.find({
-      where: { allianceId: who.allianceId, status: 'active' },
-      order: { id: 'ASC' },
-    });
-    const counts = items.length
-      ? await this.items.manager.findBy(MallMemberCount, {
-          memberId: who.id,
-          itemId: In(items.map((i) => i.id)),
-        })
-      : [];
-    const names = await this.merchantNames(who.allianceId);
-    return items.map((i) => ({
-      ...itemDto(i, names),
-      redeemedByMe: counts.find((c) => c.itemId === i.id)?.redeemed ?? 0,
-    }));
-  }
-
   async redeem(who: Principal, itemId: string, quantity: number) {
     const member = await this.members.get(who);
-    const item = await this.get(who.allianceId, itemId);
+    const item = await this.catalogue.get(who.allianceId, itemId);
     if (item.status !== 'active') throw new DomainError('NOT_ELIGIBLE', 422, '该商品已下架');
     const points = item.pointsPrice * quantity;
     if (member.points < points)
@@ -207,7 +133,7 @@ export class MallService {
       // Points + cash: the cash part is an order paid with WeChat Pay; the item is handed over once paid.
       const cashOrder =
         item.cashFen > 0
-          ? await this.payments.createForMall(
+          ? await this.checkout.createForMall(
               em,
               member,
               item.merchantId!,
@@ -220,7 +146,7 @@ export class MallService {
       return { saved, cashOrder };
     });
     const payParams = order.cashOrder
-      ? await this.payments.prepay(order.cashOrder, `积分商城 ${item.title}`)
+      ? await this.checkout.prepay(order.cashOrder, `积分商城 ${item.title}`)
       : null;
     return {
       ...(await this.orderDto(order.saved)),
@@ -319,16 +245,6 @@ export class MallService {
     return this.orderDto((await this.orders.findOneBy({ id: order.id }))!);
   }
 
-  private async get(allianceId: string, id: string): Promise<MallItem> {
-    const item = /^\d{1,19}$/.test(id) ? await this.items.findOneBy({ id, allianceId }) : null;
-    if (!item) throw notFound('商品');
-    return item;
-  }
-
-  private async merchantNames(allianceId: string): Promise<Map<string, string>> {
-    return new Map((await this.merchants.list(allianceId)).map((m) => [m.id, m.name]));
-  }
-
   private async orderDto(o: MallOrder) {
     return (await this.orderDtos([o]))[0];
   }
@@ -337,7 +253,7 @@ export class MallService {
   private async orderDtos(orders: MallOrder[]) {
     if (!orders.length) return [];
     const items = await this.items.findBy({ id: In([...new Set(orders.map((o) => o.itemId))]) });
-    const names = await this.merchantNames(orders[0].allianceId);
+    const names = await this.catalogue.merchantNames(orders[0].allianceId);
     return Promise.all(
       orders.map((o) =>
         this.orderView(
@@ -373,22 +289,4 @@ export class MallService {
       createdAt: o.createdAt.toISOString(),
     };
   }
-}
-
-export function itemDto(i: MallItem, names: Map<string, string>) {
-  return {
-    id: i.id,
-    title: i.title,
-    description: i.description,
-    pointsPrice: i.pointsPrice,
-    cashFen: i.cashFen,
-    stock: i.stock,
-    remaining: Math.max(0, i.stock - i.issued),
-    perMemberLimit: i.perMemberLimit,
-    fulfilment: i.fulfilment,
-    merchantId: i.merchantId,
-    merchantName: i.merchantId ? (names.get(i.merchantId) ?? null) : null,
-    couponTemplateId: i.couponTemplateId,
-    status: i.status,
-  };
 }

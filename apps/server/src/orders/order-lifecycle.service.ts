@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { TransactionRunner } from '../common/transactions';
+import { CouponRow } from '../coupons/coupon.entity';
+import { CouponsService } from '../coupons/coupons.service';
+import { CouponUsed, OrderClosed, OrderPaid, OrderRefunded } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
+import { Member } from '../members/member.entity';
+import { OutboxService } from '../outbox/outbox.service';
+import { LedgerService } from '../points/ledger.service';
+import { PointsTransaction } from '../points/points.entities';
+import { PurchasesService } from '../points/purchases.service';
+import { Order } from './order.entities';
+import { CLOSE_ORDER_TOPIC } from './wechat-topics';
+
+/**
+ * An order's guarded transitions — pending → paid, pending → closed, paid → (partially) refunded —
+ * each once whatever races it, each with its own effects and its event.
+ */
+@Injectable()
+export class OrderLifecycleService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly coupons: CouponsService,
+    private readonly ledger: LedgerService,
+    private readonly purchases: PurchasesService,
+    private readonly outbox: OutboxService,
+    private readonly events: EventBus,
+  ) {}
+
+  /** pending → paid, once (guarded); then the coupon is used and the purchase takes effect. */
+  async markPaid(
+    em: EntityManager,
+    order: Order,
+    payment: { transactionId: string | null; at: Date },
+  ): Promise<boolean> {
+    const paid = await em
+      .createQueryBuilder()
+      .update(Order)
+      .set({
+        status: 'paid',
+        transactionId: payment.transactionId,
+        paidAt: payment.at,
+        updatedAt: payment.at,
+      })
+      .where("id = :id AND status = 'pending'", { id: order.id })
+      .execute();
+    if (paid.affected !== 1) return false;
+    if (order.couponId) {
+      const used = await em.update(
+        CouponRow,
+        { id: order.couponId, status: 'locked', orderId: order.id },
+        { status: 'used', usedAt: payment.at, usedMerchantId: order.merchantId, updatedAt: payment.at },
+      );
+      if (used.affected === 1)
+        await this.events.publish(
+          em,
+          new CouponUsed(
+            { id: order.couponId, allianceId: order.allianceId, memberId: order.memberId },
+            order.merchantId,
+            { orderId: order.id },
+            payment.at,
+          ),
+        );
+    }
+    const member = await em.findOneByOrFail(Member, { id: order.memberId });
+    const effects = await this.purchases.record(
+      em,
+      member,
+      { merchantId: order.merchantId, paidFen: order.payableFen, sourceType: 'order', sourceId: order.id },
+      payment.at,
+    );
+    const firstOrderConflict =
+      order.couponId && !effects.firstPurchase && (await this.usedFirstOrderCoupon(order));
+    await em.update(
+      Order,
+      { id: order.id },
+      { pointsEarned: effects.pointsEarned, ...(firstOrderConflict && { flag: 'first_order_conflict' }) },
+    );
+    const paidOrder: Order = {
+      ...order,
+      status: 'paid',
+      transactionId: payment.transactionId,
+      paidAt: payment.at,
+      updatedAt: payment.at,
+      pointsEarned: effects.pointsEarned,
+    };
+    await this.events.publish(em, new OrderPaid(paidOrder, payment.at));
+    return true;
+  }
+
+  private async usedFirstOrderCoupon(order: Order): Promise<boolean> {
+    const found = order.couponId ? await this.coupons.get(order.allianceId, order.couponId) : null;
+    return !!found?.view.template.firstOrderOnly;
+  }
+
+  /**
+   * pending → closed, once; the locked coupon and the spent points go back to the member, and an
+   * outbox message closes it at WeChat (whose prepay may exist even when ours failed).
+   */
+  async close(order: Order, at: Date): Promise<boolean> {
+    return this.tx.run(async (em) => {
+      const closed = await em.update(
+        Order,
+        { id: order.id, status: 'pending' },
+        { status: 'closed', closedAt: at, updatedAt: at },
+      );
+      if (closed.affected !== 1) return false;
+      if (order.payableFen > 0)
+        await this.outbox.enqueue(em, {
+          allianceId: order.allianceId,
+          topic: CLOSE_ORDER_TOPIC,
+          key: order.outTradeNo,
+          payload: { outTradeNo: order.outTradeNo },
+          availableAt: at,
+        });
+      if (order.couponId) {
+        await em.update(
+          CouponRow,
+          { id: order.couponId, status: 'locked', orderId: order.id },
+          { status: 'available', orderId: null, updatedAt: at },
+        );
+      }
+      if (order.pointsUsed > 0) {
+        const member = await em.findOneByOrFail(Member, { id: order.memberId });
+        const spend = await em.findOneByOrFail(PointsTransaction, {
+          allianceId: order.allianceId,
+          sourceType: 'order_points',
+          sourceId: order.id,
+        });
+        await this.ledger.returnSpent(
+          em,
+          member,
+          { transactionId: spend.id, accountKind: 'merchant_redemption', ownerId: order.merchantId },
+          order.pointsUsed,
+          { type: 'order_close', id: order.id, merchantId: order.merchantId },
+          at,
+        );
+      }
+      await this.events.publish(
+        em,
+        new OrderClosed({ ...order, status: 'closed', closedAt: at, updatedAt: at }, at),
+      );
+      return true;
+    });
+  }
+
+  /**
+   * A succeeded refund's amount onto the order, in one statement, and the order as it is after it:
+   * two partial refunds settling at once cannot both see the old total (on MySQL this update keeps
+   * the order row locked until commit, so the other one waits and reads the sum).
+   */
+  async addRefunded(em: EntityManager, orderId: string, amountFen: number, at: Date): Promise<Order> {
+    await em
+      .createQueryBuilder()
+      .update(Order)
+      .set({ refundedFen: () => `refunded_fen + ${Number(amountFen)}`, updatedAt: at })
+      .where('id = :id', { id: orderId })
+      .execute();
+    return em.findOneByOrFail(Order, { id: orderId });
+  }
+
+  /** paid → partially refunded, or → refunded when this refund completes it (OrderRefunded). */
+  async markRefunded(em: EntityManager, order: Order, full: boolean, at: Date): Promise<void> {
+    await em.update(Order, { id: order.id }, { status: full ? 'refunded' : 'partially_refunded' });
+    if (full) await this.events.publish(em, new OrderRefunded({ ...order, status: 'refunded' }, at));
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { priceOrder, PriceBreakdown, purchasePoints } from '@allycard/domain';
+import { AlliancesService } from '../alliances/alliances.service';
+import { Principal } from '../common/auth';
+import { DomainError, notFound } from '../common/errors';
+import { CouponRow } from '../coupons/coupon.entity';
+import { CouponsService } from '../coupons/coupons.service';
+import { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
+import { MerchantsService } from '../merchants/merchants.service';
+import { LedgerService } from '../points/ledger.service';
+
+export interface OrderInput {
+  merchantId: string;
+  amountFen: number;
+  couponId?: string;
+  points?: number;
+}
+
+/**
+ * The price of paying a merchant, read only. Computed from the server's own data — never taken from
+ * the client — with packages/domain's functions, the same the phone previews with.
+ */
+@Injectable()
+export class OrderPricingService {
+  constructor(
+    private readonly members: MembersService,
+    private readonly merchants: MerchantsService,
+    private readonly coupons: CouponsService,
+    private readonly alliances: AlliancesService,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  /** The price breakdown and the points it would earn, nothing stored. */
+  async preview(who: Principal, input: OrderInput) {
+    const member = await this.members.get(who);
+    const { price } = await this.price(member, input);
+    const tiers = await this.alliances.tiers(who.allianceId);
+    const policy = await this.ledger.policy(who.allianceId);
+    return {
+      merchantId: input.merchantId,
+      status: 'preview' as const,
+      ...price,
+      couponId: input.couponId ?? null,
+      pointsEarned: purchasePoints(price.payableFen, policy, tiers, member.tierCode),
+      pointsBalance: member.points,
+      pointValueFen: policy.pointValueFen,
+    };
+  }
+
+  /** The charge for `input`, with the member's coupon row when one is used; refusals are errors. */
+  async price(
+    member: Member,
+    input: OrderInput,
+  ): Promise<{ price: PriceBreakdown; coupon: CouponRow | null }> {
+    await this.merchants.get(member.allianceId, input.merchantId);
+    const tiers = await this.alliances.tiers(member.allianceId);
+    const tier = tiers.find((t) => t.code === member.tierCode);
+    const policy = await this.ledger.policy(member.allianceId);
+    let couponTerms = null;
+    let couponRow: CouponRow | null = null;
+    if (input.couponId) {
+      const found = await this.coupons.get(member.allianceId, input.couponId);
+      if (!found || found.row.memberId !== member.id) throw notFound('优惠券');
+      couponRow = found.row;
+      couponTerms = {
+        ...found.view.template,
+        merchantIds: found.view.merchantIds,
+        status: found.row.status,
+        validFrom: found.row.validFrom,
+        validUntil: found.row.validUntil,
+      };
+    }
+    const result = priceOrder({
+      amountFen: input.amountFen,
+      tierDiscountPermille: tier?.discountPermille ?? 1000,
+      coupon: couponTerms,
+      merchantId: input.merchantId,
+      hasPurchased: member.firstPurchaseAt !== null,
+      pointsRequested: input.points ?? 0,
+      pointsBalance: member.points,
+      pointValueFen: policy.pointValueFen,
+      now: new Date(),
+    });
+    if (!result.ok) throw new DomainError(result.refusal.code, result.refusal.status, result.refusal.message);
+    return { price: result.price, coupon: couponRow };
+  }
+}
