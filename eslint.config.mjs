@@ -71,4 +71,28 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // One writer per table (issue 10): an entity — the handle that reads and writes its table — is
+    // imported only inside its own module folder; other modules call that module's service, which is the
+    // only code writing its tables. `import type` (a row's shape passed around) is fine. Aside: the
+    // database registry and migrations, the tests, and invariants/, whose checks only read (mostly raw
+    // SQL) across every table.
+    files: ['apps/server/src/**/*.ts'],
+    ignores: ['apps/server/src/database/**', 'apps/server/src/invariants/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+[^./][^/]*/[^/]+\\.entit(y|ies)$',
+              allowTypeImports: true,
+              message:
+                "Another module's entity: call its service's named method instead (one writer per table; `import type` for a row's shape).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -155,7 +155,7 @@ describe(`refunds (${TEST_DB})`, () => {
     await t.app.get(TransactionRunner).run((em) =>
       t.app.get(LedgerService).earn(em, member, points, {
         kind: 'reward',
-        type: 'boundary_test',
+        type: 'referral',
         id: member.id,
         merchantId: null,
       }),

@@ -48,6 +48,15 @@ export class AlliancesService {
     });
   }
 
+  /** Replaces the alliance's ladder, in the caller's transaction (members move by points/' review). */
+  async replaceTiers(em: EntityManager, allianceId: string, ladder: TierRule[]): Promise<void> {
+    await em.delete(Tier, { allianceId });
+    await em.insert(
+      Tier,
+      ladder.map((t) => ({ ...t, allianceId })),
+    );
+  }
+
   async baseTier(allianceId: string): Promise<TierRule> {
     const [base] = await this.tiers(allianceId);
     if (!base) throw notFound('会员等级');

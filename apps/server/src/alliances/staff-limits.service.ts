@@ -8,7 +8,7 @@ import type {
   TierDiscountBearer,
 } from '@allycard/contracts';
 import { formatFen } from '@allycard/domain';
-import { EntityManager, In, Repository } from 'typeorm';
+import { And, EntityManager, In, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { DomainError } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
@@ -221,6 +221,24 @@ export class StaffLimitsService {
   }
 
   /** Awaits an action whose transaction a limit may refuse (and roll back), recording the refusal. */
+  /** The refusals recorded in `period`, newest first (a merchant's only when `merchantId` is given). */
+  refusals(
+    allianceId: string,
+    period: { from: Date; to: Date },
+    merchantId: string | undefined,
+    take: number,
+  ): Promise<StaffRefusalRow[]> {
+    return this.tx.dataSource.getRepository(StaffRefusalRow).find({
+      where: {
+        allianceId,
+        createdAt: And(MoreThanOrEqual(period.from), LessThan(period.to)),
+        ...(merchantId && { merchantId }),
+      },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take,
+    });
+  }
+
   async recordingRefusal<T>(staff: Principal, action: Promise<T>): Promise<T> {
     try {
       return await action;

@@ -1,5 +1,6 @@
 import { Injectable, Logger, Module } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { In, LessThan } from 'typeorm';
 import { JobLeases } from '../jobs/job-leases';
 import { IDEMPOTENCY_TTL_MS, IdempotencyKey } from './idempotency';
@@ -44,5 +45,5 @@ export class IdempotencyJobs {
   }
 }
 
-@Module({ providers: [IdempotencyJobs] })
+@Module({ imports: [TypeOrmModule.forFeature([IdempotencyKey])], providers: [IdempotencyJobs] })
 export class IdempotencyModule {}

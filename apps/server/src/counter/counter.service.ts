@@ -6,10 +6,8 @@ import { Principal } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
-import { CouponRow } from '../coupons/coupon.entity';
+import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
-import { CouponUsed } from '../events/domain-events';
-import { EventBus } from '../events/event-bus';
 import { MembersService } from '../members/members.service';
 import { PurchasesService } from '../points/purchases.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
@@ -26,8 +24,13 @@ export class CounterService {
     private readonly limits: StaffLimitsService,
     private readonly settlement: SettlementEntriesService,
     private readonly tx: TransactionRunner,
-    private readonly events: EventBus,
+    private readonly couponUsage: CouponUsageService,
   ) {}
+
+  /** How many counter purchases the member made (any redemption is one). */
+  countPurchases(em: EntityManager, memberId: string): Promise<number> {
+    return em.countBy(Redemption, { memberId });
+  }
 
   async lookup(staff: Principal, memberCode: string) {
     const member = await this.members.lookupByCode(staff, memberCode);
@@ -85,19 +88,7 @@ export class CounterService {
       if (limits)
         await this.addToDailyTotal(em, staff, member.id, amountFen, limits.counterDailyPerMemberMaxFen, now);
       // The coupon next: a guarded update, so racing clerks fail here on the row lock's verdict.
-      if (coupon) {
-        const used = await em
-          .createQueryBuilder()
-          .update(CouponRow)
-          .set({ status: 'used', usedAt: now, usedMerchantId: merchantId, updatedAt: now })
-          .where("id = :id AND member_id = :member AND status = 'available' AND valid_until > :now", {
-            id: coupon.row.id,
-            member: member.id,
-            now,
-          })
-          .execute();
-        if (used.affected !== 1) throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
-      }
+      if (coupon) await this.couponUsage.useAtCounter(em, coupon.row, merchantId, now);
       const saved = await em.save(
         em.create(Redemption, {
           allianceId: staff.allianceId,
@@ -126,12 +117,7 @@ export class CounterService {
         { firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned },
       );
       if (coupon) {
-        // The used coupon points at its one redemption (unique key on redemptions.coupon_id too).
-        await em.update(CouponRow, { id: coupon.row.id }, { redemptionId: saved.id });
-        await this.events.publish(
-          em,
-          new CouponUsed(coupon.row, merchantId, { redemptionId: saved.id }, now),
-        );
+        await this.couponUsage.linkRedemption(em, coupon.row, saved, now);
         await this.settlement.postCouponSubsidy(em, {
           allianceId: staff.allianceId,
           merchantId,

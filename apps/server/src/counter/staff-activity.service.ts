@@ -6,8 +6,7 @@ import type {
   StaffActivityRow,
   StaffRole,
 } from '@allycard/contracts';
-import { And, DataSource, LessThan, MoreThanOrEqual } from 'typeorm';
-import { StaffRefusalRow } from '../alliances/staff-limits.entity';
+import { DataSource } from 'typeorm';
 import { StaffLimitsService } from '../alliances/staff-limits.service';
 import { Principal } from '../common/auth';
 import { MerchantsService } from '../merchants/merchants.service';
@@ -91,15 +90,7 @@ export class StaffActivityService {
          GROUP BY staff_id, merchant_id`,
         params,
       ) as Promise<{ staff_id: Num; merchant_id: Num; n: Num }[]>,
-      this.dataSource.getRepository(StaffRefusalRow).find({
-        where: {
-          allianceId: who.allianceId,
-          createdAt: And(MoreThanOrEqual(period.from), LessThan(period.to)),
-          ...(merchantId && { merchantId }),
-        },
-        order: { createdAt: 'DESC', id: 'DESC' },
-        take: REFUSALS_LISTED,
-      }),
+      this.limits.refusals(who.allianceId, period, merchantId, REFUSALS_LISTED),
     ]);
 
     const rows = new Map<string, StaffActivityRow>();

@@ -5,12 +5,13 @@ import { MerchantsModule } from '../merchants/merchants.module';
 import { PointsModule } from '../points/points.module';
 import { CouponTemplate, CouponTemplateMerchant } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
+import { CouponUsageService } from './coupon-usage.service';
 import { CouponRow, CouponShare } from './coupon.entity';
 import { CouponsController } from './coupons.controller';
 import { CouponsJobs } from './coupons.jobs';
 import { CouponsListeners } from './coupons.listeners';
 import { CouponsService } from './coupons.service';
-import { ReferralReward, ReferralRule } from './referral.service';
+import { ReferralReward, ReferralRule } from './referral.entities';
 import { ReferralService } from './referral.service';
 import { JoiningService } from './joining.service';
 import { SharingService } from './sharing.service';
@@ -33,12 +34,20 @@ import { SharingService } from './sharing.service';
   providers: [
     CouponTemplatesService,
     CouponsService,
+    CouponUsageService,
     JoiningService,
     SharingService,
     ReferralService,
     CouponsJobs,
     CouponsListeners,
   ],
-  exports: [CouponsService, JoiningService, SharingService, CouponTemplatesService, ReferralService],
+  exports: [
+    CouponsService,
+    CouponUsageService,
+    JoiningService,
+    SharingService,
+    CouponTemplatesService,
+    ReferralService,
+  ],
 })
 export class CouponsModule {}

@@ -8,7 +8,7 @@ import { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { CouponClaimed } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JoinResponse } from '@allycard/contracts';
 import { Joined, MembersService } from '../members/members.service';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
 import { CouponsService } from './coupons.service';
 
 /** Joining as the API answers it: the member, and the coupons this join issued (none on a repeat). */

@@ -1,58 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Column, Entity, EntityManager, Repository } from 'typeorm';
-import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
+import { EntityManager, Repository } from 'typeorm';
 import { DomainError, notFound } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
 import { CouponRow } from './coupon.entity';
+import { ReferralReward, ReferralRule } from './referral.entities';
 import { CouponsService } from './coupons.service';
 import { LedgerService } from '../points/ledger.service';
-import { PointsTransaction } from '../points/points.entities';
-
-@Entity('referral_rules')
-export class ReferralRule {
-  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
-  allianceId: string;
-
-  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
-  rewardTemplateId: string | null;
-
-  @Column({ type: 'bigint', transformer: bigintNumber })
-  rewardPoints: number;
-
-  @Column({ type: 'datetime' })
-  updatedAt: Date;
-}
-
-@Entity('referral_rewards')
-export class ReferralReward {
-  @IdColumn()
-  id: string;
-
-  @Column({ type: 'bigint', transformer: idTransformer })
-  allianceId: string;
-
-  @Column({ type: 'bigint', transformer: idTransformer })
-  referrerMemberId: string;
-
-  @Column({ type: 'bigint', transformer: idTransformer })
-  referredMemberId: string;
-
-  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
-  couponId: string | null;
-
-  @Column({ type: 'bigint', transformer: bigintNumber })
-  points: number;
-
-  @Column({ type: 'varchar' })
-  status: 'rewarded' | 'out_of_stock' | 'withdrawn';
-
-  @Column({ type: 'datetime' })
-  createdAt: Date;
-}
 
 /**
  * 拉新 rewards: when a friend who joined through a member's forwarded coupon completes a first
@@ -67,6 +25,7 @@ export class ReferralService {
     @InjectRepository(ReferralRule) private readonly rules: Repository<ReferralRule>,
     private readonly templates: CouponTemplatesService,
     private readonly coupons: CouponsService,
+    private readonly members: MembersService,
     private readonly ledger: LedgerService,
     private readonly tx: TransactionRunner,
   ) {}
@@ -104,10 +63,7 @@ export class ReferralService {
     if (!friend.referrerMemberId) return;
     const rule = await em.findOneBy(ReferralRule, { allianceId: friend.allianceId });
     if (!rule || (!rule.rewardTemplateId && !rule.rewardPoints)) return;
-    const referrer = await em.findOneBy(Member, {
-      id: friend.referrerMemberId,
-      allianceId: friend.allianceId,
-    });
+    const referrer = await this.members.findInAlliance(friend.allianceId, friend.referrerMemberId, em);
     if (!referrer || referrer.openid === friend.openid) return;
     const template = rule.rewardTemplateId
       ? await em.findOneBy(CouponTemplate, { id: rule.rewardTemplateId, allianceId: friend.allianceId })
@@ -155,17 +111,11 @@ export class ReferralService {
       );
     }
     if (reward.points > 0) {
-      const referrer = await em.findOneByOrFail(Member, { id: reward.referrerMemberId });
-      const earned = await em.findOneBy(PointsTransaction, {
-        allianceId: friend.allianceId,
-        sourceType: 'referral',
-        sourceId: friend.id,
-      });
       await this.ledger.clawBack(
         em,
-        referrer,
+        await this.members.getIn(em, reward.referrerMemberId),
         reward.points,
-        { accountKind: 'alliance', ownerId: '0', earnTransactionId: earned?.id ?? null },
+        { type: 'referral', id: friend.id },
         { type: 'referral_withdrawn', id: friend.id, merchantId: null },
         at,
       );

@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { TransactionRunner } from '../common/transactions';
-import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './columns';
 
@@ -13,7 +12,9 @@ export const DB_POOL_SIZE = 30;
 
 export function typeOrmOptions(config: AppConfig): TypeOrmModuleOptions {
   const common = {
-    entities,
+    // Each module lists its own entities once, in its TypeOrmModule.forFeature; the schema comes from
+    // the migrations below, never from the entities.
+    autoLoadEntities: true,
     migrations,
     migrationsRun: true,
     synchronize: false,

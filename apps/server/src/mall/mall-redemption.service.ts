@@ -8,12 +8,11 @@ import { rememberResult } from '../common/idempotency';
 import { isUniqueViolation, RetryableConflict, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { CouponsService } from '../coupons/coupons.service';
-import { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
-import { Order } from '../orders/order.entities';
+import type { Order } from '../orders/order.entities';
+import { OrdersService } from '../orders/orders.service';
 import { CheckoutService } from '../orders/checkout.service';
 import { LedgerService } from '../points/ledger.service';
-import { PointsTransaction } from '../points/points.entities';
 import { MallCatalogueService } from './mall-catalogue.service';
 import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
 
@@ -33,6 +32,7 @@ export class MallRedemptionService {
     private readonly coupons: CouponsService,
     private readonly templates: CouponTemplatesService,
     private readonly checkout: CheckoutService,
+    private readonly cashOrders: OrdersService,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -157,7 +157,7 @@ export class MallRedemptionService {
   /** A redemption's answer rebuilt from its mall order (replaying an Idempotency-Key after a crash). */
   async redeemed(who: Principal, mallOrderId: string) {
     const saved = await this.orders.findOneByOrFail({ id: mallOrderId, memberId: who.id });
-    const cash = saved.cashFen > 0 ? await this.orders.manager.findOneBy(Order, { mallOrderId }) : null;
+    const cash = saved.cashFen > 0 ? await this.cashOrders.findForMall(mallOrderId) : null;
     const payParams = cash?.status === 'pending' && cash.payParams ? JSON.parse(cash.payParams) : null;
     return { ...(await this.orderDto(saved)), ...(cash && { paymentOrderId: cash.id, payParams }) };
   }
@@ -185,17 +185,11 @@ export class MallRedemptionService {
     );
     if (cancelled.affected !== 1) return;
     const mallOrder = await em.findOneByOrFail(MallOrder, { id: order.mallOrderId });
-    const member = await em.findOneByOrFail(Member, { id: mallOrder.memberId });
-    const spend = await em.findOneBy(PointsTransaction, {
-      allianceId: mallOrder.allianceId,
-      sourceType: 'mall_order',
-      sourceId: mallOrder.id,
-    });
-    if (spend && mallOrder.merchantId) {
+    if (mallOrder.merchantId) {
       await this.ledger.returnSpent(
         em,
-        member,
-        { transactionId: spend.id, accountKind: 'merchant_redemption', ownerId: mallOrder.merchantId },
+        await this.members.getIn(em, mallOrder.memberId),
+        { type: 'mall_order', id: mallOrder.id },
         mallOrder.pointsSpent,
         { type: 'mall_cancel', id: mallOrder.id, merchantId: mallOrder.merchantId },
         at,
@@ -279,9 +273,7 @@ export class MallRedemptionService {
       cashFen: o.cashFen,
       // An exchange waiting for its cash part names the order to pay.
       paymentOrderId:
-        o.status === 'pending_payment'
-          ? ((await this.orders.manager.findOneBy(Order, { mallOrderId: o.id }))?.id ?? null)
-          : null,
+        o.status === 'pending_payment' ? ((await this.cashOrders.findForMall(o.id))?.id ?? null) : null,
       coupon: coupon ? this.coupons.toDto(coupon.row, coupon.view) : null,
       merchantId: o.merchantId,
       merchantName: o.merchantId ? (names.get(o.merchantId) ?? null) : null,

@@ -147,15 +147,61 @@ export class MembersService {
     return first;
   }
 
+  /** The member row as the caller's transaction sees it (other modules acting on a member). */
+  getIn(em: EntityManager, memberId: string): Promise<Member> {
+    return em.findOneByOrFail(Member, { id: memberId });
+  }
+
+  /**
+   * members.points moves only here, by the ledger's postings in the caller's transaction: a debit is
+   * guarded, so a balance never goes below zero (409 INSUFFICIENT_POINTS).
+   */
+  async movePoints(em: EntityManager, allianceId: string, memberId: string, amount: number): Promise<void> {
+    const qb = em
+      .createQueryBuilder()
+      .update(Member)
+      .set({ points: () => `points + (${amount})` });
+    const result =
+      amount < 0
+        ? await qb
+            .where('id = :id AND alliance_id = :allianceId AND points >= :need', {
+              id: memberId,
+              allianceId,
+              need: -amount,
+            })
+            .execute()
+        : await qb.where('id = :id AND alliance_id = :allianceId', { id: memberId, allianceId }).execute();
+    if (result.affected !== 1) throw new DomainError('INSUFFICIENT_POINTS', 409, '积分不足');
+  }
+
+  /**
+   * Moves the member to `tierCode` (the tier its rolling spend calls for, points/ decides); with `from`,
+   * only while it still holds that tier. Whether it moved.
+   */
+  async setTier(
+    em: EntityManager,
+    memberId: string,
+    tierCode: string,
+    at: Date,
+    from?: string,
+  ): Promise<boolean> {
+    const moved = await em.update(
+      Member,
+      { id: memberId, ...(from !== undefined && { tierCode: from }) },
+      { tierCode, updatedAt: at },
+    );
+    return moved.affected === 1;
+  }
+
   /** Members of the alliance by id, in one query. */
   findManyInAlliance(allianceId: string, memberIds: string[]): Promise<Member[]> {
     return memberIds.length ? this.members.findBy({ allianceId, id: In(memberIds) }) : Promise.resolve([]);
   }
 
   /** A member of the alliance by id, or null (for other modules; never from client input unscoped). */
-  findInAlliance(allianceId: string, memberId: string): Promise<Member | null> {
+  findInAlliance(allianceId: string, memberId: string, em?: EntityManager): Promise<Member | null> {
     return /^\d{1,19}$/.test(memberId)
-      ? this.members.findOneBy({ id: memberId, allianceId })
+      ? (em?.getRepository(Member) ?? this.members).findOneBy({ id: memberId, allianceId })
       : Promise.resolve(null);
   }
 

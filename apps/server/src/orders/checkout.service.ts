@@ -8,8 +8,8 @@ import { randomDigits } from '../common/crypto';
 import { DomainError } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
-import { CouponRow } from '../coupons/coupon.entity';
-import { Member } from '../members/member.entity';
+import { CouponUsageService } from '../coupons/coupon-usage.service';
+import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import { LedgerService } from '../points/ledger.service';
@@ -51,6 +51,7 @@ export class CheckoutService {
     private readonly reconciler: PaymentReconciler,
     private readonly views: OrdersService,
     private readonly ledger: LedgerService,
+    private readonly couponUsage: CouponUsageService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
   ) {}
@@ -80,19 +81,8 @@ export class CheckoutService {
           updatedAt: now,
         }),
       );
-      if (coupon) {
-        const locked = await em
-          .createQueryBuilder()
-          .update(CouponRow)
-          .set({ status: 'locked', orderId: saved.id, updatedAt: now })
-          .where("id = :id AND member_id = :member AND status = 'available' AND valid_until > :now", {
-            id: coupon.id,
-            member: member.id,
-            now,
-          })
-          .execute();
-        if (locked.affected !== 1) throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
-      }
+      if (coupon)
+        await this.couponUsage.lockForOrder(em, { id: coupon.id, memberId: member.id }, saved.id, now);
       if (price.pointsUsed > 0) {
         await this.ledger.spend(
           em,

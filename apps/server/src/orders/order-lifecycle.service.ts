@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../common/transactions';
-import { CouponRow } from '../coupons/coupon.entity';
+import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
-import { CouponUsed, OrderClosed, OrderPaid, OrderRefunded } from '../events/domain-events';
+import { OrderClosed, OrderPaid, OrderRefunded } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
-import { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { LedgerService } from '../points/ledger.service';
-import { PointsTransaction } from '../points/points.entities';
 import { PurchasesService } from '../points/purchases.service';
 import { Order } from './order.entities';
 import { CLOSE_ORDER_TOPIC } from './wechat-topics';
@@ -22,6 +21,8 @@ export class OrderLifecycleService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly coupons: CouponsService,
+    private readonly couponUsage: CouponUsageService,
+    private readonly members: MembersService,
     private readonly ledger: LedgerService,
     private readonly purchases: PurchasesService,
     private readonly outbox: OutboxService,
@@ -46,24 +47,9 @@ export class OrderLifecycleService {
       .where("id = :id AND status = 'pending'", { id: order.id })
       .execute();
     if (paid.affected !== 1) return false;
-    if (order.couponId) {
-      const used = await em.update(
-        CouponRow,
-        { id: order.couponId, status: 'locked', orderId: order.id },
-        { status: 'used', usedAt: payment.at, usedMerchantId: order.merchantId, updatedAt: payment.at },
-      );
-      if (used.affected === 1)
-        await this.events.publish(
-          em,
-          new CouponUsed(
-            { id: order.couponId, allianceId: order.allianceId, memberId: order.memberId },
-            order.merchantId,
-            { orderId: order.id },
-            payment.at,
-          ),
-        );
-    }
-    const member = await em.findOneByOrFail(Member, { id: order.memberId });
+    if (order.couponId)
+      await this.couponUsage.consumeForOrder(em, { ...order, couponId: order.couponId }, payment.at);
+    const member = await this.members.getIn(em, order.memberId);
     const effects = await this.purchases.record(
       em,
       member,
@@ -114,24 +100,12 @@ export class OrderLifecycleService {
           payload: { outTradeNo: order.outTradeNo },
           availableAt: at,
         });
-      if (order.couponId) {
-        await em.update(
-          CouponRow,
-          { id: order.couponId, status: 'locked', orderId: order.id },
-          { status: 'available', orderId: null, updatedAt: at },
-        );
-      }
+      if (order.couponId) await this.couponUsage.releaseFromOrder(em, order.couponId, order.id, at);
       if (order.pointsUsed > 0) {
-        const member = await em.findOneByOrFail(Member, { id: order.memberId });
-        const spend = await em.findOneByOrFail(PointsTransaction, {
-          allianceId: order.allianceId,
-          sourceType: 'order_points',
-          sourceId: order.id,
-        });
         await this.ledger.returnSpent(
           em,
-          member,
-          { transactionId: spend.id, accountKind: 'merchant_redemption', ownerId: order.merchantId },
+          await this.members.getIn(em, order.memberId),
+          { type: 'order_points', id: order.id },
           order.pointsUsed,
           { type: 'order_close', id: order.id, merchantId: order.merchantId },
           at,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CounterModule } from '../counter/counter.module';
 import { CouponsModule } from '../coupons/coupons.module';
 import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
@@ -23,6 +24,7 @@ import { RefundsService } from './refunds.service';
     MembersModule,
     MerchantsModule,
     CouponsModule,
+    CounterModule,
     PointsModule,
   ],
   controllers: [OrdersController],
@@ -38,6 +40,6 @@ import { RefundsService } from './refunds.service';
     OrdersJobs,
     OrderCloseSender,
   ],
-  exports: [CheckoutService],
+  exports: [CheckoutService, OrdersService],
 })
 export class OrdersModule {}

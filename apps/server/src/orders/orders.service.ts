@@ -47,6 +47,11 @@ export class OrdersService {
     return order;
   }
 
+  /** The cash order of a points + cash mall exchange, if it has one. */
+  findForMall(mallOrderId: string): Promise<Order | null> {
+    return this.orders.findOneBy({ mallOrderId });
+  }
+
   async get(who: Principal, id: string) {
     const order = await this.findOwn(who, id);
     return {

@@ -9,16 +9,16 @@ import { randomDigits } from '../common/crypto';
 import { DomainError, notFound } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
-import { CouponRow } from '../coupons/coupon.entity';
+import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { ReferralService } from '../coupons/referral.service';
-import { Redemption } from '../counter/redemption.entity';
+import { CounterService } from '../counter/counter.service';
 import { RefundSucceeded } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
 import { OutboxDispatcher, OutboxOutcome } from '../outbox/outbox.dispatcher';
 import { OutboxService } from '../outbox/outbox.service';
 import { LedgerService } from '../points/ledger.service';
-import { PointsTransaction } from '../points/points.entities';
 import { TiersService } from '../points/tiers.service';
 import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
 import { OrderLifecycleService } from './order-lifecycle.service';
@@ -55,6 +55,9 @@ export class RefundsService implements OnModuleInit {
     private readonly staffLimits: StaffLimitsService,
     private readonly lifecycle: OrderLifecycleService,
     private readonly referrals: ReferralService,
+    private readonly couponUsage: CouponUsageService,
+    private readonly members: MembersService,
+    private readonly counter: CounterService,
     private readonly events: EventBus,
   ) {}
 
@@ -225,41 +228,32 @@ export class RefundsService implements OnModuleInit {
     if (done.affected !== 1) return false;
     // "Full" is decided from the order's total after this refund is added to it.
     const order = await this.lifecycle.addRefunded(em, refund.orderId, refund.amountFen, at);
-    const member = await em.findOneByOrFail(Member, { id: order.memberId });
+    const member = await this.members.getIn(em, order.memberId);
     const before = order.refundedFen - refund.amountFen;
     const effects = refundEffects({ ...order, refundedBeforeFen: before }, refund.amountFen);
-    const source = (type: string) => ({ type, id: refund.id, merchantId: order.merchantId });
+    const source = <T extends 'refund_clawback' | 'refund_points'>(type: T) => ({
+      type,
+      id: refund.id,
+      merchantId: order.merchantId,
+    });
     await this.events.publish(em, new RefundSucceeded(order, refund, before, effects.full, at));
 
-    const earn = await em.findOneBy(PointsTransaction, {
-      allianceId: order.allianceId,
-      sourceType: 'order',
-      sourceId: order.id,
-      kind: 'earn',
-    });
     const clawed = await this.ledger.clawBack(
       em,
       member,
       effects.pointsToClawBack,
-      { accountKind: 'merchant_funding', ownerId: order.merchantId, earnTransactionId: earn?.id ?? null },
+      { type: 'order', id: order.id },
       source('refund_clawback'),
       at,
     );
-    const spend = await em.findOneBy(PointsTransaction, {
-      allianceId: order.allianceId,
-      sourceType: 'order_points',
-      sourceId: order.id,
-    });
-    const returned = spend
-      ? await this.ledger.returnSpent(
-          em,
-          member,
-          { transactionId: spend.id, accountKind: 'merchant_redemption', ownerId: order.merchantId },
-          effects.pointsToGiveBack,
-          source('refund_points'),
-          at,
-        )
-      : 0;
+    const returned = await this.ledger.returnSpent(
+      em,
+      member,
+      { type: 'order_points', id: order.id },
+      effects.pointsToGiveBack,
+      source('refund_points'),
+      at,
+    );
     if (effects.tierSpendDeltaFen < 0)
       await this.tiers.addSpend(
         em,
@@ -270,20 +264,8 @@ export class RefundsService implements OnModuleInit {
         at,
       );
 
-    let couponReturned = false;
-    if (effects.returnCoupon) {
-      const back = await em
-        .createQueryBuilder()
-        .update(CouponRow)
-        .set({ status: 'available', orderId: null, usedAt: null, usedMerchantId: null, updatedAt: at })
-        .where("id = :id AND order_id = :order AND status = 'used' AND valid_until > :at", {
-          id: order.couponId,
-          order: order.id,
-          at,
-        })
-        .execute();
-      couponReturned = back.affected === 1;
-    }
+    const couponReturned =
+      effects.returnCoupon && (await this.couponUsage.restoreAfterRefund(em, order.couponId!, order.id, at));
     if (effects.full && (await this.wasOnlyPurchase(em, member, order)))
       await this.referrals.revokeReward(em, member, at);
 
@@ -303,7 +285,7 @@ export class RefundsService implements OnModuleInit {
       id: Not(order.id),
       status: In(['paid', 'partially_refunded']),
     });
-    const counterPurchases = await em.countBy(Redemption, { memberId: member.id });
+    const counterPurchases = await this.counter.countPurchases(em, member.id);
     return otherOrders + counterPurchases === 0;
   }
 }

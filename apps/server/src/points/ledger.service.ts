@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { allocateSpend, DEFAULT_POINTS_POLICY, lotExpiresAt, PointsPolicy } from '@allycard/domain';
-import { EntityManager, In, MoreThan, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Not, Repository } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { isUniqueViolation, RetryableConflict } from '../common/transactions';
 import { PointsPosted } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
 import {
   AccountKind,
+  ClawBackSourceType,
+  EarnSourceType,
+  GiveBackSourceType,
   PointsLot,
   PointsLotUse,
   PointsPolicyRow,
   PointsPosting,
+  PointsSourceType,
   PointsTransaction,
   PointsTransactionKind,
+  SpendSourceType,
 } from './points.entities';
 
 export interface Posting {
@@ -27,11 +33,18 @@ export interface Posting {
 export interface TransactionInput {
   allianceId: string;
   kind: PointsTransactionKind;
-  sourceType: string;
+  sourceType: PointsSourceType;
   sourceId: string;
   memberId: string | null;
   merchantId: string | null;
   postings: Posting[];
+}
+
+/** The business fact a transaction records; `merchantId` where it happened (null: alliance-wide). */
+export interface PointsSource<T extends PointsSourceType> {
+  type: T;
+  id: string;
+  merchantId: string | null;
 }
 
 /** The same business source was already posted: the caller's retry is a no-op. */
@@ -47,6 +60,7 @@ export class AlreadyPosted extends Error {}
 export class LedgerService {
   constructor(
     @InjectRepository(PointsPolicyRow) private readonly policies: Repository<PointsPolicyRow>,
+    private readonly members: MembersService,
     private readonly events: EventBus,
   ) {}
 
@@ -98,7 +112,7 @@ export class LedgerService {
     );
     let memberPoints = 0;
     for (const p of input.postings.filter((x) => x.accountKind === 'member')) {
-      await this.moveMemberBalance(em, input.allianceId, p.ownerId, p.amount);
+      await this.members.movePoints(em, input.allianceId, p.ownerId, p.amount);
       memberPoints += p.amount;
     }
     await this.events.publish(em, new PointsPosted(tx, memberPoints));
@@ -110,7 +124,7 @@ export class LedgerService {
     em: EntityManager,
     member: Member,
     points: number,
-    source: { kind: 'earn' | 'reward'; type: string; id: string; merchantId: string | null },
+    source: PointsSource<EarnSourceType> & { kind: 'earn' | 'reward' },
     at = new Date(),
   ): Promise<PointsTransaction | null> {
     if (points <= 0) return null;
@@ -154,7 +168,7 @@ export class LedgerService {
     member: Member,
     points: number,
     credit: { accountKind: 'merchant_redemption' | 'alliance'; ownerId: string },
-    source: { type: string; id: string; merchantId: string | null },
+    source: PointsSource<SpendSourceType>,
     at = new Date(),
   ): Promise<PointsTransaction> {
     const tx = await this.post(
@@ -178,21 +192,23 @@ export class LedgerService {
   }
 
   /**
-   * Takes back up to `points` a member earned (a refund of the purchase that earned them): never more
-   * than the balance holds, so a member who already spent them is not driven below zero. The lots of
-   * the earning transaction go first. Returns the points actually taken.
+   * Takes back up to `points` a member earned by `earnedBy` (a refund of the purchase that earned them,
+   * a withdrawn referral), to the account that funded them: never more than the balance holds, so a
+   * member who already spent them is not driven below zero. The lots of that earning go first.
+   * Returns the points actually taken (0 when nothing was earned by it).
    */
   async clawBack(
     em: EntityManager,
     member: Member,
     points: number,
-    from: { accountKind: 'merchant_funding' | 'alliance'; ownerId: string; earnTransactionId: string | null },
-    source: { type: string; id: string; merchantId: string | null },
+    earnedBy: { type: EarnSourceType; id: string },
+    source: PointsSource<ClawBackSourceType>,
     at = new Date(),
   ): Promise<number> {
-    const fresh = await em.findOneByOrFail(Member, { id: member.id });
+    const earned = await this.postingAgainstMember(em, member.allianceId, earnedBy);
+    const fresh = await this.members.getIn(em, member.id);
     const take = Math.min(points, fresh.points);
-    if (take <= 0) return 0;
+    if (!earned || take <= 0) return 0;
     const tx = await this.post(
       em,
       {
@@ -204,29 +220,30 @@ export class LedgerService {
         merchantId: source.merchantId,
         postings: [
           { accountKind: 'member', ownerId: member.id, amount: -take },
-          { accountKind: from.accountKind, ownerId: from.ownerId, amount: take },
+          { accountKind: earned.accountKind, ownerId: earned.ownerId, amount: take },
         ],
       },
       at,
     );
-    await this.consumeLots(em, member, tx.id, take, from.earnTransactionId);
+    await this.consumeLots(em, member, tx.id, take, earned.transactionId);
     return take;
   }
 
   /**
-   * Gives back `points` of an earlier spend (an unpaid order closed, a refund): the member account is
-   * credited, the account the spend credited is debited, and the points come back as lots with the
+   * Gives back `points` of the spend on `spentOn` (an unpaid order closed, a refund; 0 when nothing was
+   * spent on it): the member account is credited, the account the spend credited is debited, and the points come back as lots with the
    * expiry of the lots they were taken from (the latest first).
    */
   async returnSpent(
     em: EntityManager,
     member: Member,
-    spend: { transactionId: string; accountKind: 'merchant_redemption' | 'alliance'; ownerId: string },
+    spentOn: { type: SpendSourceType; id: string },
     points: number,
-    source: { type: string; id: string; merchantId: string | null },
+    source: PointsSource<GiveBackSourceType>,
     at = new Date(),
   ): Promise<number> {
-    if (points <= 0) return 0;
+    const spend = points > 0 ? await this.postingAgainstMember(em, member.allianceId, spentOn) : null;
+    if (!spend) return 0;
     const tx = await this.post(
       em,
       {
@@ -349,22 +366,22 @@ export class LedgerService {
     return fresh.remaining;
   }
 
-  /** members.points moves only here: never below zero, in the caller's transaction. */
-  private async moveMemberBalance(em: EntityManager, allianceId: string, memberId: string, amount: number) {
-    const qb = em
-      .createQueryBuilder()
-      .update(Member)
-      .set({ points: () => `points + (${amount})` });
-    const result =
-      amount < 0
-        ? await qb
-            .where('id = :id AND alliance_id = :allianceId AND points >= :need', {
-              id: memberId,
-              allianceId,
-              need: -amount,
-            })
-            .execute()
-        : await qb.where('id = :id AND alliance_id = :allianceId', { id: memberId, allianceId }).execute();
-    if (result.affected !== 1) throw new DomainError('INSUFFICIENT_POINTS', 409, '积分不足');
+  /**
+   * The other side of the transaction recorded for `source`: the account that funded an earning or
+   * was credited by a spend. Null when there is none.
+   */
+  private async postingAgainstMember(
+    em: EntityManager,
+    allianceId: string,
+    source: { type: PointsSourceType; id: string },
+  ): Promise<{ transactionId: string; accountKind: AccountKind; ownerId: string } | null> {
+    const tx = await em.findOneBy(PointsTransaction, {
+      allianceId,
+      sourceType: source.type,
+      sourceId: source.id,
+    });
+    const other =
+      tx && (await em.findOneBy(PointsPosting, { transactionId: tx.id, accountKind: Not('member') }));
+    return other ? { transactionId: tx.id, accountKind: other.accountKind, ownerId: other.ownerId } : null;
   }
 }

@@ -4,6 +4,21 @@ import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 export type AccountKind = 'member' | 'merchant_funding' | 'merchant_redemption' | 'alliance' | 'breakage';
 export type PointsTransactionKind = 'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund';
 
+/** What earned points: a purchase (paid order, counter purchase) or a referral reward. */
+export type EarnSourceType = 'order' | 'redemption' | 'referral';
+/** What points were spent on. */
+export type SpendSourceType = 'order_points' | 'mall_order';
+/** Why spent points came back: the order closed unpaid, a refund, a cancelled exchange. */
+export type GiveBackSourceType = 'order_close' | 'refund_points' | 'mall_cancel';
+/** Why earned points were taken back: the purchase refunded, the referral withdrawn. */
+export type ClawBackSourceType = 'refund_clawback' | 'referral_withdrawn';
+/**
+ * The business fact behind a ledger transaction, unique per (alliance, type, id); the member's points
+ * history shows it as `source`.
+ */
+export type PointsSourceType =
+  EarnSourceType | SpendSourceType | GiveBackSourceType | ClawBackSourceType | 'lot_expiry';
+
 @Entity('points_policies')
 export class PointsPolicyRow {
   @Column({ type: 'bigint', primary: true, transformer: idTransformer })
@@ -33,8 +48,8 @@ export class PointsTransaction {
   @Column({ type: 'varchar' })
   kind: PointsTransactionKind;
 
-  @Column()
-  sourceType: string;
+  @Column({ type: 'varchar' })
+  sourceType: PointsSourceType;
 
   @Column()
   sourceId: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { purchasePoints } from '@allycard/domain';
 import { EntityManager } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { LedgerService } from './ledger.service';
 import { TiersService } from './tiers.service';
@@ -30,7 +30,7 @@ export class PurchasesService {
   async record(
     em: EntityManager,
     member: Member,
-    purchase: { merchantId: string; paidFen: number; sourceType: string; sourceId: string },
+    purchase: { merchantId: string; paidFen: number; sourceType: 'order' | 'redemption'; sourceId: string },
     at = new Date(),
   ): Promise<PurchaseEffects> {
     const firstPurchase = await this.members.recordPurchase(em, member, at);

@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { tierAfterSpendChange, TierRule } from '@allycard/domain';
 import { EntityManager, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
-import { Tier } from '../alliances/tier.entity';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
+import { MembersService } from '../members/members.service';
 import { SpendEntry } from './points.entities';
 
 const YEAR_MS = 365 * 86_400_000;
@@ -19,6 +19,7 @@ export class TiersService {
   constructor(
     @InjectRepository(SpendEntry) private readonly spend: Repository<SpendEntry>,
     private readonly alliances: AlliancesService,
+    private readonly members: MembersService,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -43,7 +44,7 @@ export class TiersService {
     member: Member,
     merchantId: string,
     amountFen: number,
-    source: { type: string; id: string },
+    source: { type: 'order' | 'redemption' | 'refund'; id: string },
     at = new Date(),
   ): Promise<string> {
     try {
@@ -64,7 +65,7 @@ export class TiersService {
     const spendFen = await this.rollingSpendFen(member.id, at, em);
     const due = tierAfterSpendChange(tiers, member.tierCode, spendFen, amountFen < 0 ? 'refund' : 'purchase');
     if (due.code === member.tierCode) return member.tierCode;
-    await em.update(Member, { id: member.id }, { tierCode: due.code, updatedAt: at });
+    await this.members.setTier(em, member.id, due.code, at);
     return due.code;
   }
 
@@ -89,13 +90,7 @@ export class TiersService {
       for (const row of rows) {
         const due = tierAfterSpendChange(tiers, row.tier_code, Number(row.spend), 'review').code;
         if (due !== row.tier_code) {
-          await this.tx.run((em) =>
-            em.update(
-              Member,
-              { id: String(row.id), tierCode: row.tier_code },
-              { tierCode: due, updatedAt: at },
-            ),
-          );
+          await this.tx.run((em) => this.members.setTier(em, String(row.id), due, at, row.tier_code));
           changed++;
         }
       }
@@ -105,13 +100,7 @@ export class TiersService {
 
   /** Replaces the alliance's ladder and moves every member to the tier its spend now earns. */
   async setTiers(allianceId: string, ladder: TierRule[]): Promise<TierRule[]> {
-    await this.tx.run(async (em) => {
-      await em.delete(Tier, { allianceId });
-      await em.insert(
-        Tier,
-        ladder.map((t) => ({ ...t, allianceId })),
-      );
-    });
+    await this.tx.run((em) => this.alliances.replaceTiers(em, allianceId, ladder));
     await this.review(allianceId);
     return this.alliances.tiers(allianceId);
   }

@@ -9,8 +9,8 @@ import {
 } from '@allycard/domain';
 import { EntityManager } from 'typeorm';
 import { StaffLimitsService } from '../alliances/staff-limits.service';
-import { CouponTemplate } from '../coupons/coupon-template.entity';
-import { CouponRow } from '../coupons/coupon.entity';
+import { CouponsModule } from '../coupons/coupons.module';
+import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { SettlementEntry, SettlementSourceType } from './settlement-entry.entity';
 
 /** The order fields settlement needs (an `Order` row fits). */
@@ -32,7 +32,10 @@ export interface SettledOrder {
  */
 @Injectable()
 export class SettlementEntriesService {
-  constructor(private readonly limits: StaffLimitsService) {}
+  constructor(
+    private readonly limits: StaffLimitsService,
+    private readonly coupons: CouponUsageService,
+  ) {}
 
   /** A coupon used at `merchantId`. A merchant's own coupon at its own counter settles with nobody. */
   async postCouponSubsidy(
@@ -53,7 +56,7 @@ export class SettlementEntriesService {
   /** An order just paid (runs in the transaction that marks it paid). */
   async postPaidOrder(em: EntityManager, order: SettledOrder, at: Date): Promise<void> {
     const issuer =
-      order.couponId && order.couponDiscountFen > 0 ? await this.couponIssuer(em, order.couponId) : null;
+      order.couponId && order.couponDiscountFen > 0 ? await this.coupons.issuerOf(em, order.couponId) : null;
     // The setting is read only when there is a tier discount to settle.
     const tierBorneBy =
       order.tierDiscountFen > 0 ? await this.limits.tierDiscountBearer(order.allianceId, em) : 'merchant';
@@ -75,21 +78,6 @@ export class SettlementEntriesService {
       ...applied,
     });
     await this.post(em, order.allianceId, reversals, { type: 'refund', id: refund.id, at });
-  }
-
-  private async couponIssuer(em: EntityManager, couponId: string): Promise<CouponIssuer | null> {
-    const row = await em
-      .createQueryBuilder(CouponRow, 'c')
-      .innerJoin(CouponTemplate, 't', 't.id = c.template_id')
-      .select(['t.issuer_type AS issuer_type', 't.issuer_merchant_id AS issuer_merchant_id'])
-      .where('c.id = :id', { id: couponId })
-      .getRawOne<{ issuer_type: CouponIssuer['issuerType']; issuer_merchant_id: string | number | null }>();
-    return row
-      ? {
-          issuerType: row.issuer_type,
-          issuerMerchantId: row.issuer_merchant_id === null ? null : String(row.issuer_merchant_id),
-        }
-      : null;
   }
 
   private async post(
@@ -115,7 +103,7 @@ export class SettlementEntriesService {
 /** Global: the counter, orders and refunds post entries from their own transactions. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([SettlementEntry])],
+  imports: [TypeOrmModule.forFeature([SettlementEntry]), CouponsModule],
   providers: [SettlementEntriesService],
   exports: [SettlementEntriesService],
 })

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import type { CouponIssuer } from '@allycard/domain';
+import { EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors';
+import { CouponUsed } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
+import { CouponTemplate } from './coupon-template.entity';
+import { CouponRow } from './coupon.entity';
+
+/**
+ * A coupon's use, as other modules ask for it: each a guarded transition in the caller's transaction
+ * (available → locked by an order → used, or back; available → used at the counter; used → available
+ * after a full refund), so a coupon is used at most once however many requests race.
+ */
+@Injectable()
+export class CouponUsageService {
+  constructor(private readonly events: EventBus) {}
+
+  /** available → locked for a pending order; 409 when it is no longer the member's to use. */
+  async lockForOrder(
+    em: EntityManager,
+    coupon: { id: string; memberId: string },
+    orderId: string,
+    at: Date,
+  ): Promise<void> {
+    await this.takeAvailable(em, coupon, { status: 'locked', orderId, updatedAt: at }, at);
+  }
+
+  /** locked → used when the order is paid (CouponUsed). */
+  async consumeForOrder(
+    em: EntityManager,
+    order: { id: string; allianceId: string; memberId: string; merchantId: string; couponId: string },
+    at: Date,
+  ): Promise<void> {
+    const used = await em.update(
+      CouponRow,
+      { id: order.couponId, status: 'locked', orderId: order.id },
+      { status: 'used', usedAt: at, usedMerchantId: order.merchantId, updatedAt: at },
+    );
+    if (used.affected === 1)
+      await this.events.publish(
+        em,
+        new CouponUsed(
+          { id: order.couponId, allianceId: order.allianceId, memberId: order.memberId },
+          order.merchantId,
+          { orderId: order.id },
+          at,
+        ),
+      );
+  }
+
+  /** locked → available when the order closes unpaid. */
+  async releaseFromOrder(em: EntityManager, couponId: string, orderId: string, at: Date): Promise<void> {
+    await em.update(
+      CouponRow,
+      { id: couponId, status: 'locked', orderId },
+      { status: 'available', orderId: null, updatedAt: at },
+    );
+  }
+
+  /** used → available after the order's full refund, while still valid; whether it came back. */
+  async restoreAfterRefund(em: EntityManager, couponId: string, orderId: string, at: Date): Promise<boolean> {
+    const back = await em
+      .createQueryBuilder()
+      .update(CouponRow)
+      .set({ status: 'available', orderId: null, usedAt: null, usedMerchantId: null, updatedAt: at })
+      .where("id = :id AND order_id = :order AND status = 'used' AND valid_until > :at", {
+        id: couponId,
+        order: orderId,
+        at,
+      })
+      .execute();
+    return back.affected === 1;
+  }
+
+  /** available → used at the counter; racing clerks fail here on the row lock's verdict (409). */
+  async useAtCounter(
+    em: EntityManager,
+    coupon: { id: string; memberId: string },
+    merchantId: string,
+    at: Date,
+  ): Promise<void> {
+    await this.takeAvailable(
+      em,
+      coupon,
+      { status: 'used', usedAt: at, usedMerchantId: merchantId, updatedAt: at },
+      at,
+    );
+  }
+
+  /** available → `change`, guarded on the member still holding it valid and available (409 otherwise). */
+  private async takeAvailable(
+    em: EntityManager,
+    coupon: { id: string; memberId: string },
+    change: Partial<CouponRow>,
+    at: Date,
+  ): Promise<void> {
+    const taken = await em
+      .createQueryBuilder()
+      .update(CouponRow)
+      .set(change)
+      .where("id = :id AND member_id = :member AND status = 'available' AND valid_until > :now", {
+        id: coupon.id,
+        member: coupon.memberId,
+        now: at,
+      })
+      .execute();
+    if (taken.affected !== 1) throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
+  }
+
+  /** The used coupon points at its one redemption (unique key on redemptions.coupon_id too). */
+  async linkRedemption(
+    em: EntityManager,
+    coupon: { id: string; allianceId: string; memberId: string },
+    redemption: { id: string; merchantId: string },
+    at: Date,
+  ): Promise<void> {
+    await em.update(CouponRow, { id: coupon.id }, { redemptionId: redemption.id });
+    await this.events.publish(
+      em,
+      new CouponUsed(coupon, redemption.merchantId, { redemptionId: redemption.id }, at),
+    );
+  }
+
+  /** Who issued the coupon's template (who bears its discount in settlement). */
+  async issuerOf(em: EntityManager, couponId: string): Promise<CouponIssuer | null> {
+    const row = await em
+      .createQueryBuilder(CouponRow, 'c')
+      .innerJoin(CouponTemplate, 't', 't.id = c.template_id')
+      .select(['t.issuer_type AS issuer_type', 't.issuer_merchant_id AS issuer_merchant_id'])
+      .where('c.id = :id', { id: couponId })
+      .getRawOne<{ issuer_type: CouponIssuer['issuerType']; issuer_merchant_id: string | number | null }>();
+    return row
+      ? {
+          issuerType: row.issuer_type,
+          issuerMerchantId: row.issuer_merchant_id === null ? null : String(row.issuer_merchant_id),
+        }
+      : null;
+  }
+}
