@@ -7,6 +7,7 @@
 //   await db.stop();                   // shuts the server down and removes its temp dir
 //
 //   node scripts/mariadb.mjs           // prints the URL, runs until Ctrl-C
+//   node scripts/mariadb.mjs --character-set-server=latin1   // arguments: more server options
 //
 // The server lives in a fresh temp dir (datadir, socket, log). It is killed and the dir removed when
 // stop() is called, when this process exits, and — through a tiny watchdog — even if this process is
@@ -87,12 +88,14 @@ function rootSql(socket) {
  * @param {string} [options.password]   its password (default allycard)
  * @param {string} [options.bufferPool] innodb buffer pool size (default 256M)
  * @param {number} [options.timeoutMs]  how long to wait for the server (default 30000)
+ * @param {string[]} [options.serverArgs] more server options, after (so overriding) the defaults,
+ *                                      e.g. ['--character-set-server=latin1']
  * @returns {Promise<{url: string, port: number, socket: string, dir: string, pid: number, startMs: number, stop: () => Promise<void>}>}
  */
 export async function startMariaDB(options = {}) {
   const t0 = Date.now();
   const { database = 'allycard_test', user = 'allycard', password = 'allycard' } = options;
-  const { bufferPool = '256M', timeoutMs = 30_000 } = options;
+  const { bufferPool = '256M', timeoutMs = 30_000, serverArgs = [] } = options;
   const mariadbd = which('mariadbd');
   const server = mariadbd ?? which('mysqld');
   if (!server) throw new Error('no mariadbd or mysqld found (apt-get install mariadb-server)');
@@ -178,6 +181,7 @@ export async function startMariaDB(options = {}) {
         ...(isMaria
           ? ['--innodb-flush-method=nosync', '--innodb-doublewrite=0']
           : ['--mysqlx=OFF', '--performance-schema=OFF']),
+        ...serverArgs,
       ];
       child = spawn(server, args, { stdio: 'ignore' });
       const exited = new Promise((r) => child.once('exit', (code, sig) => r({ code, sig })));
@@ -262,7 +266,7 @@ export async function startMariaDB(options = {}) {
 
 // CLI: print the URL and keep the server up until Ctrl-C / SIGTERM.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const db = await startMariaDB();
+  const db = await startMariaDB({ serverArgs: process.argv.slice(2) });
   console.error(`MariaDB ready in ${db.startMs} ms (pid ${db.pid}, dir ${db.dir}); Ctrl-C to stop`);
   console.log(db.url);
   const shutdown = async () => {

@@ -9,6 +9,7 @@ import { StaffLimitsSettlement1733097600000 } from './1733097600000-staff-limits
 import { Outbox1733184000000 } from './1733184000000-outbox';
 import { BigintCounters1733270400000 } from './1733270400000-bigint-counters';
 import { Idempotency1733356800000 } from './1733356800000-idempotency';
+import { Utf8mb41733443200000 } from './1733443200000-utf8mb4';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Outbox1733184000000,
   BigintCounters1733270400000,
   Idempotency1733356800000,
+  Utf8mb41733443200000,
 ];

@@ -1,5 +1,13 @@
 import { QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
 
+/** Every MySQL table's character set and collation, whatever the server's or the database's default. */
+export const MYSQL_CHARSET = 'utf8mb4';
+export const MYSQL_COLLATION = 'utf8mb4_unicode_ci';
+
+/** Converts a MySQL table, its default and every text column, to MYSQL_CHARSET / MYSQL_COLLATION. */
+export const convertToUtf8mb4 = (q: QueryRunner, table: string) =>
+  q.query(`ALTER TABLE \`${table}\` CONVERT TO CHARACTER SET ${MYSQL_CHARSET} COLLATE ${MYSQL_COLLATION}`);
+
 /**
  * Portable column shapes for migrations: BIGINT UNSIGNED ids and DATETIME(3) on MySQL, INTEGER ids
  * (the only auto-increment type SQLite allows) and DATETIME text on SQLite.
@@ -38,6 +46,9 @@ export function schemaHelpers(q: QueryRunner) {
       new Table({ name, columns, indices, ...(mysql && { engine: 'InnoDB' }) } as never),
       true,
     );
+    // TypeORM's CREATE TABLE names no character set, so the table would take the database's default
+    // (latin1 on some servers, where Chinese text fails). The table is empty: converting is instant.
+    if (mysql) await convertToUtf8mb4(q, name);
   };
   const unique = (name: string, columnNames: string[]) =>
     new TableIndex({ name, columnNames, isUnique: true });
