@@ -16,7 +16,7 @@ const MINUTE = 60_000;
  * Limits per minute. Authenticated routes count per member or staff account; login and join count
  * per client address, generous because a store's shoppers share one Wi-Fi address.
  */
-/** Multiplies every limit; RATE_LIMIT_SCALE exists for load tests and the no-5xx sweep, never production. */
+/** Multiplies every limit; RATE_LIMIT_SCALE exists for load tests and the OpenAPI fuzz test, never production. */
 export const rateLimitScale = { value: 1 };
 const perMinute = (limit: number) => ({ limit: () => limit * rateLimitScale.value, ttl: MINUTE });
 
