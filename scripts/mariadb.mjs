@@ -15,11 +15,11 @@
 import { spawn, execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort, runAsCli, sleep, watchdog as startWatchdog } from './throwaway.mjs';
 
 const execFileP = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,16 +36,6 @@ function which(...names) {
   return null;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function loadMysql2() {
   for (const from of ['apps/server/package.json', 'package.json']) {
     try {
@@ -56,8 +46,6 @@ function loadMysql2() {
   }
   return null;
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs SQL as root over the unix socket: mysql2 when it can be resolved, else the CLI client. */
 function rootSql(socket) {
@@ -224,15 +212,7 @@ export async function startMariaDB(options = {}) {
       );
 
       // 4. Watchdog: if this process dies without running its exit handler (SIGKILL), kill the server.
-      watchdog = spawn(
-        'sh',
-        [
-          '-c',
-          `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${child.pid} 2>/dev/null; rm -rf '${dir}'`,
-        ],
-        { stdio: 'ignore', detached: true },
-      );
-      watchdog.unref();
+      watchdog = startWatchdog(child.pid, dir);
 
       const url = `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
       const pid = child.pid;
@@ -264,17 +244,5 @@ export async function startMariaDB(options = {}) {
   }
 }
 
-// CLI: print the URL and keep the server up until Ctrl-C / SIGTERM.
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const db = await startMariaDB({ serverArgs: process.argv.slice(2) });
-  console.error(`MariaDB ready in ${db.startMs} ms (pid ${db.pid}, dir ${db.dir}); Ctrl-C to stop`);
-  console.log(db.url);
-  const shutdown = async () => {
-    await db.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  process.once('SIGHUP', shutdown);
-  setInterval(() => {}, 1 << 30); // keep the event loop alive
-}
+// CLI: extra arguments are server options (serverArgs).
+await runAsCli(import.meta.url, 'MariaDB', () => startMariaDB({ serverArgs: process.argv.slice(2) }));

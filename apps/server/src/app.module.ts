@@ -9,6 +9,7 @@ import { AppConfig } from './common/config';
 import { MemberCodeKey, PhoneCipher } from './common/crypto';
 import { IdempotencyModule } from './common/idempotency.jobs';
 import { requestLogPrivacy } from './common/log-redaction';
+import { RedisThrottlerStorage } from './common/redis-throttler-storage';
 import { PrincipalThrottlerGuard, RATE_LIMITS } from './common/throttling';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/event-bus';
@@ -63,7 +64,11 @@ export class AppModule {
         }),
         // Jobs are off in tests (JOBS=off), which call them directly with a chosen clock.
         ...(config.jobs ? [ScheduleModule.forRoot()] : []),
-        ThrottlerModule.forRoot([{ name: 'default', ...RATE_LIMITS.default }]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ...RATE_LIMITS.default }],
+          // Without Redis each process counts in its own memory (one process: `pnpm start`).
+          storage: config.redis && new RedisThrottlerStorage(config.redis.url, config.redis.prefix),
+        }),
         DatabaseModule.forRoot(config),
         CommonModule.forRoot(),
         EventsModule,

@@ -23,6 +23,12 @@ describe('configuration', () => {
       admin: { username: 'admin', password: 'admin123' },
     });
     expect(config.wechat.apiBase).toBe('http://127.0.0.1:3000/sandbox');
+    // Rate limits in memory unless REDIS_URL names a Redis.
+    expect(config.redis).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'allycard:',
+    });
   });
 
   it('listens on loopback outside production, on every interface in production, or on HOST', () => {
@@ -95,6 +101,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ WECHAT_MODE: 'mock' })).toThrow(/WECHAT_MODE/);
     expect(() => loadConfig({ SEED_DEMO: 'yes' })).toThrow(/SEED_DEMO must be true or false/);
     expect(() => loadConfig({ PUBLIC_URL: 'localhost:3000' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ REDIS_URL: '127.0.0.1:6379' })).toThrow(/REDIS_URL/);
     for (const bad of ['one', '1.5', '10.0.0.0/33', '10.0.0.1, nowhere', '-1'])
       expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be/);
   });

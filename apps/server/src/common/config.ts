@@ -33,6 +33,11 @@ export interface AppConfig {
   /** root secret: tokens, member-code MACs and phone encryption keys are derived from it */
   appSecret: string;
   seedDemo: boolean;
+  /**
+   * Redis for the rate-limit counters shared by replicas (REDIS_URL); absent: each process counts in
+   * its own memory, as one process needs. `prefix` starts every key (several deployments on one Redis).
+   */
+  redis?: { url: string; prefix: string };
   /** multiplies every rate limit (load tests); 1 in production */
   rateLimitScale: number;
   /** scheduled jobs (expiry, stale orders); off in tests, which run them with a chosen clock */
@@ -163,6 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\/[^/]/.test(redisUrl))
+    problems.push('REDIS_URL must be a redis:// or rediss:// address');
+
   if (env.FAULT_INJECT && nodeEnv !== 'test')
     problems.push('FAULT_INJECT kills the process on purpose: it is allowed only with NODE_ENV=test');
 
@@ -185,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin,
     appSecret,
     seedDemo,
+    redis: redisUrl ? { url: redisUrl, prefix: env.REDIS_PREFIX || 'allycard:' } : undefined,
     rateLimitScale: production ? 1 : Math.max(1, Number(env.RATE_LIMIT_SCALE ?? 1) || 1),
     jobs: (env.JOBS ?? (nodeEnv === 'test' ? 'off' : 'on')) !== 'off',
     faultInject: env.FAULT_INJECT || undefined,
