@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm test`: every test of the workspace, in order, with one total at the end.
 //   1. unit tests of the packages (jest)           2. server tests on SQLite, then on MariaDB/MySQL
+//   2b. replicas: the race suite through nginx to two server processes on one MariaDB and one Redis
 //   3. full build, then the end-to-end tests (tests/e2e/run.mjs) and Lighthouse on the H5 build and the
 //      console (tests/e2e/lighthouse.mjs: one test per page, failing below 90)
 // The last line is always `Tests: N passed, N failed` (CI reads it); the exit code is non-zero when
@@ -13,12 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMariaDB } from './mariadb.mjs';
+import { startRedis } from './redis.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const groups = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'server', 'e2e'];
-const bad = groups.filter((g) => !['unit', 'server', 'e2e'].includes(g));
+const groups = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'server', 'replicas', 'e2e'];
+const bad = groups.filter((g) => !['unit', 'server', 'replicas', 'e2e'].includes(g));
 if (bad.length) {
-  console.error(`usage: node scripts/test.mjs [unit] [server] [e2e]  (unknown: ${bad.join(' ')})`);
+  console.error(`usage: node scripts/test.mjs [unit] [server] [replicas] [e2e]  (unknown: ${bad.join(' ')})`);
   process.exit(2);
 }
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'allycard-test-'));
@@ -66,7 +68,7 @@ function record(title, t0, passed, failed, note = '') {
 }
 
 /** One jest run through `pnpm --filter <pkg> test`, counted from its --json output. */
-async function jestStep(title, pkg, dir, env = {}) {
+async function jestStep(title, pkg, dir, env = {}, jestArgs = []) {
   header(title);
   const t0 = Date.now();
   if (!existsSync(path.join(root, dir, 'package.json')) || !hasTests(dir)) {
@@ -82,6 +84,7 @@ async function jestStep(title, pkg, dir, env = {}) {
     `--outputFile=${json}`,
     '--passWithNoTests',
     ...(process.env.CI ? ['--ci'] : []),
+    ...jestArgs,
   ];
   const { code, error } = await run('pnpm', args, { env });
   let r = null;
@@ -147,6 +150,26 @@ try {
         MYSQL_URL: url,
       });
     else if (!hasTests('apps/server')) summary.push('skip server: MariaDB/MySQL');
+  }
+  if (groups.includes('replicas')) {
+    // The race suite through nginx to two server processes on one MariaDB and one Redis.
+    let url = process.env.MYSQL_URL ?? db?.url;
+    if (!url) {
+      db = await startMariaDB();
+      url = db.url;
+    }
+    const redis = await startRedis();
+    try {
+      await jestStep(
+        'replicas: races, 2 servers behind nginx',
+        '@allycard/server',
+        'apps/server',
+        { TEST_DB: 'mysql', MYSQL_URL: url, TEST_REPLICAS: '2', TEST_REDIS_URL: redis.url },
+        ['test/races/'],
+      );
+    } finally {
+      await redis.stop();
+    }
   }
   if (groups.includes('e2e')) {
     header('build: node scripts/build.mjs --all');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/common/config';
+import { REPLICATED, startReplicatedTestApp } from './replicas';
 
 export type DbKind = 'sqlite' | 'mysql';
 export const TEST_DB: DbKind = process.env.TEST_DB === 'mysql' ? 'mysql' : 'sqlite';
@@ -70,13 +71,15 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 
 /**
  * Boots the whole server on a fresh database and a random port, with the WeChat sandbox mounted:
- * tests talk to it over real HTTP, exactly like the mini-program does.
+ * tests talk to it over real HTTP, exactly like the mini-program does. With TEST_REPLICAS=2, two
+ * server processes behind nginx instead (test/replicas.ts).
  */
 export async function startTestApp(
   env: Record<string, string> = {},
   /** modules added to the app (a probe listening to domain events) */
   modules: ModuleMetadata['imports'] = [],
 ): Promise<TestApp> {
+  if (REPLICATED) return startReplicatedTestApp(env, modules);
   const { url: databaseUrl, drop: cleanup } = await createTestDatabase();
 
   // The port is only known after listen; the sandbox base URL is patched in right after.

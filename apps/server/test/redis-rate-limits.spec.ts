@@ -1,7 +1,7 @@
 import { createTestDatabase, httpClient, TEST_DB } from './harness';
 import { startServerProcess, ServerProcess } from './faults/server-process';
 import { eventually } from './pay-helpers';
-import { startRedis, TestRedis } from './redis-server';
+import { startRedis, ThrowawayService } from './throwaway-services';
 
 /**
  * REDIS_URL: two server processes (each on a database of its own) share their rate-limit counters
@@ -9,7 +9,7 @@ import { startRedis, TestRedis } from './redis-server';
  * turns the limits off with a warning and every request is still answered.
  */
 describe(`rate limits in Redis across replicas (${TEST_DB})`, () => {
-  let redis: TestRedis;
+  let redis: ThrowawayService;
   const replicas: ServerProcess[] = [];
   const dbs: { drop: () => Promise<void> }[] = [];
 
