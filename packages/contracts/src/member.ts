@@ -46,11 +46,29 @@ export interface ShareCreated {
 
 export type ShareStatus = 'open' | 'accepted' | 'cancelled' | 'expired';
 
+/** Who opens a share link, as the server reads the optional member token: its sender, the friend who took it, or anyone else. */
+export type ShareViewer = 'sender' | 'receiver' | 'other';
+
 export interface SharePreview {
   coupon: WalletCoupon;
   fromNickname: string;
   expiresAt: string;
   status: ShareStatus;
+  viewer: ShareViewer;
+}
+
+/**
+ * GET /me/shares: a coupon the member forwarded (已赠送), newest first; cancelled shares are not
+ * listed. `coupon` is the coupon as it was given: once a friend took it, its use is the friend's
+ * business and not shown (`status` reads `available`).
+ */
+export interface SentShare {
+  id: string;
+  status: Exclude<ShareStatus, 'cancelled'>;
+  coupon: WalletCoupon;
+  sharedAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
 }
 
 export interface AcceptShareResponse extends JoinResponse {
@@ -214,6 +232,22 @@ export interface Order {
   refundedFen: number;
   paidAt: string | null;
   createdAt: string;
+  /** what refunds did to the order (GET /orders, /orders/:id, /staff/orders); null when none was asked */
+  refundSummary?: OrderRefundSummary | null;
+}
+
+/** The refunds of an order, WeChat's refusals left out. */
+export interface OrderRefundSummary {
+  /** asked and not yet settled by WeChat (退款中) */
+  processingFen: number;
+  refundedFen: number;
+  /** earned points taken back, and spent points given back, by the settled refunds */
+  pointsClawedBack: number;
+  pointsReturned: number;
+  /** whether the order's coupon came back to the wallet (only a full refund of a still valid one) */
+  couponReturned: boolean;
+  /** when the last settled refund went through */
+  refundedAt: string | null;
 }
 
 /** GET /orders/:id: the order and, while it waits for payment, the JSAPI fields to pay it. */

@@ -86,6 +86,12 @@ export function couponUseRefusal(
 }
 
 /** A coupon past its validity reads as expired at once, before the expiry job writes it. */
+/**
+ * How long a forwarded coupon waits for the friend before it goes back to the sender (never past the
+ * coupon's own validity). The phone says it before the coupon is locked, the server enforces it.
+ */
+export const SHARE_LIFETIME_HOURS = 24;
+
 export function effectiveCouponStatus(status: CouponStatus, validUntil: Date, now: Date): CouponStatus {
   if ((status === 'available' || status === 'sharing') && validUntil <= now) return 'expired';
   return status;

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import { CurrentPrincipal, Principal, Roles } from '../common/auth';
+import { AuthedRequest, CurrentPrincipal, Principal, principalOf, Roles, TokenService } from '../common/auth';
 import { Idempotent } from '../common/idempotency';
 import { RATE_LIMITS } from '../common/throttling';
 import { CouponTemplatesService, toTemplateDto } from './coupon-templates.service';
@@ -20,6 +20,7 @@ export class CouponsController {
     private readonly coupons: CouponsService,
     private readonly sharing: SharingService,
     private readonly referral: ReferralService,
+    private readonly tokens: TokenService,
   ) {}
 
   // ── alliance and merchant admins ──────────────────────────────────────────
@@ -128,9 +129,15 @@ export class CouponsController {
     return this.sharing.cancel(who, id);
   }
 
-  /** Public: the friend's preview before accepting. */
+  @Get('me/shares')
+  @Roles('member')
+  sentShares(@CurrentPrincipal() who: Principal) {
+    return this.sharing.sent(who);
+  }
+
+  /** Public: the friend's preview before accepting; a member's token, when sent, tells who is looking. */
   @Get('shares/:token')
-  preview(@Param('token') token: string) {
-    return this.sharing.preview(token);
+  preview(@Param('token') token: string, @Req() req: AuthedRequest) {
+    return this.sharing.preview(token, principalOf(req, this.tokens));
   }
 }

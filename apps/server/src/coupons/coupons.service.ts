@@ -238,12 +238,22 @@ export class CouponsService implements OnModuleInit {
       where: { allianceId: who.allianceId, memberId: member.id },
       order: { id: 'DESC' },
     });
+    const all = await this.toDtos(who.allianceId, rows);
+    return status ? all.filter((c) => c.status === status) : all;
+  }
+
+  /** Coupons of the alliance by id, whoever holds them now (for the sender's 已赠送 list). */
+  async describe(allianceId: string, couponIds: string[]) {
+    const dtos = await this.toDtos(allianceId, await this.byIds(allianceId, couponIds));
+    return new Map(dtos.map((c) => [c.id, c]));
+  }
+
+  private async toDtos(allianceId: string, rows: CouponRow[]) {
     const views = await this.templates.byIds(
-      who.allianceId,
+      allianceId,
       rows.map((r) => r.templateId),
     );
-    const all = rows.map((r) => this.toDto(r, views.get(r.templateId)!));
-    return status ? all.filter((c) => c.status === status) : all;
+    return rows.map((r) => this.toDto(r, views.get(r.templateId)!));
   }
 
   /** A coupon the member owns (another member's id reads as not found). */

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Coupon, JoinResponse } from '@allycard/contracts';
-import { effectiveCouponStatus } from '@allycard/domain';
-import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
+import type { Coupon, JoinResponse, SentShare, ShareViewer } from '@allycard/contracts';
+import { effectiveCouponStatus, SHARE_LIFETIME_HOURS } from '@allycard/domain';
+import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { randomToken } from '../common/crypto';
 import { DomainError, notFound } from '../common/errors';
@@ -13,7 +13,7 @@ import { CouponRow, CouponShare } from './coupon.entity';
 import { CouponsService } from './coupons.service';
 import { JoiningService } from './joining.service';
 
-export const SHARE_LIFETIME_MS = 24 * 3600 * 1000;
+export const SHARE_LIFETIME_MS = SHARE_LIFETIME_HOURS * 3600 * 1000;
 export const SHARE_PAGE = 'pages/share/index';
 
 /**
@@ -100,8 +100,46 @@ export class SharingService {
     return this.coupons.toDto(after, view);
   }
 
-  /** What the friend sees before accepting (no login needed). */
-  async preview(token: string) {
+  /**
+   * 已赠送: the member's forwarded coupons, newest first, with what became of each (cancelled ones
+   * are the member's own change of mind, not a gift, and are left out).
+   */
+  async sent(who: Principal): Promise<SentShare[]> {
+    const shares = await this.shares.find({
+      where: {
+        allianceId: who.allianceId,
+        fromMemberId: who.id,
+        status: In(['open', 'accepted', 'expired']),
+      },
+      order: { id: 'DESC' },
+      take: 100,
+    });
+    const coupons = await this.coupons.describe(
+      who.allianceId,
+      shares.map((s) => s.couponId),
+    );
+    return shares.flatMap((share) => {
+      const coupon = coupons.get(share.couponId);
+      if (!coupon || share.status === 'cancelled') return [];
+      return [
+        {
+          id: share.id,
+          status: share.status,
+          // once the friend took it, what the friend does with it is not the sender's to see
+          coupon: share.status === 'accepted' ? { ...coupon, status: 'available' as const } : coupon,
+          sharedAt: share.createdAt.toISOString(),
+          expiresAt: share.expiresAt.toISOString(),
+          acceptedAt: share.acceptedAt?.toISOString() ?? null,
+        },
+      ];
+    });
+  }
+
+  /**
+   * What a visitor sees on opening a share link (no login needed). A signed-in member of the alliance
+   * is told whether it sent the share or took it, so neither reads "来晚了" on its own link.
+   */
+  async preview(token: string, visitor: Principal | null) {
     let share = await this.findByToken(token);
     if (share.status === 'open' && share.expiresAt <= new Date()) share = await this.expire(share);
     const found = await this.coupons.get(share.allianceId, share.couponId);
@@ -119,6 +157,7 @@ export class SharingService {
       fromNickname: sender?.nickname ?? '一位好友',
       expiresAt: share.expiresAt.toISOString(),
       status: share.status,
+      viewer: viewerOf(share, visitor),
     };
   }
 
@@ -218,4 +257,10 @@ export class SharingService {
     if (!share) throw notFound('转赠');
     return share;
   }
+}
+
+function viewerOf(share: CouponShare, visitor: Principal | null): ShareViewer {
+  if (visitor?.role !== 'member' || visitor.allianceId !== share.allianceId) return 'other';
+  if (visitor.id === share.fromMemberId) return 'sender';
+  return visitor.id === share.acceptedByMemberId ? 'receiver' : 'other';
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import type { OrderRefundSummary } from '@allycard/contracts';
+import { In, Not, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { notFound } from '../common/errors';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
-import { Order } from './order.entities';
+import { Order, Refund } from './order.entities';
 
 export function toOrderDto(o: Order) {
   return {
@@ -34,6 +35,7 @@ export function toOrderDto(o: Order) {
 export class OrdersService {
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
+    @InjectRepository(Refund) private readonly refunds: Repository<Refund>,
     private readonly members: MembersService,
     private readonly merchants: MerchantsService,
   ) {}
@@ -56,6 +58,7 @@ export class OrdersService {
     const order = await this.findOwn(who, id);
     return {
       ...toOrderDto(order),
+      refundSummary: (await this.refundsOf([order])).get(order.id) ?? null,
       payParams: order.status === 'pending' && order.payParams ? JSON.parse(order.payParams) : null,
     };
   }
@@ -67,7 +70,12 @@ export class OrdersService {
       take: 100,
     });
     const names = new Map((await this.merchants.list(who.allianceId)).map((m) => [m.id, m.name]));
-    return rows.map((o) => ({ ...toOrderDto(o), merchantName: names.get(o.merchantId) ?? null }));
+    const refunds = await this.refundsOf(rows);
+    return rows.map((o) => ({
+      ...toOrderDto(o),
+      merchantName: names.get(o.merchantId) ?? null,
+      refundSummary: refunds.get(o.id) ?? null,
+    }));
   }
 
   /** The merchant's orders, with the payer shown only by a masked card number. */
@@ -81,6 +89,44 @@ export class OrdersService {
       ...new Set(rows.map((o) => o.memberId)),
     ]);
     const payers = new Map(members.map((m) => [m.id, `**** ${m.cardNo.slice(-4)}`]));
-    return rows.map((o) => ({ ...toOrderDto(o), memberCardMasked: payers.get(o.memberId) ?? null }));
+    const refunds = await this.refundsOf(rows);
+    return rows.map((o) => ({
+      ...toOrderDto(o),
+      memberCardMasked: payers.get(o.memberId) ?? null,
+      refundSummary: refunds.get(o.id) ?? null,
+    }));
+  }
+
+  /** Per order, what its refunds did (those WeChat refused left out); orders never refunded have none. */
+  private async refundsOf(orders: Order[]): Promise<Map<string, OrderRefundSummary>> {
+    // only a paid order is ever refunded
+    const asked = orders.filter((o) => o.paidAt !== null);
+    const rows = asked.length
+      ? await this.refunds.find({
+          where: { orderId: In(asked.map((o) => o.id)), status: Not('failed') },
+          order: { id: 'ASC' },
+        })
+      : [];
+    const summaries = new Map<string, OrderRefundSummary>();
+    for (const r of rows) {
+      const s = summaries.get(r.orderId) ?? {
+        processingFen: 0,
+        refundedFen: 0,
+        pointsClawedBack: 0,
+        pointsReturned: 0,
+        couponReturned: false,
+        refundedAt: null,
+      };
+      if (r.status === 'processing') s.processingFen += r.amountFen;
+      else {
+        s.refundedFen += r.amountFen;
+        s.pointsClawedBack += r.pointsClawedBack;
+        s.pointsReturned += r.pointsReturned;
+        s.couponReturned ||= r.couponReturned;
+        s.refundedAt = r.succeededAt?.toISOString() ?? s.refundedAt;
+      }
+      summaries.set(r.orderId, s);
+    }
+    return summaries;
   }
 }
