@@ -25,6 +25,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { PointsModule } from './points/points.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { MembersModule } from './members/members.module';
+import { MemberDatabaseModule } from './member-database/member-database.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { QrCodesModule } from './qrcodes/qrcodes.module';
 import { SeedModule } from './seed/seed.module';
@@ -88,6 +89,7 @@ export class AppModule {
         MallModule,
         OrdersModule,
         SettlementModule,
+        MemberDatabaseModule,
         InvariantsModule,
         SeedModule,
         ...extra,

@@ -3,3 +3,4 @@ export * from './types';
 export * from './admin';
 export * from './member';
 export * from './client';
+export * from './member-database';

@@ -10,3 +10,4 @@ export * from './points';
 export * from './pricing';
 export * from './refunds';
 export * from './settlement';
+export * from './members';

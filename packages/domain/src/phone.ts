@@ -10,3 +10,12 @@ export function maskPhone(phone: string): string {
 export function isChinaMobile(phone: string): boolean {
   return /^1[3-9]\d{9}$/.test(phone);
 }
+
+/**
+ * The one spelling of a phone number that is hashed for search: digits only, without the +86 / 0086
+ * country prefix of a mainland number ("+86 138-0013-8000" → 13800138000). Null when no number is left.
+ */
+export function normalisePhone(input: string): string | null {
+  const digits = input.replace(/[\s\-()]/g, '').replace(/^(\+86|0086)(?=1\d{10}$)/, '');
+  return /^\d{5,20}$/.test(digits) ? digits : null;
+}

@@ -34,6 +34,7 @@ const account = fc.record({
     'merchant_redemption',
     'alliance',
     'breakage',
+    'alliance_adjustment',
   ),
   ownerId: merchantId,
 });

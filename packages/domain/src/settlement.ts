@@ -97,7 +97,7 @@ export function refundReversals<E extends SettlementEntryDraft>(
 
 /** The ledger's accounts: every points transaction's postings sum to zero across them. */
 export type PointsAccountKind =
-  'member' | 'merchant_funding' | 'merchant_redemption' | 'alliance' | 'breakage';
+  'member' | 'merchant_funding' | 'merchant_redemption' | 'alliance' | 'breakage' | 'alliance_adjustment';
 
 /** A period's postings to one account: what it was credited (+) and debited (−), both ≥ 0. */
 export interface PostingTotals {
@@ -183,14 +183,14 @@ export function foldSettlement(input: {
   const members = row('members', 'members', '会员未用积分（期间变动）');
 
   for (const p of input.postings) {
+    // An operator's points adjustment is the alliance's: it funds what it credits, takes what it debits.
+    const kind = p.accountKind === 'alliance_adjustment' ? 'alliance' : p.accountKind;
     const target =
-      p.accountKind === 'merchant_funding' || p.accountKind === 'merchant_redemption'
+      kind === 'merchant_funding' || kind === 'merchant_redemption'
         ? merchantRow(p.ownerId)
-        : { member: members, alliance, breakage }[p.accountKind];
-    if (p.accountKind === 'merchant_funding' || p.accountKind === 'alliance')
-      target.pointsFunded += p.debited;
-    if (p.accountKind === 'merchant_redemption' || p.accountKind === 'alliance')
-      target.pointsRedeemed += p.credited;
+        : { member: members, alliance, breakage }[kind];
+    if (kind === 'merchant_funding' || kind === 'alliance') target.pointsFunded += p.debited;
+    if (kind === 'merchant_redemption' || kind === 'alliance') target.pointsRedeemed += p.credited;
     target.pointsNet += p.credited - p.debited;
   }
   for (const e of input.entries) {

@@ -48,13 +48,32 @@ export function tierForSpend(tiers: readonly TierRule[], spendFen: number): Tier
 /** Why a member's tier is looked at again. */
 export type TierChange = 'purchase' | 'refund' | 'review';
 
+/** An operator's grant (甄选 SVIP): the member holds at least `code` until `until`. */
+export interface TierGrant {
+  code: string;
+  until: Date;
+}
+
 /**
  * The one place a member's tier is decided. A purchase upgrades at once to what the rolling spend
  * earns (never down: spend ageing out of the window lowers a tier only at the review); a refund drops
  * it at once below any tier whose minimum the spend no longer meets (never up); the scheduled review
- * gives exactly what the spend earns. (Operator tier grants will set a floor here.)
+ * gives exactly what the spend earns. A grant still running at `at` is a floor under all three.
  */
 export function tierAfterSpendChange(
+  tiers: readonly TierRule[],
+  currentCode: string,
+  spendFen: number,
+  change: TierChange,
+  grant: TierGrant | null = null,
+  at: Date = new Date(),
+): TierRule {
+  const due = tierBySpend(tiers, currentCode, spendFen, change);
+  const floor = grant && at < grant.until ? tiers.find((t) => t.code === grant.code) : undefined;
+  return floor && floor.minSpendFen > due.minSpendFen ? floor : due;
+}
+
+function tierBySpend(
   tiers: readonly TierRule[],
   currentCode: string,
   spendFen: number,

@@ -30,7 +30,7 @@ import {
 } from './transactions';
 
 /** The actions an Idempotency-Key guards; each remembers what it created under its kind. */
-export type IdempotentAction = 'claim' | 'mall-redeem' | 'order' | 'redemption' | 'refund';
+export type IdempotentAction = 'claim' | 'mall-redeem' | 'order' | 'redemption' | 'refund' | 'points-adjust';
 
 @Entity('idempotency_keys')
 export class IdempotencyKey {

@@ -24,3 +24,11 @@ export const bigintNumber: ValueTransformer = {
   from: (value: unknown) => (value === null || value === undefined ? value : Number(value)),
   to: (value: unknown) => value,
 };
+
+/**
+ * A DATETIME read by a raw query: mysql2 answers a Date (the pool's timezone is UTC), SQLite the UTC
+ * text TypeORM stored ('2026-12-03 12:00:00.000').
+ */
+export function readStoredTime(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}

@@ -34,6 +34,13 @@ export class Member {
   @Column()
   tierCode: string;
 
+  /** an operator's grant: the tier reviews keep the member at least at this tier until tierGrantUntil */
+  @Column({ type: 'varchar', nullable: true })
+  tierGrantCode: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  tierGrantUntil: Date | null;
+
   @Column({ type: 'bigint', transformer: bigintNumber })
   points: number;
 
@@ -61,4 +68,32 @@ export class Member {
 
   @Column({ type: 'datetime' })
   updatedAt: Date;
+}
+
+/** Why a member's tier moved. */
+export type TierChangeReason = 'purchase' | 'refund' | 'review' | 'grant';
+
+/** Every move of members.tier_code, for the member's timeline. */
+@Entity('member_tier_changes')
+export class MemberTierChange {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column()
+  fromCode: string;
+
+  @Column()
+  toCode: string;
+
+  @Column({ type: 'varchar' })
+  reason: TierChangeReason;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QrCodesModule } from '../qrcodes/qrcodes.module';
-import { Member } from './member.entity';
+import { Member, MemberTierChange } from './member.entity';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Member]), QrCodesModule],
+  imports: [TypeOrmModule.forFeature([Member, MemberTierChange]), QrCodesModule],
   controllers: [MembersController],
   providers: [MembersService],
   exports: [MembersService],

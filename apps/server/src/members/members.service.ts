@@ -6,6 +6,8 @@ import {
   issueMemberCode,
   makeCardNumber,
   maskPhone,
+  normalisePhone,
+  TierGrant,
   tierProgress,
   TierRule,
   verifyMemberCode,
@@ -20,7 +22,7 @@ import { QrCodesService } from '../qrcodes/qrcodes.service';
 import { EventBus } from '../events/event-bus';
 import { FirstPurchase, MemberJoined } from '../events/domain-events';
 import { WechatClient } from '../wechat/wechat.client';
-import { Member } from './member.entity';
+import { Member, MemberTierChange, TierChangeReason } from './member.entity';
 
 /** A join as members/ answers it; the coupons it issued are added by coupons/ (JoiningService). */
 export interface Joined {
@@ -99,6 +101,8 @@ export class MembersService {
               phoneEnc: null,
               phoneHash: null,
               tierCode: base.code,
+              tierGrantCode: null,
+              tierGrantUntil: null,
               points: 0,
               joinSource: source.referrer ? 'share' : qr ? 'qrcode' : 'direct',
               joinMerchantId: qr?.merchantId ?? null,
@@ -175,22 +179,88 @@ export class MembersService {
   }
 
   /**
-   * Moves the member to `tierCode` (the tier its rolling spend calls for, points/ decides); with `from`,
-   * only while it still holds that tier. Whether it moved.
+   * Moves the member from `change.from` to `change.to` (the tier its rolling spend calls for, points/
+   * decides) and records the move; with `guarded`, only while it still holds `from`. Whether it moved.
    */
   async setTier(
     em: EntityManager,
-    memberId: string,
-    tierCode: string,
+    member: { id: string; allianceId: string },
+    change: { from: string; to: string; reason: TierChangeReason; guarded?: boolean },
     at: Date,
-    from?: string,
   ): Promise<boolean> {
     const moved = await em.update(
       Member,
-      { id: memberId, ...(from !== undefined && { tierCode: from }) },
-      { tierCode, updatedAt: at },
+      { id: member.id, allianceId: member.allianceId, ...(change.guarded && { tierCode: change.from }) },
+      { tierCode: change.to, updatedAt: at },
     );
-    return moved.affected === 1;
+    if (moved.affected !== 1) return false;
+    await em.insert(MemberTierChange, {
+      allianceId: member.allianceId,
+      memberId: member.id,
+      fromCode: change.from,
+      toCode: change.to,
+      reason: change.reason,
+      createdAt: at,
+    });
+    return true;
+  }
+
+  /**
+   * An operator's grant: the member holds at least `grant.code` until `grant.until` (the tier rules
+   * read it as a floor, packages/domain tierAfterSpendChange), and moves up to it now if below.
+   */
+  async grantTier(
+    em: EntityManager,
+    member: Member,
+    grant: TierGrant,
+    tierCode: string,
+    at: Date,
+  ): Promise<void> {
+    await em.update(
+      Member,
+      { id: member.id, allianceId: member.allianceId },
+      { tierGrantCode: grant.code, tierGrantUntil: grant.until, updatedAt: at },
+    );
+    if (tierCode !== member.tierCode)
+      await this.setTier(
+        em,
+        member,
+        { from: member.tierCode, to: tierCode, reason: 'grant', guarded: true },
+        at,
+      );
+  }
+
+  /** The running grant of a member row, if any (what the tier rules take as a floor). */
+  static grantOf(member: Pick<Member, 'tierGrantCode' | 'tierGrantUntil'>): TierGrant | null {
+    return member.tierGrantCode && member.tierGrantUntil
+      ? { code: member.tierGrantCode, until: member.tierGrantUntil }
+      : null;
+  }
+
+  /** The tier changes of a member, newest first (its timeline). */
+  tierChanges(allianceId: string, memberId: string): Promise<MemberTierChange[]> {
+    return this.members.manager.find(MemberTierChange, {
+      where: { allianceId, memberId },
+      order: { id: 'DESC' },
+      take: 200,
+    });
+  }
+
+  /** The keyed hash a phone number is found by, or null when the text cannot be a phone number. */
+  phoneHashOf(text: string): string | null {
+    const phone = normalisePhone(text);
+    return phone ? this.phones.hash(phone) : null;
+  }
+
+  /** The member's full phone number (for an operator who gave a reason; the caller audits it). */
+  fullPhone(member: Pick<Member, 'phoneEnc'>): string | null {
+    return member.phoneEnc ? this.phones.decrypt(member.phoneEnc) : null;
+  }
+
+  /** The masked phone, as every answer but a reveal shows it. */
+  maskedPhone(member: Pick<Member, 'phoneEnc'>): string | null {
+    const phone = this.fullPhone(member);
+    return phone ? maskPhone(phone) : null;
   }
 
   /** Members of the alliance by id, in one query. */
@@ -243,8 +313,8 @@ export class MembersService {
   /** Binds the phone number WeChat vouches for; stored encrypted, answered masked. */
   async bindPhone(who: Principal, code: string): Promise<MemberDto> {
     const member = await this.get(who);
-    const phone = await this.wechat.phoneNumber(code);
-    if (!isChinaMobile(phone) && !/^\d{5,20}$/.test(phone)) {
+    const phone = normalisePhone(await this.wechat.phoneNumber(code));
+    if (!phone || (!isChinaMobile(phone) && !/^\d{5,20}$/.test(phone))) {
       throw new DomainError('VALIDATION_FAILED', 400, '手机号格式不正确', [
         { field: 'code', message: 'unusable phone number' },
       ]);
@@ -304,7 +374,7 @@ export class MembersService {
       tier: { code: tier.code, name: tier.name },
       points: member.points,
       joinedAt: member.joinedAt.toISOString(),
-      phoneMasked: member.phoneEnc ? maskPhone(this.phones.decrypt(member.phoneEnc)) : null,
+      phoneMasked: this.maskedPhone(member),
     };
   }
 

@@ -192,6 +192,51 @@ export class LedgerService {
   }
 
   /**
+   * An operator's adjustment, `points` non-zero, against the alliance's adjustment account: a credit
+   * is a new lot, a debit takes lots earliest expiry first and never below 0 (409 INSUFFICIENT_POINTS,
+   * from the balance guard). Answers the member's balance after it.
+   */
+  async adjust(
+    em: EntityManager,
+    member: Member,
+    points: number,
+    source: PointsSource<'adjustment'>,
+    at = new Date(),
+  ): Promise<number> {
+    const tx = await this.post(
+      em,
+      {
+        allianceId: member.allianceId,
+        kind: 'adjustment',
+        sourceType: source.type,
+        sourceId: source.id,
+        memberId: member.id,
+        merchantId: null,
+        postings: [
+          { accountKind: 'member', ownerId: member.id, amount: points },
+          { accountKind: 'alliance_adjustment', ownerId: '0', amount: -points },
+        ],
+      },
+      at,
+    );
+    if (points < 0) await this.consumeLots(em, member, tx.id, -points);
+    else {
+      const policy = await this.policy(member.allianceId, em);
+      await em.insert(PointsLot, {
+        allianceId: member.allianceId,
+        memberId: member.id,
+        transactionId: tx.id,
+        merchantId: null,
+        points,
+        remaining: points,
+        expiresAt: lotExpiresAt(at, policy.expiryMonths),
+        createdAt: at,
+      });
+    }
+    return (await this.members.getIn(em, member.id)).points;
+  }
+
+  /**
    * Takes back up to `points` a member earned by `earnedBy` (a refund of the purchase that earned them,
    * a withdrawn referral), to the account that funded them: never more than the balance holds, so a
    * member who already spent them is not driven below zero. The lots of that earning go first.

@@ -1,8 +1,16 @@
 import { Column, Entity } from 'typeorm';
 import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
-export type AccountKind = 'member' | 'merchant_funding' | 'merchant_redemption' | 'alliance' | 'breakage';
-export type PointsTransactionKind = 'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund';
+export type AccountKind =
+  | 'member'
+  | 'merchant_funding'
+  | 'merchant_redemption'
+  | 'alliance'
+  | 'breakage'
+  /** the other side of an operator's points adjustment (issue 11) */
+  | 'alliance_adjustment';
+export type PointsTransactionKind =
+  'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund' | 'adjustment';
 
 /** What earned points: a purchase (paid order, counter purchase) or a referral reward. */
 export type EarnSourceType = 'order' | 'redemption' | 'referral';
@@ -17,7 +25,13 @@ export type ClawBackSourceType = 'refund_clawback' | 'referral_withdrawn';
  * history shows it as `source`.
  */
 export type PointsSourceType =
-  EarnSourceType | SpendSourceType | GiveBackSourceType | ClawBackSourceType | 'lot_expiry';
+  | EarnSourceType
+  | SpendSourceType
+  | GiveBackSourceType
+  | ClawBackSourceType
+  | 'lot_expiry'
+  /** an operator's adjustment; the id is its audit-log row */
+  | 'adjustment';
 
 @Entity('points_policies')
 export class PointsPolicyRow {

@@ -33,7 +33,7 @@ import { TiersService } from './tiers.service';
   ],
   controllers: [PointsController],
   providers: [LedgerService, TiersService, PurchasesService, PointsService, PointsJobs],
-  exports: [LedgerService, TiersService, PurchasesService],
+  exports: [LedgerService, TiersService, PurchasesService, PointsService],
 })
 export class PointsModule implements OnModuleInit {
   constructor(

@@ -4,6 +4,7 @@ import { tierAfterSpendChange, TierRule } from '@allycard/domain';
 import { EntityManager, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
+import { readStoredTime } from '../database/columns';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { SpendEntry } from './points.entities';
@@ -63,9 +64,12 @@ export class TiersService {
     }
     const tiers = await this.alliances.tiers(member.allianceId, em);
     const spendFen = await this.rollingSpendFen(member.id, at, em);
-    const due = tierAfterSpendChange(tiers, member.tierCode, spendFen, amountFen < 0 ? 'refund' : 'purchase');
-    if (due.code === member.tierCode) return member.tierCode;
-    await this.members.setTier(em, member.id, due.code, at);
+    const change = amountFen < 0 ? 'refund' : 'purchase';
+    const fresh = await this.members.getIn(em, member.id);
+    const grant = MembersService.grantOf(fresh);
+    const due = tierAfterSpendChange(tiers, fresh.tierCode, spendFen, change, grant, at);
+    if (due.code === fresh.tierCode) return fresh.tierCode;
+    await this.members.setTier(em, fresh, { from: fresh.tierCode, to: due.code, reason: change }, at);
     return due.code;
   }
 
@@ -76,22 +80,33 @@ export class TiersService {
     let changed = 0;
     let lastId = '0';
     for (;;) {
-      const rows: { id: string | number; tier_code: string; spend: string | number }[] =
-        await this.spend.manager.query(
-          `SELECT m.id, m.tier_code, COALESCE((SELECT SUM(s.amount_fen) FROM spend_entries s WHERE s.member_id = m.id AND s.created_at > ?), 0) AS spend
+      const rows: {
+        id: string | number;
+        tier_code: string;
+        tier_grant_code: string | null;
+        tier_grant_until: Date | string | null;
+        spend: string | number;
+      }[] = await this.spend.manager.query(
+        `SELECT m.id, m.tier_code, m.tier_grant_code, m.tier_grant_until, COALESCE((SELECT SUM(s.amount_fen) FROM spend_entries s WHERE s.member_id = m.id AND s.created_at > ?), 0) AS spend
          FROM members m WHERE m.alliance_id = ? AND m.id > ? ORDER BY m.id LIMIT 500`,
-          [
-            this.spend.manager.connection.driver.preparePersistentValue(since, { type: 'datetime' } as never),
-            allianceId,
-            lastId,
-          ],
-        );
+        [
+          this.spend.manager.connection.driver.preparePersistentValue(since, { type: 'datetime' } as never),
+          allianceId,
+          lastId,
+        ],
+      );
       if (!rows.length) return changed;
       for (const row of rows) {
-        const due = tierAfterSpendChange(tiers, row.tier_code, Number(row.spend), 'review').code;
+        // A running operator grant is a floor the review does not go below.
+        const grant = MembersService.grantOf({
+          tierGrantCode: row.tier_grant_code,
+          tierGrantUntil: row.tier_grant_until === null ? null : readStoredTime(row.tier_grant_until),
+        });
+        const due = tierAfterSpendChange(tiers, row.tier_code, Number(row.spend), 'review', grant, at).code;
         if (due !== row.tier_code) {
-          await this.tx.run((em) => this.members.setTier(em, String(row.id), due, at, row.tier_code));
-          changed++;
+          const member = { id: String(row.id), allianceId };
+          const change = { from: row.tier_code, to: due, reason: 'review' as const, guarded: true };
+          if (await this.tx.run((em) => this.members.setTier(em, member, change, at))) changed++;
         }
       }
       lastId = String(rows[rows.length - 1].id);

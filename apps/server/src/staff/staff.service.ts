@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Role, StaffRole } from '@allycard/contracts';
 import * as bcrypt from 'bcryptjs';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { Principal, StaffSessions, TokenService } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
@@ -154,6 +154,12 @@ export class StaffService implements StaffSessions {
       password,
       role: 'alliance_admin',
     });
+  }
+
+  /** Usernames of the alliance's accounts by id (who did what, in the audit log). */
+  async usernames(allianceId: string, ids: string[]): Promise<Map<string, string>> {
+    const rows = ids.length ? await this.accounts.findBy({ allianceId, id: In(ids) }) : [];
+    return new Map(rows.map((a) => [a.id, a.username]));
   }
 
   /** A merchant's staff; a merchant admin sees only its own merchant's (another is a 404). */

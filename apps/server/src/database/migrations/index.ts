@@ -10,6 +10,7 @@ import { Outbox1733184000000 } from './1733184000000-outbox';
 import { BigintCounters1733270400000 } from './1733270400000-bigint-counters';
 import { Idempotency1733356800000 } from './1733356800000-idempotency';
 import { Utf8mb41733443200000 } from './1733443200000-utf8mb4';
+import { MemberDatabase1733530000000 } from './1733530000000-member-database';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   BigintCounters1733270400000,
   Idempotency1733356800000,
   Utf8mb41733443200000,
+  MemberDatabase1733530000000,
 ];

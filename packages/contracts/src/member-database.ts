@@ -1,0 +1,83 @@
+import type { Lifecycle } from '@allycard/domain';
+import type { Coupon } from './types';
+
+export type { Lifecycle } from '@allycard/domain';
+
+/** One cursor-paginated page of a list: `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** `sort` of GET /admin/members: newest join, latest purchase or highest spend first. */
+export type AdminMemberSort = 'joinedAt' | 'lastPurchaseAt' | 'spendFen';
+
+export interface AdminMember {
+  id: string;
+  cardNo: string;
+  nickname: string | null;
+  phoneMasked: string | null;
+  tier: { code: string; name: string };
+  /** an operator's grant still running: the member keeps at least this tier until `until` */
+  tierGrant: { code: string; until: string } | null;
+  points: number;
+  joinedAt: string;
+  joinMerchantId: string | null;
+  lifecycle: Lifecycle;
+  lastPurchaseAt: string | null;
+  /** at the caller's merchant for a merchant admin, in the whole alliance for the alliance */
+  purchases: number;
+  spendFen: number;
+}
+
+export type MemberTimelineType =
+  | 'joined'
+  | 'purchase'
+  | 'refund'
+  | 'coupon_claimed'
+  | 'coupon_used'
+  | 'coupon_forwarded'
+  | 'coupon_received'
+  | 'points'
+  | 'tier_changed';
+
+export interface MemberTimelineEntry {
+  at: string;
+  type: MemberTimelineType;
+  detail: Record<string, unknown>;
+}
+
+export interface AdminMemberDetail extends AdminMember {
+  joinSource: string;
+  joinStoreId: string | null;
+  joinCampaign: string | null;
+  referrerMemberId: string | null;
+  expiring: { points: number; expiresAt: string }[];
+  spendByMerchant: { merchantId: string; purchases: number; spendFen: number }[];
+  coupons: Coupon[];
+  referrals: { memberId: string; joinedAt: string; firstPurchaseAt: string | null }[];
+  timeline: MemberTimelineEntry[];
+}
+
+export interface TierGrantBody {
+  tierCode: string;
+  until: string;
+  reason: string;
+}
+
+export interface PointsAdjustmentBody {
+  points: number;
+  reason: string;
+}
+
+export type AuditAction = 'tier_grant' | 'points_adjustment' | 'phone_reveal' | 'members_export';
+
+export interface AuditLogEntry {
+  id: string;
+  at: string;
+  actor: { id: string; role: string; username: string | null };
+  action: AuditAction;
+  memberId: string | null;
+  reason: string | null;
+  detail: Record<string, unknown>;
+}
