@@ -39,6 +39,10 @@ const FRESH = {
  * transaction, then WeChat Pay's prepay; cancelling gives both back. The verified payment notification
  * then applies every other effect once (OrderLifecycleService); an order left unpaid is closed.
  */
+/** A new order as GET /orders/:id shows it (a replay answers with that read): nothing refunded yet. */
+const newOrderDto = (order: Order) => ({ ...toOrderDto(order), refundSummary: null });
+type NewOrderDto = ReturnType<typeof newOrderDto>;
+
 @Injectable()
 export class CheckoutService {
   constructor(
@@ -59,7 +63,7 @@ export class CheckoutService {
   async create(
     who: Principal,
     input: OrderInput,
-  ): Promise<{ order: ReturnType<typeof toOrderDto>; payParams: JsapiPayParams | null }> {
+  ): Promise<{ order: NewOrderDto; payParams: JsapiPayParams | null }> {
     const member = await this.members.get(who);
     const merchant = await this.merchants.get(who.allianceId, input.merchantId);
     const { price, coupon } = await this.pricing.price(member, input);
@@ -99,11 +103,11 @@ export class CheckoutService {
       return saved;
     });
     if (order.payableFen === 0)
-      return { order: toOrderDto(await this.orders.findOneByOrFail({ id: order.id })), payParams: null };
+      return { order: newOrderDto(await this.orders.findOneByOrFail({ id: order.id })), payParams: null };
 
     // No prepay, no payment: prepay closes the order (coupon and points back) when it fails.
     const payParams = await this.prepay(order, `${merchant.name} 会员买单`);
-    return { order: toOrderDto(order), payParams };
+    return { order: newOrderDto(order), payParams };
   }
 
   /**
