@@ -10,6 +10,7 @@ import { NAV, navFor } from './nav';
 const LoginPage = lazy(() => import('./pages/login/LoginPage'));
 const MerchantsPage = lazy(() => import('./pages/merchants/MerchantsPage'));
 const QrCodesPage = lazy(() => import('./pages/qrcodes/QrCodesPage'));
+const MembersPage = lazy(() => import('./pages/members/MembersPage'));
 const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage'));
 const PointsPage = lazy(() => import('./pages/points/PointsPage'));
@@ -18,6 +19,7 @@ const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage'));
 const StaffPage = lazy(() => import('./pages/merchants/StaffPage'));
 const StaffLimitsPage = lazy(() => import('./pages/staff-limits/StaffLimitsPage'));
 const AnomaliesPage = lazy(() => import('./pages/anomalies/AnomaliesPage'));
+const AuditLogPage = lazy(() => import('./pages/audit-log/AuditLogPage'));
 const HealthPage = lazy(() => import('./pages/health/HealthPage'));
 
 export const PageFallback = () => (
@@ -48,6 +50,7 @@ function Home() {
 const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/merchants': MerchantsPage,
   '/qrcodes': QrCodesPage,
+  '/members': MembersPage,
   '/coupons': CouponsPage,
   '/referral': ReferralPage,
   '/points': PointsPage,
@@ -56,6 +59,7 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/staff': StaffPage,
   '/staff-limits': StaffLimitsPage,
   '/anomalies': AnomaliesPage,
+  '/audit-log': AuditLogPage,
   '/health': HealthPage,
 };
 

@@ -1,6 +1,8 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  FileSearchOutlined,
+  IdcardOutlined,
   QrcodeOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
@@ -30,6 +32,7 @@ export const NAV: NavItem[] = [
   { path: '/merchants', label: '商户与门店', icon: <ShopOutlined />, roles: ALLIANCE },
   { path: '/qrcodes', label: '小程序码', icon: <QrcodeOutlined />, roles: ALLIANCE },
   { path: '/coupons', label: '优惠券', icon: <TagsOutlined />, roles: BOTH },
+  { path: '/members', label: '会员', icon: <IdcardOutlined />, roles: BOTH },
   { path: '/referral', label: '拉新奖励', icon: <UsergroupAddOutlined />, roles: ALLIANCE },
   { path: '/points', label: '积分与等级', icon: <TrophyOutlined />, roles: BOTH },
   { path: '/mall', label: '积分商城', icon: <ShoppingOutlined />, roles: ALLIANCE },
@@ -38,6 +41,7 @@ export const NAV: NavItem[] = [
   { path: '/staff', label: '员工账号', icon: <TeamOutlined />, roles: MERCHANT },
   { path: '/staff-limits', label: '员工限额', icon: <SolutionOutlined />, roles: BOTH },
   { path: '/anomalies', label: '异常监控', icon: <AlertOutlined />, roles: BOTH },
+  { path: '/audit-log', label: '审计日志', icon: <FileSearchOutlined />, roles: ALLIANCE },
   { path: '/health', label: '健康检查', icon: <SafetyCertificateOutlined />, roles: ALLIANCE },
 ];
 

@@ -23,6 +23,11 @@ describe(`demo alliance (${TEST_DB})`, () => {
     expect(report.rows.some((r: any) => r.netFen !== 0)).toBe(true);
     expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
 
+    // The console's member search by phone finds the demo shopper who has one, masked.
+    const found = await t.api('GET', '/admin/members?q=13800138000', { token: admin });
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((m: any) => [m.nickname, m.phoneMasked])).toEqual([['小林', '138****8000']]);
+
     // A new shopper gets the first-order join gift.
     const code = (await t.http('POST', '/sandbox/wechat/login-code', { body: { openid: 'o_demo_visitor' } }))
       .body.code;

@@ -13,3 +13,9 @@ function shanghai(iso: string | null | undefined, format: (at: Date) => string):
 /** The H5 build of the mini-program is served at / of the same origin; its join page takes the scene. */
 export const h5JoinUrl = (scene: string) =>
   `${location.origin}/#/pages/join/index?scene=${encodeURIComponent(scene)}`;
+
+/** The last business day an exclusive end time covers: a grant until 2027-07-01 00:00 runs through 2027-06-30. */
+export const formatLastDay = (endIso: string) => {
+  const end = parseInstant(endIso);
+  return end ? businessDate(new Date(end.getTime() - 1)) : '—';
+};

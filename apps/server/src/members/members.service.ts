@@ -312,8 +312,13 @@ export class MembersService {
 
   /** Binds the phone number WeChat vouches for; stored encrypted, answered masked. */
   async bindPhone(who: Principal, code: string): Promise<MemberDto> {
+    return this.setPhone(who, await this.wechat.phoneNumber(code));
+  }
+
+  /** Stores a phone number someone vouched for (WeChat, or the demo seed), encrypted, with its search hash. */
+  async setPhone(who: Principal, number: string): Promise<MemberDto> {
     const member = await this.get(who);
-    const phone = normalisePhone(await this.wechat.phoneNumber(code));
+    const phone = normalisePhone(number);
     if (!phone || (!isChinaMobile(phone) && !/^\d{5,20}$/.test(phone))) {
       throw new DomainError('VALIDATION_FAILED', 400, '手机号格式不正确', [
         { field: 'code', message: 'unusable phone number' },

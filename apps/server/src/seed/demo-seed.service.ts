@@ -7,6 +7,9 @@ import { MallCatalogueService } from '../mall/mall-catalogue.service';
 import { MallRedemptionService } from '../mall/mall-redemption.service';
 import { MembersService } from '../members/members.service';
 
+/** 小林's phone number in the demo alliance (a reserved-looking test number). */
+export const DEMO_SHOPPER_PHONE = '13800138000';
+
 export interface DemoMerchant {
   id: string;
   name: string;
@@ -148,6 +151,8 @@ export class DemoSeedService {
       await this.members.update(who, { nickname });
       shoppers.push(who);
     }
+    // One shopper with a phone, so the console's member search by phone has someone to find.
+    await this.members.setPhone(shoppers[0], DEMO_SHOPPER_PHONE);
     const buy = async (shopper: Principal, at: DemoMerchant, amountFen: number) => {
       const { code } = await this.members.memberCode(shopper);
       await this.counter.redeem(

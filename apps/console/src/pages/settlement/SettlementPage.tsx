@@ -14,6 +14,7 @@ import { useSession } from '../../auth';
 import { showError } from '../../lib/feedback';
 import { formatFen } from '../../lib/money';
 import { useLoad } from '../../lib/useLoad';
+import { saveCsv } from '../../lib/download';
 
 const PARTY: Record<SettlementParty, { label: string; color: string }> = {
   merchant: { label: '商户', color: 'blue' },
@@ -48,17 +49,7 @@ export default function SettlementPage() {
     setDownloading(true);
     try {
       // Through the API client, so the token, errors and an ended session work as everywhere else.
-      const csv = await api.settlementCsv(from, to);
-      // Response.text() drops the server's byte-order mark; Excel needs it to read the names as UTF-8.
-      const bom = csv.startsWith('\ufeff') ? '' : '\ufeff';
-      const url = URL.createObjectURL(new Blob([bom + csv], { type: 'text/csv;charset=utf-8' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `settlement-${month.format('YYYY-MM')}.csv`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveCsv(await api.settlementCsv(from, to), `settlement-${month.format('YYYY-MM')}.csv`);
     } catch (error) {
       showError(error);
     } finally {
