@@ -139,6 +139,35 @@ export async function run({ browser }) {
       `newest first: ${actions.join('|')}`,
     );
     await screenshot('6-audit-log');
+
+    // A merchant admin of 街角咖啡 sees who joined or bought there, its own figures, and no actions.
+    const admin = await api.asAdmin();
+    const coffee = (await api.get('/admin/merchants', { token: admin })).body.find(
+      (m) => m.name === '街角咖啡',
+    );
+    const boss = `coffee_boss_${Date.now().toString(36)}`;
+    await api.post(
+      `/admin/merchants/${coffee.id}/staff`,
+      { username: boss, password: 'password123', role: 'merchant_admin' },
+      { token: admin },
+    );
+    await page.getByRole('button', { name: /退出登录/ }).click();
+    await page.getByRole('tab', { name: '商户管理员' }).click();
+    await login.getByLabel('用户名').fill(boss);
+    await login.getByLabel('密码').fill('password123');
+    await login.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByRole('menuitem', { name: /会员/ }).click();
+    await page.getByRole('cell', { name: '阿芳' }).waitFor();
+    const names = await page.locator('.ant-table-tbody tr.ant-table-row td:nth-child(2)').allInnerTexts();
+    assert(names.join('|') === '阿芳|小林', `the coffee shop's members only: ${names.join('|')}`);
+    assert(!(await page.getByRole('menuitem', { name: /审计日志/ }).count()), 'no 审计日志 for a merchant');
+    await page.getByRole('cell', { name: '小林' }).click();
+    await drawer.getByTestId('member-timeline').getByText('入会', { exact: true }).waitFor();
+    const profile = await drawer.innerText();
+    assert(profile.includes('¥68.00') && !profile.includes('知行书店'), `only its own spend: ${profile}`);
+    for (const action of ['授予等级', '调整积分', '查看完整号码'])
+      assert(!(await drawer.getByRole('button', { name: action }).count()), `no ${action} for a merchant`);
+    await screenshot('7-merchant-admin');
     assert(!problems.length, `no browser errors:\n${problems.join('\n')}`);
   } catch (e) {
     // The runner's failure shot is of its own (blank) page: take this context's.
