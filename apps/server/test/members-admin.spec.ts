@@ -253,6 +253,7 @@ describe(`admin members (${TEST_DB})`, () => {
         { tierCode: 'gold', until: '2027-01-01', reason: 'x' },
         { tierCode: 'gold', until },
         { tierCode: 'gold', until, reason: '' },
+        { tierCode: 'gold', until, reason: ' \t ' },
         { tierCode: 'gold', until, reason: 'x', extra: 1 },
       ])
         expectEnvelope(
@@ -281,6 +282,7 @@ describe(`admin members (${TEST_DB})`, () => {
         { points: 0, reason: 'x' },
         { points: 1.5, reason: 'x' },
         { points: 10 },
+        { points: 10, reason: '   ' },
         { points: '10', reason: 'x' },
       ])
         expectEnvelope(await post(path, body), 400, 'VALIDATION_FAILED');
@@ -315,11 +317,12 @@ describe(`admin members (${TEST_DB})`, () => {
       const revealed = await post(`/admin/members/${buyer.member.id}/phone-reveal`, { reason: '核实预约' });
       expect(revealed.status).toBe(200);
       expect(revealed.body).toEqual({ phone });
-      expectEnvelope(
-        await post(`/admin/members/${buyer.member.id}/phone-reveal`, {}),
-        400,
-        'VALIDATION_FAILED',
-      );
+      for (const body of [{}, { reason: '  ' }])
+        expectEnvelope(
+          await post(`/admin/members/${buyer.member.id}/phone-reveal`, body),
+          400,
+          'VALIDATION_FAILED',
+        );
       expectEnvelope(
         await post(`/admin/members/${stranger.member.id}/phone-reveal`, { reason: 'x' }),
         404,
@@ -346,6 +349,8 @@ describe(`admin members (${TEST_DB})`, () => {
       expect(actions).toEqual(
         expect.arrayContaining(['phone_reveal', 'members_export', 'tier_grant', 'points_adjustment']),
       );
+      // The refused reveals (no reason, a blank one) left no row.
+      expect(log.body.items.filter((e: any) => e.action === 'phone_reveal')).toHaveLength(1);
       const reveal = log.body.items.find((e: any) => e.action === 'phone_reveal');
       expect(reveal).toMatchObject({
         memberId: buyer.member.id,

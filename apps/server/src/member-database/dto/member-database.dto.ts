@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LIFECYCLES, type Lifecycle } from '@allycard/domain';
 import type { AdminMemberSort } from '@allycard/contracts';
@@ -5,6 +6,15 @@ import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, NotEqu
 import { IsInstant, IsOptionalNotNull } from '../../common/validation';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Why an operator acted, for the audit log: some text, not only spaces. */
+const IsReason = () =>
+  applyDecorators(
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(255),
+    Matches(/\S/, { message: 'reason must not be blank' }),
+  );
 export const MEMBER_SORTS: AdminMemberSort[] = ['joinedAt', 'lastPurchaseAt', 'spendFen'];
 
 /** Query strings stay strings: limits are digits here, read as numbers by the service. */
@@ -86,9 +96,7 @@ export class TierGrantDto {
   until: string;
 
   @ApiProperty({ example: '甄选 SVIP：年度大客户' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsReason()
   reason: string;
 }
 
@@ -101,17 +109,13 @@ export class PointsAdjustmentDto {
   points: number;
 
   @ApiProperty({ example: '客诉补偿' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsReason()
   reason: string;
 }
 
 export class PhoneRevealDto {
   @ApiProperty({ example: '核实到店预约' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(255)
+  @IsReason()
   reason: string;
 }
 
