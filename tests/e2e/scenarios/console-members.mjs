@@ -1,6 +1,7 @@
 // The alliance admin works with the member database on the demo alliance: finds the demo shopper 小林
 // by phone on 会员, opens the profile and its timeline, reveals the full number with a reason, grants
-// a tier and adjusts points, exports the filtered list as CSV, and finds each action in 审计日志.
+// a tier and adjusts points, exports the filtered list as CSV, finds each action in 审计日志, pages
+// through a longer list; then a merchant admin sees only its own members and figures, and no actions.
 import { readFileSync } from 'node:fs';
 import { assert, createApi, screenshotter, startServer } from '../lib.mjs';
 
@@ -140,6 +141,20 @@ export async function run({ browser }) {
     );
     await screenshot('6-audit-log');
 
+    // 22 more members: the list shows 20, 加载更多 brings the other 5; a search without hits says so.
+    for (let i = 0; i < 22; i++)
+      await api.post('/join', { code: await api.loginCode(`e2e_members_page_${Date.now()}_${i}`) });
+    await page.getByRole('menuitem', { name: /会员/ }).click();
+    await page.getByRole('button', { name: /加载更多/ }).waitFor();
+    assert((await rows.count()) === 20, `a first page of 20: ${await rows.count()}`);
+    await page.getByRole('button', { name: /加载更多/ }).click();
+    await page.getByText('已显示全部 25 位会员').waitFor();
+    assert((await rows.count()) === 25, `all 25 after 加载更多: ${await rows.count()}`);
+    await page.getByPlaceholder('卡号 / 昵称 / 手机号').fill('没有这个人');
+    await page.getByPlaceholder('卡号 / 昵称 / 手机号').press('Enter');
+    await page.getByText('没有符合条件的会员').waitFor();
+    await screenshot('7-empty-search');
+
     // A merchant admin of 街角咖啡 sees who joined or bought there, its own figures, and no actions.
     const admin = await api.asAdmin();
     const coffee = (await api.get('/admin/merchants', { token: admin })).body.find(
@@ -167,7 +182,7 @@ export async function run({ browser }) {
     assert(profile.includes('¥68.00') && !profile.includes('知行书店'), `only its own spend: ${profile}`);
     for (const action of ['授予等级', '调整积分', '查看完整号码'])
       assert(!(await drawer.getByRole('button', { name: action }).count()), `no ${action} for a merchant`);
-    await screenshot('7-merchant-admin');
+    await screenshot('8-merchant-admin');
     assert(!problems.length, `no browser errors:\n${problems.join('\n')}`);
   } catch (e) {
     // The runner's failure shot is of its own (blank) page: take this context's.
