@@ -129,6 +129,7 @@ try {
     await jestStep('unit: @allycard/contracts', '@allycard/contracts', 'packages/contracts');
     await jestStep('unit: @allycard/wechat-sandbox', '@allycard/wechat-sandbox', 'packages/wechat-sandbox');
     await jestStep('unit: @allycard/miniapp', '@allycard/miniapp', 'apps/miniapp');
+    await jestStep('unit: @allycard/console', '@allycard/console', 'apps/console');
   }
   if (groups.includes('server')) {
     await jestStep('server: SQLite', '@allycard/server', 'apps/server', { TEST_DB: 'sqlite' });

@@ -1,0 +1,26 @@
+/**
+ * Unit and hook tests for the console, in jsdom, with the workspace packages from source (tests need no
+ * build first). Pages are covered end to end by tests/e2e/scenarios/console*.mjs.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      transform: { react: { runtime: 'automatic' } },
+      target: 'es2020',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'jsdom',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  transform: { '^.+\\.(t|j|mj)sx?$': swc },
+  moduleNameMapper: {
+    '^@allycard/(domain|contracts)$': '<rootDir>/../../packages/$1/src',
+  },
+  clearMocks: true,
+};
