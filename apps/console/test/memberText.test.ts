@@ -73,4 +73,18 @@ describe('auditDetail', () => {
     );
     expect(auditDetail(audit('members_export', { filters: {} }), names)).toBe('全部会员');
   });
+
+  it("tells a member's own export and account closure by what they took, and a policy by its version", () => {
+    expect(
+      auditDetail(
+        audit('member_self_export', { coupons: 2, pointsTransactions: 5, orders: 1, shares: 0 }),
+        names,
+      ),
+    ).toBe('2 张券、5 条积分记录、1 笔订单');
+    const closed = { couponsVoided: 3, pointsForfeited: 520, ordersClosed: 1, sharesCancelled: 1 };
+    expect(auditDetail(audit('account_closure', closed), names)).toBe(
+      '券作废 3 张，积分清零 520，关闭订单 1 笔',
+    );
+    expect(auditDetail(audit('privacy_policy_publish', { version: 2 }), names)).toBe('第 2 版');
+  });
 });

@@ -27,6 +27,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { MembersModule } from './members/members.module';
 import { MemberDatabaseModule } from './member-database/member-database.module';
 import { MerchantsModule } from './merchants/merchants.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { QrCodesModule } from './qrcodes/qrcodes.module';
 import { SeedModule } from './seed/seed.module';
 import { SettlementModule } from './settlement/settlement.module';
@@ -90,6 +91,7 @@ export class AppModule {
         OrdersModule,
         SettlementModule,
         MemberDatabaseModule,
+        PrivacyModule,
         InvariantsModule,
         SeedModule,
         ...extra,

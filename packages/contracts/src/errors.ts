@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'NOT_PAID'
   | 'ORDER_NOT_PENDING'
   | 'APPROVAL_REQUIRED'
+  | 'POLICY_OUTDATED'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 

@@ -4,3 +4,4 @@ export * from './admin';
 export * from './member';
 export * from './client';
 export * from './member-database';
+export * from './privacy';

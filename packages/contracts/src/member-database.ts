@@ -70,7 +70,15 @@ export interface PointsAdjustmentBody {
   reason: string;
 }
 
-export type AuditAction = 'tier_grant' | 'points_adjustment' | 'phone_reveal' | 'members_export';
+export type AuditAction =
+  | 'tier_grant'
+  | 'points_adjustment'
+  | 'phone_reveal'
+  | 'members_export'
+  /** a member's own GET /me/export and DELETE /me */
+  | 'member_self_export'
+  | 'account_closure'
+  | 'privacy_policy_publish';
 
 export interface AuditLogEntry {
   id: string;

@@ -1,4 +1,5 @@
 /** Request and response shapes of /api/v1 (contract.md). Money in integer fen, times ISO-8601. */
+import type { ConsentState } from './privacy';
 
 export type Role = 'member' | 'clerk' | 'merchant_admin' | 'alliance_admin';
 export type StaffRole = 'clerk' | 'merchant_admin';
@@ -36,10 +37,13 @@ export interface MemberProfile extends Member {
   hasPurchased: boolean;
   tierProgress: TierProgress;
   couponCount: number;
+  /** whether the member must (again) agree to the alliance's current 用户协议 and 隐私政策 */
+  consent: ConsentState;
 }
 
 export type CouponKind = 'amount' | 'discount' | 'no_threshold' | 'gift';
-export type CouponStatus = 'available' | 'locked' | 'sharing' | 'used' | 'expired';
+/** `void`: taken away when the member closed the account. */
+export type CouponStatus = 'available' | 'locked' | 'sharing' | 'used' | 'expired' | 'void';
 export type UsableAt = 'alliance' | 'merchant';
 
 export interface Coupon {
@@ -63,6 +67,8 @@ export interface JoinRequest {
   code: string;
   scene?: string;
   shareToken?: string;
+  /** the PrivacyPolicy version the shopper agreed to on the join page */
+  policyVersion?: number;
 }
 
 export interface JoinResponse {

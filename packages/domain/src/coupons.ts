@@ -5,7 +5,8 @@ import { formatFen, formatYuan, formatZhe } from './money';
  * what a coupon takes off an amount, and whether it may be used here and now.
  */
 export type CouponKind = 'amount' | 'discount' | 'no_threshold' | 'gift';
-export type CouponStatus = 'available' | 'locked' | 'sharing' | 'used' | 'expired';
+/** `void`: taken away when the member closed the account (never usable again). */
+export type CouponStatus = 'available' | 'locked' | 'sharing' | 'used' | 'expired' | 'void';
 
 export interface CouponTerms {
   kind: CouponKind;

@@ -92,6 +92,7 @@ export const COUPON_STATUS_TEXT: Record<CouponStatus, string> = {
   sharing: '转赠中',
   used: '已使用',
   expired: '已过期',
+  void: '已作废',
 };
 
 /** Whether a coupon can be forwarded right now. */

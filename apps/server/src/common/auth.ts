@@ -47,6 +47,11 @@ export abstract class StaffSessions {
   abstract isCurrent(accountId: string, tokenVersion: number): Promise<boolean>;
 }
 
+/** Whether a member token's account is still open (closed accounts: DELETE /me). The members module answers. */
+export abstract class MemberSessions {
+  abstract isOpen(memberId: string, allianceId: string): Promise<boolean>;
+}
+
 @Injectable()
 export class TokenService {
   // A KeyObject: given a raw Buffer, jsonwebtoken first tries it as a public key (~50× slower).
@@ -135,6 +140,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly staffSessions: StaffSessions,
+    private readonly memberSessions: MemberSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -155,6 +161,11 @@ export class AuthGuard implements CanActivate {
     ) {
       throw new DomainError('UNAUTHENTICATED', 401, '登录已失效，请重新登录');
     }
+    if (
+      principal.role === 'member' &&
+      !(await this.memberSessions.isOpen(principal.id, principal.allianceId))
+    )
+      throw new DomainError('UNAUTHENTICATED', 401, '会员已注销，请重新入会');
     if (!roles.includes(principal.role)) throw new DomainError('FORBIDDEN', 403, '没有权限访问');
     return true;
   }

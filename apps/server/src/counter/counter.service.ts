@@ -8,7 +8,7 @@ import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
-import { MembersService } from '../members/members.service';
+import { invalidMemberCode, MembersService } from '../members/members.service';
 import { PurchasesService } from '../points/purchases.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
 import { CounterDailyTotal } from './counter-daily-total.entity';
@@ -85,6 +85,7 @@ export class CounterService {
     }
 
     const work = this.tx.run(async (em) => {
+      await this.members.holdOpen(em, staff.allianceId, member.id, now, invalidMemberCode);
       if (limits)
         await this.addToDailyTotal(em, staff, member.id, amountFen, limits.counterDailyPerMemberMaxFen, now);
       // The coupon next: a guarded update, so racing clerks fail here on the row lock's verdict.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CouponIssuer } from '@allycard/domain';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { CouponUsed } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
@@ -47,6 +47,19 @@ export class CouponUsageService {
           at,
         ),
       );
+  }
+
+  /**
+   * available → void for every coupon of a closing account, once its shares were taken back and its
+   * pending orders closed (so none is left locked or sharing). The coupons voided.
+   */
+  async voidAllOf(em: EntityManager, member: { id: string; allianceId: string }, at: Date): Promise<number> {
+    const voided = await em.update(
+      CouponRow,
+      { allianceId: member.allianceId, memberId: member.id, status: In(['available', 'sharing']) },
+      { status: 'void', updatedAt: at },
+    );
+    return voided.affected ?? 0;
   }
 
   /** locked → available when the order closes unpaid. */

@@ -119,6 +119,7 @@ export class CouponsService implements OnModuleInit {
       }
       try {
         const coupon = await this.tx.run(async (em) => {
+          await this.members.holdOpen(em, who.allianceId, member.id, new Date());
           if (!(await this.takeStock(em, view.template.id)))
             throw new DomainError('OUT_OF_STOCK', 409, '来晚了，券已抢光');
           const claimed = await this.insertCoupon(em, view.template, member, 'claim', claimedSoFar + 1);

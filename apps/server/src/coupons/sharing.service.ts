@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Coupon, JoinResponse, SentShare, ShareViewer } from '@allycard/contracts';
 import { effectiveCouponStatus, SHARE_LIFETIME_HOURS } from '@allycard/domain';
-import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
+import { EntityManager, In, LessThan, LessThanOrEqual, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { randomToken } from '../common/crypto';
 import { DomainError, notFound } from '../common/errors';
@@ -213,6 +213,32 @@ export class SharingService {
     });
     const found = await this.coupons.get(share.allianceId, share.couponId);
     return { ...joined, coupon: this.coupons.toDto(found!.row, found!.view) };
+  }
+
+  /** A closing account takes back every coupon it is forwarding, in the caller's transaction. How many. */
+  async cancelAllFrom(em: EntityManager, memberId: string): Promise<number> {
+    let cancelled = 0;
+    for (const share of await em.findBy(CouponShare, { fromMemberId: memberId, status: 'open' }))
+      if (await this.closeShare(em, share, 'cancelled')) cancelled++;
+    return cancelled;
+  }
+
+  /**
+   * Deletes shares that expired or were taken back before `cutoff` (retention: their tokens are dead
+   * and their coupons back with the sender). Accepted ones stay: they record who gave a coupon to whom.
+   */
+  async purgeClosedBefore(cutoff: Date, batchSize = 500): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const where = { status: In(['expired', 'cancelled'] as const), expiresAt: LessThan(cutoff) };
+      const batch = await this.shares.find({ select: { id: true }, where, take: batchSize });
+      if (!batch.length) return purged;
+      const deleted = await this.tx.run((em) =>
+        em.delete(CouponShare, { ...where, id: In(batch.map((s) => s.id)) }),
+      );
+      purged += deleted.affected ?? 0;
+      if (batch.length < batchSize) return purged;
+    }
   }
 
   /** Returns the coupons of shares past their expiry to their senders. */

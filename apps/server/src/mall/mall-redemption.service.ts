@@ -49,6 +49,7 @@ export class MallRedemptionService {
     const now = new Date();
 
     const order = await this.tx.run(async (em) => {
+      await this.members.holdOpen(em, who.allianceId, member.id, now);
       const stock = await em
         .createQueryBuilder()
         .update(MallItem)

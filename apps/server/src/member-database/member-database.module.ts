@@ -25,5 +25,6 @@ import { MembersAdminController } from './members-admin.controller';
   ],
   controllers: [MembersAdminController],
   providers: [ListCursors, AuditLogService, MemberListService, MemberDetailService, MemberActionsService],
+  exports: [AuditLogService],
 })
 export class MemberDatabaseModule {}

@@ -68,6 +68,10 @@ export class Member {
 
   @Column({ type: 'datetime' })
   updatedAt: Date;
+
+  /** set when the member closed the account: personal data erased, the row kept for the ledger */
+  @Column({ type: 'datetime', nullable: true })
+  closedAt: Date | null;
 }
 
 /** Why a member's tier moved. */

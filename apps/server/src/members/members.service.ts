@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Member as MemberDto, MemberCode, MemberProfile } from '@allycard/contracts';
+import type { ConsentState, Member as MemberDto, MemberCode, MemberProfile } from '@allycard/contracts';
 import {
   isChinaMobile,
   issueMemberCode,
@@ -13,7 +13,7 @@ import {
   verifyMemberCode,
 } from '@allycard/domain';
 import { EntityManager, In, Repository } from 'typeorm';
-import { Principal, TokenService } from '../common/auth';
+import { MemberSessions, Principal, TokenService } from '../common/auth';
 import { MemberCodeKey, PhoneCipher, randomDigits } from '../common/crypto';
 import { DomainError } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
@@ -32,10 +32,15 @@ export interface Joined {
   allianceId: string;
 }
 
+/** A staff scan of a code that names no (open) member. */
+export const invalidMemberCode = () => new DomainError('CODE_INVALID', 422, '无效的会员码');
+const closedAccount = () => new DomainError('UNAUTHENTICATED', 401, '会员不存在，请重新登录');
+
 @Injectable()
-export class MembersService {
+export class MembersService implements MemberSessions {
   private readonly logger = new Logger(MembersService.name);
   private couponCounter?: (member: Member) => Promise<number>;
+  private consentProvider?: (member: Member) => Promise<ConsentState>;
   private spendProvider?: (member: Member) => Promise<number>;
 
   constructor(
@@ -58,6 +63,11 @@ export class MembersService {
   /** Counts the member's usable coupons for the profile (registered by the coupons module). */
   countCouponsWith(counter: (member: Member) => Promise<number>): void {
     this.couponCounter = counter;
+  }
+
+  /** Whether the member must agree to the current policy (registered by the privacy module). */
+  consentStateWith(provider: (member: Member) => Promise<ConsentState>): void {
+    this.consentProvider = provider;
   }
 
   /** One-tap join through a wx.login code and, optionally, the scanned scene. */
@@ -113,6 +123,7 @@ export class MembersService {
               firstPurchaseAt: null,
               joinedAt: now,
               updatedAt: now,
+              closedAt: null,
             }),
           );
           await this.events.publish(em, new MemberJoined(member, now));
@@ -149,6 +160,65 @@ export class MembersService {
     const first = result.affected === 1;
     if (first) await this.events.publish(em, new FirstPurchase(member, at));
     return first;
+  }
+
+  /**
+   * Keeps the member open for the caller's transaction (a claim, an order, a counter purchase): a
+   * guarded write on the member row, so on MySQL it waits for a closing account's transaction and
+   * then sees it closed; `refusal` (401 for the member itself) when the account is closed.
+   */
+  async holdOpen(
+    em: EntityManager,
+    allianceId: string,
+    memberId: string,
+    at: Date,
+    refusal: () => DomainError = closedAccount,
+  ): Promise<void> {
+    const held = await em
+      .createQueryBuilder()
+      .update(Member)
+      .set({ updatedAt: at })
+      .where('id = :id AND alliance_id = :allianceId AND closed_at IS NULL', { id: memberId, allianceId })
+      .execute();
+    if (held.affected !== 1) throw refusal();
+  }
+
+  /**
+   * Closes the account in the caller's transaction, first of its effects (on MySQL it locks the row
+   * until they are done): the personal data is erased — the openid mapping (so the same WeChat user
+   * joins again as a new member), nickname, phone and its hash, birthday — and the row stays for the
+   * ledger, orders and settlement, which point at its id. False when it was closed already.
+   */
+  async closeIn(em: EntityManager, member: Member, at: Date): Promise<boolean> {
+    const closed = await em
+      .createQueryBuilder()
+      .update(Member)
+      .set({
+        closedAt: at,
+        openid: `closed:${member.id}`,
+        nickname: null,
+        birthday: null,
+        phoneEnc: null,
+        phoneHash: null,
+        tierGrantCode: null,
+        tierGrantUntil: null,
+        updatedAt: at,
+      })
+      .where('id = :id AND alliance_id = :allianceId AND closed_at IS NULL', {
+        id: member.id,
+        allianceId: member.allianceId,
+      })
+      .execute();
+    return closed.affected === 1;
+  }
+
+  /** MemberSessions: a closed account's token is dead on every route. */
+  async isOpen(memberId: string, allianceId: string): Promise<boolean> {
+    const row = await this.members.findOne({
+      select: { id: true, closedAt: true },
+      where: { id: memberId, allianceId },
+    });
+    return !!row && row.closedAt === null;
   }
 
   /** The member row as the caller's transaction sees it (other modules acting on a member). */
@@ -298,6 +368,9 @@ export class MembersService {
         this.spendProvider ? await this.spendProvider(member) : 0,
       ),
       couponCount: this.couponCounter ? await this.couponCounter(member) : 0,
+      consent: this.consentProvider
+        ? await this.consentProvider(member)
+        : { currentVersion: null, acceptedVersion: null, required: false },
     };
   }
 
@@ -351,17 +424,17 @@ export class MembersService {
     if (!check.ok) {
       if (check.reason === 'expired')
         throw new DomainError('CODE_EXPIRED', 422, '会员码已过期，请让顾客刷新会员码');
-      throw new DomainError('CODE_INVALID', 422, '无效的会员码');
+      throw invalidMemberCode();
     }
     const member = await this.members.findOneBy({ id: check.memberId, allianceId: staff.allianceId });
-    if (!member) throw new DomainError('CODE_INVALID', 422, '无效的会员码');
+    if (!member || member.closedAt) throw invalidMemberCode();
     return member;
   }
 
   /** The caller's own member row; ids come from the token only. */
   async get(who: Principal): Promise<Member> {
     const member = await this.members.findOneBy({ id: who.id, allianceId: who.allianceId });
-    if (!member) throw new DomainError('UNAUTHENTICATED', 401, '会员不存在，请重新登录');
+    if (!member || member.closedAt) throw closedAccount();
     return member;
   }
 

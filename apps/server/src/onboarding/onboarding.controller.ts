@@ -6,6 +6,7 @@ import { RATE_LIMITS } from '../common/throttling';
 import { JoiningService } from '../coupons/joining.service';
 import { SharingService } from '../coupons/sharing.service';
 import { JoinDto, WechatCodeDto } from '../members/dto/member.dto';
+import { PolicyService } from '../privacy/policy.service';
 import { WechatClient } from '../wechat/wechat.client';
 
 /** The two ways in: scanning a merchant's code (join) and accepting a friend's coupon. */
@@ -16,12 +17,20 @@ export class OnboardingController {
     private readonly joining: JoiningService,
     private readonly sharing: SharingService,
     private readonly wechat: WechatClient,
+    private readonly policies: PolicyService,
   ) {}
 
   /** 201 for a new member, 200 when this WeChat user already was one. */
   @Post('join')
   @Throttle({ default: RATE_LIMITS.join })
+  /** With `policyVersion`, the consent to it is recorded with the join (docs/architecture.md). */
   async join(@Body() body: JoinDto, @Res({ passthrough: true }) res: Response) {
+    // An outdated version is refused before anyone joins (a share's alliance is checked after).
+    if (body.policyVersion && !body.shareToken)
+      await this.policies.assertCurrent(
+        await this.policies.allianceForVisitor(body.scene),
+        body.policyVersion,
+      );
     const result = body.shareToken
       ? await this.sharing.joinWithShare(
           (await this.wechat.code2Session(body.code)).openid,
@@ -29,6 +38,7 @@ export class OnboardingController {
           body.scene,
         )
       : await this.joining.join(body);
+    if (body.policyVersion) await this.policies.acceptAtJoin(result.member.id, body.policyVersion);
     res.status(result.newlyJoined ? 201 : 200);
     return result;
   }

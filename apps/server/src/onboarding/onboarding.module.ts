@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CouponsModule } from '../coupons/coupons.module';
 import { MembersModule } from '../members/members.module';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { OnboardingController } from './onboarding.controller';
 
-@Module({ imports: [MembersModule, CouponsModule], controllers: [OnboardingController] })
+@Module({ imports: [MembersModule, CouponsModule, PrivacyModule], controllers: [OnboardingController] })
 export class OnboardingModule {}

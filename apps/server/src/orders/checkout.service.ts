@@ -71,6 +71,7 @@ export class CheckoutService {
     const outTradeNo = newOutTradeNo(now);
 
     const order = await this.tx.run(async (em) => {
+      await this.members.holdOpen(em, who.allianceId, member.id, now);
       const saved = await em.save(
         em.create(Order, {
           ...FRESH,

@@ -84,39 +84,42 @@ export class OrderLifecycleService {
    * pending → closed, once; the locked coupon and the spent points go back to the member, and an
    * outbox message closes it at WeChat (whose prepay may exist even when ours failed).
    */
-  async close(order: Order, at: Date): Promise<boolean> {
-    return this.tx.run(async (em) => {
-      const closed = await em.update(
-        Order,
-        { id: order.id, status: 'pending' },
-        { status: 'closed', closedAt: at, updatedAt: at },
-      );
-      if (closed.affected !== 1) return false;
-      if (order.payableFen > 0)
-        await this.outbox.enqueue(em, {
-          allianceId: order.allianceId,
-          topic: CLOSE_ORDER_TOPIC,
-          key: order.outTradeNo,
-          payload: { outTradeNo: order.outTradeNo },
-          availableAt: at,
-        });
-      if (order.couponId) await this.couponUsage.releaseFromOrder(em, order.couponId, order.id, at);
-      if (order.pointsUsed > 0) {
-        await this.ledger.returnSpent(
-          em,
-          await this.members.getIn(em, order.memberId),
-          { type: 'order_points', id: order.id },
-          order.pointsUsed,
-          { type: 'order_close', id: order.id, merchantId: order.merchantId },
-          at,
-        );
-      }
-      await this.events.publish(
+  close(order: Order, at: Date): Promise<boolean> {
+    return this.tx.run((em) => this.closeIn(em, order, at));
+  }
+
+  /** pending → closed in the caller's transaction (a closing account closes all its pending orders). */
+  async closeIn(em: EntityManager, order: Order, at: Date): Promise<boolean> {
+    const closed = await em.update(
+      Order,
+      { id: order.id, status: 'pending' },
+      { status: 'closed', closedAt: at, updatedAt: at },
+    );
+    if (closed.affected !== 1) return false;
+    if (order.payableFen > 0)
+      await this.outbox.enqueue(em, {
+        allianceId: order.allianceId,
+        topic: CLOSE_ORDER_TOPIC,
+        key: order.outTradeNo,
+        payload: { outTradeNo: order.outTradeNo },
+        availableAt: at,
+      });
+    if (order.couponId) await this.couponUsage.releaseFromOrder(em, order.couponId, order.id, at);
+    if (order.pointsUsed > 0) {
+      await this.ledger.returnSpent(
         em,
-        new OrderClosed({ ...order, status: 'closed', closedAt: at, updatedAt: at }, at),
+        await this.members.getIn(em, order.memberId),
+        { type: 'order_points', id: order.id },
+        order.pointsUsed,
+        { type: 'order_close', id: order.id, merchantId: order.merchantId },
+        at,
       );
-      return true;
-    });
+    }
+    await this.events.publish(
+      em,
+      new OrderClosed({ ...order, status: 'closed', closedAt: at, updatedAt: at }, at),
+    );
+    return true;
   }
 
   /**

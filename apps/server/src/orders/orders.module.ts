@@ -40,6 +40,6 @@ import { RefundsService } from './refunds.service';
     OrdersJobs,
     OrderCloseSender,
   ],
-  exports: [CheckoutService, OrdersService],
+  exports: [CheckoutService, OrdersService, PaymentReconciler],
 })
 export class OrdersModule {}

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { parseInstant } from '@allycard/domain';
-import { LessThan, Repository } from 'typeorm';
-import { TransactionRunner } from '../common/transactions';
+import { EntityManager, LessThan, Repository } from 'typeorm';
+import { afterCommit, TransactionRunner } from '../common/transactions';
 import { OutboxDispatcher } from '../outbox/outbox.dispatcher';
 import { WechatPayClient, WechatTransaction } from '../wechat/wechat-pay.client';
 import { PAY_WINDOW_MS } from './pay-settings';
@@ -88,6 +88,46 @@ export class PaymentReconciler {
     if (!(await this.lifecycle.close(order, at))) return false;
     await this.dispatcher.sendNow(CLOSE_ORDER_TOPIC, order.outTradeNo, at);
     return true;
+  }
+
+  /**
+   * Before a closing account's transaction: asks WeChat about each pending order with a prepay and
+   * applies a payment that went through (as cancel does), so closing does not close a paid order.
+   * An unanswered query is no obstacle: the close message sent after commit applies a late payment.
+   */
+  async reconcilePendingOf(member: { id: string; allianceId: string }): Promise<void> {
+    const pending = await this.orders.findBy({
+      allianceId: member.allianceId,
+      memberId: member.id,
+      status: 'pending',
+    });
+    for (const order of pending) if (order.payParams) await this.reconcile(order);
+  }
+
+  /**
+   * Closes every pending order of a closing account in the caller's transaction (coupon and points
+   * back to the member first, then the account's effects take them), and tells WeChat after commit.
+   */
+  async closeAllPendingIn(em: EntityManager, member: { id: string; allianceId: string }, at: Date) {
+    const pending = await em.findBy(Order, {
+      allianceId: member.allianceId,
+      memberId: member.id,
+      status: 'pending',
+    });
+    let closed = 0;
+    for (const order of pending) {
+      if (!(await this.lifecycle.closeIn(em, order, at))) continue;
+      closed++;
+      if (order.payableFen > 0)
+        afterCommit(
+          em,
+          async () => {
+            await this.dispatcher.sendNow(CLOSE_ORDER_TOPIC, order.outTradeNo, at);
+          },
+          'close order',
+        );
+    }
+    return closed;
   }
 
   /**

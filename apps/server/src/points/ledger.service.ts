@@ -386,29 +386,56 @@ export class LedgerService {
     }
   }
 
+  /**
+   * A closing account's points go to breakage, lot by lot like expiry (each lot's merchant stays on
+   * its transaction, so settlement counts it as expiry does). The balance is 0 afterwards. The points.
+   */
+  async forfeitAll(em: EntityManager, member: Member, at: Date): Promise<number> {
+    const lots = await em.findBy(PointsLot, { memberId: member.id, remaining: MoreThan(0) });
+    let forfeited = 0;
+    for (const lot of lots) {
+      const taken = await em.update(PointsLot, { id: lot.id, remaining: lot.remaining }, { remaining: 0 });
+      if (taken.affected !== 1) throw new RetryableConflict('a points lot changed during the closure');
+      await this.lotToBreakage(em, lot, lot.remaining, 'account_closure', at);
+      forfeited += lot.remaining;
+    }
+    return forfeited;
+  }
+
   /** Expires what is left of one due lot into breakage; a second run finds nothing left (idempotent). */
   async expireLot(em: EntityManager, lot: PointsLot, at = new Date()): Promise<number> {
     const fresh = await em.findOneBy(PointsLot, { id: lot.id });
     if (!fresh || fresh.remaining <= 0 || fresh.expiresAt > at) return 0;
     const taken = await em.update(PointsLot, { id: lot.id, remaining: fresh.remaining }, { remaining: 0 });
     if (taken.affected !== 1) return 0;
+    await this.lotToBreakage(em, lot, fresh.remaining, 'lot_expiry', at);
+    return fresh.remaining;
+  }
+
+  /** What was left of a lot (already taken off it) leaves the member for breakage. */
+  private async lotToBreakage(
+    em: EntityManager,
+    lot: PointsLot,
+    points: number,
+    sourceType: 'lot_expiry' | 'account_closure',
+    at: Date,
+  ): Promise<void> {
     await this.post(
       em,
       {
         allianceId: lot.allianceId,
         kind: 'expire',
-        sourceType: 'lot_expiry',
+        sourceType,
         sourceId: lot.id,
         memberId: lot.memberId,
         merchantId: lot.merchantId,
         postings: [
-          { accountKind: 'member', ownerId: lot.memberId, amount: -fresh.remaining },
-          { accountKind: 'breakage', ownerId: '0', amount: fresh.remaining },
+          { accountKind: 'member', ownerId: lot.memberId, amount: -points },
+          { accountKind: 'breakage', ownerId: '0', amount: points },
         ],
       },
       at,
     );
-    return fresh.remaining;
   }
 
   /**

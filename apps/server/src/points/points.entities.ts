@@ -30,6 +30,8 @@ export type PointsSourceType =
   | GiveBackSourceType
   | ClawBackSourceType
   | 'lot_expiry'
+  /** what was left of a lot when its member closed the account (DELETE /me): to breakage */
+  | 'account_closure'
   /** an operator's adjustment; the id is its audit-log row */
   | 'adjustment';
 

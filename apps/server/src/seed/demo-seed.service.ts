@@ -6,6 +6,8 @@ import { CounterService } from '../counter/counter.service';
 import { MallCatalogueService } from '../mall/mall-catalogue.service';
 import { MallRedemptionService } from '../mall/mall-redemption.service';
 import { MembersService } from '../members/members.service';
+import { DEMO_POLICY } from '../privacy/demo-policy';
+import { PolicyService } from '../privacy/policy.service';
 
 /** 小林's phone number in the demo alliance (a reserved-looking test number). */
 export const DEMO_SHOPPER_PHONE = '13800138000';
@@ -30,11 +32,13 @@ export class DemoSeedService {
     private readonly mallRedemption: MallRedemptionService,
     private readonly members: MembersService,
     private readonly counter: CounterService,
+    private readonly policies: PolicyService,
   ) {}
 
   async seed(allianceId: string, adminId: string, merchants: DemoMerchant[]): Promise<void> {
     const admin: Principal = { role: 'alliance_admin', id: adminId, allianceId };
     const [coffee, bakery, books] = merchants;
+    await this.policies.publish(null, allianceId, DEMO_POLICY);
     const base = {
       stock: 100_000,
       perMemberLimit: 1,

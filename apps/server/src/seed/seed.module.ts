@@ -4,6 +4,7 @@ import { CouponsModule } from '../coupons/coupons.module';
 import { MallModule } from '../mall/mall.module';
 import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { QrCodesModule } from '../qrcodes/qrcodes.module';
 import { StaffModule } from '../staff/staff.module';
 import { BootstrapService } from './bootstrap.service';
@@ -18,6 +19,7 @@ import { DemoSeedService } from './demo-seed.service';
     CouponsModule,
     CounterModule,
     MallModule,
+    PrivacyModule,
   ],
   providers: [BootstrapService, DemoSeedService],
 })

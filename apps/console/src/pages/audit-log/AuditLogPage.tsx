@@ -15,6 +15,9 @@ const ACTION_COLOR: Record<AuditAction, string> = {
   points_adjustment: 'blue',
   phone_reveal: 'red',
   members_export: 'purple',
+  member_self_export: 'cyan',
+  account_closure: 'volcano',
+  privacy_policy_publish: 'geekblue',
 };
 
 const ROLE: Record<string, string> = { alliance_admin: '联盟管理员', merchant_admin: '商户管理员' };

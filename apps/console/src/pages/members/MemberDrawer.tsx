@@ -30,6 +30,7 @@ const COUPON_STATUS: Record<CouponStatus, { label: string; color: string }> = {
   sharing: { label: '转赠中', color: 'purple' },
   used: { label: '已使用', color: 'default' },
   expired: { label: '已过期', color: 'default' },
+  void: { label: '已作废（注销）', color: 'default' },
 };
 
 interface Props {

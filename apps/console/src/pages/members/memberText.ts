@@ -28,6 +28,9 @@ export const AUDIT_ACTION: Record<AuditAction, string> = {
   points_adjustment: '调整积分',
   phone_reveal: '查看完整号码',
   members_export: '导出会员 CSV',
+  member_self_export: '会员导出本人数据',
+  account_closure: '会员注销账号',
+  privacy_policy_publish: '发布协议新版本',
 };
 
 const TIMELINE_TITLE: Record<MemberTimelineType, string> = {
@@ -142,6 +145,12 @@ export function auditDetail(entry: AuditLogEntry, names: Names): string {
         ? filters.map(([k, v]) => `${FILTER_LABEL[k] ?? k}：${describeFilter(k, v, names)}`).join('；')
         : '全部会员';
     }
+    case 'member_self_export':
+      return `${Number(d.coupons)} 张券、${Number(d.pointsTransactions)} 条积分记录、${Number(d.orders)} 笔订单`;
+    case 'account_closure':
+      return `券作废 ${Number(d.couponsVoided)} 张，积分清零 ${Number(d.pointsForfeited)}，关闭订单 ${Number(d.ordersClosed)} 笔`;
+    case 'privacy_policy_publish':
+      return `第 ${Number(d.version)} 版`;
   }
 }
 

@@ -11,6 +11,7 @@ import { BigintCounters1733270400000 } from './1733270400000-bigint-counters';
 import { Idempotency1733356800000 } from './1733356800000-idempotency';
 import { Utf8mb41733443200000 } from './1733443200000-utf8mb4';
 import { MemberDatabase1733530000000 } from './1733530000000-member-database';
+import { Privacy1733702400000 } from './1733702400000-privacy';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   Idempotency1733356800000,
   Utf8mb41733443200000,
   MemberDatabase1733530000000,
+  Privacy1733702400000,
 ];

@@ -1,10 +1,12 @@
 import { businessDate, parseBusinessDate } from '@allycard/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsInt,
   IsNotEmpty,
   IsString,
   Matches,
   MaxLength,
+  Min,
   Validate,
   ValidatorConstraint,
   ValidatorConstraintInterface,
@@ -32,6 +34,15 @@ export class JoinDto extends WechatCodeDto {
   @IsString()
   @MaxLength(128)
   shareToken?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'the version of GET /privacy-policy the shopper agreed to; 409 POLICY_OUTDATED if not the current one',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  policyVersion?: number;
 }
 
 @ValidatorConstraint({ name: 'pastDate' })

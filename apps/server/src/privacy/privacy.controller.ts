@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { CurrentPrincipal, Principal, Roles } from '../common/auth';
+import { IsOptionalNotNull } from '../common/validation';
+import { AccountService } from './account.service';
+import { AcceptPolicyDto, CloseAccountDto, PublishPolicyDto } from './dto/privacy.dto';
+import { PolicyService } from './policy.service';
+
+class PolicyQueryDto {
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(128)
+  scene?: string;
+}
+
+@ApiTags('privacy')
+@Controller()
+export class PrivacyController {
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly account: AccountService,
+  ) {}
+
+  /** The current 用户协议 and 隐私政策 of the alliance the scanned scene belongs to (join page). */
+  @Get('privacy-policy')
+  @ApiQuery({ name: 'scene', required: false })
+  async current(@Query() query: PolicyQueryDto) {
+    return this.policies.currentOrFail(await this.policies.allianceForVisitor(query.scene));
+  }
+
+  /** The member agrees to the current version (asked again after a new one is published). */
+  @Post('me/consents')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @Roles('member')
+  accept(@CurrentPrincipal() who: Principal, @Body() body: AcceptPolicyDto) {
+    return this.policies.acceptAsMember(who, body.version);
+  }
+
+  @Get('me/export')
+  @ApiBearerAuth()
+  @Roles('member')
+  export(@CurrentPrincipal() who: Principal) {
+    return this.account.export(who);
+  }
+
+  @Delete('me')
+  @ApiBearerAuth()
+  @Roles('member')
+  // The body is only validated: the typed confirmation is what the DTO checks.
+  close(@CurrentPrincipal() who: Principal, @Body() _confirmation: CloseAccountDto) {
+    return this.account.close(who);
+  }
+
+  @Get('admin/privacy-policy')
+  @ApiBearerAuth()
+  @Roles('alliance_admin')
+  adminCurrent(@CurrentPrincipal() who: Principal) {
+    return this.policies.currentOrFail(who.allianceId);
+  }
+
+  /** Publishes the edited texts as a new version; members agree again at their next visit. */
+  @Put('admin/privacy-policy')
+  @ApiBearerAuth()
+  @Roles('alliance_admin')
+  publish(@CurrentPrincipal() who: Principal, @Body() body: PublishPolicyDto) {
+    return this.policies.publish(who, who.allianceId, body);
+  }
+}
