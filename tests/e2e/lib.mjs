@@ -166,6 +166,22 @@ export function createApi(baseUrl) {
     async loginCode(openid) {
       return (await request('POST', '/sandbox/wechat/login-code', { body: { openid } })).body.code;
     },
+    /** POST /join as `openid`, agreeing to the alliance's current policy as the join page does. */
+    async join(openid, extra = {}) {
+      const policy = await request(
+        'GET',
+        `/privacy-policy${extra.scene ? `?scene=${encodeURIComponent(extra.scene)}` : ''}`,
+        {
+          expect: [200, 404],
+        },
+      );
+      const policyVersion = policy.status === 200 ? policy.body.version : undefined;
+      return (
+        await request('POST', '/join', {
+          body: { code: await api.loginCode(openid), policyVersion, ...extra },
+        })
+      ).body;
+    },
   };
   return api;
 }
@@ -232,6 +248,12 @@ export function screenshotter(page, scenario) {
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };
+}
+
+/** The join page: tick the (unticked) agreement to 用户协议 and 隐私政策, then 一键入会. */
+export async function agreeAndJoin(page) {
+  await page.locator('.join__tick').filter({ visible: true }).first().tap();
+  await page.locator('text=一键入会').filter({ visible: true }).first().tap();
 }
 
 export function assert(cond, message) {

@@ -58,7 +58,7 @@ async function seedData(api) {
     { token: admin },
   );
   const openid = `h5_lighthouse${Date.now().toString(36)}`;
-  const { token } = (await api.post('/join', { code: await api.loginCode(openid), scene })).body;
+  const { token } = await api.join(openid, { scene });
   return { scene, member: { openid, token } };
 }
 

@@ -57,6 +57,14 @@ const withTimeout = (promise, ms, what) => {
   ]).finally(() => clearTimeout(timer));
 };
 
+const E2E_POLICY = {
+  terms: { title: '用户协议', body: '端到端测试的用户协议。\n\n注销后券作废、积分清零。' },
+  privacy: {
+    title: '隐私政策',
+    body: '我们收集 openid、昵称、手机号、生日、位置和消费记录。\n\n商户只看到脱敏手机号。',
+  },
+};
+
 const overall = setTimeout(() => abort(`the whole run timed out after ${RUN_TIMEOUT} ms`, 1), RUN_TIMEOUT);
 for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => abort(`interrupted (${sig})`, 130));
 
@@ -73,6 +81,9 @@ try {
   let t = Date.now();
   server = await startServer();
   console.log(`e2e: server up at ${server.baseUrl} in ${Date.now() - t} ms`);
+  // The alliance's 用户协议 and 隐私政策: the join page asks every new shopper to agree (issue 15).
+  const setup = createApi(server.baseUrl);
+  await setup.request('PUT', '/admin/privacy-policy', { token: await setup.asAdmin(), body: E2E_POLICY });
   t = Date.now();
   browser = await launchBrowser();
   console.log(

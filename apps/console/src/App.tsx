@@ -21,6 +21,7 @@ const StaffLimitsPage = lazy(() => import('./pages/staff-limits/StaffLimitsPage'
 const AnomaliesPage = lazy(() => import('./pages/anomalies/AnomaliesPage'));
 const AuditLogPage = lazy(() => import('./pages/audit-log/AuditLogPage'));
 const HealthPage = lazy(() => import('./pages/health/HealthPage'));
+const PrivacyPolicyPage = lazy(() => import('./pages/privacy/PrivacyPolicyPage'));
 
 export const PageFallback = () => (
   <div className="page-fallback">
@@ -61,6 +62,7 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/anomalies': AnomaliesPage,
   '/audit-log': AuditLogPage,
   '/health': HealthPage,
+  '/privacy': PrivacyPolicyPage,
 };
 
 export function AppRoutes() {

@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  FileProtectOutlined,
   FileSearchOutlined,
   IdcardOutlined,
   QrcodeOutlined,
@@ -43,6 +44,7 @@ export const NAV: NavItem[] = [
   { path: '/anomalies', label: '异常监控', icon: <AlertOutlined />, roles: BOTH },
   { path: '/audit-log', label: '审计日志', icon: <FileSearchOutlined />, roles: ALLIANCE },
   { path: '/health', label: '健康检查', icon: <SafetyCertificateOutlined />, roles: ALLIANCE },
+  { path: '/privacy', label: '隐私与协议', icon: <FileProtectOutlined />, roles: ALLIANCE },
 ];
 
 export const navFor = (role: ConsoleRole) => NAV.filter((n) => n.roles.includes(role));

@@ -10,7 +10,11 @@ export default defineAppConfig({
     { root: 'points', pages: ['balance/index', 'mall/index', 'item/index', 'orders/index'] },
     { root: 'pages/pay', pages: ['index', 'result', 'orders'] },
     { root: 'staff', pages: ['login/index', 'verify/index', 'pickup/index', 'orders/index'] },
+    { root: 'privacy', pages: ['policy/index', 'account/index'] },
   ],
+  // WeChat's privacy check: phone, location and subscribe-message APIs wait for the user's agreement
+  // (wx.onNeedPrivacyAuthorization, answered by the privacy sheet: platform/privacy).
+  __usePrivacyCheck__: true,
   preloadRule: {
     'pages/card/index': { network: 'all', packages: ['coupon', 'pages/pay'] },
   },

@@ -1,7 +1,7 @@
 // The card's first screen on a small phone (375 × 667, an iPhone SE): a new member who just joined
 // sees the member code at once, above the fold, its digits grouped like the card number; the join
 // gift opens on the first view only and is one folded line when the member comes back.
-import { assert, screenshotter } from '../lib.mjs';
+import { agreeAndJoin, assert, screenshotter } from '../lib.mjs';
 
 export const name = 'card-first-screen';
 
@@ -61,7 +61,7 @@ export async function run({ browser, baseUrl, api }) {
     const page = await context.newPage();
     const screenshot = screenshotter(page, name);
     await page.goto(`${baseUrl}/#/pages/join/index?scene=${encodeURIComponent(qr.scene)}`);
-    await shown(page, 'text=一键入会').first().tap();
+    await agreeAndJoin(page);
 
     // First view: the QR code and its digits above the fold, the gift open below them.
     const digits = shown(page, '.member-code__digits');

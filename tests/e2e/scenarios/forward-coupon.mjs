@@ -1,7 +1,7 @@
 // A member claims a forwardable coupon in 领券中心 and forwards it (转赠好友); a friend opens the link in
 // another browser, takes it with one tap (joining on the way) and finds it in 我的券.
 import path from 'node:path';
-import { PHONE, artifactsDir, assert, settle } from '../lib.mjs';
+import { PHONE, agreeAndJoin, artifactsDir, assert, settle } from '../lib.mjs';
 
 export const name = 'forward-coupon';
 
@@ -19,7 +19,7 @@ const arrived = (page, selector, options) =>
 
 async function joinAsNewShopper(page, baseUrl, scene) {
   await page.goto(`${baseUrl}/#/pages/join/index?scene=${encodeURIComponent(scene)}`);
-  await shown(page, 'text=一键入会').first().tap();
+  await agreeAndJoin(page);
   await page.getByText(CARD_NO).first().waitFor({ state: 'visible' });
 }
 

@@ -21,7 +21,7 @@ export async function run({ page, api, baseUrl, screenshot }) {
 
   // A member with 300 points from a ¥300 counter purchase; the browser is that member's WeChat.
   const openid = `h5_e2ecash${tag}`;
-  const { token } = (await api.post('/join', { code: await api.loginCode(openid) })).body;
+  const { token } = await api.join(openid);
   const memberCode = (await api.get('/me/member-code', { token })).body.code;
   const staff = (await api.post('/staff/login', clerk)).body.token;
   await api.post(

@@ -1,7 +1,7 @@
 // 买单 end to end: a shopper scans a merchant's QR code, joins with one tap and gets a first-order
 // ¥10 coupon, pays that merchant ¥128 in the mini-program (coupon preselected, ¥118.00 to pay),
 // confirms in the WeChat Pay sandbox's cashier, and the payment notification credits 118 points.
-import { assert } from '../lib.mjs';
+import { agreeAndJoin, assert } from '../lib.mjs';
 
 export const name = 'pay';
 
@@ -62,7 +62,7 @@ export async function run({ page, baseUrl, api, screenshot }) {
   await page.goto(`${baseUrl}/#/pages/join/index?scene=${encodeURIComponent(qr.scene)}`);
   await shown(page, '.join__merchant', { hasText: merchant.name }).waitFor();
   await screenshot('1-join');
-  await shown(page, 'text=一键入会').first().tap();
+  await agreeAndJoin(page);
   await page.getByText(CARD_NO).first().waitFor({ state: 'visible' });
   const gift = shown(page, '.card__welcome');
   await gift.getByText(couponTitle).waitFor();

@@ -1,7 +1,7 @@
 // Points end to end: a clerk records a ¥120 counter purchase for a member (120 points), the member
 // redeems a pickup gift of 100 points in the points mall, and the clerk hands it over on 提货核销.
 import path from 'node:path';
-import { PHONE, artifactsDir, assert, settle } from '../lib.mjs';
+import { PHONE, agreeAndJoin, artifactsDir, assert, settle } from '../lib.mjs';
 
 export const name = 'points-mall';
 
@@ -32,7 +32,7 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
 
   // Member A joins and shows the member code.
   await page.goto(`${baseUrl}/#/pages/join/index?scene=${encodeURIComponent(qr.scene)}`);
-  await shown(page, 'text=一键入会').first().tap();
+  await agreeAndJoin(page);
   await page.getByText(CARD_NO).first().waitFor({ state: 'visible' });
   const digits = shown(page, '.member-code__digits');
   await digits.waitFor();

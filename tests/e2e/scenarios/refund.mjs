@@ -16,8 +16,7 @@ export async function run({ page, api, baseUrl, screenshot }) {
   await api.post(`/admin/merchants/${merchant.id}/staff`, { ...clerk, role: 'clerk' }, { token: admin });
 
   // A member pays ¥50.00 (API and sandbox, as the pay scenario does through the pages).
-  const code = await api.loginCode(`e2e_refund_member_${tag}`);
-  const { token } = (await api.post('/join', { code })).body;
+  const { token } = await api.join(`e2e_refund_member_${tag}`);
   const created = (
     await api.post(
       '/orders',

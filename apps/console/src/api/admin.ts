@@ -1,5 +1,13 @@
 /** Every endpoint the console uses, typed. Paths and bodies follow apps/server/src/**\/*.controller.ts. */
-import type { CreateQrCodeRequest, Merchant, QrCode, StaffRole } from '@allycard/contracts';
+import {
+  ApiError,
+  type CreateQrCodeRequest,
+  type Merchant,
+  type PrivacyPolicy,
+  type PublishPolicyRequest,
+  type QrCode,
+  type StaffRole,
+} from '@allycard/contracts';
 import { call, client } from './client';
 import type {
   AdminMerchant,
@@ -23,6 +31,14 @@ import type {
 const id = (value: string) => encodeURIComponent(value);
 
 export const api = {
+  /** null until the alliance published a first version */
+  privacyPolicy: () =>
+    call<PrivacyPolicy>('GET', '/admin/privacy-policy').catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }),
+  publishPrivacyPolicy: (body: PublishPolicyRequest) =>
+    call<PrivacyPolicy>('PUT', '/admin/privacy-policy', body),
   adminLogin: client.adminLogin,
   staffLogin: client.staffLogin,
 

@@ -11,3 +11,4 @@ export { getLoginCode } from './login';
 export { PhoneCodeButton, type PhoneCodeButtonProps } from './phone';
 export { canScan, scanMemberCode, scanMerchantScene, scanPickupCode } from './scan';
 export { SharePanel, deliverShare, shareLink, useShareTarget, type ShareTarget } from './share';
+export { AgreePrivacyButton, listenForPrivacyPrompts, requirePrivacy } from './privacy';

@@ -6,6 +6,7 @@ import type * as weapp from './phone';
 import { digitsKeyboard } from './keyboard';
 import { toastError, userError } from '../services/errors';
 import { sandboxPhoneCode } from './sandbox.h5';
+import { requirePrivacy } from './privacy';
 import './phone.h5.scss';
 
 /**
@@ -44,7 +45,11 @@ export function PhoneCodeButton({ onCode, children, loading, className }: weapp.
         size="small"
         fill="outline"
         loading={loading}
-        onClick={() => setOpen(true)}
+        onClick={() =>
+          void requirePrivacy('绑定手机号前，请阅读并同意《隐私政策》').then(
+            (agreed) => agreed && setOpen(true),
+          )
+        }
       >
         {children}
       </Button>

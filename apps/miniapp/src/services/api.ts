@@ -5,6 +5,10 @@ import { staffToken, staffTransport } from './staff-auth';
 import { taroTransport } from './transport';
 import type {
   AcceptShareResponse,
+  AccountClosed,
+  ConsentState,
+  MemberExport,
+  PrivacyPolicy,
   CreatedOrder,
   MallItem,
   MallOrder,
@@ -94,6 +98,12 @@ export function createAllycardClient(getToken: () => string | null, transport: T
     createOrder: (body: OrderRequest, key: string) => call<CreatedOrder>('POST', '/orders', body, idem(key)),
     order: (id: string) => call<OrderDetail>('GET', `/orders/${seg(id)}`),
     orders: () => call<Order[]>('GET', '/orders'),
+    // privacy: the alliance's 用户协议 / 隐私政策, consent, export, closing the account
+    privacyPolicy: (scene?: string) =>
+      call<PrivacyPolicy>('GET', scene ? `/privacy-policy?scene=${seg(scene)}` : '/privacy-policy'),
+    acceptPolicy: (version: number) => call<ConsentState>('POST', '/me/consents', { version }),
+    exportMyData: () => call<MemberExport>('GET', '/me/export'),
+    closeAccount: (confirm: string) => call<AccountClosed>('DELETE', '/me', { confirm }),
     // staff at the counter
     lookupMember: (memberCode: string) => call<StaffLookup>('POST', '/staff/members/lookup', { memberCode }),
     redeemAtCounter: (body: RedemptionRequest, key: string) =>

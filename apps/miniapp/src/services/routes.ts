@@ -16,6 +16,9 @@ export const ROUTES = {
   pay: '/pages/pay/index',
   payResult: '/pages/pay/result',
   orders: '/pages/pay/orders',
+  /** 用户协议 or 隐私政策 (`?doc=terms|privacy`), and 我的 → 账号与隐私 (sub-package privacy) */
+  policy: '/privacy/policy/index',
+  account: '/privacy/account/index',
   staffLogin: '/staff/login/index',
   staffVerify: '/staff/verify/index',
   staffPickup: '/staff/pickup/index',

@@ -7,6 +7,7 @@ import { CouponItem } from '../../components/coupon-item';
 import { MemberCard } from '../../components/member-card';
 import { MemberQr } from '../../components/member-qr';
 import { PageState } from '../../components/page-state';
+import { ConsentSheet } from '../../components/privacy-sheet';
 import { memberApi } from '../../services/api';
 import { errorMessage, hasCode, toastError } from '../../services/errors';
 import { ROUTES, withQuery } from '../../services/routes';
@@ -211,6 +212,7 @@ export default function CardPage() {
           <Text className="card__entry-label">积分商城</Text>
         </View>
       </View>
+      <ConsentSheet consent={profile.consent} />
     </View>
   );
 }

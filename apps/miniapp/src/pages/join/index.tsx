@@ -2,11 +2,12 @@ import { useCallback, useRef, useState } from 'react';
 import Taro, { useDidShow, useLoad } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import type { SceneInfo } from '@allycard/contracts';
+import type { PrivacyPolicy, SceneInfo } from '@allycard/contracts';
 import { PageState } from '../../components/page-state';
+import { PolicyLinks } from '../../components/privacy-sheet';
 import { getLoginCode } from '../../platform';
 import { memberApi, memberToken } from '../../services/api';
-import { errorMessage, hasCode, toastError } from '../../services/errors';
+import { errorMessage, hasCode, toastError, userError } from '../../services/errors';
 import { createSceneReader } from '../../services/scene';
 import { ROUTES } from '../../services/routes';
 import { currentMember } from '../../services/session';
@@ -41,7 +42,22 @@ export default function JoinPage() {
   const [scene, setScene] = useState<SceneState>({ status: 'none' });
   const [member, setMember] = useState<MemberState>({ status: 'checking' });
   const [joining, setJoining] = useState(false);
+  // the alliance's current policy (null: none published, nothing to agree to) and the shopper's tick
+  const [policy, setPolicy] = useState<PrivacyPolicy | null>(null);
+  const [agreed, setAgreed] = useState(false);
   const lookedUp = useRef<string | null>(null);
+
+  const policyFor = useRef<string | null | undefined>(undefined);
+
+  const loadPolicy = useCallback(async (sceneValue: string | null) => {
+    policyFor.current = sceneValue;
+    try {
+      setPolicy(await memberApi.privacyPolicy(sceneValue ?? undefined));
+    } catch (error) {
+      if (hasCode(error, 404)) setPolicy(null);
+      else toastError(error);
+    }
+  }, []);
 
   const lookUpScene = useCallback(async (value: string) => {
     lookedUp.current = value;
@@ -58,13 +74,15 @@ export default function JoinPage() {
 
   const refreshScene = useCallback(() => {
     const value = readScene();
+    // the policy is the alliance's: read again only when the scene (so maybe the alliance) changed
+    if (value !== policyFor.current) void loadPolicy(value);
     if (!value) {
       lookedUp.current = null;
       setScene({ status: 'none' });
     } else if (value !== lookedUp.current) {
       void lookUpScene(value);
     }
-  }, [lookUpScene, readScene]);
+  }, [lookUpScene, readScene, loadPolicy]);
 
   const checkMember = useCallback(async () => {
     if (!memberToken.get()) {
@@ -88,11 +106,19 @@ export default function JoinPage() {
 
   const join = async () => {
     if (joining) return;
+    if (policy && !agreed) {
+      toastError(userError('请先阅读并勾选同意《用户协议》和《隐私政策》'));
+      return;
+    }
     setJoining(true);
     try {
       const code = await getLoginCode();
       const sceneValue = scene.status === 'none' ? undefined : scene.scene;
-      const res = await memberApi.join(sceneValue ? { code, scene: sceneValue } : { code });
+      const res = await memberApi.join({
+        code,
+        ...(sceneValue && { scene: sceneValue }),
+        ...(policy && { policyVersion: policy.version }),
+      });
       memberToken.set(res.token);
       saveWelcomeCoupons(res.coupons);
       await Taro.switchTab({ url: ROUTES.card });
@@ -102,6 +128,11 @@ export default function JoinPage() {
         duration: 2000,
       });
     } catch (error) {
+      // a new version came out while the page was open: show it and ask again
+      if (hasCode(error, 409)) {
+        setAgreed(false);
+        void loadPolicy(scene.status === 'none' ? null : scene.scene);
+      }
       toastError(error);
     } finally {
       setJoining(false);
@@ -168,6 +199,20 @@ export default function JoinPage() {
             >
               一键入会
             </Button>
+            {policy ? (
+              <View
+                className="join__consent"
+                role="checkbox"
+                aria-checked={agreed}
+                onClick={() => setAgreed((value) => !value)}
+              >
+                <View className={`join__tick${agreed ? ' join__tick--on' : ''}`}>{agreed ? '✓' : ''}</View>
+                <Text className="join__consent-text">
+                  我已阅读并同意
+                  <PolicyLinks scene={scene.status === 'none' ? undefined : scene.scene} />
+                </Text>
+              </View>
+            ) : null}
             <Text className="join__terms">免费入会 · 只需微信授权，不填资料</Text>
           </>
         ) : null}

@@ -5,6 +5,7 @@ import { Cell, CellGroup, Dialog, Input } from '@nutui/nutui-react-taro';
 import type { Member, MemberProfile, UpdateMeRequest } from '@allycard/contracts';
 import { businessDate } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
+import { PrivacyGateSheet } from '../../components/privacy-sheet';
 import { PhoneCodeButton } from '../../platform';
 import { memberApi, staffToken } from '../../services/api';
 import { errorMessage, toastError, toastSuccess, userError } from '../../services/errors';
@@ -19,6 +20,8 @@ type MeState =
   | { status: 'error'; message: string };
 
 const NICKNAME_MAX = 20;
+/** Asked only here, when the member chooses to bind it; the reason is shown before WeChat's sheet. */
+const PHONE_REASON = '用于门店核对会员身份、找回会员卡；商户只看到脱敏号码';
 
 export default function MePage() {
   const [state, setState] = useState<MeState>({ status: 'loading' });
@@ -169,6 +172,7 @@ export default function MePage() {
         <Cell
           className="me__row me__row--phone"
           title="手机号"
+          description={profile.phoneMasked ? undefined : PHONE_REASON}
           align="center"
           extra={
             profile.phoneMasked ? (
@@ -213,7 +217,20 @@ export default function MePage() {
         />
       </CellGroup>
 
+      <CellGroup className="me__group">
+        <Cell
+          className="me__row me__row--account"
+          title="账号与隐私"
+          description="协议、导出我的数据、注销账号"
+          extra="›"
+          clickable
+          onClick={() => void Taro.navigateTo({ url: ROUTES.account })}
+        />
+      </CellGroup>
+
       {staffEntry}
+
+      <PrivacyGateSheet />
 
       <Dialog
         className="nickname-dialog"
