@@ -252,7 +252,7 @@ export function screenshotter(page, scenario) {
 
 /** The join page: tick the (unticked) agreement to 用户协议 and 隐私政策, then 一键入会. */
 export async function agreeAndJoin(page) {
-  await page.locator('.join__tick').filter({ visible: true }).first().tap();
+  await page.locator('.consent-check__tick').filter({ visible: true }).first().tap();
   await page.locator('text=一键入会').filter({ visible: true }).first().tap();
 }
 

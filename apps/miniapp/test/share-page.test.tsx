@@ -51,6 +51,42 @@ describe('好友送你一张券', () => {
     expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '领取成功，欢迎入会' }));
   });
 
+  it("asks the friend to agree to the share's policy before taking it, and sends the version", async () => {
+    const sent = mockServer({
+      'GET /api/v1/shares/tok123': { status: 200, body: preview },
+      'GET /api/v1/privacy-policy?share=tok123': {
+        status: 200,
+        body: {
+          version: 5,
+          terms: { title: '用户协议', body: '…' },
+          privacy: { title: '隐私政策', body: '…' },
+          publishedAt: '2026-12-01T00:00:00.000Z',
+        },
+      },
+      'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'friend-code' } },
+      'POST /api/v1/shares/tok123/accept': {
+        status: 200,
+        body: { token: 'friend-token', member, newlyJoined: true, coupons: [], coupon: walletCoupon },
+      },
+    });
+    render(<SharePage />);
+    const box = await screen.findByRole('checkbox');
+    fireEvent.click(screen.getByText('一键领取'));
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith(
+        expect.objectContaining({ title: '请先阅读并勾选同意《用户协议》和《隐私政策》' }),
+      ),
+    );
+    expect(sent.some((r) => r.path.endsWith('/accept'))).toBe(false);
+    fireEvent.click(box);
+    fireEvent.click(screen.getByText('一键领取'));
+    await waitFor(() => expect(redirectTo).toHaveBeenCalled());
+    expect(sent.find((r) => r.path.endsWith('/accept'))?.body).toEqual({
+      code: 'friend-code',
+      policyVersion: 5,
+    });
+  });
+
   it('shows the server message when a friend was quicker, and says the coupon is gone', async () => {
     mockServer({
       'GET /api/v1/shares/tok123': { status: 200, body: preview },

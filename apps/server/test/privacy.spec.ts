@@ -101,6 +101,39 @@ describe(`privacy (${TEST_DB})`, () => {
     expectEnvelope(await joinWith(`o_${f.unique()}`, { policyVersion: 'x' }), 400, 'VALIDATION_FAILED');
   });
 
+  it("a friend taking a shared coupon reads the share's policy and agrees with the acceptance", async () => {
+    const sender = await f.member();
+    const coupon = await f.claim(sender.token, (await f.template()).id);
+    const share = await t.api('POST', `/me/coupons/${coupon.id}/share`, { token: sender.token });
+    const token = share.body.shareToken as string;
+    const policy = await t.api('GET', `/privacy-policy?share=${token}`);
+    expect(policy.status).toBe(200);
+    const v = policy.body.version as number;
+    const accept = async (body: Record<string, unknown>) =>
+      t.api('POST', `/shares/${token}/accept`, {
+        body: { code: await f.loginCode(`o_${f.unique()}`), ...body },
+      });
+
+    const stale = await accept({ policyVersion: v - 1 });
+    expectEnvelope(stale, 409, 'POLICY_OUTDATED');
+    expect((await t.api('GET', `/shares/${token}`)).body.status).toBe('open');
+    const friend = await accept({ policyVersion: v });
+    expect(friend.status).toBe(200);
+    expect((await t.api('GET', '/me', { token: friend.body.token })).body.consent).toEqual({
+      currentVersion: v,
+      acceptedVersion: v,
+      required: false,
+    });
+    // an unknown link stays a 404 whatever version comes with it
+    expectEnvelope(
+      await t.api('POST', '/shares/AAAAAAAAAAAAAAAAAAAA/accept', {
+        body: { code: await f.loginCode(`o_${f.unique()}`), policyVersion: v },
+      }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
   it('only an alliance admin publishes; bad texts are refused', async () => {
     const m = await f.member();
     expectEnvelope(await t.api('PUT', '/admin/privacy-policy', { token: m.token, body: policyBody(1) }), 403);

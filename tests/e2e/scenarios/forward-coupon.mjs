@@ -90,6 +90,8 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
     await pageB.goto(link);
     await arrived(pageB, '.share__coupon', { hasText: title }).waitFor();
     await shotB('1-preview');
+    // the friend joins by taking it: the same unticked agreement as the join page comes first
+    await shown(pageB, '.consent-check__tick').tap();
     await shown(pageB, 'text=一键领取').tap();
     const received = arrived(pageB, '.wallet__list--usable .coupon-item', { hasText: title });
     await received.waitFor();

@@ -35,13 +35,13 @@ export async function run({ page, baseUrl, api, screenshot }) {
   const join = page.getByText('一键入会', { exact: true }).first();
   await join.waitFor({ state: 'visible' });
   // The agreement to 用户协议 and 隐私政策 starts unticked; joining waits for it.
-  const consent = page.locator('.join__consent').first();
+  const consent = page.locator('.consent-check').first();
   await consent.waitFor({ state: 'visible' });
   assert((await consent.getAttribute('aria-checked')) === 'false', 'the agreement is not pre-ticked');
   await screenshot('1-join');
   await join.tap();
   await page.getByText('请先阅读并勾选同意', { exact: false }).first().waitFor({ state: 'visible' });
-  await page.locator('.join__tick').first().tap();
+  await page.locator('.consent-check__tick').first().tap();
   assert((await consent.getAttribute('aria-checked')) === 'true', 'the agreement is ticked');
   await join.tap();
 

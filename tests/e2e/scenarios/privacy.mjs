@@ -22,7 +22,7 @@ async function cardNumber(page) {
 export async function run({ page, baseUrl, api, screenshot }) {
   const admin = await api.asAdmin();
   await page.goto(`${baseUrl}/#/pages/join/index`);
-  const consent = shown(page, '.join__consent').first();
+  const consent = shown(page, '.consent-check').first();
   await consent.waitFor();
   assert((await consent.getAttribute('aria-checked')) === 'false', 'the agreement starts unticked');
   // 《隐私政策》 opens the alliance's text in the privacy sub-package
@@ -30,7 +30,7 @@ export async function run({ page, baseUrl, api, screenshot }) {
   await shown(page, '.policy__paragraph', { hasText: '脱敏手机号' }).waitFor();
   await screenshot('1-policy');
   await page.goBack();
-  await shown(page, '.join__consent').first().waitFor();
+  await shown(page, '.consent-check').first().waitFor();
   await screenshot('2-join');
   await agreeAndJoin(page);
   const firstCard = await cardNumber(page);

@@ -82,8 +82,11 @@ export function createAllycardClient(getToken: () => string | null, transport: T
     cancelShare: (id: string) => call<WalletCoupon>('DELETE', `/me/coupons/${seg(id)}/share`),
     // a friend's forwarded coupon (no token needed)
     sharePreview: (token: string) => call<SharePreview>('GET', `/shares/${seg(token)}`),
-    acceptShare: (token: string, code: string) =>
-      call<AcceptShareResponse>('POST', `/shares/${seg(token)}/accept`, { code }),
+    acceptShare: (token: string, code: string, policyVersion?: number) =>
+      call<AcceptShareResponse>('POST', `/shares/${seg(token)}/accept`, {
+        code,
+        ...(policyVersion && { policyVersion }),
+      }),
     // points and the points mall
     points: () => call<PointsSummary>('GET', '/me/points'),
     pointsHistory: (before?: string) =>
@@ -99,8 +102,16 @@ export function createAllycardClient(getToken: () => string | null, transport: T
     order: (id: string) => call<OrderDetail>('GET', `/orders/${seg(id)}`),
     orders: () => call<Order[]>('GET', '/orders'),
     // privacy: the alliance's 用户协议 / 隐私政策, consent, export, closing the account
-    privacyPolicy: (scene?: string) =>
-      call<PrivacyPolicy>('GET', scene ? `/privacy-policy?scene=${seg(scene)}` : '/privacy-policy'),
+    /** the policy of the alliance a scanned scene or a friend's share link belongs to */
+    privacyPolicy: (visit: { scene?: string; share?: string } = {}) =>
+      call<PrivacyPolicy>(
+        'GET',
+        visit.share
+          ? `/privacy-policy?share=${seg(visit.share)}`
+          : visit.scene
+            ? `/privacy-policy?scene=${seg(visit.scene)}`
+            : '/privacy-policy',
+      ),
     acceptPolicy: (version: number) => call<ConsentState>('POST', '/me/consents', { version }),
     exportMyData: () => call<MemberExport>('GET', '/me/export'),
     closeAccount: (confirm: string) => call<AccountClosed>('DELETE', '/me', { confirm }),

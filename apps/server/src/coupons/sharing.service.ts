@@ -215,6 +215,12 @@ export class SharingService {
     return { ...joined, coupon: this.coupons.toDto(found!.row, found!.view) };
   }
 
+  /** The alliance a share link belongs to, or null for an unknown link (the policy a friend agrees to). */
+  async allianceOfToken(token: string): Promise<string | null> {
+    const share = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await this.shares.findOneBy({ token }) : null;
+    return share?.allianceId ?? null;
+  }
+
   /** A closing account takes back every coupon it is forwarding, in the caller's transaction. How many. */
   async cancelAllFrom(em: EntityManager, memberId: string): Promise<number> {
     let cancelled = 0;

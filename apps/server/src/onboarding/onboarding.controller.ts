@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { RATE_LIMITS } from '../common/throttling';
 import { JoiningService } from '../coupons/joining.service';
 import { SharingService } from '../coupons/sharing.service';
-import { JoinDto, WechatCodeDto } from '../members/dto/member.dto';
+import { AcceptShareDto, JoinDto } from '../members/dto/member.dto';
 import { PolicyService } from '../privacy/policy.service';
 import { WechatClient } from '../wechat/wechat.client';
 
@@ -20,17 +20,15 @@ export class OnboardingController {
     private readonly policies: PolicyService,
   ) {}
 
-  /** 201 for a new member, 200 when this WeChat user already was one. */
+  /**
+   * 201 for a new member, 200 when this WeChat user already was one. With `policyVersion`, the
+   * consent to it is recorded with the join; an outdated one is refused before anyone joins.
+   */
   @Post('join')
   @Throttle({ default: RATE_LIMITS.join })
-  /** With `policyVersion`, the consent to it is recorded with the join (docs/architecture.md). */
   async join(@Body() body: JoinDto, @Res({ passthrough: true }) res: Response) {
-    // An outdated version is refused before anyone joins (a share's alliance is checked after).
-    if (body.policyVersion && !body.shareToken)
-      await this.policies.assertCurrent(
-        await this.policies.allianceForVisitor(body.scene),
-        body.policyVersion,
-      );
+    if (body.policyVersion)
+      await this.policies.assertCurrent(await this.policies.allianceForVisitor(body), body.policyVersion);
     const result = body.shareToken
       ? await this.sharing.joinWithShare(
           (await this.wechat.code2Session(body.code)).openid,
@@ -43,10 +41,16 @@ export class OnboardingController {
     return result;
   }
 
+  /** Takes a friend's coupon, joining on the way; `policyVersion` as for POST /join. */
   @Post('shares/:token/accept')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.join })
-  accept(@Param('token') token: string, @Body() body: WechatCodeDto) {
-    return this.sharing.accept(token, body.code);
+  async accept(@Param('token') token: string, @Body() body: AcceptShareDto) {
+    // an unknown link is the share's own 404, not an outdated policy
+    const allianceId = body.policyVersion ? await this.sharing.allianceOfToken(token) : null;
+    if (body.policyVersion && allianceId) await this.policies.assertCurrent(allianceId, body.policyVersion);
+    const accepted = await this.sharing.accept(token, body.code);
+    if (body.policyVersion) await this.policies.acceptAtJoin(accepted.member.id, body.policyVersion);
+    return accepted;
   }
 }

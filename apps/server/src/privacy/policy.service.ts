@@ -6,6 +6,7 @@ import type { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { AlliancesService } from '../alliances/alliances.service';
+import { SharingService } from '../coupons/sharing.service';
 import { AuditLogService } from '../member-database/audit-log.service';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
@@ -26,6 +27,7 @@ export class PolicyService implements OnModuleInit {
     @InjectRepository(MemberConsent) private readonly consents: Repository<MemberConsent>,
     private readonly alliances: AlliancesService,
     private readonly qrcodes: QrCodesService,
+    private readonly sharing: SharingService,
     private readonly members: MembersService,
     private readonly audit: AuditLogService,
     private readonly tx: TransactionRunner,
@@ -35,9 +37,14 @@ export class PolicyService implements OnModuleInit {
     this.members.consentStateWith((member) => this.consentState(member));
   }
 
-  /** The alliance a visitor of the join page is about to join: the scanned scene's, or the default. */
-  async allianceForVisitor(scene?: string): Promise<string> {
-    const qr = scene ? await this.qrcodes.resolve(scene) : null;
+  /**
+   * The alliance a visitor is about to join: a friend's share link's, the scanned scene's, or the
+   * default one.
+   */
+  async allianceForVisitor(visit: { scene?: string; shareToken?: string }): Promise<string> {
+    const shared = visit.shareToken ? await this.sharing.allianceOfToken(visit.shareToken) : null;
+    if (shared) return shared;
+    const qr = visit.scene ? await this.qrcodes.resolve(visit.scene) : null;
     return qr?.allianceId ?? (await this.alliances.defaultAlliance()).id;
   }
 

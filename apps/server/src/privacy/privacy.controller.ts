@@ -12,6 +12,12 @@ class PolicyQueryDto {
   @IsString()
   @MaxLength(128)
   scene?: string;
+
+  /** a friend's share link: its alliance's policy */
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(128)
+  share?: string;
 }
 
 @ApiTags('privacy')
@@ -22,11 +28,14 @@ export class PrivacyController {
     private readonly account: AccountService,
   ) {}
 
-  /** The current 用户协议 and 隐私政策 of the alliance the scanned scene belongs to (join page). */
+  /** The current 用户协议 and 隐私政策 of the alliance the scene or share link belongs to (join pages). */
   @Get('privacy-policy')
   @ApiQuery({ name: 'scene', required: false })
+  @ApiQuery({ name: 'share', required: false })
   async current(@Query() query: PolicyQueryDto) {
-    return this.policies.currentOrFail(await this.policies.allianceForVisitor(query.scene));
+    return this.policies.currentOrFail(
+      await this.policies.allianceForVisitor({ scene: query.scene, shareToken: query.share }),
+    );
   }
 
   /** The member agrees to the current version (asked again after a new one is published). */

@@ -21,11 +21,11 @@ export interface PrivacySheetProps {
 }
 
 /** Links to the two documents, opened in the privacy sub-package. */
-export function PolicyLinks({ scene }: { scene?: string }) {
+export function PolicyLinks({ scene, share }: { scene?: string; share?: string }) {
   // a link inside the join page's agreement row must not tick it
   const open = (doc: 'terms' | 'privacy') => (event: { stopPropagation: () => void }) => {
     event.stopPropagation();
-    void Taro.navigateTo({ url: withQuery(ROUTES.policy, { doc, scene }) });
+    void Taro.navigateTo({ url: withQuery(ROUTES.policy, { doc, scene, share }) });
   };
   return (
     <>
@@ -37,6 +37,26 @@ export function PolicyLinks({ scene }: { scene?: string }) {
         《隐私政策》
       </Text>
     </>
+  );
+}
+
+/** The unticked agreement above a join button (join page, a friend's coupon): never pre-ticked. */
+export function ConsentCheck(props: {
+  checked: boolean;
+  onToggle: () => void;
+  scene?: string;
+  share?: string;
+}) {
+  return (
+    <View className="consent-check" role="checkbox" aria-checked={props.checked} onClick={props.onToggle}>
+      <View className={`consent-check__tick${props.checked ? ' consent-check__tick--on' : ''}`}>
+        {props.checked ? '✓' : ''}
+      </View>
+      <Text className="consent-check__text">
+        我已阅读并同意
+        <PolicyLinks scene={props.scene} share={props.share} />
+      </Text>
+    </View>
   );
 }
 

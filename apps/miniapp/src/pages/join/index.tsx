@@ -4,7 +4,7 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import type { PrivacyPolicy, SceneInfo } from '@allycard/contracts';
 import { PageState } from '../../components/page-state';
-import { PolicyLinks } from '../../components/privacy-sheet';
+import { ConsentCheck } from '../../components/privacy-sheet';
 import { getLoginCode } from '../../platform';
 import { memberApi, memberToken } from '../../services/api';
 import { errorMessage, hasCode, toastError, userError } from '../../services/errors';
@@ -52,7 +52,7 @@ export default function JoinPage() {
   const loadPolicy = useCallback(async (sceneValue: string | null) => {
     policyFor.current = sceneValue;
     try {
-      setPolicy(await memberApi.privacyPolicy(sceneValue ?? undefined));
+      setPolicy(await memberApi.privacyPolicy({ scene: sceneValue ?? undefined }));
     } catch (error) {
       if (hasCode(error, 404)) setPolicy(null);
       else toastError(error);
@@ -200,18 +200,11 @@ export default function JoinPage() {
               一键入会
             </Button>
             {policy ? (
-              <View
-                className="join__consent"
-                role="checkbox"
-                aria-checked={agreed}
-                onClick={() => setAgreed((value) => !value)}
-              >
-                <View className={`join__tick${agreed ? ' join__tick--on' : ''}`}>{agreed ? '✓' : ''}</View>
-                <Text className="join__consent-text">
-                  我已阅读并同意
-                  <PolicyLinks scene={scene.status === 'none' ? undefined : scene.scene} />
-                </Text>
-              </View>
+              <ConsentCheck
+                checked={agreed}
+                onToggle={() => setAgreed((value) => !value)}
+                scene={scene.status === 'none' ? undefined : scene.scene}
+              />
             ) : null}
             <Text className="join__terms">免费入会 · 只需微信授权，不填资料</Text>
           </>

@@ -4,13 +4,14 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { CouponItem } from '../../components/coupon-item';
 import { PageState } from '../../components/page-state';
+import { ConsentCheck } from '../../components/privacy-sheet';
 import { getLoginCode } from '../../platform';
 import { memberApi, memberToken } from '../../services/api';
 import { formatDateTime } from '../../services/dates';
 import { errorMessage, hasCode, toastError, toastSuccess, userError } from '../../services/errors';
 import { merchantNames } from '../../services/merchants';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { SharePreview } from '@allycard/contracts';
+import type { PrivacyPolicy, SharePreview } from '@allycard/contracts';
 import { saveWelcomeCoupons } from '../../services/welcome';
 import './index.scss';
 
@@ -37,6 +38,18 @@ export default function SharePage() {
   const token = pageParam(useRouter().params, 'token');
   const [state, setState] = useState<ShareState>({ status: 'loading' });
   const [accepting, setAccepting] = useState(false);
+  // the share's alliance policy (null: none published) and the friend's tick, as on the join page
+  const [policy, setPolicy] = useState<PrivacyPolicy | null>(null);
+  const [agreed, setAgreed] = useState(false);
+
+  const loadPolicy = async (shareToken: string) => {
+    try {
+      setPolicy(await memberApi.privacyPolicy({ share: shareToken }));
+    } catch (error) {
+      if (hasCode(error, 404)) setPolicy(null);
+      else toastError(error);
+    }
+  };
 
   const load = async () => {
     if (!token) {
@@ -61,20 +74,32 @@ export default function SharePage() {
     }
   };
 
-  useDidShow(() => void load());
+  useDidShow(() => {
+    void load();
+    if (token) void loadPolicy(token);
+  });
 
   const accept = async () => {
     if (accepting || !token) return;
+    if (policy && !agreed) {
+      toastError(userError('请先阅读并勾选同意《用户协议》和《隐私政策》'));
+      return;
+    }
     setAccepting(true);
     try {
       const code = await getLoginCode();
-      const res = await memberApi.acceptShare(token, code);
+      const res = await memberApi.acceptShare(token, code, policy?.version);
       memberToken.set(res.token);
       if (res.newlyJoined) saveWelcomeCoupons(res.coupons);
       toastSuccess(res.newlyJoined ? '领取成功，欢迎入会' : '领取成功');
       await Taro.redirectTo({ url: withQuery(ROUTES.myCoupons, { tab: 'usable' }) });
     } catch (error) {
       toastError(error);
+      // a new version came out while the page was open: show it and ask again
+      if (hasCode(error, 409, 'POLICY_OUTDATED')) {
+        setAgreed(false);
+        void loadPolicy(token);
+      }
       setState((prev) => {
         if (prev.status !== 'ready') return prev;
         const preview = prev.preview;
@@ -146,6 +171,13 @@ export default function SharePage() {
             >
               一键领取
             </Button>
+            {policy ? (
+              <ConsentCheck
+                checked={agreed}
+                onToggle={() => setAgreed((value) => !value)}
+                share={token ?? undefined}
+              />
+            ) : null}
             <Text className="share__terms">
               领取即免费加入联盟会员 · {formatDateTime(preview.expiresAt)} 前有效
             </Text>

@@ -16,12 +16,13 @@ export default function PolicyPage() {
   const { params } = useRouter();
   const doc = pageParam(params, 'doc') === 'terms' ? 'terms' : 'privacy';
   const scene = pageParam(params, 'scene') ?? undefined;
+  const share = pageParam(params, 'share') ?? undefined;
   const [state, setState] = useState<State>({ status: 'loading' });
 
   const load = async () => {
     setState({ status: 'loading' });
     try {
-      const policy = await memberApi.privacyPolicy(scene);
+      const policy = await memberApi.privacyPolicy({ scene, share });
       setState({ status: 'ready', policy });
       void Taro.setNavigationBarTitle({ title: policy[doc].title });
     } catch (error) {

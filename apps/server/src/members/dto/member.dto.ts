@@ -22,6 +22,18 @@ export class WechatCodeDto {
   code: string;
 }
 
+/** POST /shares/:token/accept: the friend's wx.login code and the policy version agreed to. */
+export class AcceptShareDto extends WechatCodeDto {
+  @ApiPropertyOptional({
+    description:
+      'the version of GET /privacy-policy?share= agreed to; 409 POLICY_OUTDATED if not the current one',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  policyVersion?: number;
+}
+
 export class JoinDto extends WechatCodeDto {
   @ApiPropertyOptional({ description: 'the 小程序码 scene the shopper scanned' })
   @IsOptionalNotNull()
