@@ -259,3 +259,13 @@ export async function agreeAndJoin(page) {
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
 }
+
+/** The elements of `selector` on the page being shown (Taro's h5 router keeps earlier pages hidden). */
+export const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
+
+/**
+ * Like `shown`, on a page that has finished sliding in: Taro marks it `taro_page_stationed`, and a
+ * scenario's settle() can run before the slide starts, so screenshots wait for this first.
+ */
+export const arrived = (page, selector, options) =>
+  page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });

@@ -212,6 +212,18 @@ describe('付款', () => {
     await payable(container, '¥108.00');
     expect(previews(sent).map((r) => (r.body as OrderRequest).couponId)).toEqual(['11', '21']);
     expect(showToast).not.toHaveBeenCalled();
+    // the switch is said, not silent
+    expect(screen.getByText('「新人首单立减」不能用：此券仅限首单使用，已换成其他优惠')).toBeTruthy();
+  });
+
+  it('never preselects a first-order coupon for a member GET /me says bought before', async () => {
+    const sent = payServer({ 'GET /api/v1/me': { status: 200, body: { ...profile, hasPurchased: true } } });
+    const { container } = render(<PayPage />);
+    await screen.findByText('老街咖啡');
+    typeAmount(container, '128');
+    await payable(container, '¥108.00');
+    expect(previews(sent).map((r) => (r.body as OrderRequest).couponId)).toEqual(['21']);
+    expect(container.querySelector('.pay__coupon-switched')).toBeNull();
   });
 
   it('uses the points when the switch is on, and no coupon when the member says so', async () => {

@@ -92,7 +92,11 @@ describe('核销 at the counter', () => {
     expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请先输入消费金额' }));
     type(container, '.verify__amount-input', '88.5');
     fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
-    fireEvent.click(await screen.findByText('确认'));
+    // the member still holds a first-order coupon: offered first, declined with one tap, with the cost said
+    expect(await screen.findByText('顾客首单，已选用首单券「新人无门槛券」')).toBeTruthy();
+    fireEvent.click(screen.getByText('不用此券，仅记录消费'));
+    expect(await screen.findByText('顾客首单：首单券「新人无门槛券」记录后将失效')).toBeTruthy();
+    fireEvent.click(screen.getByText('确认'));
     expect(await screen.findByText('已记录消费')).toBeTruthy();
     expect(screen.getByText('+88')).toBeTruthy();
     expect(screen.queryByText('首单')).toBeNull();
@@ -100,6 +104,50 @@ describe('核销 at the counter', () => {
       memberCode: MEMBER_CODE,
       amountFen: 8850,
     });
+  });
+
+  it('applies the member’s first-order coupon by default when 仅记录消费 records the first purchase', async () => {
+    const sent = lookupServer({
+      'POST /api/v1/staff/redemptions': {
+        status: 201,
+        body: {
+          ...redemption,
+          coupon: { ...coupon, status: 'used' },
+          couponDiscountFen: 500,
+          payableFen: 2500,
+        },
+      },
+    });
+    const { container } = render(<StaffVerifyPage />);
+    await verify(container);
+    type(container, '.verify__amount-input', '30');
+    fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
+    expect(await screen.findByText('顾客首单，已选用首单券「新人无门槛券」')).toBeTruthy();
+    expect(screen.getByText('预计优惠 ¥5.00，实付 ¥25.00')).toBeTruthy();
+    fireEvent.click(screen.getByText('确认'));
+    expect(await screen.findByText('核销成功')).toBeTruthy();
+    expect(sent.find((r) => r.path === '/api/v1/staff/redemptions')?.body).toEqual({
+      memberCode: MEMBER_CODE,
+      couponId: coupon.id,
+      amountFen: 3000,
+    });
+  });
+
+  it('warns that a first-order coupon whose threshold the first purchase misses will lapse', async () => {
+    lookupServer({
+      'POST /api/v1/staff/members/lookup': {
+        status: 200,
+        body: { member, coupons: [{ ...coupon, kind: 'amount', thresholdFen: 5000 }] },
+      },
+    });
+    const { container } = render(<StaffVerifyPage />);
+    await verify(container);
+    type(container, '.verify__amount-input', '30');
+    fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
+    expect(
+      await screen.findByText('顾客首单：首单券「新人无门槛券」（满 ¥50.00 可用，本单未达到）记录后将失效'),
+    ).toBeTruthy();
+    expect(screen.queryByText('不用此券，仅记录消费')).toBeNull();
   });
 
   it('refuses an amount that is not one before asking the server', async () => {

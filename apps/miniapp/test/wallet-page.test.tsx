@@ -10,6 +10,13 @@ const used = { ...walletCoupon, id: '22', title: '用过的券', status: 'used' 
 const expired = { ...walletCoupon, id: '23', title: '过期的券', status: 'expired' as const };
 const sharing = { ...walletCoupon, id: '24', title: '转赠中的券', status: 'sharing' as const };
 const gift = { ...walletCoupon, id: '25', title: '好友送的券', receivedFrom: '9', forwardable: false };
+const retired = {
+  ...walletCoupon,
+  id: '26',
+  title: '新人首单立减10元',
+  status: 'void' as const,
+  firstOrderOnly: true,
+};
 
 beforeEach(() => {
   resetMerchantNames();
@@ -17,15 +24,22 @@ beforeEach(() => {
 });
 
 describe('我的券', () => {
-  it('puts coupons under 可用 / 已使用 / 已过期 with counts; forwarded ones stay under 可用', async () => {
+  it('puts coupons under 可用 / 已使用 / 已失效 with counts; forwarded ones stay under 可用', async () => {
     const sent = mockServer({
-      'GET /api/v1/me/coupons': { status: 200, body: [walletCoupon, used, expired, sharing, gift] },
+      'GET /api/v1/me/coupons': { status: 200, body: [walletCoupon, used, expired, sharing, gift, retired] },
       'GET /api/v1/merchants': { status: 200, body: merchants },
     });
     const { container } = render(<MyCouponsPage />);
     expect(await screen.findByText('可用(3)')).toBeTruthy();
     expect(screen.getByText('已使用(1)')).toBeTruthy();
-    expect(screen.getByText('已过期(1)')).toBeTruthy();
+    // a first-order coupon retired by the first purchase is no longer offered as usable
+    expect(screen.getByText('已失效(2)')).toBeTruthy();
+    const gone = container.querySelector('.wallet__list--expired') as HTMLElement;
+    expect(all(gone, '.coupon-item__title').map((el) => el.textContent)).toEqual([
+      '过期的券',
+      '新人首单立减10元',
+    ]);
+    expect(within(gone).getByText('已失效')).toBeTruthy();
     const usable = container.querySelector('.wallet__list--usable') as HTMLElement;
     expect(all(usable, '.coupon-item__title').map((el) => el.textContent)).toEqual([
       '老街满减券',

@@ -211,7 +211,49 @@ describe(`coupons (${TEST_DB})`, () => {
         body: { memberCode: await f.memberCode(m.token), couponId: c2.id, amountFen: 3000 },
       });
       expectEnvelope(second, 422, 'FIRST_ORDER_ONLY');
-      expect((await t.api('GET', `/me/coupons/${c2.id}`, { token: m.token })).body.status).toBe('available');
+      // the first purchase retired it: no longer in the wallet's usable list
+      expect((await t.api('GET', `/me/coupons/${c2.id}`, { token: m.token })).body.status).toBe('void');
+    });
+
+    it('retires the first-order coupons a first purchase made without them, in its transaction', async () => {
+      const merchant = await f.merchant();
+      const clerk = await f.staff(merchant.id);
+      const firstOrder = await f.template({ valueFen: 1000, firstOrderOnly: true });
+      const ordinary = await f.template({ valueFen: 200 });
+      const m = await f.member();
+      const gift = await f.claim(m.token, firstOrder.id);
+      const kept = await f.claim(m.token, ordinary.id);
+      const before = (await t.api('GET', '/me', { token: m.token })).body;
+      expect(before).toMatchObject({ hasPurchased: false });
+
+      const recorded = await t.api('POST', '/staff/redemptions', {
+        token: clerk.token,
+        body: { memberCode: await f.memberCode(m.token), amountFen: 3000 },
+      });
+      expect(recorded.status).toBe(201);
+      expect(recorded.body.firstPurchase).toBe(true);
+
+      const after = (await t.api('GET', '/me', { token: m.token })).body;
+      expect(after).toMatchObject({ hasPurchased: true, couponCount: before.couponCount - 1 });
+      const usable = (await t.api('GET', '/me/coupons?status=available', { token: m.token })).body;
+      expect(usable.map((c: any) => c.id)).toEqual(expect.arrayContaining([kept.id]));
+      expect(usable.map((c: any) => c.id)).not.toContain(gift.id);
+      expect((await t.api('GET', `/me/coupons/${gift.id}`, { token: m.token })).body).toMatchObject({
+        status: 'void',
+        firstOrderOnly: true,
+      });
+      const lookup = await t.api('POST', '/staff/members/lookup', {
+        token: clerk.token,
+        body: { memberCode: await f.memberCode(m.token) },
+      });
+      expect(lookup.body.coupons.map((c: any) => c.id)).not.toContain(gift.id);
+      // a second purchase changes nothing more
+      const again = await t.api('POST', '/staff/redemptions', {
+        token: clerk.token,
+        body: { memberCode: await f.memberCode(m.token), amountFen: 1000 },
+      });
+      expect(again.status).toBe(201);
+      expect((await t.api('GET', `/me/coupons/${kept.id}`, { token: m.token })).body.status).toBe('available');
     });
   });
 

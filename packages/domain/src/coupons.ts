@@ -65,6 +65,10 @@ export function couponUseRefusal(
   coupon: CouponTerms & { status: CouponStatus },
   context: { merchantId: string; amountFen: number | null; now: Date; hasPurchased: boolean },
 ): CouponUseRefusal | null {
+  // A first-order coupon retired by the member's first purchase says why, not just "not available".
+  if (coupon.status === 'void' && coupon.firstOrderOnly && context.hasPurchased) {
+    return { code: 'FIRST_ORDER_ONLY', status: 422, message: '此券仅限首单使用' };
+  }
   if (effectiveCouponStatus(coupon.status, coupon.validUntil, context.now) !== 'available') {
     return { code: 'COUPON_NOT_AVAILABLE', status: 409, message: '该券当前不可用（已使用、转赠中或已过期）' };
   }

@@ -1,7 +1,7 @@
 // The card's first screen on a small phone (375 × 667, an iPhone SE): a new member who just joined
 // sees the member code at once, above the fold, its digits grouped like the card number; the join
 // gift opens on the first view only and is one folded line when the member comes back.
-import { agreeAndJoin, assert, screenshotter } from '../lib.mjs';
+import { agreeAndJoin, assert, screenshotter, shown } from '../lib.mjs';
 
 export const name = 'card-first-screen';
 
@@ -13,8 +13,6 @@ const SMALL_PHONE = {
   locale: 'zh-CN',
   timezoneId: 'Asia/Shanghai',
 };
-
-const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
 
 /** The visible box of `selector` and the height left above Taro's tab bar. */
 async function box(page, selector) {

@@ -1,21 +1,11 @@
 // A member claims a forwardable coupon in 领券中心 and forwards it (转赠好友); a friend opens the link in
 // another browser, takes it with one tap (joining on the way) and finds it in 我的券.
 import path from 'node:path';
-import { PHONE, agreeAndJoin, artifactsDir, assert, settle } from '../lib.mjs';
+import { agreeAndJoin, arrived, artifactsDir, assert, PHONE, settle, shown } from '../lib.mjs';
 
 export const name = 'forward-coupon';
 
 const CARD_NO = /^\s*\d{4} \d{4} \d{4} \d{4}\s*$/;
-
-/** The one element of `selector` on the page being shown (Taro's h5 router keeps earlier pages hidden). */
-const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
-
-/**
- * Like `shown`, on a page that has finished sliding in: Taro marks it `taro_page_stationed`, and the
- * runner's settle() can run before the slide starts, so screenshots wait for this first.
- */
-const arrived = (page, selector, options) =>
-  page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });
 
 async function joinAsNewShopper(page, baseUrl, scene) {
   await page.goto(`${baseUrl}/#/pages/join/index?scene=${encodeURIComponent(scene)}`);

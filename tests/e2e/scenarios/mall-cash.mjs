@@ -1,12 +1,8 @@
 // A points + cash gift: the member redeems "200 积分 + ¥39.00", pays the cash part in the WeChat Pay
 // sandbox's cashier (the same flow as 买单), and gets the pickup code once the payment is notified.
-import { assert } from '../lib.mjs';
+import { arrived, assert, shown } from '../lib.mjs';
 
 export const name = 'mall-cash';
-
-const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
-const arrived = (page, selector, options) =>
-  page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });
 
 export async function run({ page, api, baseUrl, screenshot }) {
   const admin = await api.asAdmin();

@@ -1,18 +1,11 @@
 // 买单 end to end: a shopper scans a merchant's QR code, joins with one tap and gets a first-order
 // ¥10 coupon, pays that merchant ¥128 in the mini-program (coupon preselected, ¥118.00 to pay),
 // confirms in the WeChat Pay sandbox's cashier, and the payment notification credits 118 points.
-import { agreeAndJoin, assert } from '../lib.mjs';
+import { agreeAndJoin, arrived, assert, shown } from '../lib.mjs';
 
 export const name = 'pay';
 
 const CARD_NO = /^\s*\d{4} \d{4} \d{4} \d{4}\s*$/;
-
-/** The elements of `selector` on the page being shown (Taro's h5 router keeps earlier pages hidden). */
-const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
-
-/** Like `shown`, on a page that has finished sliding in (Taro marks it `taro_page_stationed`). */
-const arrived = (page, selector, options) =>
-  page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });
 
 /** Waits until the first shown `selector` reads `text` (trimmed). */
 async function readsExactly(page, selector, text) {

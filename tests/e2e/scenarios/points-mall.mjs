@@ -1,21 +1,11 @@
 // Points end to end: a clerk records a ¥120 counter purchase for a member (120 points), the member
 // redeems a pickup gift of 100 points in the points mall, and the clerk hands it over on 提货核销.
 import path from 'node:path';
-import { PHONE, agreeAndJoin, artifactsDir, assert, settle } from '../lib.mjs';
+import { agreeAndJoin, arrived, artifactsDir, assert, PHONE, settle, shown } from '../lib.mjs';
 
 export const name = 'points-mall';
 
 const CARD_NO = /^\s*\d{4} \d{4} \d{4} \d{4}\s*$/;
-
-/** The elements of `selector` on the page being shown (Taro's h5 router keeps earlier pages hidden). */
-const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
-
-/**
- * Like `shown`, on a page that has finished sliding in: Taro marks it `taro_page_stationed`, and the
- * runner's settle() can run before the slide starts, so screenshots wait for this first.
- */
-const arrived = (page, selector, options) =>
-  page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });
 
 export async function run({ page, browser, baseUrl, api, screenshot }) {
   const admin = await api.asAdmin();

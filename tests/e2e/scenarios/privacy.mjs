@@ -1,11 +1,10 @@
 // Issue 15: a new shopper reads and agrees before joining, is asked again after a new version, binds
 // a phone only after the reason is shown, exports the data, closes the account and joins again as a
 // new member; the invariants hold throughout.
-import { agreeAndJoin, assert } from '../lib.mjs';
+import { agreeAndJoin, assert, shown } from '../lib.mjs';
 
 export const name = 'privacy';
 
-const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
 const CARD_NO = /^\s*\d{4} \d{4} \d{4} \d{4}\s*$/;
 
 async function invariantsHold(api) {

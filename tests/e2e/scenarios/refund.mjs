@@ -1,12 +1,8 @@
 // Refunds at the counter: a member paid a merchant ¥50.00 through WeChat Pay (sandbox); the clerk
 // refunds ¥20.00 of it on 订单, then the rest, and sees each refund settle.
-import { assert } from '../lib.mjs';
+import { arrived, assert, shown } from '../lib.mjs';
 
 export const name = 'refund';
-
-const shown = (page, selector, options) => page.locator(selector, options).filter({ visible: true });
-const arrived = (page, selector, options) =>
-  page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });
 
 export async function run({ page, api, baseUrl, screenshot }) {
   const admin = await api.asAdmin();

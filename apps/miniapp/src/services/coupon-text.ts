@@ -92,8 +92,15 @@ export const COUPON_STATUS_TEXT: Record<CouponStatus, string> = {
   sharing: '转赠中',
   used: '已使用',
   expired: '已过期',
-  void: '已作废',
+  // retired: a first-order coupon after the member's first purchase, or an account's at closure
+  void: '已失效',
 };
+
+/** The state in words, with the reason where the stamp alone would puzzle the shopper. */
+export function couponStatusLine(coupon: Pick<WalletCoupon, 'status' | 'firstOrderOnly'>): string {
+  if (coupon.status === 'void' && coupon.firstOrderOnly) return '已失效：首单已完成，此券仅限首单使用';
+  return COUPON_STATUS_TEXT[coupon.status];
+}
 
 /** Whether a coupon can be forwarded right now. */
 export function canForward(coupon: WalletCoupon): boolean {

@@ -62,6 +62,32 @@ export class CouponUsageService {
     return voided.affected ?? 0;
   }
 
+  /**
+   * available → void for a member's first-order coupons once the member's first purchase is made
+   * without them: they can never be used again, so the wallet, the card's count and the pay page stop
+   * offering them (the coupon that paid for the first purchase is locked or used already, not touched).
+   */
+  async retireFirstOrderCoupons(
+    em: EntityManager,
+    member: { id: string; allianceId: string },
+    at: Date,
+  ): Promise<number> {
+    const retired = await em
+      .createQueryBuilder()
+      .update(CouponRow)
+      .set({ status: 'void', updatedAt: at })
+      .where("alliance_id = :alliance AND member_id = :member AND status = 'available'", {
+        alliance: member.allianceId,
+        member: member.id,
+      })
+      .andWhere(
+        'template_id IN (SELECT t.id FROM coupon_templates t WHERE t.alliance_id = :alliance AND t.first_order_only = :firstOrder)',
+        { firstOrder: true },
+      )
+      .execute();
+    return retired.affected ?? 0;
+  }
+
   /** locked → available when the order closes unpaid. */
   async releaseFromOrder(em: EntityManager, couponId: string, orderId: string, at: Date): Promise<void> {
     await em.update(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { FirstPurchase, MemberJoined } from '../events/domain-events';
 import { InTransaction } from '../events/event-bus';
+import { CouponUsageService } from './coupon-usage.service';
 import { CouponsService } from './coupons.service';
 import { ReferralService } from './referral.service';
 
@@ -11,6 +12,7 @@ export class CouponsListeners {
   constructor(
     private readonly coupons: CouponsService,
     private readonly referral: ReferralService,
+    private readonly usage: CouponUsageService,
   ) {}
 
   /** Join gifts in the join transaction: once per member however many joins race (one member row). */
@@ -23,5 +25,11 @@ export class CouponsListeners {
   @InTransaction(FirstPurchase)
   async rewardReferrer({ member }: FirstPurchase, em: EntityManager): Promise<void> {
     await this.referral.rewardReferrer(em, member);
+  }
+
+  /** 首单 is over: the member's first-order coupons left in the wallet can never be used. */
+  @InTransaction(FirstPurchase)
+  async retireFirstOrderCoupons({ member, at }: FirstPurchase, em: EntityManager): Promise<void> {
+    await this.usage.retireFirstOrderCoupons(em, member, at);
   }
 }

@@ -90,7 +90,7 @@ export interface CouponItemProps {
 
 /** A member's coupon as a ticket. */
 export function CouponItem({ coupon, merchantNames, usableLine, action, onClick }: CouponItemProps) {
-  const inactive = coupon.status === 'used' || coupon.status === 'expired';
+  const inactive = coupon.status === 'used' || coupon.status === 'expired' || coupon.status === 'void';
   return (
     <CouponTicket
       className={`coupon-item--${coupon.status}`}

@@ -6,7 +6,7 @@ import { CouponItem } from '../../components/coupon-item';
 import { PageState } from '../../components/page-state';
 import { deliverShare, SharePanel, useShareTarget, type ShareTarget } from '../../platform';
 import { memberApi } from '../../services/api';
-import { canForward, COUPON_STATUS_TEXT, couponDescription } from '../../services/coupon-text';
+import { canForward, couponDescription, couponStatusLine } from '../../services/coupon-text';
 import { formatDate, formatDateTime } from '../../services/dates';
 import { hasCode, toastError, toastSuccess, userError } from '../../services/errors';
 import { merchantNames } from '../../services/merchants';
@@ -106,7 +106,7 @@ export default function CouponDetailPage() {
           title="有效期"
           extra={`${formatDate(current.validFrom)} 至 ${formatDate(current.validUntil)}`}
         />
-        <Cell title="状态" extra={COUPON_STATUS_TEXT[current.status]} />
+        <Cell title="状态" extra={couponStatusLine(current)} />
         {current.firstOrderOnly ? <Cell title="首单专享" extra="仅限在联盟的第一笔消费使用" /> : null}
         {current.receivedFrom ? <Cell title="来源" extra="好友赠送（不能再转赠）" /> : null}
       </CellGroup>

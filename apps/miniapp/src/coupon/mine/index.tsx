@@ -16,13 +16,17 @@ export type WalletTab = 'usable' | 'used' | 'expired';
 const TABS: { value: WalletTab; title: string; empty: string }[] = [
   { value: 'usable', title: '可用', empty: '没有可用的券' },
   { value: 'used', title: '已使用', empty: '还没用过券' },
-  { value: 'expired', title: '已过期', empty: '没有过期的券' },
+  { value: 'expired', title: '已失效', empty: '没有过期或失效的券' },
 ];
 
-/** Coupons being forwarded or held by a pending order are still the member's: they stay under 可用. */
+/**
+ * Coupons being forwarded or held by a pending order are still the member's: they stay under 可用.
+ * Expired ones and those that can never be used again (a first-order coupon after the first
+ * purchase) go under 已失效.
+ */
 export function walletTab(coupon: WalletCoupon): WalletTab {
   if (coupon.status === 'used') return 'used';
-  if (coupon.status === 'expired') return 'expired';
+  if (coupon.status === 'expired' || coupon.status === 'void') return 'expired';
   return 'usable';
 }
 

@@ -48,7 +48,9 @@ export default function PayPage() {
   const [usePoints, setUsePoints] = useState(false);
   // what the server taught us: coupons it refused for this member, and that they bought before
   const [refused, setRefused] = useState<ReadonlySet<string>>(new Set());
-  const [hasPurchased, setHasPurchased] = useState(false);
+  const [learnedPurchased, setLearnedPurchased] = useState(false);
+  // the coupon the page chose that the server refused, and why: said next to the coupon row
+  const [switched, setSwitched] = useState<{ title: string; reason: string } | null>(null);
   const [picking, setPicking] = useState<'merchant' | 'coupon' | null>(null);
   const [preview, setPreview] = useState<PreviewState>({ status: 'idle' });
   const [submitting, setSubmitting] = useState(false);
@@ -64,6 +66,8 @@ export default function PayPage() {
     return { merchants, profile, tiers, coupons };
   });
   const data = state.status === 'ready' ? state.data : null;
+  // GET /me says whether first-order coupons still apply, so none is preselected to be refused
+  const hasPurchased = learnedPurchased || Boolean(data?.profile.hasPurchased);
 
   // A merchant's QR code may open this page with its scene instead of the merchant's id.
   const scene = decodeScene(pageParam(params, 'scene'));
@@ -130,8 +134,10 @@ export default function PayPage() {
           const { couponId } = request;
           if (couponId && (hasCode(error, 422) || hasCode(error, 409) || hasCode(error, 404))) {
             // The server refuses this coupon (it knows more, e.g. an earlier purchase): price without it.
-            if (hasCode(error, 422, 'FIRST_ORDER_ONLY')) setHasPurchased(true);
+            if (hasCode(error, 422, 'FIRST_ORDER_ONLY')) setLearnedPurchased(true);
             setRefused((prev) => new Set(prev).add(couponId));
+            const title = data?.coupons.find((c) => c.id === couponId)?.title ?? '所选优惠券';
+            setSwitched({ title, reason: errorMessage(error) });
             if (choiceRef.current.mode === 'manual') {
               toastError(error);
               setChoice({ mode: 'auto' });
@@ -294,6 +300,12 @@ export default function PayPage() {
             else toastError(userError('没有能在这家店用的券'));
           }}
         />
+        {switched ? (
+          <Text className="pay__coupon-switched">
+            「{switched.title}」不能用：{switched.reason}
+            {coupon ? '，已换成其他优惠' : ''}
+          </Text>
+        ) : null}
         <Cell
           className="pay__row pay__row--points"
           align="center"
@@ -370,6 +382,7 @@ export default function PayPage() {
         memberPriceFen={memberPrice}
         onPick={(couponId) => {
           setChoice({ mode: 'manual', couponId });
+          setSwitched(null);
           setPicking(null);
         }}
         onClose={() => setPicking(null)}

@@ -20,8 +20,20 @@ export interface RedeemPanelProps {
   onNext: () => void;
 }
 
-/** What the clerk is about to do, waiting for the confirmation. */
-type Pending = { coupon: WalletCoupon | null; amountFen: number | null };
+/**
+ * What the clerk is about to do, waiting for the confirmation. `firstOrderGift`: the member's
+ * first-order coupon when this purchase is the member's first — offered by 仅记录消费, since the
+ * purchase would otherwise end it unused.
+ */
+type Pending = { coupon: WalletCoupon | null; amountFen: number | null; firstOrderGift?: WalletCoupon };
+
+/** The first-order coupon this purchase can use (the lookup lists them only before the first purchase). */
+export function firstOrderOffer(coupons: WalletCoupon[], amountFen: number): WalletCoupon | null {
+  const usable = coupons.filter((c) => c.firstOrderOnly && c.thresholdFen <= amountFen);
+  const off = (c: WalletCoupon) =>
+    couponDiscountFen({ ...c, maxDiscountFen: c.maxDiscountFen ?? null }, amountFen);
+  return usable.sort((a, b) => off(b) - off(a))[0] ?? null;
+}
 
 /** The member after 验卡: points, usable coupons, the amount field, 核销 and 仅记录消费. */
 export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
@@ -41,6 +53,13 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
     const amountFen = amount.trim() ? parseYuanToFen(amount) : null;
     if (!coupon && amountFen === null) {
       toastError(userError('请先输入消费金额'));
+      return;
+    }
+    const gift = coupons.find((c) => c.firstOrderOnly);
+    if (!coupon && amountFen !== null && gift) {
+      // the member's first purchase: its first-order gift applies by default, one tap declines it
+      const offer = firstOrderOffer(coupons, amountFen);
+      setPending({ coupon: offer, amountFen, firstOrderGift: offer ?? gift });
       return;
     }
     setPending({ coupon, amountFen });
@@ -146,15 +165,46 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
         onClose={() => setPending(null)}
       >
         {pending ? <PendingSummary pending={pending} /> : null}
+        {pending?.firstOrderGift && pending.coupon ? (
+          <Button
+            className="verify__decline"
+            size="small"
+            fill="none"
+            onClick={() => setPending({ ...pending, coupon: null })}
+          >
+            不用此券，仅记录消费
+          </Button>
+        ) : null}
+        {pending?.firstOrderGift &&
+        !pending.coupon &&
+        firstOrderOffer([pending.firstOrderGift], pending.amountFen ?? 0) ? (
+          <Button
+            className="verify__decline"
+            size="small"
+            fill="none"
+            onClick={() => setPending({ ...pending, coupon: pending.firstOrderGift! })}
+          >
+            改回使用首单券
+          </Button>
+        ) : null}
       </Dialog>
     </View>
   );
 }
 
 /** The confirmation's body: the coupon and the expected price; the server's answer is what counts. */
-function PendingSummary({ pending: { coupon, amountFen } }: { pending: Pending }) {
+function PendingSummary({ pending: { coupon, amountFen, firstOrderGift } }: { pending: Pending }) {
   const lines: string[] = [];
-  if (coupon) lines.push(`券：${coupon.title}`);
+  if (firstOrderGift && coupon) {
+    lines.push(`顾客首单，已选用首单券「${coupon.title}」`);
+  } else if (firstOrderGift) {
+    const reach = firstOrderOffer([firstOrderGift], amountFen ?? 0)
+      ? ''
+      : `（满 ${formatFen(firstOrderGift.thresholdFen)} 可用，本单未达到）`;
+    lines.push(`顾客首单：首单券「${firstOrderGift.title}」${reach}记录后将失效`);
+  } else if (coupon) {
+    lines.push(`券：${coupon.title}`);
+  }
   if (amountFen !== null) {
     lines.push(`消费：${formatFen(amountFen)}`);
     if (coupon) {
