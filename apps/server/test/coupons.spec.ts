@@ -253,7 +253,9 @@ describe(`coupons (${TEST_DB})`, () => {
         body: { memberCode: await f.memberCode(m.token), amountFen: 1000 },
       });
       expect(again.status).toBe(201);
-      expect((await t.api('GET', `/me/coupons/${kept.id}`, { token: m.token })).body.status).toBe('available');
+      expect((await t.api('GET', `/me/coupons/${kept.id}`, { token: m.token })).body.status).toBe(
+        'available',
+      );
     });
   });
 

@@ -83,7 +83,9 @@ describe(`staff accounts (${TEST_DB})`, () => {
     const refused = await login(clerk.username, clerk.password);
     const wrong = await login(clerk.username, 'not-the-password');
     expectEnvelope(refused, 401, 'UNAUTHENTICATED');
-    expect(refused.body.error.message).toBe(wrong.body.error.message);
+    // the same words (only the count of tries left, said near the lock-out, moves on)
+    const words = (res: { body: any }) => res.body.error.message.split('，')[0];
+    expect(words(refused)).toBe(words(wrong));
     expectEnvelope(
       await t.api('POST', '/staff/refresh', { body: { refreshToken: session.refreshToken } }),
       401,

@@ -61,6 +61,31 @@ describe(`staff sessions (${TEST_DB})`, () => {
       expect((await login(t, user.username, user.password, freshAddress())).status).toBe(200);
     });
 
+    it('says how many tries are left near the lock-out, the same for an unknown account', async () => {
+      const user = await clerk();
+      const address = freshAddress();
+      const messages: string[] = [];
+      const left: number[] = [];
+      for (let i = 0; i < LOGIN_LIMITS.accountAtAddress; i++) {
+        const res = await login(t, user.username, `guess-${i}`, address);
+        expectEnvelope(res, 401, 'UNAUTHENTICATED');
+        messages.push(res.body.error.message);
+        left.push(res.body.error.details.attemptsLeft);
+      }
+      expect(left).toEqual([4, 3, 2, 1, 0]);
+      expect(messages).toEqual([
+        '用户名或密码错误',
+        '用户名或密码错误，还可尝试 3 次',
+        '用户名或密码错误，还可尝试 2 次',
+        '用户名或密码错误，还可尝试 1 次',
+        '用户名或密码错误，错误次数已达上限，请 15 分钟后再试',
+      ]);
+      expectEnvelope(await login(t, user.username, user.password, address), 429, 'RATE_LIMITED');
+      // an unknown name is counted and answered the same way: the warning tells no account apart
+      const unknown = await login(t, `nobody_${Date.now()}`, 'x', freshAddress());
+      expect(unknown.body.error).toMatchObject({ message: '用户名或密码错误', details: { attemptsLeft: 4 } });
+    });
+
     it('a success clears its account-and-address counter', async () => {
       const user = await clerk();
       const address = freshAddress();

@@ -14,7 +14,7 @@ describe('tiers', () => {
     expect(p.next?.code).toBe('gold');
     expect(p.remainingFen).toBe(32_000);
     expect(p.text).toBe('再消费 ¥320.00 升级金卡');
-    expect(tierProgress(DEFAULT_TIERS, 'diamond', 2_000_000).text).toBe('您已是最高等级黑钻');
+    expect(tierProgress(DEFAULT_TIERS, 'diamond', 2_000_000).text).toBe('你已是最高等级黑钻');
   });
 
   it('never asks for a negative or zero spend to reach a next tier', () => {

@@ -110,6 +110,6 @@ export function tierProgress(
     next: next && { code: next.code, name: next.name },
     spendFen,
     remainingFen,
-    text: next ? `再消费 ${formatFen(remainingFen)} 升级${next.name}` : `您已是最高等级${current.name}`,
+    text: next ? `再消费 ${formatFen(remainingFen)} 升级${next.name}` : `你已是最高等级${current.name}`,
   };
 }

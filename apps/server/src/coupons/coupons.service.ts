@@ -115,7 +115,7 @@ export class CouponsService implements OnModuleInit {
         claimedByMemberId: member.id,
       });
       if (claimedSoFar >= view.template.perMemberLimit) {
-        throw new DomainError('LIMIT_REACHED', 409, `每人限领 ${view.template.perMemberLimit} 张，您已领完`);
+        throw new DomainError('LIMIT_REACHED', 409, `每人限领 ${view.template.perMemberLimit} 张，你已领完`);
       }
       try {
         const coupon = await this.tx.run(async (em) => {

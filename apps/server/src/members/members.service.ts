@@ -349,7 +349,7 @@ export class MembersService implements MemberSessions {
   async login(code: string): Promise<{ token: string; member: MemberDto }> {
     const { openid } = await this.wechat.code2Session(code);
     const [member] = await this.members.find({ where: { openid }, order: { id: 'DESC' }, take: 1 });
-    if (!member) throw new DomainError('NOT_A_MEMBER', 404, '您还不是会员，请先入会');
+    if (!member) throw new DomainError('NOT_A_MEMBER', 404, '你还不是会员，请先入会');
     return { token: this.issueToken(member), member: await this.toDto(member) };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Column, Entity, EntityManager, LessThan } from 'typeorm';
+import { Column, Entity, EntityManager, In, LessThan } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { USERNAME_MAX } from './username';
@@ -40,7 +40,12 @@ interface Bucket {
 export interface LoginAttempt {
   account: string;
   buckets: Bucket[];
+  /** Failures still allowed after this one, should it fail, before the tightest counter locks. */
+  attemptsLeft: number;
 }
+
+/** Below this many attempts left, a wrong password says how many remain (before the lock-out). */
+export const WARN_ATTEMPTS_LEFT = 3;
 
 /**
  * Strict limits on failed password logins, kept in the database so every replica shares them. An
@@ -81,7 +86,10 @@ export class LoginAttempts {
         if (!(await this.takeSlot(em, bucket, now)))
           throw new DomainError('RATE_LIMITED', 429, '密码错误次数过多，请 15 分钟后再试');
       }
-      return { account, buckets };
+      const counters = await em.findBy(LoginFailure, { subject: In(buckets.map((b) => b.subject)) });
+      const used = new Map(counters.map((c) => [c.subject, c.count]));
+      const attemptsLeft = Math.min(...buckets.map((b) => b.max - (used.get(b.subject) ?? b.max)));
+      return { account, buckets, attemptsLeft: Math.max(0, attemptsLeft) };
     });
   }
 

@@ -7,7 +7,7 @@ import { Principal, StaffSessions, TokenService } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { MerchantsService } from '../merchants/merchants.service';
-import { LoginAttempts } from './login-attempts';
+import { LoginAttempt, LoginAttempts, WARN_ATTEMPTS_LEFT } from './login-attempts';
 import { RefreshTokens } from './refresh-tokens';
 import { StaffAccount } from './staff-account.entity';
 import { normalizeUsername, USERNAME_MAX } from './username';
@@ -16,7 +16,18 @@ const BCRYPT_ROUNDS = 10;
 // Compared against when the username is unknown, so timing does not reveal which usernames exist.
 const DUMMY_HASH = bcrypt.hashSync('allycard-no-such-user', BCRYPT_ROUNDS);
 
-const wrongCredentials = () => new DomainError('UNAUTHENTICATED', 401, '用户名或密码错误');
+/** One answer for every failed login; near the lock-out it says how many tries are left. */
+const wrongCredentials = ({ attemptsLeft }: LoginAttempt) =>
+  new DomainError(
+    'UNAUTHENTICATED',
+    401,
+    attemptsLeft === 0
+      ? '用户名或密码错误，错误次数已达上限，请 15 分钟后再试'
+      : attemptsLeft <= WARN_ATTEMPTS_LEFT
+        ? `用户名或密码错误，还可尝试 ${attemptsLeft} 次`
+        : '用户名或密码错误',
+    { attemptsLeft },
+  );
 
 /** What a login or a refresh hands out: a short access token and the refresh token that renews it. */
 export interface StaffSession {
@@ -49,7 +60,8 @@ export class StaffService implements StaffSessions {
     const attempt = await this.attempts.begin(normalizeUsername(username), ip);
     const account = await this.accounts.findOneBy({ usernameNormalized: attempt.account });
     const ok = await bcrypt.compare(password, account?.passwordHash ?? DUMMY_HASH);
-    if (!account || !ok || account.disabledAt || !roles.includes(account.role)) throw wrongCredentials();
+    if (!account || !ok || account.disabledAt || !roles.includes(account.role))
+      throw wrongCredentials(attempt);
     const session = await this.tx.run(async (em) => {
       await this.attempts.succeeded(em, attempt);
       return this.startSession(em, account);
