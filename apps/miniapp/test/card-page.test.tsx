@@ -33,6 +33,31 @@ describe('card page', () => {
     expect(sent.find((r) => r.path === '/api/v1/me')?.headers.authorization).toBe('Bearer fresh-token');
   });
 
+  it('tells a sender once that a friend’s first purchase brought the 拉新 reward', async () => {
+    taroTest.storage.set('allycard.memberToken', 'token');
+    const referralReward = {
+      at: '2026-12-04T02:00:00.000Z',
+      points: 50,
+      coupon: { id: 'c9', title: '拉新奖励券' },
+    };
+    mockServer({
+      'GET /api/v1/me': { status: 200, body: { ...profile, referralReward } },
+      'GET /api/v1/me/member-code': codeAnswer('123400000000017'),
+    });
+    const first = render(<CardPage />);
+    expect(await screen.findByText('好友完成首单，拉新奖励已到账')).toBeTruthy();
+    expect(screen.getByText('「拉新奖励券」已放入券包，+50 积分')).toBeTruthy();
+    fireEvent.click(screen.getByText('去看看'));
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/coupon/detail/index?id=c9' });
+    expect(screen.queryByText('好友完成首单，拉新奖励已到账')).toBeNull();
+    first.unmount();
+
+    // told once: the same reward stays quiet on the next visit
+    render(<CardPage />);
+    await screen.findByText('1234 0000 0000 017');
+    expect(screen.queryByText('好友完成首单，拉新奖励已到账')).toBeNull();
+  });
+
   it('sends a shopper who never joined to the join page', async () => {
     mockServer({
       'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'lc' } },

@@ -62,6 +62,7 @@ export const profile = {
     text: '再消费 ¥320.00 升级金卡',
   },
   couponCount: 2,
+  referralReward: null,
 };
 
 export const coupon = {

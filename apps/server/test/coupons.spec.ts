@@ -563,6 +563,66 @@ describe(`coupons (${TEST_DB})`, () => {
       expect(await rewards()).toBe(1);
       await t.api('PUT', '/admin/referral-rule', { token: admin, body: { rewardTemplateId: null } });
     });
+
+    it('issues an issue-only reward coupon that 领券中心 never offers, and tells the sender on GET /me', async () => {
+      const reward = await f.template({ title: '拉新奖励·仅发放', valueFen: 500, channel: 'issue_only' });
+      expect(reward.channel).toBe('issue_only');
+      await t.api('PUT', '/admin/referral-rule', {
+        token: admin,
+        body: { rewardTemplateId: reward.id, rewardPoints: 50 },
+      });
+      const clerk = await f.staff((await f.merchant()).id);
+      const sender = await f.member();
+      // not offered, not claimable: only issued
+      expect(
+        (await t.api('GET', '/offers', { token: sender.token })).body.map((o: any) => o.id),
+      ).not.toContain(reward.id);
+      expectEnvelope(
+        await t.api('POST', `/offers/${reward.id}/claim`, { token: sender.token }),
+        404,
+        'NOT_FOUND',
+      );
+      expect((await t.api('GET', '/me', { token: sender.token })).body.referralReward).toBeNull();
+
+      const referFriend = async () => {
+        const c = await f.claim(sender.token, (await f.template({ forwardable: true })).id);
+        const share = await t.api('POST', `/me/coupons/${c.id}/share`, { token: sender.token });
+        const friend = await t.api('POST', `/shares/${share.body.shareToken}/accept`, {
+          body: { code: await f.loginCode(`o_${f.unique()}`) },
+        });
+        const bought = await t.api('POST', '/staff/redemptions', {
+          token: clerk.token,
+          body: { memberCode: await f.memberCode(friend.body.token), amountFen: 2000 },
+        });
+        expect(bought.status).toBe(201);
+      };
+      await referFriend();
+      const told = (await t.api('GET', '/me', { token: sender.token })).body.referralReward;
+      expect(told).toMatchObject({ points: 50, coupon: { title: '拉新奖励·仅发放' } });
+      expect(
+        (await t.api('GET', `/me/coupons/${told.coupon.id}`, { token: sender.token })).body,
+      ).toMatchObject({
+        templateId: reward.id,
+        status: 'available',
+      });
+
+      // paused, it issues nothing: the sender gets the points, and the card tells only those
+      await t.api('POST', `/admin/coupon-templates/${reward.id}/pause`, { token: admin });
+      await referFriend();
+      const second = (await t.api('GET', '/me', { token: sender.token })).body.referralReward;
+      expect(second).toMatchObject({ points: 50, coupon: null });
+      expect(Date.parse(second.at)).toBeGreaterThanOrEqual(Date.parse(told.at));
+      expect(
+        await count('SELECT COUNT(*) AS n FROM coupons WHERE template_id = ? AND member_id = ?', [
+          reward.id,
+          sender.member.id,
+        ]),
+      ).toBe(1);
+      await t.api('PUT', '/admin/referral-rule', {
+        token: admin,
+        body: { rewardTemplateId: null, rewardPoints: 0 },
+      });
+    });
   });
 
   describe('counter redemption', () => {

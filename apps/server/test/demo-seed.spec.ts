@@ -33,6 +33,19 @@ describe(`demo alliance (${TEST_DB})`, () => {
       .body.code;
     const joined = await t.api('POST', '/join', { body: { code, scene: 'demo-coffee' } });
     expect(joined.body.coupons.map((c: any) => c.title)).toEqual(['新人首单立减10元']);
+
+    // The referral reward and the mall's coupon are issue-only, active (so they can be issued), and
+    // not in 领券中心 (before, they were paused to stay out of it, and so never issued).
+    const templates = (await t.api('GET', '/admin/coupon-templates', { token: admin })).body;
+    const rule = (await t.api('GET', '/admin/referral-rule', { token: admin })).body;
+    const issueOnly = templates.filter((x: any) => x.channel === 'issue_only');
+    expect(issueOnly.map((x: any) => [x.title, x.status]).sort()).toEqual([
+      ['拉新奖励·无门槛5元', 'active'],
+      ['积分兑·无门槛5元', 'active'],
+    ]);
+    expect(issueOnly.map((x: any) => x.id)).toContain(rule.rewardTemplateId);
+    const offered = (await t.api('GET', '/offers', { token: joined.body.token })).body.map((o: any) => o.id);
+    for (const x of issueOnly) expect(offered).not.toContain(x.id);
   });
 
   it('seeds with an ADMIN_USERNAME written with spaces and capitals: the admin is the stored account', async () => {

@@ -2,7 +2,7 @@
  * Shapes of the admin side of /api/v1 (alliance and merchant admins: the console), as the server's
  * controllers send them.
  */
-import type { SettlementPosition } from '@allycard/domain';
+import type { SettlementPosition, TemplateChannel } from '@allycard/domain';
 import type { CouponKind, StaffRole, UsableAt } from './types';
 
 export interface StoreRef {
@@ -65,6 +65,7 @@ export interface CouponTemplate {
   firstOrderOnly: boolean;
   forwardable: boolean;
   joinGift: boolean;
+  channel: TemplateChannel;
   issuer: { type: 'alliance' | 'merchant'; merchantId: string | null };
   status: ActiveStatus;
   createdAt: string;
@@ -90,6 +91,7 @@ export interface CreateCouponTemplateBody {
   firstOrderOnly: boolean;
   forwardable: boolean;
   joinGift: boolean;
+  channel?: TemplateChannel;
   issuer: { type: 'alliance' | 'merchant'; merchantId?: string };
 }
 

@@ -39,6 +39,15 @@ export interface MemberProfile extends Member {
   couponCount: number;
   /** whether the member must (again) agree to the alliance's current 用户协议 and 隐私政策 */
   consent: ConsentState;
+  /** the newest 拉新 reward of the last 30 days (a friend's first purchase), to tell the sender */
+  referralReward: ReferralRewardNotice | null;
+}
+
+export interface ReferralRewardNotice {
+  at: string;
+  points: number;
+  /** the reward coupon, when one was issued */
+  coupon: { id: string; title: string } | null;
 }
 
 export type CouponKind = 'amount' | 'discount' | 'no_threshold' | 'gift';

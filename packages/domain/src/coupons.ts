@@ -90,13 +90,32 @@ export function couponUseRefusal(
   return null;
 }
 
-/** A coupon past its validity reads as expired at once, before the expiry job writes it. */
+/**
+ * Where members get a template's coupons: claimed in 领券中心 (`centre`, also issuable), or only
+ * issued by the system (`issue_only`: referral rewards, mall coupons, campaigns). Join gifts are
+ * issued on join whatever their channel.
+ */
+export const TEMPLATE_CHANNELS = ['centre', 'issue_only'] as const;
+export type TemplateChannel = (typeof TEMPLATE_CHANNELS)[number];
+
+/** Why a template cannot issue a coupon now (paused, none left, its fixed validity over), or null. */
+export function templateIssueProblem(
+  template: { status: 'active' | 'paused'; stock: number; issued: number; validUntil: Date | null },
+  now: Date,
+): 'paused' | 'out_of_stock' | 'expired' | null {
+  if (template.status !== 'active') return 'paused';
+  if (template.issued >= template.stock) return 'out_of_stock';
+  if (template.validUntil && template.validUntil <= now) return 'expired';
+  return null;
+}
+
 /**
  * How long a forwarded coupon waits for the friend before it goes back to the sender (never past the
  * coupon's own validity). The phone says it before the coupon is locked, the server enforces it.
  */
 export const SHARE_LIFETIME_HOURS = 24;
 
+/** A coupon past its validity reads as expired at once, before the expiry job writes it. */
 export function effectiveCouponStatus(status: CouponStatus, validUntil: Date, now: Date): CouponStatus {
   if ((status === 'available' || status === 'sharing') && validUntil <= now) return 'expired';
   return status;

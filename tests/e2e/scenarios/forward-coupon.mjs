@@ -1,5 +1,7 @@
 // A member claims a forwardable coupon in 领券中心 and forwards it (转赠好友); a friend opens the link in
-// another browser, takes it with one tap (joining on the way) and finds it in 我的券.
+// another browser, takes it with one tap (joining on the way) and finds it in 我的券. The friend's
+// first purchase brings the sender the 拉新 reward, an issue-only coupon 领券中心 never shows, and the
+// sender's card says it arrived.
 import path from 'node:path';
 import { agreeAndJoin, arrived, artifactsDir, assert, PHONE, settle, shown } from '../lib.mjs';
 
@@ -39,6 +41,34 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
     { token: admin },
   );
   assert(template?.id, `template created: ${JSON.stringify(template)}`);
+  const rewardTitle = `拉新奖励 ${Date.now().toString(36)}`;
+  const { body: reward } = await api.post(
+    '/admin/coupon-templates',
+    {
+      title: rewardTitle,
+      kind: 'no_threshold',
+      valueFen: 500,
+      thresholdFen: 0,
+      stock: 20,
+      perMemberLimit: 5,
+      validDays: 30,
+      usableAt: 'alliance',
+      audience: 'all',
+      firstOrderOnly: false,
+      forwardable: false,
+      joinGift: false,
+      channel: 'issue_only',
+      issuer: { type: 'alliance' },
+    },
+    { token: admin },
+  );
+  const ruleBefore = (await api.get('/admin/referral-rule', { token: admin })).body;
+  await api.request('PUT', '/admin/referral-rule', {
+    token: admin,
+    body: { rewardTemplateId: reward.id, rewardPoints: 50 },
+  });
+  const clerk = { username: `e2e_fwd_${Date.now().toString(36)}`, password: 'e2e-Secret-1' };
+  await api.post(`/admin/merchants/${merchant.id}/staff`, { ...clerk, role: 'clerk' }, { token: admin });
 
   // Member A joins, then claims the coupon in 领券中心.
   await joinAsNewShopper(page, baseUrl, qr.scene);
@@ -47,6 +77,10 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
   await offer.waitFor();
   await offer.getByText('立即领取').tap();
   await offer.getByText('已领取').waitFor();
+  assert(
+    (await shown(page, '.coupon-item', { hasText: rewardTitle }).count()) === 0,
+    'the issue-only reward coupon is not offered in 领券中心',
+  );
   await arrived(page, '.coupon-item', { hasText: title }).waitFor();
   await screenshot('1-offers-claimed');
 
@@ -90,6 +124,14 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
       'the received coupon is marked as a gift from a friend',
     );
     await shotB('2-wallet');
+
+    // B's first purchase at the counter (the clerk, through the API) rewards A.
+    await pageB.goto(`${baseUrl}/#/pages/card/index`);
+    const digits = arrived(pageB, '.member-code__digits');
+    await digits.waitFor();
+    const memberCode = (await digits.innerText()).replace(/\s+/g, '');
+    const staffToken = (await api.post('/staff/login', clerk)).body.token;
+    await api.post('/staff/redemptions', { memberCode, amountFen: 3000 }, { token: staffToken });
   } finally {
     await friend.close();
   }
@@ -103,4 +145,25 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
     'A no longer holds the coupon',
   );
   await screenshot('4-sender-wallet');
+
+  // A's card tells that the reward arrived, the coupon and the points; 去看看 opens the coupon.
+  try {
+    await page.goto(`${baseUrl}/#/pages/card/index`);
+    await page.reload();
+    const told = arrived(page, '.card__reward');
+    await told.waitFor();
+    const toldText = await told.innerText();
+    assert(
+      toldText.includes('拉新奖励已到账') && toldText.includes(rewardTitle) && toldText.includes('+50 积分'),
+      `the sender's card tells the reward: ${toldText}`,
+    );
+    await screenshot('5-sender-reward');
+    await told.getByText('去看看').tap();
+    await arrived(page, '.coupon-detail', { hasText: rewardTitle }).waitFor();
+  } finally {
+    await api.request('PUT', '/admin/referral-rule', {
+      token: admin,
+      body: { rewardTemplateId: ruleBefore.rewardTemplateId, rewardPoints: ruleBefore.rewardPoints },
+    });
+  }
 }

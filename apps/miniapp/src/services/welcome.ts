@@ -43,3 +43,14 @@ export function forgetWelcomeCoupon(couponId: string): void {
   if (left.length) Taro.setStorageSync(WELCOME_COUPONS_KEY, JSON.stringify(left));
   else clearWelcomeCoupons();
 }
+
+const REFERRAL_SEEN_KEY = 'allycard.referralRewardSeen';
+
+/** Whether the card already told the member about this 拉新 reward (by its time). */
+export function referralRewardSeen(at: string): boolean {
+  return Taro.getStorageSync(REFERRAL_SEEN_KEY) === at;
+}
+
+export function markReferralRewardSeen(at: string): void {
+  Taro.setStorageSync(REFERRAL_SEEN_KEY, at);
+}

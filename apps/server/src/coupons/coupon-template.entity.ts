@@ -67,6 +67,13 @@ export class CouponTemplate {
   @Column()
   joinGift: boolean;
 
+  /**
+   * Where members get it: `centre`, claimable in 领券中心 (and issuable); `issue_only`, never
+   * claimable, only issued (referral rewards, mall coupons, campaigns). Pausing stops both.
+   */
+  @Column({ type: 'varchar', default: 'centre' })
+  channel: 'centre' | 'issue_only';
+
   @Column({ type: 'varchar' })
   issuerType: 'alliance' | 'merchant';
 

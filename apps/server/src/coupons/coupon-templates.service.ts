@@ -80,6 +80,7 @@ export class CouponTemplatesService {
           firstOrderOnly: input.firstOrderOnly ?? false,
           forwardable: input.forwardable ?? false,
           joinGift: input.joinGift ?? false,
+          channel: input.channel ?? 'centre',
           issuerType: input.issuer.type,
           issuerMerchantId: input.issuer.merchantId ?? null,
           status: 'active',
@@ -145,6 +146,7 @@ export class CouponTemplatesService {
       if (patch.title !== undefined) changes.title = patch.title.trim();
       if (patch.description !== undefined) changes.description = patch.description;
       if (patch.status !== undefined) changes.status = patch.status;
+      if (patch.channel !== undefined) changes.channel = patch.channel;
       if (Object.keys(changes).length > 1)
         await em.update(CouponTemplate, { id: template.id, allianceId: who.allianceId }, changes);
       if (patch.stock !== undefined) {
@@ -249,6 +251,7 @@ export function toTemplateDto({ template: t, merchantIds }: TemplateView) {
     firstOrderOnly: t.firstOrderOnly,
     forwardable: t.forwardable,
     joinGift: t.joinGift,
+    channel: t.channel,
     issuer: { type: t.issuerType, merchantId: t.issuerMerchantId },
     status: t.status,
     createdAt: t.createdAt.toISOString(),

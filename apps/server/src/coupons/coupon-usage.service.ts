@@ -144,7 +144,16 @@ export class CouponUsageService {
         now: at,
       })
       .execute();
-    if (taken.affected !== 1) throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
+    if (taken.affected === 1) return;
+    // Retired meanwhile by a racing first purchase: say why, as when the retirement came first.
+    const now = await em.findOneBy(CouponRow, { id: coupon.id });
+    if (now?.status === 'void' && (await this.isFirstOrderOnly(em, now.templateId)))
+      throw new DomainError('FIRST_ORDER_ONLY', 422, '此券仅限首单使用');
+    throw new DomainError('COUPON_NOT_AVAILABLE', 409, '该券已被使用或不可用');
+  }
+
+  private async isFirstOrderOnly(em: EntityManager, templateId: string): Promise<boolean> {
+    return !!(await em.findOneBy(CouponTemplate, { id: templateId }))?.firstOrderOnly;
   }
 
   /** The used coupon points at its one redemption (unique key on redemptions.coupon_id too). */

@@ -1,7 +1,12 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Coupon, CouponStatus } from '@allycard/contracts';
-import { couponValidity, describeCoupon, effectiveCouponStatus } from '@allycard/domain';
+import {
+  couponValidity,
+  describeCoupon,
+  effectiveCouponStatus,
+  templateIssueProblem,
+} from '@allycard/domain';
 import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
@@ -60,7 +65,7 @@ export class CouponsService implements OnModuleInit {
     const member = await this.members.get(who);
     const tiers = await this.alliances.tiers(who.allianceId);
     const views = (await this.templates.active(who.allianceId, { joinGift: false })).filter(
-      (v) => this.ineligibility(v.template, member, tiers) === null,
+      (v) => v.template.channel === 'centre' && this.ineligibility(v.template, member, tiers) === null,
     );
     const mine = views.length
       ? await this.coupons
@@ -105,7 +110,8 @@ export class CouponsService implements OnModuleInit {
   async claim(who: Principal, templateId: string): Promise<Coupon> {
     const member = await this.members.get(who);
     const view = await this.templates.find(who.allianceId, templateId);
-    if (!view || view.template.joinGift) throw notFound('优惠券');
+    // join gifts and issue-only templates (rewards, mall coupons) are not for claiming
+    if (!view || view.template.joinGift || view.template.channel !== 'centre') throw notFound('优惠券');
     const refusal = this.ineligibility(view.template, member, await this.alliances.tiers(who.allianceId));
     if (refusal) throw refusal;
 
@@ -145,6 +151,8 @@ export class CouponsService implements OnModuleInit {
     member: Member,
     source: CouponSource,
   ): Promise<CouponRow | null> {
+    // a template whose fixed validity is over issues nothing (takeStock guards status and stock)
+    if (templateIssueProblem(template, new Date()) === 'expired') return null;
     if (!(await this.takeStock(em, template.id))) return null;
     return this.insertCoupon(em, template, member, source, null);
   }

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { templateIssueProblem } from '@allycard/domain';
+import type { ReferralRewardNotice } from '@allycard/contracts';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { DomainError, notFound } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import type { Member } from '../members/member.entity';
@@ -17,6 +19,11 @@ import { LedgerService } from '../points/ledger.service';
  * purchase, the sender gets the alliance's reward coupon — once per friend (unique key on the friend),
  * never for a self-referral (the same WeChat user is never recorded as its own referrer).
  */
+/** How long the card tells a sender about a reward. */
+const REWARD_NOTICE_DAYS = 30;
+/** Rewards that gave the sender something: the coupon and points, or (`out_of_stock`) the points alone. */
+const GIVEN: ReferralReward['status'][] = ['rewarded', 'out_of_stock'];
+
 @Injectable()
 export class ReferralService {
   private readonly logger = new Logger(ReferralService.name);
@@ -28,7 +35,31 @@ export class ReferralService {
     private readonly members: MembersService,
     private readonly ledger: LedgerService,
     private readonly tx: TransactionRunner,
-  ) {}
+    @InjectRepository(ReferralReward) private readonly rewards: Repository<ReferralReward>,
+  ) {
+    this.members.latestReferralRewardWith((member) => this.latestRewardOf(member));
+  }
+
+  /** The newest reward of the last 30 days that the member still holds, for the card to tell. */
+  async latestRewardOf(member: Member): Promise<ReferralRewardNotice | null> {
+    const since = new Date(Date.now() - REWARD_NOTICE_DAYS * 86_400_000);
+    const reward = await this.rewards.findOne({
+      where: {
+        allianceId: member.allianceId,
+        referrerMemberId: member.id,
+        status: In(GIVEN),
+        createdAt: MoreThan(since),
+      },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    if (!reward || (!reward.couponId && reward.points <= 0)) return null;
+    const coupon = reward.couponId ? await this.coupons.get(member.allianceId, reward.couponId) : null;
+    return {
+      at: reward.createdAt.toISOString(),
+      points: reward.points,
+      coupon: coupon ? { id: coupon.row.id, title: coupon.view.template.title } : null,
+    };
+  }
 
   async rule(allianceId: string) {
     const rule = await this.rules.findOneBy({ allianceId });
@@ -69,7 +100,10 @@ export class ReferralService {
       ? await em.findOneBy(CouponTemplate, { id: rule.rewardTemplateId, allianceId: friend.allianceId })
       : null;
     const coupon = template ? await this.coupons.issue(em, template, referrer, 'referral') : null;
-    if (template && !coupon) this.logger.warn(`referral reward template ${template.id} is out of stock`);
+    if (template && !coupon)
+      this.logger.warn(
+        `referral reward template ${template.id} issued nothing: ${templateIssueProblem(template, new Date()) ?? 'out_of_stock'}`,
+      );
     // Reward points are the alliance's marketing: funded by the alliance account, not a merchant.
     if (rule.rewardPoints > 0) {
       await this.ledger.earn(em, referrer, rule.rewardPoints, {
@@ -95,11 +129,12 @@ export class ReferralService {
    * on its status). Only an unused reward coupon can be taken back; a used one stays used.
    */
   async revokeReward(em: EntityManager, friend: Member, at: Date): Promise<void> {
-    const reward = await em.findOneBy(ReferralReward, { referredMemberId: friend.id, status: 'rewarded' });
+    // a reward whose coupon could not be issued still gave its points: withdrawn the same way
+    const reward = await em.findOneBy(ReferralReward, { referredMemberId: friend.id, status: In(GIVEN) });
     if (!reward) return;
     const withdrawn = await em.update(
       ReferralReward,
-      { id: reward.id, status: 'rewarded' },
+      { id: reward.id, status: reward.status },
       { status: 'withdrawn' },
     );
     if (withdrawn.affected !== 1) return;

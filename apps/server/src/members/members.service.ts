@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ConsentState, Member as MemberDto, MemberCode, MemberProfile } from '@allycard/contracts';
+import type {
+  ConsentState,
+  Member as MemberDto,
+  MemberCode,
+  MemberProfile,
+  ReferralRewardNotice,
+} from '@allycard/contracts';
 import {
   isChinaMobile,
   issueMemberCode,
@@ -42,6 +48,7 @@ export class MembersService implements MemberSessions {
   private couponCounter?: (member: Member) => Promise<number>;
   private consentProvider?: (member: Member) => Promise<ConsentState>;
   private spendProvider?: (member: Member) => Promise<number>;
+  private referralRewardProvider?: (member: Member) => Promise<ReferralRewardNotice | null>;
 
   constructor(
     @InjectRepository(Member) private readonly members: Repository<Member>,
@@ -63,6 +70,11 @@ export class MembersService implements MemberSessions {
   /** Counts the member's usable coupons for the profile (registered by the coupons module). */
   countCouponsWith(counter: (member: Member) => Promise<number>): void {
     this.couponCounter = counter;
+  }
+
+  /** The newest 拉新 reward to tell the member about (registered by the coupons module). */
+  latestReferralRewardWith(provider: (member: Member) => Promise<ReferralRewardNotice | null>): void {
+    this.referralRewardProvider = provider;
   }
 
   /** Whether the member must agree to the current policy (registered by the privacy module). */
@@ -371,6 +383,7 @@ export class MembersService implements MemberSessions {
       consent: this.consentProvider
         ? await this.consentProvider(member)
         : { currentVersion: null, acceptedVersion: null, required: false },
+      referralReward: this.referralRewardProvider ? await this.referralRewardProvider(member) : null,
     };
   }
 

@@ -103,8 +103,8 @@ export class DemoSeedService {
       thresholdFen: 0,
       usableAt: 'alliance',
       forwardable: false,
+      channel: 'issue_only', // issued as a reward, not claimable in 领券中心
     });
-    await this.templates.update(admin, reward.template.id, { status: 'paused' }); // issued as a reward, not claimable
     await this.referral.setRule(allianceId, { rewardTemplateId: reward.template.id, rewardPoints: 50 });
 
     await this.mall.createItem(admin, {
@@ -135,8 +135,8 @@ export class DemoSeedService {
       thresholdFen: 0,
       usableAt: 'alliance',
       forwardable: false,
+      channel: 'issue_only', // exchanged in the points mall, not claimable
     });
-    await this.templates.update(admin, mallCoupon.template.id, { status: 'paused' });
     await this.mall.createItem(admin, {
       title: '无门槛5元券',
       pointsPrice: 200,

@@ -144,6 +144,7 @@ export default function CouponsPage() {
             render: (_, t) => (
               <Space size={[0, 4]} wrap>
                 {t.joinGift && <Tag color="gold">入会礼</Tag>}
+                {t.channel === 'issue_only' && <Tag color="purple">仅发放</Tag>}
                 {t.audience === 'new_members' && <Tag color="blue">新会员</Tag>}
                 {t.firstOrderOnly && <Tag color="magenta">首单</Tag>}
                 {t.forwardable && <Tag color="green">可转赠</Tag>}

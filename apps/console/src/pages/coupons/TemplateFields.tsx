@@ -310,6 +310,7 @@ export function TemplateFields({
             { value: 'firstOrderOnly', label: '仅限首单' },
             { value: 'forwardable', label: '可转赠好友（拉新）' },
             { value: 'joinGift', label: '入会礼：新会员入会自动发放' },
+            { value: 'issueOnly', label: '仅发放：不在领券中心展示（拉新奖励、积分商城兑换）' },
           ]}
         />
       </Form.Item>

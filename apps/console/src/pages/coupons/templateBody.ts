@@ -25,7 +25,7 @@ export interface TemplateFormValues {
   merchantIds?: string[];
   audience: Audience;
   minTierCode?: string;
-  flags: ('firstOrderOnly' | 'forwardable' | 'joinGift')[];
+  flags: ('firstOrderOnly' | 'forwardable' | 'joinGift' | 'issueOnly')[];
 }
 
 /** Where the server's field errors land on this form. */
@@ -41,6 +41,7 @@ export const FIELD_OF: Record<string, string> = {
   firstOrderOnly: 'flags',
   forwardable: 'flags',
   joinGift: 'flags',
+  channel: 'flags',
 };
 
 /** The request body from the form; money typed in yuan becomes integer fen here. */
@@ -60,6 +61,7 @@ export function toBody(v: TemplateFormValues, session: Session): CreateCouponTem
     firstOrderOnly: flags.has('firstOrderOnly'),
     forwardable: flags.has('forwardable'),
     joinGift: flags.has('joinGift'),
+    channel: flags.has('issueOnly') ? 'issue_only' : 'centre',
     issuer: merchantOnly
       ? { type: 'merchant', merchantId: session.merchantId ?? undefined }
       : v.issuerType === 'merchant'

@@ -5,6 +5,7 @@ import type { ReferralRule } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
 import { termsText } from '../coupons/couponText';
+import { rewardProblemText } from './rewardProblem';
 
 const NONE = '';
 
@@ -61,7 +62,7 @@ export default function ReferralPage() {
         type="info"
         showIcon
         style={{ marginBottom: 16 }}
-        message="会员把可转赠的优惠券转给好友，好友领取并首次入会后，转赠人获得下面的奖励（积分由联盟出资）。"
+        message="会员把可转赠的优惠券转给好友，好友领取入会并完成首单后，转赠人获得下面的奖励（积分由联盟出资）。奖励券宜设为「仅发放」，不在领券中心展示。"
       />
       {rule.loading && !rule.data ? (
         <Skeleton active />
@@ -82,6 +83,17 @@ export default function ReferralPage() {
               options={options}
               placeholder="不发券"
             />
+          </Form.Item>
+          <Form.Item noStyle shouldUpdate={(a, b) => a.rewardTemplateId !== b.rewardTemplateId}>
+            {({ getFieldValue }) => {
+              const chosen = templates.data?.find((t) => t.id === getFieldValue('rewardTemplateId'));
+              const problem = chosen ? rewardProblemText(chosen) : null;
+              return problem ? (
+                <Form.Item wrapperCol={{ offset: 5, span: 16 }}>
+                  <Alert type="warning" showIcon data-testid="reward-template-problem" message={problem} />
+                </Form.Item>
+              ) : null;
+            }}
           </Form.Item>
           <Form.Item
             name="rewardPoints"

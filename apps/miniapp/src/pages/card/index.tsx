@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import type { Coupon, MemberCode, MemberProfile } from '@allycard/contracts';
+import type { Coupon, MemberCode, MemberProfile, ReferralRewardNotice } from '@allycard/contracts';
 import { CouponItem } from '../../components/coupon-item';
 import { MemberCard } from '../../components/member-card';
 import { MemberQr } from '../../components/member-qr';
@@ -16,7 +16,9 @@ import { withMember } from '../../services/session';
 import {
   clearWelcomeCoupons,
   loadWelcomeCoupons,
+  markReferralRewardSeen,
   markWelcomeSeen,
+  referralRewardSeen,
   welcomeSeen,
 } from '../../services/welcome';
 import './index.scss';
@@ -36,6 +38,15 @@ export function refreshDelay(expiresAt: string, now = Date.now()): number {
 type CardState =
   { status: 'loading' } | { status: 'ready'; profile: MemberProfile } | { status: 'error'; message: string };
 
+/** What a 拉新 reward gave, in one line. */
+export function rewardText(reward: ReferralRewardNotice): string {
+  const parts = [
+    ...(reward.coupon ? [`「${reward.coupon.title}」已放入券包`] : []),
+    ...(reward.points > 0 ? [`+${reward.points} 积分`] : []),
+  ];
+  return parts.join('，');
+}
+
 export default function CardPage() {
   const [state, setState] = useState<CardState>({ status: 'loading' });
   const [code, setCode] = useState<MemberCode | null>(null);
@@ -43,6 +54,7 @@ export default function CardPage() {
   const [welcome, setWelcome] = useState<Coupon[]>([]);
   const [welcomeOpen, setWelcomeOpen] = useState(false);
   const [names, setNames] = useState<Map<string, string>>(new Map());
+  const [rewardDismissed, setRewardDismissed] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const visible = useRef(false);
   const loaded = useRef(false);
@@ -134,6 +146,17 @@ export default function CardPage() {
     void Taro.navigateTo({ url });
   };
 
+  const reward = profile.referralReward;
+  const dismissReward = () => {
+    if (reward) markReferralRewardSeen(reward.at);
+    setRewardDismissed(true);
+  };
+  const openReward = () => {
+    dismissReward();
+    const url = reward?.coupon ? withQuery(ROUTES.couponDetail, { id: reward.coupon.id }) : ROUTES.points;
+    void Taro.navigateTo({ url });
+  };
+
   // The code comes first, above the fold on the smallest phones, as in the coffee chains' apps: at the
   // counter the member opens the card and shows it, nothing to scroll.
   return (
@@ -172,6 +195,21 @@ export default function CardPage() {
             </Button>
             <Button size="small" type="primary" onClick={openWelcome}>
               去使用
+            </Button>
+          </View>
+        </View>
+      ) : null}
+
+      {reward && !rewardDismissed && !referralRewardSeen(reward.at) ? (
+        <View className="section card__reward">
+          <Text className="card__reward-title">好友完成首单，拉新奖励已到账</Text>
+          <Text className="card__reward-body">{rewardText(reward)}</Text>
+          <View className="card__welcome-actions">
+            <Button size="small" fill="none" onClick={dismissReward}>
+              知道了
+            </Button>
+            <Button size="small" type="primary" onClick={openReward}>
+              去看看
             </Button>
           </View>
         </View>

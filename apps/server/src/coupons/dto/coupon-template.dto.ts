@@ -1,4 +1,4 @@
-import { businessDateTimeToRfc3339 } from '@allycard/domain';
+import { businessDateTimeToRfc3339, TEMPLATE_CHANNELS, type TemplateChannel } from '@allycard/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -144,6 +144,15 @@ export class CreateCouponTemplateDto {
   @IsBoolean()
   joinGift?: boolean;
 
+  @ApiPropertyOptional({
+    enum: TEMPLATE_CHANNELS,
+    default: 'centre',
+    description: 'centre: claimable in 领券中心; issue_only: only issued (referral rewards, mall, campaigns)',
+  })
+  @IsOptionalNotNull()
+  @IsIn(TEMPLATE_CHANNELS)
+  channel?: TemplateChannel;
+
   @ApiProperty({ type: CouponIssuerDto })
   @NestedObject(() => CouponIssuerDto)
   issuer: CouponIssuerDto;
@@ -174,4 +183,9 @@ export class UpdateCouponTemplateDto {
   @IsOptionalNotNull()
   @IsIn(['active', 'paused'])
   status?: 'active' | 'paused';
+
+  @ApiPropertyOptional({ enum: TEMPLATE_CHANNELS })
+  @IsOptionalNotNull()
+  @IsIn(TEMPLATE_CHANNELS)
+  channel?: TemplateChannel;
 }

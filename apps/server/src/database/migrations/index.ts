@@ -12,6 +12,7 @@ import { Idempotency1733356800000 } from './1733356800000-idempotency';
 import { Utf8mb41733443200000 } from './1733443200000-utf8mb4';
 import { MemberDatabase1733530000000 } from './1733530000000-member-database';
 import { Privacy1733702400000 } from './1733702400000-privacy';
+import { CouponChannel1733788800000 } from './1733788800000-coupon-channel';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Utf8mb41733443200000,
   MemberDatabase1733530000000,
   Privacy1733702400000,
+  CouponChannel1733788800000,
 ];
