@@ -702,4 +702,47 @@ describe(`referral reward withdrawn on refund (${TEST_DB})`, () => {
     expect((await t.api('GET', '/me/points', { token: sender.token })).body.balance).toBe(0);
     expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
   });
+
+  it('withdraws the points of a reward whose coupon could not be issued (paused) as well', async () => {
+    const admin = await f.adminToken();
+    const reward = await f.template({ title: '暂停的拉新奖励券', stock: 10 });
+    await t.api('POST', `/admin/coupon-templates/${reward.id}/pause`, { token: admin });
+    await t.api('PUT', '/admin/referral-rule', {
+      token: admin,
+      body: { rewardTemplateId: reward.id, rewardPoints: 30 },
+    });
+    const merchant = await f.merchant();
+    const clerk = await f.staff(merchant.id);
+    const sender = await f.member();
+    const shared = await f.claim(sender.token, (await f.template({ forwardable: true })).id);
+    const share = await t.api('POST', `/me/coupons/${shared.id}/share`, { token: sender.token });
+    const friend = await t.api('POST', `/shares/${share.body.shareToken}/accept`, {
+      body: { code: await f.loginCode(`o_${f.unique()}`) },
+    });
+    const created = (
+      await t.api('POST', '/orders', {
+        token: friend.body.token,
+        body: { merchantId: merchant.id, amountFen: 5_000 },
+      })
+    ).body.order;
+    await t.http('POST', `/sandbox/wechat/pay/${created.outTradeNo}/confirm`);
+    expect((await t.api('GET', '/me/points', { token: sender.token })).body.balance).toBe(30);
+    expect((await t.api('GET', '/me', { token: sender.token })).body.referralReward).toMatchObject({
+      points: 30,
+      coupon: null,
+    });
+
+    await t.api('POST', `/staff/orders/${created.id}/refund`, { token: clerk.token, body: {} });
+    await eventually(
+      () => t.api('GET', `/orders/${created.id}`, { token: friend.body.token }).then((r) => r.body.status),
+      (s) => s === 'refunded',
+    );
+    expect((await t.api('GET', '/me/points', { token: sender.token })).body.balance).toBe(0);
+    expect((await t.api('GET', '/me', { token: sender.token })).body.referralReward).toBeNull();
+    expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
+    await t.api('PUT', '/admin/referral-rule', {
+      token: admin,
+      body: { rewardTemplateId: null, rewardPoints: 0 },
+    });
+  });
 });
