@@ -8,6 +8,7 @@ import {
   request,
   requestPayment,
   showLoading,
+  setClipboardData,
   showToast,
   switchTab,
   taroTest,
@@ -235,6 +236,65 @@ describe('支付结果', () => {
     expect(navigateTo).toHaveBeenCalledWith({ url: '/coupon/detail/index?id=21' });
     fireEvent.click(screen.getByText('完成'));
     expect(switchTab).toHaveBeenCalledWith({ url: '/pages/card/index' });
+  });
+
+  it('shows a refund as such: 已退款 with the amount, the points taken back and the coupon, and the order number', async () => {
+    getCurrentInstance.mockReturnValue({ router: { params: { id: '501' } } });
+    resultServer({
+      ...paid,
+      couponId: '11',
+      status: 'refunded',
+      refundedFen: 11800,
+      refundSummary: {
+        processingFen: 0,
+        refundedFen: 11800,
+        pointsClawedBack: 118,
+        pointsReturned: 0,
+        couponReturned: true,
+        refundedAt: '2026-11-26T02:00:00.000Z',
+      },
+    });
+    const { container } = render(<PayResultPage />);
+    expect(await screen.findByText('已退款', { selector: '.pay-result__title' })).toBeTruthy();
+    expect(screen.queryByText('支付成功')).toBeNull();
+    expect(screen.getByText('¥118.00 已原路退回')).toBeTruthy();
+    const row = (key: string) =>
+      container.querySelector(`.pay-result__row--${key} .pay-result__value`)?.textContent;
+    expect(row('refunded')).toBe('¥118.00');
+    expect(row('clawed')).toBe('-118 积分');
+    expect(row('coupon')).toBe('已退回券包');
+    // the same last digits the staff order list shows
+    expect(row('no')).toBe(`${order.outTradeNo.slice(-8)} 复制`);
+    fireEvent.click(container.querySelector('.pay-result__row--no') as HTMLElement);
+    expect(setClipboardData).toHaveBeenCalledWith({ data: order.outTradeNo });
+    // a refunded order invites nobody
+    expect(screen.queryByText('邀请好友')).toBeNull();
+  });
+
+  it('says 退款中 while WeChat has not answered, and 部分退款 after a part came back', async () => {
+    getCurrentInstance.mockReturnValue({ router: { params: { id: '501' } } });
+    const summary = {
+      processingFen: 5000,
+      refundedFen: 0,
+      pointsClawedBack: 0,
+      pointsReturned: 0,
+      couponReturned: false,
+      refundedAt: null,
+    };
+    resultServer({ ...paid, refundSummary: summary });
+    const first = render(<PayResultPage />);
+    expect(await screen.findByText('退款中', { selector: '.pay-result__title' })).toBeTruthy();
+    expect(screen.getByText('¥50.00 正在退回，微信支付通常 1–3 个工作日到账')).toBeTruthy();
+    first.unmount();
+    resultServer({
+      ...paid,
+      status: 'partially_refunded',
+      refundedFen: 5000,
+      refundSummary: { ...summary, processingFen: 0, refundedFen: 5000, pointsClawedBack: 50 },
+    });
+    render(<PayResultPage />);
+    expect(await screen.findByText('部分退款', { selector: '.pay-result__title' })).toBeTruthy();
+    expect(screen.getByText('已退回 ¥50.00')).toBeTruthy();
   });
 
   it('has no invitation without a coupon to forward', async () => {

@@ -1,10 +1,11 @@
 // Refunds at the counter: a member paid a merchant ¥50.00 through WeChat Pay (sandbox); the clerk
-// refunds ¥20.00 of it on 订单, then the rest, and sees each refund settle.
-import { arrived, assert, shown } from '../lib.mjs';
+// refunds ¥20.00 of it on 订单, then the rest, and sees each refund settle. The member's order page then
+// reads 已退款 (not ✓ 支付成功) with the points taken back and the number the clerk's list shows.
+import { arrived, assert, PHONE, screenshotter, shown } from '../lib.mjs';
 
 export const name = 'refund';
 
-export async function run({ page, api, baseUrl, screenshot }) {
+export async function run({ page, browser, api, baseUrl, screenshot }) {
   const admin = await api.asAdmin();
   const tag = Date.now().toString(36);
   const merchant = await api.createMerchant(`E2E 退款小馆 ${tag}`);
@@ -12,7 +13,8 @@ export async function run({ page, api, baseUrl, screenshot }) {
   await api.post(`/admin/merchants/${merchant.id}/staff`, { ...clerk, role: 'clerk' }, { token: admin });
 
   // A member pays ¥50.00 (API and sandbox, as the pay scenario does through the pages).
-  const { token } = await api.join(`e2e_refund_member_${tag}`);
+  const openid = `h5_e2e_refund_${tag}`;
+  const { token } = await api.join(openid);
   const created = (
     await api.post(
       '/orders',
@@ -64,6 +66,29 @@ export async function run({ page, api, baseUrl, screenshot }) {
     order.status === 'refunded' && order.refundedFen === 5000,
     `the order is refunded: ${JSON.stringify(order)}`,
   );
+
+  // The member opens the order: 已退款, the amount back, the points taken back, the same number.
+  const shopper = await browser.newContext(PHONE);
+  try {
+    await shopper.addInitScript(
+      ([id, t]) => {
+        window.localStorage.setItem('allycard.h5.openid', id);
+        window.localStorage.setItem('allycard.memberToken', JSON.stringify({ data: t }));
+      },
+      [openid, token],
+    );
+    const memberPage = await shopper.newPage();
+    await memberPage.goto(`${baseUrl}/#/pages/pay/result?id=${created.order.id}`);
+    const hero = arrived(memberPage, '.pay-result__hero');
+    await hero.getByText('已退款', { exact: true }).waitFor();
+    const text = await arrived(memberPage, '.pay-result').innerText();
+    assert(!text.includes('支付成功'), `a refunded order no longer reads 支付成功: ${text}`);
+    assert(text.includes('¥50.00 已原路退回') && text.includes(no), `refund and order number shown: ${text}`);
+    await screenshotter(memberPage, `${name}-member`)('6-order');
+  } finally {
+    await shopper.close();
+  }
+
   const invariants = (await api.get('/admin/invariants', { token: admin })).body;
   assert(invariants.ok, `invariants hold: ${JSON.stringify(invariants.checks?.filter((c) => !c.ok))}`);
 }

@@ -1,4 +1,5 @@
-import type { Order, OrderStatus } from '@allycard/contracts';
+import type { Order, OrderDetail, OrderStatus } from '@allycard/contracts';
+import { formatFen } from '@allycard/domain';
 
 /** An order's state in the member's (and the clerk's) words. */
 export const ORDER_STATUS_TEXT: Record<OrderStatus, string> = {
@@ -23,6 +24,25 @@ export function refundableFen(order: Pick<Order, 'status' | 'payableFen' | 'refu
 }
 
 /** "…0042 1234": the end of the trade number, enough to tell orders apart at the counter. */
+/**
+ * A paid order's refund in words: 退款中 while WeChat has not answered, 已退款 / 部分退款 once it did;
+ * null when no refund was asked.
+ */
+export function refundState(
+  order: Pick<OrderDetail, 'status' | 'refundSummary'>,
+): { title: string; note: string } | null {
+  const summary = order.refundSummary;
+  if (!summary || (summary.processingFen <= 0 && summary.refundedFen <= 0)) return null;
+  if (summary.processingFen > 0)
+    return {
+      title: '退款中',
+      note: `${formatFen(summary.processingFen)} 正在退回，微信支付通常 1–3 个工作日到账`,
+    };
+  if (order.status === 'refunded')
+    return { title: '已退款', note: `${formatFen(summary.refundedFen)} 已原路退回` };
+  return { title: '部分退款', note: `已退回 ${formatFen(summary.refundedFen)}` };
+}
+
 export function shortTradeNo(outTradeNo: string): string {
   return outTradeNo.slice(-8);
 }

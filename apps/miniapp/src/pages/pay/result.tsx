@@ -11,7 +11,7 @@ import { formatDateTime } from '../../services/dates';
 import { toastError, userError } from '../../services/errors';
 import { merchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
-import { ORDER_STATUS_TEXT, orderSavingsFen } from '../../services/order-text';
+import { orderSavingsFen, refundState, shortTradeNo } from '../../services/order-text';
 import { usePayment } from '../../services/payment';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
 import type { OrderDetail, WalletCoupon } from '@allycard/contracts';
@@ -153,18 +153,36 @@ export default function PayResultPage() {
   }
 
   const savings = orderSavingsFen(order);
+  const refund = refundState(order);
+  const summary = order.refundSummary;
   const rows: { key: string; label: string; value: string }[] = [
     { key: 'amount', label: '原价', value: formatFen(order.amountFen) },
     ...(savings > 0 ? [{ key: 'savings', label: '共优惠', value: `-${formatFen(savings)}` }] : []),
     ...(order.pointsUsed > 0 ? [{ key: 'used', label: '积分抵扣', value: `${order.pointsUsed} 积分` }] : []),
     { key: 'earned', label: '获得积分', value: `+${order.pointsEarned} 积分` },
+    ...(summary && summary.processingFen > 0
+      ? [{ key: 'processing', label: '退款中', value: formatFen(summary.processingFen) }]
+      : []),
+    ...(summary && summary.refundedFen > 0
+      ? [{ key: 'refunded', label: '已退款', value: formatFen(summary.refundedFen) }]
+      : []),
+    ...(summary && summary.pointsClawedBack > 0
+      ? [{ key: 'clawed', label: '退款扣回积分', value: `-${summary.pointsClawedBack} 积分` }]
+      : []),
+    ...(summary && summary.pointsReturned > 0
+      ? [{ key: 'returned', label: '退回抵扣积分', value: `+${summary.pointsReturned} 积分` }]
+      : []),
+    ...(summary && summary.refundedFen > 0 && order.couponId
+      ? [{ key: 'coupon', label: '优惠券', value: summary.couponReturned ? '已退回券包' : '未退回' }]
+      : []),
     { key: 'balance', label: '会员卡积分', value: `${profile.points} 积分` },
     ...(order.paidAt ? [{ key: 'time', label: '支付时间', value: formatDateTime(order.paidAt) }] : []),
+    ...(summary?.refundedAt
+      ? [{ key: 'refund-time', label: '退款时间', value: formatDateTime(summary.refundedAt) }]
+      : []),
   ];
-  const refundedNote =
-    order.status === 'refunded' || order.status === 'partially_refunded'
-      ? `${ORDER_STATUS_TEXT[order.status]} ${formatFen(order.refundedFen)}`
-      : null;
+  // the number the shopper quotes to the store: the staff order list shows the same digits
+  const copyOrderNo = () => void Taro.setClipboardData({ data: order.outTradeNo }).catch(() => undefined);
 
   const invite = () => {
     const url =
@@ -175,14 +193,19 @@ export default function PayResultPage() {
   };
 
   return (
-    <View className="page pay-result pay-result--paid">
+    <View className={`page pay-result pay-result--${refund ? 'refund' : 'paid'}`}>
       <View className="pay-result__hero">
-        <View className="pay-result__mark">✓</View>
-        <Text className="pay-result__title">支付成功</Text>
+        <View className={`pay-result__mark${refund ? ' pay-result__mark--refund' : ''}`}>
+          {refund ? '↩' : '✓'}
+        </View>
+        <Text className="pay-result__title">{refund?.title ?? '支付成功'}</Text>
         <Text className="pay-result__merchant">{merchantName}</Text>
         <Text className="pay-result__amount">{formatFen(order.payableFen)}</Text>
-        {savings > 0 ? <Text className="pay-result__saved">本单共省 {formatFen(savings)}</Text> : null}
-        {refundedNote ? <Text className="pay-result__refunded">{refundedNote}</Text> : null}
+        {refund ? (
+          <Text className="pay-result__refunded">{refund.note}</Text>
+        ) : savings > 0 ? (
+          <Text className="pay-result__saved">本单共省 {formatFen(savings)}</Text>
+        ) : null}
       </View>
 
       <View className="section pay-result__rows">
@@ -192,9 +215,13 @@ export default function PayResultPage() {
             <Text className="pay-result__value">{row.value}</Text>
           </View>
         ))}
+        <View className="pay-result__row pay-result__row--no" onClick={copyOrderNo}>
+          <Text className="pay-result__label">订单号</Text>
+          <Text className="pay-result__value">{shortTradeNo(order.outTradeNo)} 复制</Text>
+        </View>
       </View>
 
-      {forwardable.length ? (
+      {forwardable.length && !refund ? (
         <View className="section pay-result__invite">
           <View className="pay-result__invite-main">
             <Text className="pay-result__invite-title">邀请好友</Text>
