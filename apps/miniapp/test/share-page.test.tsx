@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { getCurrentInstance, redirectTo, showToast, taroTest } from './__mocks__/taro';
+import { getCurrentInstance, redirectTo, showToast, switchTab, taroTest } from './__mocks__/taro';
 import SharePage from '../src/pages/share/index';
 import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
 import { resetMerchantNames } from '../src/services/merchants';
@@ -10,6 +10,7 @@ const preview = {
   fromNickname: '小王',
   expiresAt: '2025-11-25T08:00:00.000Z',
   status: 'open' as const,
+  viewer: 'other' as const,
 };
 
 function openShare(token = 'tok123') {
@@ -41,13 +42,16 @@ describe('好友送你一张券', () => {
     expect(sent[0].headers.authorization).toBeUndefined();
 
     fireEvent.click(screen.getByText('一键领取'));
-    await waitFor(() => expect(redirectTo).toHaveBeenCalledWith({ url: '/coupon/mine/index?tab=usable' }));
+    // onto the card, with the tab bar, where the gift waits with the join gifts
+    await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: '/pages/card/index' }));
     expect(sent.find((r) => r.path === '/api/v1/shares/tok123/accept')?.body).toEqual({
       code: 'friend-code',
     });
     expect(taroTest.storage.get('allycard.memberToken')).toBe('friend-token');
-    // the join gifts wait on the card page
-    expect(JSON.parse(String(taroTest.storage.get('allycard.welcomeCoupons')))).toHaveLength(1);
+    // the friend's coupon and the join gifts wait on the card page
+    expect(
+      JSON.parse(String(taroTest.storage.get('allycard.welcomeCoupons'))).map((c: { id: string }) => c.id),
+    ).toEqual([walletCoupon.id, coupon.id]);
     expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '领取成功，欢迎入会' }));
   });
 
@@ -80,7 +84,7 @@ describe('好友送你一张券', () => {
     expect(sent.some((r) => r.path.endsWith('/accept'))).toBe(false);
     fireEvent.click(box);
     fireEvent.click(screen.getByText('一键领取'));
-    await waitFor(() => expect(redirectTo).toHaveBeenCalled());
+    await waitFor(() => expect(switchTab).toHaveBeenCalled());
     expect(sent.find((r) => r.path.endsWith('/accept'))?.body).toEqual({
       code: 'friend-code',
       policyVersion: 5,
@@ -108,13 +112,29 @@ describe('好友送你一张券', () => {
   it('recognises the sender’s own share', async () => {
     taroTest.storage.set('allycard.memberToken', 'sender-token');
     mockServer({
-      'GET /api/v1/shares/tok123': { status: 200, body: preview },
-      'GET /api/v1/me/coupons/21': { status: 200, body: { ...walletCoupon, status: 'sharing' } },
+      'GET /api/v1/shares/tok123': { status: 200, body: { ...preview, viewer: 'sender' } },
       'GET /api/v1/merchants': { status: 200, body: [] },
     });
     render(<SharePage />);
     expect(await screen.findByText('这是你转赠出去的券，等好友来领吧')).toBeTruthy();
+    expect(screen.getByText('转赠给好友的联盟好券')).toBeTruthy();
+    expect(screen.queryByText('送你一张联盟好券')).toBeNull();
     expect(screen.queryByText('一键领取')).toBeNull();
+  });
+
+  it('tells the sender of a taken share that the friend took it, not 来晚了', async () => {
+    taroTest.storage.set('allycard.memberToken', 'sender-token');
+    const sent = mockServer({
+      'GET /api/v1/shares/tok123': {
+        status: 200,
+        body: { ...preview, status: 'accepted', viewer: 'sender' },
+      },
+      'GET /api/v1/merchants': { status: 200, body: [] },
+    });
+    render(<SharePage />);
+    expect(await screen.findByText('好友已领取这张券')).toBeTruthy();
+    expect(screen.queryByText('来晚了，这张券已经被领走了')).toBeNull();
+    expect(sent[0].headers.authorization).toBe('Bearer sender-token');
   });
 
   it('says when the share ran out or was cancelled', async () => {

@@ -18,6 +18,17 @@ const retired = {
   firstOrderOnly: true,
 };
 
+const sentShares = [
+  {
+    id: '7',
+    status: 'accepted' as const,
+    coupon: { ...walletCoupon, id: '27', title: '送给小王的券' },
+    sharedAt: '2026-12-03T02:00:00.000Z',
+    expiresAt: '2026-12-04T02:00:00.000Z',
+    acceptedAt: '2026-12-03T03:00:00.000Z',
+  },
+];
+
 beforeEach(() => {
   resetMerchantNames();
   taroTest.storage.set('allycard.memberToken', 'member-token');
@@ -28,6 +39,7 @@ describe('我的券', () => {
     const sent = mockServer({
       'GET /api/v1/me/coupons': { status: 200, body: [walletCoupon, used, expired, sharing, gift, retired] },
       'GET /api/v1/merchants': { status: 200, body: merchants },
+      'GET /api/v1/me/shares': { status: 200, body: sentShares },
     });
     const { container } = render(<MyCouponsPage />);
     expect(await screen.findByText('可用(3)')).toBeTruthy();
@@ -54,6 +66,11 @@ describe('我的券', () => {
     expect(within(usedList).getByText('已使用')).toBeTruthy();
     // one request for every tab
     expect(sent.filter((r) => r.path.startsWith('/api/v1/me/coupons'))).toHaveLength(1);
+    // 已赠送: what the member forwarded, and where each stands
+    expect(screen.getByText('已赠送(1)')).toBeTruthy();
+    const given = container.querySelector('.wallet__list--sent') as HTMLElement;
+    expect(within(given).getByText('送给小王的券')).toBeTruthy();
+    expect(within(given).getByText('好友已领取 · 2026-12-03 11:00')).toBeTruthy();
 
     fireEvent.click(within(usable).getByText('老街满减券'));
     expect(navigateTo).toHaveBeenCalledWith({ url: '/coupon/detail/index?id=21' });
@@ -63,6 +80,7 @@ describe('我的券', () => {
     mockServer({
       'GET /api/v1/me/coupons': { status: 200, body: [used] },
       'GET /api/v1/merchants': { status: 200, body: merchants },
+      'GET /api/v1/me/shares': { status: 200, body: [] },
     });
     render(<MyCouponsPage />);
     expect(await screen.findByText('没有可用的券')).toBeTruthy();
@@ -113,6 +131,10 @@ describe('券详情 and 转赠好友', () => {
     });
     render(<CouponDetailPage />);
     fireEvent.click(await screen.findByText('转赠好友'));
+    // asked first: nothing is locked until the member confirms
+    expect(await screen.findByText(/转赠后这张券为好友保留 24 小时，期间你不能使用/)).toBeTruthy();
+    expect(sent.some((r) => r.method === 'POST')).toBe(false);
+    fireEvent.click(screen.getByText('确认转赠'));
     const link = `${window.location.origin}/#/pages/share/index?token=tok123`;
     expect(await screen.findByText(link)).toBeTruthy();
     expect(setClipboardData).toHaveBeenCalledWith({ data: link });
@@ -143,6 +165,7 @@ describe('券详情 and 转赠好友', () => {
     });
     render(<CouponDetailPage />);
     fireEvent.click(await screen.findByText('转赠好友'));
+    fireEvent.click(await screen.findByText('确认转赠'));
     await waitFor(() =>
       expect(showToast).toHaveBeenCalledWith(
         expect.objectContaining({ title: '该券不支持转赠', icon: 'none' }),

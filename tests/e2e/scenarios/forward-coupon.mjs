@@ -92,6 +92,12 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
   await mine.tap();
   await shown(page, '.coupon-detail').waitFor();
   await shown(page, '.coupon-detail__forward').tap();
+  // forwarding locks the coupon for the friend, so it is confirmed first
+  const confirm = shown(page, '.coupon-detail__confirm');
+  await confirm.waitFor();
+  assert((await confirm.innerText()).includes('小时'), 'the confirm dialog says how long the coupon is held');
+  await screenshot('3a-confirm');
+  await confirm.getByText('确认转赠').tap();
   const linkText = shown(page, '.share-panel__link');
   await linkText.waitFor();
   const link = (await linkText.innerText()).trim();
@@ -117,13 +123,20 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
     // the friend joins by taking it: the same unticked agreement as the join page comes first
     await shown(pageB, '.consent-check__tick').tap();
     await shown(pageB, 'text=一键领取').tap();
+    // B lands on the new card (tab bar and all) with the gift shown as a friend's
+    const welcome = arrived(pageB, '.card__welcome', { hasText: title });
+    await welcome.waitFor();
+    assert((await welcome.innerText()).includes('好友赠送'), "the welcome names the gift as a friend's");
+    await shown(pageB, '.taro-tabbar__tabbar').waitFor();
+    await shotB('2-welcome');
+    await pageB.goto(`${baseUrl}/#/coupon/mine/index`);
     const received = arrived(pageB, '.wallet__list--usable .coupon-item', { hasText: title });
     await received.waitFor();
     assert(
       (await received.innerText()).includes('好友赠送'),
       'the received coupon is marked as a gift from a friend',
     );
-    await shotB('2-wallet');
+    await shotB('3-wallet');
 
     // B's first purchase at the counter (the clerk, through the API) rewards A.
     await pageB.goto(`${baseUrl}/#/pages/card/index`);
@@ -141,10 +154,18 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
   await arrived(page, '.wallet__list--usable').first().waitFor();
   await arrived(page, '.wallet__list--usable :is(.page-state, .coupon-item)').first().waitFor();
   assert(
-    (await shown(page, '.coupon-item', { hasText: title }).count()) === 0,
+    (await shown(page, '.wallet__list--usable .coupon-item', { hasText: title }).count()) === 0,
     'A no longer holds the coupon',
   );
   await screenshot('4-sender-wallet');
+
+  // A keeps a record under 已赠送, and opening the own link again says the friend took it.
+  await shown(page, '.coupons__tabs .nut-tabs-titles-item', { hasText: '已赠送' }).tap();
+  await arrived(page, '.wallet__list--sent .coupon-item', { hasText: title }).waitFor();
+  await screenshot('4a-sender-sent');
+  await page.goto(link);
+  await arrived(page, '.share__outcome', { hasText: '好友已领取这张券' }).waitFor();
+  await screenshot('4b-sender-own-link');
 
   // A's card tells that the reward arrived, the coupon and the points; 去看看 opens the coupon.
   try {

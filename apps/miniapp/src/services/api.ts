@@ -22,6 +22,7 @@ import type {
   Redemption,
   RedemptionRequest,
   RefundResult,
+  SentShare,
   ShareCreated,
   SharePreview,
   StaffLookup,
@@ -80,6 +81,7 @@ export function createAllycardClient(getToken: () => string | null, transport: T
     coupon: (id: string) => call<WalletCoupon>('GET', `/me/coupons/${seg(id)}`),
     shareCoupon: (id: string) => call<ShareCreated>('POST', `/me/coupons/${seg(id)}/share`),
     cancelShare: (id: string) => call<WalletCoupon>('DELETE', `/me/coupons/${seg(id)}/share`),
+    sentShares: () => call<SentShare[]>('GET', '/me/shares'),
     // a friend's forwarded coupon (no token needed)
     sharePreview: (token: string) => call<SharePreview>('GET', `/shares/${seg(token)}`),
     acceptShare: (token: string, code: string, policyVersion?: number) =>

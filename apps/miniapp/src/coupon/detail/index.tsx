@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro';
+import { Button, Cell, CellGroup, Dialog } from '@nutui/nutui-react-taro';
+import { SHARE_LIFETIME_HOURS } from '@allycard/domain';
 import { CouponItem } from '../../components/coupon-item';
 import { PageState } from '../../components/page-state';
 import { deliverShare, SharePanel, useShareTarget, type ShareTarget } from '../../platform';
@@ -30,6 +31,8 @@ export default function CouponDetailPage() {
   const id = pageParam(useRouter().params, 'id');
   const [share, setShare] = useState<ShareCreated | null>(null);
   const [busy, setBusy] = useState<'share' | 'cancel' | null>(null);
+  // 转赠 locks the coupon for the friend: asked first, with what it means
+  const [confirming, setConfirming] = useState(false);
 
   const { state, reload, update } = useMemberPage(async () => {
     if (!id) throw userError('没有找到这张券');
@@ -124,7 +127,7 @@ export default function CouponDetailPage() {
               fill="outline"
               block
               loading={busy === 'share'}
-              onClick={() => void startShare(current)}
+              onClick={() => setConfirming(true)}
             >
               转赠好友
             </Button>
@@ -157,6 +160,24 @@ export default function CouponDetailPage() {
           </Button>
         </View>
       ) : null}
+
+      <Dialog
+        className="coupon-detail__confirm"
+        visible={confirming}
+        title="转赠给好友"
+        confirmText="确认转赠"
+        cancelText="再想想"
+        onConfirm={() => {
+          setConfirming(false);
+          void startShare(current);
+        }}
+        onCancel={() => setConfirming(false)}
+        onClose={() => setConfirming(false)}
+      >
+        <Text className="coupon-detail__confirm-text">
+          {`转赠后这张券为好友保留 ${SHARE_LIFETIME_HOURS} 小时，期间你不能使用；好友领取后券就归 TA，未领取会自动退回。`}
+        </Text>
+      </Dialog>
     </View>
   );
 }

@@ -8,10 +8,13 @@ import { memberApi } from '../../services/api';
 import { merchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
-import type { WalletCoupon } from '@allycard/contracts';
+import type { SentShare, WalletCoupon } from '@allycard/contracts';
+import { formatDateTime } from '../../services/dates';
 import '../coupon.scss';
 
 export type WalletTab = 'usable' | 'used' | 'expired';
+/** The wallet's tabs: the coupon tabs, and 已赠送 (the coupons the member forwarded). */
+type Tab = WalletTab | 'sent';
 
 const TABS: { value: WalletTab; title: string; empty: string }[] = [
   { value: 'usable', title: '可用', empty: '没有可用的券' },
@@ -30,12 +33,20 @@ export function walletTab(coupon: WalletCoupon): WalletTab {
   return 'usable';
 }
 
-function isTab(value: string | null): value is WalletTab {
-  return TABS.some((t) => t.value === value);
+function isTab(value: string | null): value is Tab {
+  return value === 'sent' || TABS.some((t) => t.value === value);
+}
+
+/** Where a forwarded coupon stands, for the sender. */
+export function sentShareLine(share: SentShare): string {
+  if (share.status === 'accepted')
+    return `好友已领取${share.acceptedAt ? ` · ${formatDateTime(share.acceptedAt)}` : ''}`;
+  if (share.status === 'expired') return '好友未领取，已退回你的券包';
+  return `等待好友领取 · ${formatDateTime(share.expiresAt)} 前有效`;
 }
 
 export default function MyCouponsPage() {
-  const [tab, setTab] = useState<WalletTab>('usable');
+  const [tab, setTab] = useState<Tab>('usable');
   useLoad((params: Record<string, string | undefined>) => {
     const wanted = pageParam(params, 'tab');
     if (isTab(wanted)) setTab(wanted);
@@ -43,8 +54,12 @@ export default function MyCouponsPage() {
 
   // One request for all tabs: the wallet is small, and every tab shows its count.
   const { state, reload } = useMemberPage(async () => {
-    const [coupons, names] = await Promise.all([memberApi.coupons(), merchantNames()]);
-    return { coupons, names };
+    const [coupons, names, shares] = await Promise.all([
+      memberApi.coupons(),
+      merchantNames(),
+      memberApi.sentShares(),
+    ]);
+    return { coupons, names, shares };
   });
 
   if (state.status === 'loading') return <PageState status="loading" title="正在打开券包…" />;
@@ -60,7 +75,7 @@ export default function MyCouponsPage() {
     );
   }
 
-  const { coupons, names } = state.data;
+  const { coupons, names, shares } = state.data;
   const open = (coupon: WalletCoupon) =>
     void Taro.navigateTo({ url: withQuery(ROUTES.couponDetail, { id: coupon.id }) });
 
@@ -70,7 +85,7 @@ export default function MyCouponsPage() {
         className="coupons__tabs"
         value={tab}
         autoHeight
-        onChange={(value) => setTab(String(value) as WalletTab)}
+        onChange={(value) => setTab(String(value) as Tab)}
       >
         {TABS.map((t) => {
           const list = coupons.filter((c) => walletTab(c) === t.value);
@@ -107,6 +122,27 @@ export default function MyCouponsPage() {
             </Tabs.TabPane>
           );
         })}
+        <Tabs.TabPane key="sent" value="sent" title={shares.length ? `已赠送(${shares.length})` : '已赠送'}>
+          <View className="wallet__list wallet__list--sent">
+            {shares.length ? (
+              shares.map((share) => (
+                <CouponItem
+                  key={share.id}
+                  coupon={{ ...share.coupon, forwardable: false, receivedFrom: null }}
+                  merchantNames={names}
+                  usableLine={sentShareLine(share)}
+                />
+              ))
+            ) : (
+              <PageState
+                status="empty"
+                compact
+                title="还没有转赠过券"
+                description="可转赠的券点开后选「转赠好友」，好友领取后你可能获得拉新奖励"
+              />
+            )}
+          </View>
+        </Tabs.TabPane>
       </Tabs>
       {coupons.some((c) => walletTab(c) === tab) ? (
         <View className="wallet__footer">

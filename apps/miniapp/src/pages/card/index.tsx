@@ -2,7 +2,13 @@ import { useRef, useState } from 'react';
 import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import type { Coupon, MemberCode, MemberProfile, ReferralRewardNotice } from '@allycard/contracts';
+import type {
+  Coupon,
+  MemberCode,
+  MemberProfile,
+  ReferralRewardNotice,
+  WalletCoupon,
+} from '@allycard/contracts';
 import { CouponItem } from '../../components/coupon-item';
 import { MemberCard } from '../../components/member-card';
 import { MemberQr } from '../../components/member-qr';
@@ -146,6 +152,8 @@ export default function CardPage() {
     void Taro.navigateTo({ url });
   };
 
+  // a friend's forwarded coupon arrives the same way as the join gifts
+  const welcomeBadge = welcome.some((c) => (c as WalletCoupon).receivedFrom) ? '好友赠送' : '入会礼';
   const reward = profile.referralReward;
   const dismissReward = () => {
     if (reward) markReferralRewardSeen(reward.at);
@@ -174,7 +182,7 @@ export default function CardPage() {
 
       {welcome.length && !welcomeOpen ? (
         <View className="section card__welcome card__welcome--folded" onClick={() => setWelcomeOpen(true)}>
-          <Text className="card__welcome-badge">入会礼</Text>
+          <Text className="card__welcome-badge">{welcomeBadge}</Text>
           <Text className="card__welcome-title">{welcome.length} 张礼券在你的券包</Text>
           <Text className="card__welcome-more">展开 ›</Text>
         </View>
@@ -182,7 +190,7 @@ export default function CardPage() {
       {welcome.length && welcomeOpen ? (
         <View className="section card__welcome">
           <View className="card__welcome-head">
-            <Text className="card__welcome-badge">入会礼</Text>
+            <Text className="card__welcome-badge">{welcomeBadge}</Text>
             <Text className="card__welcome-title">{welcome.length} 张礼券已放入你的券包</Text>
           </View>
           {welcome.map((coupon) => (

@@ -15,24 +15,16 @@ import type { PrivacyPolicy, SharePreview } from '@allycard/contracts';
 import { saveWelcomeCoupons } from '../../services/welcome';
 import './index.scss';
 
-/** How this visitor stands to the coupon: it is theirs to give (own) or they already took it (taken). */
+/**
+ * How this visitor stands to the coupon, as the server tells it (GET /shares/:token reads the
+ * member token when there is one): the sender (own), the friend who took it (taken), or anyone else.
+ */
 type Relation = 'own' | 'taken' | null;
 
 type ShareState =
   | { status: 'loading' }
   | { status: 'ready'; preview: SharePreview; relation: Relation; names: Map<string, string> }
   | { status: 'error'; message: string };
-
-/** Whether the signed-in visitor owns the coupon now (no sign-in attempted: a guest is nobody). */
-async function ownsCoupon(couponId: string): Promise<boolean> {
-  if (!memberToken.get()) return false;
-  try {
-    await memberApi.coupon(couponId);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export default function SharePage() {
   const token = pageParam(useRouter().params, 'token');
@@ -59,11 +51,9 @@ export default function SharePage() {
     try {
       const preview = await memberApi.sharePreview(token);
       const signedIn = Boolean(memberToken.get());
-      const [mine, names] = await Promise.all([
-        ownsCoupon(preview.coupon.id),
-        signedIn ? merchantNames() : Promise.resolve(new Map<string, string>()),
-      ]);
-      const relation: Relation = mine ? (preview.status === 'accepted' ? 'taken' : 'own') : null;
+      const names = signedIn ? await merchantNames() : new Map<string, string>();
+      const relation: Relation =
+        preview.viewer === 'sender' ? 'own' : preview.viewer === 'receiver' ? 'taken' : null;
       setState({ status: 'ready', preview, relation, names });
     } catch (error) {
       setState({
@@ -90,9 +80,10 @@ export default function SharePage() {
       const code = await getLoginCode();
       const res = await memberApi.acceptShare(token, code, policy?.version);
       memberToken.set(res.token);
-      if (res.newlyJoined) saveWelcomeCoupons(res.coupons);
+      // the friend lands on the card (with the tab bar), where the gift and any join gifts are shown
+      saveWelcomeCoupons([res.coupon, ...(res.newlyJoined ? res.coupons : [])]);
       toastSuccess(res.newlyJoined ? '领取成功，欢迎入会' : '领取成功');
-      await Taro.redirectTo({ url: withQuery(ROUTES.myCoupons, { tab: 'usable' }) });
+      await Taro.switchTab({ url: ROUTES.card });
     } catch (error) {
       toastError(error);
       // a new version came out while the page was open: show it and ask again
@@ -136,8 +127,11 @@ export default function SharePage() {
   return (
     <View className="page share">
       <View className="share__hero">
-        <Text className="share__from">{preview.fromNickname}</Text>
-        <Text className="share__headline">送你一张联盟好券</Text>
+        {/* the sender opening its own link sees its gift, not a gift to itself */}
+        <Text className="share__from">{relation === 'own' ? '你' : preview.fromNickname}</Text>
+        <Text className="share__headline">
+          {relation === 'own' ? '转赠给好友的联盟好券' : '送你一张联盟好券'}
+        </Text>
       </View>
 
       <View className="share__coupon">
@@ -186,7 +180,14 @@ export default function SharePage() {
         {status === 'accepted' && relation === 'taken' ? (
           <Outcome text="你已领取这张券" action="去我的券" url={ROUTES.myCoupons} />
         ) : null}
-        {status === 'accepted' && relation !== 'taken' ? (
+        {status === 'accepted' && relation === 'own' ? (
+          <Outcome
+            text="好友已领取这张券"
+            action="查看已赠送"
+            url={withQuery(ROUTES.myCoupons, { tab: 'sent' })}
+          />
+        ) : null}
+        {status === 'accepted' && relation === null ? (
           <Outcome text="来晚了，这张券已经被领走了" action="去领券中心看看" url={ROUTES.offers} />
         ) : null}
         {status === 'cancelled' ? (
