@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { getCurrentInstance, getStorageSync, showToast, switchTab, taroTest } from './__mocks__/taro';
 import JoinPage from '../src/pages/join/index';
 import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
-import { apiError, coupon, member, mockServer, profile } from './helpers';
+import { apiError, coupon, member, mockServer, offer, profile } from './helpers';
 
 const sceneInfo = {
   scene: 'shop1',
@@ -135,5 +135,36 @@ describe('join page', () => {
     withScene('shop2');
     act(() => taroTest.show());
     expect(await screen.findByText('巷口面馆 邀你加入')).toBeTruthy();
+  });
+
+  it('names what joining gives, from the scanned alliance’s join gifts', async () => {
+    withScene(encodeURIComponent('shop1'));
+    const gift = {
+      ...offer,
+      id: 't1',
+      title: '新人首单立减10元',
+      kind: 'no_threshold' as const,
+      valueFen: 1000,
+    };
+    const sent = joinServer({ 'GET /api/v1/join-gifts?scene=shop1': { status: 200, body: [gift] } });
+    const { unmount } = render(<JoinPage />);
+    expect(await screen.findByText('入会即送 ¥10「新人首单立减10元」')).toBeTruthy();
+    expect(sent.find((r) => r.path.startsWith('/api/v1/join-gifts'))?.path).toBe(
+      '/api/v1/join-gifts?scene=shop1',
+    );
+    unmount();
+
+    joinServer({
+      'GET /api/v1/join-gifts?scene=shop1': { status: 200, body: [gift, { ...offer, valueFen: 800 }] },
+    });
+    const second = render(<JoinPage />);
+    expect(await screen.findByText('入会即送 2 张券，共 ¥18')).toBeTruthy();
+    second.unmount();
+
+    // nothing to give: no 入会有礼 promise at all
+    joinServer({ 'GET /api/v1/join-gifts?scene=shop1': { status: 200, body: [] } });
+    render(<JoinPage />);
+    expect(await screen.findByText('老街咖啡 · 人民路店 邀你加入')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByText('入会有礼')).toBeNull());
   });
 });

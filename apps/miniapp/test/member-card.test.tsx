@@ -54,9 +54,9 @@ describe('MemberQr', () => {
 describe('CouponItem', () => {
   it('shows value, condition, rule, where usable, validity in the shopper’s calendar and tags', () => {
     render(<CouponItem coupon={coupon} />);
-    expect(screen.getByText('¥5.00')).toBeTruthy();
+    expect(screen.getByText('¥5')).toBeTruthy();
     expect(screen.getByText('无门槛')).toBeTruthy();
-    expect(screen.getByText('无门槛减¥5.00')).toBeTruthy();
+    expect(screen.getByText('无门槛减5元')).toBeTruthy();
     expect(screen.getByText('全联盟通用')).toBeTruthy();
     // 15:59:59Z is 23:59:59 in Shanghai: still the 31st
     expect(screen.getByText('有效期至 2025-12-31')).toBeTruthy();
@@ -85,12 +85,12 @@ describe('CouponItem', () => {
         }
       />,
     );
-    expect(screen.getByText('满¥50.00可用')).toBeTruthy();
+    expect(screen.getByText('满50可用')).toBeTruthy();
     expect(screen.getByText('满50减10')).toBeTruthy();
     expect(screen.getByText('老街咖啡、面包工坊可用')).toBeTruthy();
     expect(screen.getByText('可转赠')).toBeTruthy();
     rerender(<CouponItem coupon={{ ...coupon, kind: 'discount', valueFen: null, discountPermille: 880 }} />);
-    expect(screen.getByText('8.8折')).toBeTruthy();
+    expect(screen.getAllByText('8.8折').length).toBeGreaterThan(0);
   });
 
   it('stamps coupons that are not available and greys out used ones', () => {

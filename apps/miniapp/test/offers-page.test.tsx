@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { showToast, taroTest } from './__mocks__/taro';
+import { navigateTo, showToast, taroTest } from './__mocks__/taro';
 import OffersPage from '../src/coupon/offers/index';
 import { resetMerchantNames } from '../src/services/merchants';
 import { all, apiError, merchants, mockServer, offer, walletCoupon } from './helpers';
@@ -43,7 +43,7 @@ describe('领券中心', () => {
     const { container } = render(<OffersPage />);
     await screen.findByText('老街满减券');
     const first = within(ticket(container, '老街满减券'));
-    expect(first.getByText('¥20.00')).toBeTruthy();
+    expect(first.getByText('¥20')).toBeTruthy();
     expect(first.getByText('满100减20')).toBeTruthy();
     expect(first.getByText('老街咖啡可用')).toBeTruthy();
     expect(first.getByText('领取后 30 天内有效')).toBeTruthy();
@@ -65,6 +65,13 @@ describe('领券中心', () => {
     expect(claim?.headers.authorization).toBe('Bearer member-token');
     expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '领取成功' }));
     expect(within(ticket(container, '老街满减券')).getByText('剩 41 张')).toBeTruthy();
+    // 去使用 opens the coupon just claimed; an offer claimed on an earlier visit opens the wallet
+    fireEvent.click(within(ticket(container, '老街满减券')).getByText('去使用'));
+    expect(navigateTo).toHaveBeenLastCalledWith({
+      url: `/coupon/detail/index?id=${walletCoupon.id}`,
+    });
+    fireEvent.click(within(ticket(container, '已领过的券')).getByText('去使用'));
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/coupon/mine/index' });
   });
 
   it('shows the server’s message when the last one was just taken, and marks the offer sold out', async () => {

@@ -173,7 +173,7 @@ describe('coupon text', () => {
   });
 
   it('writes a rule when the server sent no description', () => {
-    expect(couponDescription({ ...offer, description: '' })).toBe('满¥100.00可用减¥20.00');
+    expect(couponDescription({ ...offer, description: '' })).toBe('满100减20');
     expect(
       couponDescription({
         ...offer,
@@ -184,7 +184,7 @@ describe('coupon text', () => {
         maxDiscountFen: 3000,
         thresholdFen: 0,
       }),
-    ).toBe('无门槛8.5折 最高减¥30.00');
+    ).toBe('8.5折 最高减30');
   });
 
   it('shows a discount exactly, never rounded up to one that reads as none', () => {

@@ -187,6 +187,47 @@ describe(`coupons (${TEST_DB})`, () => {
       await t.api('POST', `/admin/coupon-templates/${gift.id}/pause`, { token: admin });
     });
 
+    it('names before joining what the join will give (GET /join-gifts), and only what would issue', async () => {
+      const merchant = await f.merchant();
+      const qr = await f.qrcode(merchant.id);
+      const gift = await f.template({
+        title: `入会礼 ${f.unique()}`,
+        kind: 'amount',
+        valueFen: 800,
+        thresholdFen: 5000,
+        joinGift: true,
+        forwardable: false,
+      });
+      const soldOut = await f.template({ title: `抢光的入会礼 ${f.unique()}`, stock: 1, joinGift: true });
+      await f.member(); // takes the last one
+      const paused = await f.template({ title: `暂停的入会礼 ${f.unique()}`, joinGift: true });
+      await t.api('POST', `/admin/coupon-templates/${paused.id}/pause`, { token: admin });
+      const centre = await f.template({ title: `领券中心的券 ${f.unique()}` });
+
+      const preview = await t.api('GET', `/join-gifts?scene=${qr.scene}`);
+      expect(preview.status).toBe(200);
+      const ids = preview.body.map((o: any) => o.id);
+      expect(ids).toContain(gift.id);
+      for (const absent of [soldOut.id, paused.id, centre.id]) expect(ids).not.toContain(absent);
+      expect(preview.body.find((o: any) => o.id === gift.id)).toMatchObject({
+        title: gift.title,
+        description: '满50减8',
+        valueFen: 800,
+        thresholdFen: 5000,
+        claimedByMe: 0,
+      });
+      // no scene, or one that is garbage, is the default alliance's join page: the same gifts
+      expect((await t.api('GET', '/join-gifts')).body.map((o: any) => o.id)).toEqual(ids);
+      expect((await t.api('GET', '/join-gifts?scene=%00%27')).body.map((o: any) => o.id)).toEqual(ids);
+
+      // and the join issues exactly what was named
+      const joined = await t.api('POST', '/join', {
+        body: { code: await f.loginCode(`o_named_${f.unique()}`), scene: qr.scene },
+      });
+      expect(joined.body.coupons.map((c: any) => c.templateId).sort()).toEqual([...ids].sort());
+      await t.api('POST', `/admin/coupon-templates/${gift.id}/pause`, { token: admin });
+    });
+
     it('honours a first-order coupon only on the first purchase', async () => {
       const merchant = await f.merchant();
       const clerk = await f.staff(merchant.id);

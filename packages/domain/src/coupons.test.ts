@@ -131,6 +131,6 @@ describe('status and validity', () => {
         discountPermille: 885,
         maxDiscountFen: 1_005,
       }),
-    ).toBe('满123.50 8.85折 最高减10.05');
+    ).toBe('满123.5 8.85折 最高减10.05');
   });
 });

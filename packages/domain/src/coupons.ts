@@ -1,4 +1,4 @@
-import { formatFen, formatYuan, formatZhe } from './money';
+import { formatFen, formatYuanShort, formatZhe } from './money';
 
 /**
  * Coupon rules shared by the server (redemption, orders) and the mini-program (price preview):
@@ -140,7 +140,7 @@ export function couponValidity(
 export function describeCoupon(
   terms: Pick<CouponTerms, 'kind' | 'valueFen' | 'discountPermille' | 'maxDiscountFen' | 'thresholdFen'>,
 ): string {
-  const yuan = (fen: number) => formatYuan(fen).replace(/\.00$/, '');
+  const yuan = formatYuanShort;
   switch (terms.kind) {
     case 'amount':
       return `满${yuan(terms.thresholdFen)}减${yuan(terms.valueFen ?? 0)}`;

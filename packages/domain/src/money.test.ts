@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatFen, formatYuan, formatZhe, parseYuan } from './money';
+import { formatFen, formatYuan, formatYuanShort, formatZhe, parseYuan } from './money';
 
 describe('formatFen', () => {
   it('groups thousands when asked', () => {
@@ -27,6 +27,18 @@ describe('formatYuan', () => {
         expect(formatFen(fen, { grouped }).replace('¥', '')).toBe(formatYuan(fen, { grouped }));
       }),
     );
+  });
+});
+
+describe('formatYuanShort', () => {
+  it('prints yuan as shelves do, without trailing zeros', () => {
+    expect(formatYuanShort(800)).toBe('8');
+    expect(formatYuanShort(850)).toBe('8.5');
+    expect(formatYuanShort(1205)).toBe('12.05');
+    expect(formatYuanShort(1000)).toBe('10');
+    expect(formatYuanShort(10)).toBe('0.1');
+    expect(formatYuanShort(5)).toBe('0.05');
+    expect(formatYuanShort(0)).toBe('0');
   });
 });
 

@@ -20,6 +20,13 @@ export function formatYuan(fen: number, options: FormatFenOptions = {}): string 
   return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`;
 }
 
+/** 800 → '8', 850 → '8.5', 1205 → '12.05': yuan as shelves print them (¥8 满50可用), no trailing zeros. */
+export function formatYuanShort(fen: number): string {
+  return formatYuan(fen)
+    .replace(/\.00$/, '')
+    .replace(/(\.\d)0$/, '$1');
+}
+
 /**
  * Yuan as people type them ('120', '12.5', '.5', '¥ 12.30', '1,234.50') → integer fen, by string
  * arithmetic so no float ever touches money (0.29 * 100 = 28.999999999999996). Null for anything

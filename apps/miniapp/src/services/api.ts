@@ -74,6 +74,9 @@ export function createAllycardClient(getToken: () => string | null, transport: T
     merchants: () => call<Merchant[]>('GET', '/merchants'),
     // coupons
     offers: () => call<Offer[]>('GET', '/offers'),
+    /** what joining gives, named on the join page before anyone joins (no token needed) */
+    joinGifts: (scene?: string) =>
+      call<Offer[]>('GET', scene ? `/join-gifts?scene=${seg(scene)}` : '/join-gifts'),
     claimOffer: (templateId: string, key: string) =>
       call<WalletCoupon>('POST', `/offers/${seg(templateId)}/claim`, undefined, idem(key)),
     coupons: (status?: CouponStatus) =>

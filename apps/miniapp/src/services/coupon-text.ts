@@ -1,5 +1,5 @@
 import type { CouponKind, CouponStatus, UsableAt } from '@allycard/contracts';
-import { formatFen, formatZhe } from '@allycard/domain';
+import { describeCoupon, formatYuanShort, formatZhe } from '@allycard/domain';
 import { formatDate } from './dates';
 import type { Offer, WalletCoupon } from '@allycard/contracts';
 
@@ -14,12 +14,12 @@ interface CouponTerms {
   description?: string;
 }
 
-/** The big figure on the left of a coupon. */
+/** The big figure on the left of a coupon, as shelves print it: ¥8, ¥8.5, 8.8折. */
 export function couponFace(coupon: CouponTerms): string {
   switch (coupon.kind) {
     case 'amount':
     case 'no_threshold':
-      return coupon.valueFen !== null ? formatFen(coupon.valueFen) : '券';
+      return coupon.valueFen !== null ? `¥${formatYuanShort(coupon.valueFen)}` : '券';
     case 'discount':
       return coupon.discountPermille !== null ? formatZhe(coupon.discountPermille) : '折扣';
     case 'gift':
@@ -27,27 +27,18 @@ export function couponFace(coupon: CouponTerms): string {
   }
 }
 
-/** The small line under the figure: when the coupon can be used. */
+/** The small line under the figure: when the coupon can be used (满50可用). */
 export function couponCondition(coupon: CouponTerms): string {
   if (coupon.kind === 'gift') return '到店兑换';
-  return coupon.thresholdFen > 0 ? `满${formatFen(coupon.thresholdFen)}可用` : '无门槛';
+  return coupon.thresholdFen > 0 ? `满${formatYuanShort(coupon.thresholdFen)}可用` : '无门槛';
 }
 
-/** The rule in words: the server's description ("满100减20"), or one written here from the terms. */
+/** The rule in words: the server's description ("满100减20"), or the domain's from the terms. */
 export function couponDescription(coupon: CouponTerms): string {
   if (coupon.description) return coupon.description;
-  const condition = couponCondition(coupon);
-  switch (coupon.kind) {
-    case 'amount':
-    case 'no_threshold':
-      return `${condition}减${coupon.valueFen !== null ? formatFen(coupon.valueFen) : ''}`;
-    case 'discount': {
-      const cap = coupon.maxDiscountFen ? ` 最高减${formatFen(coupon.maxDiscountFen)}` : '';
-      return `${condition}${coupon.discountPermille !== null ? formatZhe(coupon.discountPermille) : '折扣'}${cap}`;
-    }
-    case 'gift':
-      return '到店兑换礼品';
-  }
+  return coupon.kind === 'gift'
+    ? '到店兑换礼品'
+    : describeCoupon({ ...coupon, maxDiscountFen: coupon.maxDiscountFen ?? null });
 }
 
 /** "有效期至 2026-12-01" in the member's calendar (Asia/Shanghai). */
@@ -105,4 +96,16 @@ export function couponStatusLine(coupon: Pick<WalletCoupon, 'status' | 'firstOrd
 /** Whether a coupon can be forwarded right now. */
 export function canForward(coupon: WalletCoupon): boolean {
   return coupon.status === 'available' && coupon.forwardable && !coupon.receivedFrom;
+}
+
+/**
+ * The join page's 入会有礼 line, naming what joining gives: one gift by its value and title, several
+ * by their count and total; null while unknown (the page keeps a general line).
+ */
+export function joinGiftLine(gifts: Offer[]): string | null {
+  if (!gifts.length) return null;
+  if (gifts.length === 1) return `入会即送 ${couponFace(gifts[0])}「${gifts[0].title}」`;
+  const values = gifts.map((g) => (g.kind === 'amount' || g.kind === 'no_threshold' ? g.valueFen : null));
+  const total = values.every((v) => v !== null) ? values.reduce((sum, v) => sum + (v ?? 0), 0) : null;
+  return `入会即送 ${gifts.length} 张券${total ? `，共 ¥${formatYuanShort(total)}` : ''}`;
 }

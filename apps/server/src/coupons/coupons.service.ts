@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Coupon, CouponStatus } from '@allycard/contracts';
+import type { Coupon, CouponStatus, Offer } from '@allycard/contracts';
 import {
   couponValidity,
   describeCoupon,
@@ -20,27 +20,6 @@ import { EventBus } from '../events/event-bus';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponRow, CouponSource } from './coupon.entity';
 import { CouponTemplatesService, TemplateView } from './coupon-templates.service';
-
-export interface Offer {
-  id: string;
-  title: string;
-  description: string;
-  kind: CouponTemplate['kind'];
-  valueFen: number | null;
-  discountPermille: number | null;
-  maxDiscountFen: number | null;
-  thresholdFen: number;
-  usableAt: CouponTemplate['usableAt'];
-  merchantIds: string[];
-  validDays: number | null;
-  validFrom: string | null;
-  validUntil: string | null;
-  firstOrderOnly: boolean;
-  forwardable: boolean;
-  perMemberLimit: number;
-  remaining: number;
-  claimedByMe: number;
-}
 
 /** Coupon instances: claiming, issuing, the member's wallet. */
 @Injectable()
@@ -80,26 +59,22 @@ export class CouponsService implements OnModuleInit {
           .getRawMany<{ templateId: string; n: string }>()
       : [];
     const claimed = new Map(mine.map((r) => [String(r.templateId), Number(r.n)]));
-    return views.map(({ template: t, merchantIds }) => ({
-      id: t.id,
-      title: t.title,
-      description: t.description ?? describeCoupon(t),
-      kind: t.kind,
-      valueFen: t.valueFen,
-      discountPermille: t.discountPermille,
-      maxDiscountFen: t.maxDiscountFen,
-      thresholdFen: t.thresholdFen,
-      usableAt: t.usableAt,
-      merchantIds,
-      validDays: t.validDays,
-      validFrom: t.validFrom?.toISOString() ?? null,
-      validUntil: t.validUntil?.toISOString() ?? null,
-      firstOrderOnly: t.firstOrderOnly,
-      forwardable: t.forwardable,
-      perMemberLimit: t.perMemberLimit,
-      remaining: Math.max(0, t.stock - t.issued),
-      claimedByMe: claimed.get(t.id) ?? 0,
-    }));
+    return views.map((view) => toOffer(view, claimed.get(view.template.id) ?? 0));
+  }
+
+  /**
+   * What joining this alliance gives a newcomer now, for the join page to name before anyone joins:
+   * the join gifts that would issue (active, in stock, not expired, open to the base tier).
+   */
+  async joinGiftPreview(allianceId: string): Promise<Offer[]> {
+    const now = new Date();
+    const tiers = await this.alliances.tiers(allianceId);
+    const base = [...tiers].sort((a, b) => a.minSpendFen - b.minSpendFen)[0];
+    const views = (await this.templates.active(allianceId, { joinGift: true })).filter(
+      ({ template: t }) =>
+        templateIssueProblem(t, now) === null && (!base || meetsTier(tiers, base.code, t.minTierCode)),
+    );
+    return views.map((view) => toOffer(view, 0));
   }
 
   /**
@@ -334,13 +309,7 @@ export class CouponsService implements OnModuleInit {
     return {
       id: row.id,
       templateId: row.templateId,
-      title: t.title,
-      description: t.description ?? describeCoupon(t),
-      kind: t.kind,
-      valueFen: t.valueFen,
-      discountPermille: t.discountPermille,
-      maxDiscountFen: t.maxDiscountFen,
-      thresholdFen: t.thresholdFen,
+      ...termsOf(t),
       status: effectiveCouponStatus(row.status, row.validUntil, new Date()),
       validFrom: row.validFrom.toISOString(),
       validUntil: row.validUntil.toISOString(),
@@ -356,6 +325,37 @@ export class CouponsService implements OnModuleInit {
   byIds(allianceId: string, ids: string[]) {
     return ids.length ? this.coupons.findBy({ allianceId, id: In(ids) }) : Promise.resolve([]);
   }
+}
+
+/** What a coupon of this template is worth and on what condition, as every coupon view shows it. */
+function termsOf(t: CouponTemplate) {
+  return {
+    title: t.title,
+    description: t.description ?? describeCoupon(t),
+    kind: t.kind,
+    valueFen: t.valueFen,
+    discountPermille: t.discountPermille,
+    maxDiscountFen: t.maxDiscountFen,
+    thresholdFen: t.thresholdFen,
+  };
+}
+
+/** A template as 领券中心 and the join page show it. */
+function toOffer({ template: t, merchantIds }: TemplateView, claimedByMe: number): Offer {
+  return {
+    id: t.id,
+    ...termsOf(t),
+    usableAt: t.usableAt,
+    merchantIds,
+    validDays: t.validDays,
+    validFrom: t.validFrom?.toISOString() ?? null,
+    validUntil: t.validUntil?.toISOString() ?? null,
+    firstOrderOnly: t.firstOrderOnly,
+    forwardable: t.forwardable,
+    perMemberLimit: t.perMemberLimit,
+    remaining: Math.max(0, t.stock - t.issued),
+    claimedByMe,
+  };
 }
 
 function meetsTier(

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { RATE_LIMITS } from '../common/throttling';
+import { CouponsService } from '../coupons/coupons.service';
 import { JoiningService } from '../coupons/joining.service';
 import { SharingService } from '../coupons/sharing.service';
 import { AcceptShareDto, JoinDto } from '../members/dto/member.dto';
@@ -18,7 +19,17 @@ export class OnboardingController {
     private readonly sharing: SharingService,
     private readonly wechat: WechatClient,
     private readonly policies: PolicyService,
+    private readonly coupons: CouponsService,
   ) {}
+
+  /** Public: what joining gives (the join gifts of the scanned code's alliance), named on the join page. */
+  @Get('join-gifts')
+  async joinGifts(@Query('scene') scene?: unknown) {
+    const allianceId = await this.policies.allianceForVisitor({
+      scene: typeof scene === 'string' && scene ? scene : undefined,
+    });
+    return this.coupons.joinGiftPreview(allianceId);
+  }
 
   /**
    * 201 for a new member, 200 when this WeChat user already was one. With `policyVersion`, the

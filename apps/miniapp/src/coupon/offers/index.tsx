@@ -16,7 +16,7 @@ import { hasCode, toastError, toastSuccess } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { merchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
-import { ROUTES } from '../../services/routes';
+import { ROUTES, withQuery } from '../../services/routes';
 import type { Offer } from '@allycard/contracts';
 import '../coupon.scss';
 
@@ -40,6 +40,8 @@ function stockLine(offer: Offer): string {
 export default function OffersPage() {
   const keys = useActionKeys();
   const [claiming, setClaiming] = useState<string | null>(null);
+  // the coupon each offer gave in this visit, so 去使用 opens it
+  const [claimedCoupons, setClaimedCoupons] = useState<Record<string, string>>({});
   const { state, reload, update } = useMemberPage(async () => {
     const [offers, names] = await Promise.all([memberApi.offers(), merchantNames()]);
     return { offers, names };
@@ -52,7 +54,8 @@ export default function OffersPage() {
     if (claiming) return;
     setClaiming(offer.id);
     try {
-      await keys.run(`claim:${offer.id}`, (key) => memberApi.claimOffer(offer.id, key));
+      const coupon = await keys.run(`claim:${offer.id}`, (key) => memberApi.claimOffer(offer.id, key));
+      setClaimedCoupons((known) => ({ ...known, [offer.id]: coupon.id }));
       patch(offer.id, (o) => ({
         ...o,
         claimedByMe: o.claimedByMe + 1,
@@ -82,6 +85,13 @@ export default function OffersPage() {
       />
     );
   }
+
+  const use = (offer: Offer) => {
+    const couponId = claimedCoupons[offer.id];
+    void Taro.navigateTo({
+      url: couponId ? withQuery(ROUTES.couponDetail, { id: couponId }) : ROUTES.myCoupons,
+    });
+  };
 
   const { offers, names } = state.data;
   return (
@@ -117,9 +127,16 @@ export default function OffersPage() {
                   >
                     立即领取
                   </Button>
+                ) : status === 'claimed' ? (
+                  <View className="offer__taken">
+                    <Text className="offer__taken-text">已领取</Text>
+                    <Button className="offer__use" size="small" fill="outline" onClick={() => use(offer)}>
+                      去使用
+                    </Button>
+                  </View>
                 ) : (
                   <Button className="offer__done" size="small" disabled>
-                    {status === 'claimed' ? '已领取' : '已抢光'}
+                    已抢光
                   </Button>
                 )
               }

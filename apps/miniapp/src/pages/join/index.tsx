@@ -2,11 +2,12 @@ import { useCallback, useRef, useState } from 'react';
 import Taro, { useDidShow, useLoad } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import type { PrivacyPolicy, SceneInfo } from '@allycard/contracts';
+import type { Offer, PrivacyPolicy, SceneInfo } from '@allycard/contracts';
 import { PageState } from '../../components/page-state';
 import { ConsentCheck } from '../../components/privacy-sheet';
 import { getLoginCode } from '../../platform';
 import { memberApi, memberToken } from '../../services/api';
+import { joinGiftLine } from '../../services/coupon-text';
 import { errorMessage, hasCode, toastError, userError } from '../../services/errors';
 import { createSceneReader } from '../../services/scene';
 import { ROUTES } from '../../services/routes';
@@ -25,8 +26,8 @@ type SceneState =
 type MemberState =
   { status: 'checking' } | { status: 'guest' } | { status: 'member' } | { status: 'error'; message: string };
 
+const GIFT_FALLBACK = '新会员专享礼券';
 const BENEFITS = [
-  { title: '入会有礼', text: '新会员礼券，首单立减' },
   { title: '积分通用', text: '联盟好店都能攒、都能花' },
   { title: '越逛越省', text: '消费升级会员，享专属折扣' },
 ];
@@ -45,12 +46,16 @@ export default function JoinPage() {
   // the alliance's current policy (null: none published, nothing to agree to) and the shopper's tick
   const [policy, setPolicy] = useState<PrivacyPolicy | null>(null);
   const [agreed, setAgreed] = useState(false);
+  // what joining gives here (null: not known yet, or could not be read: a general line is shown)
+  const [gifts, setGifts] = useState<Offer[] | null>(null);
   const lookedUp = useRef<string | null>(null);
 
   const policyFor = useRef<string | null | undefined>(undefined);
 
   const loadPolicy = useCallback(async (sceneValue: string | null) => {
     policyFor.current = sceneValue;
+    // the gifts are the alliance's too; a failure only keeps the general line
+    memberApi.joinGifts(sceneValue ?? undefined).then(setGifts, () => setGifts(null));
     try {
       setPolicy(await memberApi.privacyPolicy({ scene: sceneValue ?? undefined }));
     } catch (error) {
@@ -151,6 +156,12 @@ export default function JoinPage() {
           <Text className="join__merchant join__merchant--muted">正在识别商户…</Text>
         ) : null}
         <View className="join__benefits">
+          {gifts?.length !== 0 ? (
+            <View className="join__benefit join__benefit--gift">
+              <Text className="join__benefit-title">入会有礼</Text>
+              <Text className="join__benefit-text">{(gifts && joinGiftLine(gifts)) ?? GIFT_FALLBACK}</Text>
+            </View>
+          ) : null}
           {BENEFITS.map((benefit) => (
             <View className="join__benefit" key={benefit.title}>
               <Text className="join__benefit-title">{benefit.title}</Text>
