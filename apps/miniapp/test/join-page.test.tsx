@@ -1,5 +1,12 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { getCurrentInstance, getStorageSync, showToast, switchTab, taroTest } from './__mocks__/taro';
+import {
+  getCurrentInstance,
+  getStorageSync,
+  navigateTo,
+  showToast,
+  switchTab,
+  taroTest,
+} from './__mocks__/taro';
 import JoinPage from '../src/pages/join/index';
 import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
 import { apiError, coupon, member, mockServer, offer, profile } from './helpers';
@@ -159,6 +166,10 @@ describe('join page', () => {
     });
     const second = render(<JoinPage />);
     expect(await screen.findByText('入会即送 2 张券，共 ¥18')).toBeTruthy();
+
+    // a visitor may look at 领券中心 first, in the scanned alliance
+    fireEvent.click(screen.getByText('先逛逛领券中心 ›'));
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/coupon/offers/index?scene=shop1' });
     second.unmount();
 
     // nothing to give: no 入会有礼 promise at all

@@ -1,8 +1,8 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { navigateTo, showToast, taroTest } from './__mocks__/taro';
+import { getCurrentInstance, navigateTo, showToast, taroTest } from './__mocks__/taro';
 import OffersPage from '../src/coupon/offers/index';
 import { resetMerchantNames } from '../src/services/merchants';
-import { all, apiError, merchants, mockServer, offer, walletCoupon } from './helpers';
+import { all, apiError, coupon, member, merchants, mockServer, offer, walletCoupon } from './helpers';
 
 const soldOut = {
   ...offer,
@@ -118,5 +118,67 @@ describe('领券中心', () => {
     offersServer();
     fireEvent.click(screen.getByText('重试'));
     expect(await screen.findByText('老街满减券')).toBeTruthy();
+  });
+
+  it('lets a visitor browse before joining; the first claim joins (after the agreement) and claims', async () => {
+    taroTest.storage.delete('allycard.memberToken');
+    getCurrentInstance.mockReturnValue({ router: { params: { scene: 'shop1' } } });
+    let joined = false;
+    const sent = mockServer({
+      'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'lc' } },
+      'POST /api/v1/auth/login': apiError(404, 'NOT_A_MEMBER', '还不是会员'),
+      'GET /api/v1/offers/browse?scene=shop1': { status: 200, body: [offer] },
+      'GET /api/v1/privacy-policy?scene=shop1': {
+        status: 200,
+        body: {
+          version: 3,
+          terms: { title: '用户协议', body: '…' },
+          privacy: { title: '隐私政策', body: '…' },
+        },
+      },
+      'POST /api/v1/join': () => {
+        joined = true;
+        return { status: 201, body: { token: 'tk', member, newlyJoined: true, coupons: [coupon] } };
+      },
+      'POST /api/v1/offers/t9/claim': { status: 201, body: walletCoupon },
+      'GET /api/v1/offers': () =>
+        joined
+          ? { status: 200, body: [{ ...offer, claimedByMe: 1 }] }
+          : apiError(401, 'UNAUTHENTICATED', '请先登录'),
+      'GET /api/v1/merchants': { status: 200, body: merchants },
+    });
+    const { container } = render(<OffersPage />);
+    expect(await screen.findByText('入会后即可领取')).toBeTruthy();
+    expect(screen.queryByText('我的券 ›')).toBeNull();
+    fireEvent.click(within(ticket(container, '老街满减券')).getByText('立即领取'));
+    // nothing joins before the agreement has loaded and been ticked
+    fireEvent.click(await screen.findByText('入会并领取'));
+    const box = await screen.findByRole('checkbox');
+    expect(box.getAttribute('aria-checked')).toBe('false');
+    fireEvent.click(screen.getByText('入会并领取'));
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith(
+        expect.objectContaining({ title: '请先阅读并勾选同意《用户协议》和《隐私政策》' }),
+      ),
+    );
+    expect(sent.some((r) => r.path === '/api/v1/join')).toBe(false);
+
+    fireEvent.click(box);
+    fireEvent.click(screen.getByText('入会并领取'));
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '入会成功，券已领取' })),
+    );
+    expect(sent.find((r) => r.path === '/api/v1/join')?.body).toEqual({
+      code: 'lc',
+      scene: 'shop1',
+      policyVersion: 3,
+    });
+    const claim = sent.find((r) => r.path === '/api/v1/offers/t9/claim');
+    expect(claim?.headers.authorization).toBe('Bearer tk');
+    // now a member: the page reloads as the member's 领券中心
+    await waitFor(() => expect(within(ticket(container, '老街满减券')).getByText('去使用')).toBeTruthy());
+    expect(screen.getByText('我的券 ›')).toBeTruthy();
+    // the join gifts wait for the card's welcome
+    expect(JSON.parse(taroTest.storage.get('allycard.welcomeCoupons') as string)).toEqual([coupon]);
   });
 });

@@ -228,6 +228,40 @@ describe(`coupons (${TEST_DB})`, () => {
       await t.api('POST', `/admin/coupon-templates/${gift.id}/pause`, { token: admin });
     });
 
+    it('lets a visitor browse 领券中心 before joining (GET /offers/browse), as a newcomer would see it', async () => {
+      const merchant = await f.merchant();
+      const qr = await f.qrcode(merchant.id);
+      const open = await f.template({
+        title: `人人可领 ${f.unique()}`,
+        kind: 'amount',
+        valueFen: 800,
+        thresholdFen: 5000,
+      });
+      const newbie = await f.template({ title: `新会员专享 ${f.unique()}`, audience: 'new_members' });
+      const gold = await f.template({ title: `金卡专享 ${f.unique()}`, minTierCode: 'gold' });
+      const issueOnly = await f.template({ title: `仅发放 ${f.unique()}`, channel: 'issue_only' });
+      const gift = await f.template({ title: `入会礼 ${f.unique()}`, joinGift: true });
+
+      const browse = await t.api('GET', `/offers/browse?scene=${qr.scene}`);
+      expect(browse.status).toBe(200);
+      const ids = browse.body.map((o: any) => o.id);
+      expect(ids).toEqual(expect.arrayContaining([open.id, newbie.id]));
+      for (const absent of [gold.id, issueOnly.id, gift.id]) expect(ids).not.toContain(absent);
+      expect(browse.body.find((o: any) => o.id === open.id)).toMatchObject({
+        description: '满50减8',
+        claimedByMe: 0,
+        remaining: 100,
+      });
+      // a member's 领券中心 after joining offers the same coupons
+      const m = await f.member({ scene: qr.scene });
+      const offered = (await t.api('GET', '/offers', { token: m.token })).body.map((o: any) => o.id);
+      expect(offered).toEqual(expect.arrayContaining([open.id, newbie.id]));
+      expect(offered).not.toContain(gold.id);
+      // browsing changes nothing and needs no token; a claim still does
+      expectEnvelope(await t.api('POST', `/offers/${open.id}/claim`), 401, 'UNAUTHENTICATED');
+      await t.api('POST', `/admin/coupon-templates/${gift.id}/pause`, { token: admin });
+    });
+
     it('honours a first-order coupon only on the first purchase', async () => {
       const merchant = await f.merchant();
       const clerk = await f.staff(merchant.id);

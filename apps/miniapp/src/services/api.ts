@@ -74,6 +74,9 @@ export function createAllycardClient(getToken: () => string | null, transport: T
     merchants: () => call<Merchant[]>('GET', '/merchants'),
     // coupons
     offers: () => call<Offer[]>('GET', '/offers'),
+    /** 领券中心 before joining: what a newcomer of the scene's alliance could claim (no token needed) */
+    browseOffers: (scene?: string) =>
+      call<Offer[]>('GET', scene ? `/offers/browse?scene=${seg(scene)}` : '/offers/browse'),
     /** what joining gives, named on the join page before anyone joins (no token needed) */
     joinGifts: (scene?: string) =>
       call<Offer[]>('GET', scene ? `/join-gifts?scene=${seg(scene)}` : '/join-gifts'),

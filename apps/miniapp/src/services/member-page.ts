@@ -9,22 +9,27 @@ export type LoadState<T> =
 
 /**
  * What every member page does: load its data on each show (signing in silently when needed), send a
- * shopper who never joined to the join page, show an error state only when nothing was shown yet and
- * a toast with the server's message otherwise.
+ * shopper who never joined to the join page (or, for a page a visitor may see, load its `guest` view),
+ * show an error state only when nothing was shown yet and a toast with the server's message otherwise.
  */
-export function useMemberPage<T>(loader: () => Promise<T>) {
+export function useMemberPage<T>(loader: () => Promise<T>, options: { guest?: () => Promise<T> } = {}) {
   const [state, setState] = useState<LoadState<T>>({ status: 'loading' });
   const loaded = useRef(false);
   const loaderRef = useRef(loader);
   loaderRef.current = loader;
+  const guestRef = useRef(options.guest);
+  guestRef.current = options.guest;
 
   const reload = useCallback(async () => {
     if (!loaded.current) setState({ status: 'loading' });
     try {
-      const data = await withMember(() => loaderRef.current());
+      let data = await withMember(() => loaderRef.current());
       if (data === null) {
-        await Taro.redirectTo({ url: ROUTES.join });
-        return;
+        if (!guestRef.current) {
+          await Taro.redirectTo({ url: ROUTES.join });
+          return;
+        }
+        data = await guestRef.current();
       }
       loaded.current = true;
       setState({ status: 'ready', data });

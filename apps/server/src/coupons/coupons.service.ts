@@ -63,18 +63,37 @@ export class CouponsService implements OnModuleInit {
   }
 
   /**
+   * 领券中心 for a visitor who has not joined yet (browsing before joining): what a newcomer of this
+   * alliance could claim right after joining, judged as a member of the base tier with no purchase.
+   */
+  async offersForNewcomer(allianceId: string): Promise<Offer[]> {
+    const newcomer = await this.newcomer(allianceId);
+    const views = (await this.templates.active(allianceId, { joinGift: false })).filter(
+      (v) =>
+        v.template.channel === 'centre' && this.ineligibility(v.template, newcomer, newcomer.tiers) === null,
+    );
+    return views.map((view) => toOffer(view, 0));
+  }
+
+  /**
    * What joining this alliance gives a newcomer now, for the join page to name before anyone joins:
    * the join gifts that would issue (active, in stock, not expired, open to the base tier).
    */
   async joinGiftPreview(allianceId: string): Promise<Offer[]> {
     const now = new Date();
-    const tiers = await this.alliances.tiers(allianceId);
-    const base = [...tiers].sort((a, b) => a.minSpendFen - b.minSpendFen)[0];
+    const newcomer = await this.newcomer(allianceId);
     const views = (await this.templates.active(allianceId, { joinGift: true })).filter(
       ({ template: t }) =>
-        templateIssueProblem(t, now) === null && (!base || meetsTier(tiers, base.code, t.minTierCode)),
+        templateIssueProblem(t, now) === null && this.ineligibility(t, newcomer, newcomer.tiers) === null,
     );
     return views.map((view) => toOffer(view, 0));
+  }
+
+  /** A member as joining makes one: the base tier, no purchase yet. */
+  private async newcomer(allianceId: string) {
+    const tiers = await this.alliances.tiers(allianceId);
+    const base = [...tiers].sort((a, b) => a.minSpendFen - b.minSpendFen)[0];
+    return { tierCode: base?.code ?? '', firstPurchaseAt: null, tiers };
   }
 
   /**
@@ -203,7 +222,7 @@ export class CouponsService implements OnModuleInit {
   /** Why this member may not claim the template now (null: may). */
   private ineligibility(
     t: CouponTemplate,
-    member: Member,
+    member: Pick<Member, 'tierCode' | 'firstPurchaseAt'>,
     tiers: { code: string; minSpendFen: number }[],
   ): DomainError | null {
     if (t.status !== 'active') return new DomainError('NOT_ELIGIBLE', 422, '该券已暂停领取');

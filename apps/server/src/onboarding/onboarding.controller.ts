@@ -25,10 +25,20 @@ export class OnboardingController {
   /** Public: what joining gives (the join gifts of the scanned code's alliance), named on the join page. */
   @Get('join-gifts')
   async joinGifts(@Query('scene') scene?: unknown) {
-    const allianceId = await this.policies.allianceForVisitor({
+    return this.coupons.joinGiftPreview(await this.allianceOfScene(scene));
+  }
+
+  /** Public: 领券中心 before joining; the first claim joins (POST /join, then the claim). */
+  @Get('offers/browse')
+  async browseOffers(@Query('scene') scene?: unknown) {
+    return this.coupons.offersForNewcomer(await this.allianceOfScene(scene));
+  }
+
+  /** The alliance of the scanned code; no scene, or an unknown one, is the default alliance's. */
+  private allianceOfScene(scene: unknown): Promise<string> {
+    return this.policies.allianceForVisitor({
       scene: typeof scene === 'string' && scene ? scene : undefined,
     });
-    return this.coupons.joinGiftPreview(allianceId);
   }
 
   /**

@@ -5,14 +5,13 @@ import { Button } from '@nutui/nutui-react-taro';
 import type { Offer, PrivacyPolicy, SceneInfo } from '@allycard/contracts';
 import { PageState } from '../../components/page-state';
 import { ConsentCheck } from '../../components/privacy-sheet';
-import { getLoginCode } from '../../platform';
 import { memberApi, memberToken } from '../../services/api';
 import { joinGiftLine } from '../../services/coupon-text';
 import { errorMessage, hasCode, toastError, userError } from '../../services/errors';
 import { createSceneReader } from '../../services/scene';
-import { ROUTES } from '../../services/routes';
+import { ROUTES, withQuery } from '../../services/routes';
 import { currentMember } from '../../services/session';
-import { saveWelcomeCoupons } from '../../services/welcome';
+import { joinAlliance } from '../../services/joining';
 import './index.scss';
 
 type SceneState =
@@ -117,15 +116,10 @@ export default function JoinPage() {
     }
     setJoining(true);
     try {
-      const code = await getLoginCode();
-      const sceneValue = scene.status === 'none' ? undefined : scene.scene;
-      const res = await memberApi.join({
-        code,
-        ...(sceneValue && { scene: sceneValue }),
-        ...(policy && { policyVersion: policy.version }),
+      const res = await joinAlliance({
+        scene: scene.status === 'none' ? undefined : scene.scene,
+        policyVersion: policy?.version,
       });
-      memberToken.set(res.token);
-      saveWelcomeCoupons(res.coupons);
       await Taro.switchTab({ url: ROUTES.card });
       void Taro.showToast({
         title: res.newlyJoined ? '入会成功' : '欢迎回来',
@@ -218,6 +212,16 @@ export default function JoinPage() {
               />
             ) : null}
             <Text className="join__terms">免费入会 · 只需微信授权，不填资料</Text>
+            <Text
+              className="join__browse"
+              onClick={() =>
+                void Taro.navigateTo({
+                  url: withQuery(ROUTES.offers, { scene: scene.status === 'none' ? undefined : scene.scene }),
+                })
+              }
+            >
+              先逛逛领券中心 ›
+            </Text>
           </>
         ) : null}
       </View>
