@@ -142,6 +142,7 @@ export const mallItem = {
   merchantId: '3',
   merchantName: '老街咖啡',
   redeemedByMe: 0,
+  imageUrl: null as string | null,
 };
 
 export const pickupOrder = {

@@ -76,7 +76,13 @@ describe('积分商城', () => {
         status: 200,
         body: [
           mallItem,
-          { ...mallItem, id: '6', title: '保温杯', pointsPrice: 5000 },
+          {
+            ...mallItem,
+            id: '6',
+            title: '保温杯',
+            pointsPrice: 5000,
+            imageUrl: `/api/v1/uploads/${'a'.repeat(64)}.jpg`,
+          },
           { ...mallItem, id: '7', title: '帆布袋', remaining: 0 },
         ],
       },
@@ -89,6 +95,11 @@ describe('积分商城', () => {
     expect(within(coffee).getByText('到老街咖啡自提 · 剩 12 件')).toBeTruthy();
     expect(within(cup).getByText('积分不足')).toBeTruthy();
     expect(within(bag).getByText('已兑完')).toBeTruthy();
+    // a photo where the operator uploaded one, nothing in its place otherwise
+    expect(cup.querySelector('.mall__photo')?.getAttribute('src')).toBe(
+      `/api/v1/uploads/${'a'.repeat(64)}.jpg`,
+    );
+    expect(coffee.querySelector('.mall__photo')).toBeNull();
     fireEvent.click(coffee);
     expect(navigateTo).toHaveBeenCalledWith({ url: '/points/item/index?id=5' });
   });

@@ -32,6 +32,7 @@ import { QrCodesModule } from './qrcodes/qrcodes.module';
 import { SeedModule } from './seed/seed.module';
 import { SettlementModule } from './settlement/settlement.module';
 import { StaffModule } from './staff/staff.module';
+import { UploadsModule } from './uploads/uploads.module';
 import { WechatModule } from './wechat/wechat.module';
 
 /** Cross-cutting providers every feature module may inject. */
@@ -88,6 +89,7 @@ export class AppModule {
         OnboardingModule,
         CounterModule,
         MallModule,
+        UploadsModule,
         OrdersModule,
         SettlementModule,
         MemberDatabaseModule,

@@ -130,6 +130,14 @@ export interface AdminMallItem {
   merchantName: string | null;
   couponTemplateId: string | null;
   status: ActiveStatus;
+  /** a photo uploaded with POST /admin/uploads, or none */
+  imageUrl: string | null;
+}
+
+/** POST /admin/uploads: where the image is served from now on (the same bytes forever). */
+export interface UploadedImage {
+  url: string;
+  bytes: number;
 }
 
 export interface CreateMallItemBody {
@@ -142,6 +150,7 @@ export interface CreateMallItemBody {
   fulfilment: Fulfilment;
   merchantId?: string;
   couponTemplateId?: string;
+  imageUrl?: string;
 }
 
 // A report's rows are the fold of packages/domain's settlement rule, field for field.

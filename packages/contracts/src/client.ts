@@ -24,7 +24,8 @@ export type Transport = (req: {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or FormData for a multipart upload (fetch sets its content-type) */
+  body?: string | FormData;
 }) => Promise<{ status: number; body: unknown }>;
 
 export interface ClientOptions {
@@ -57,14 +58,23 @@ export function createClient(options: ClientOptions) {
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    return send<T>(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  /** A multipart POST (a file upload), with the same token and errors as `call`. */
+  function upload<T>(path: string, form: FormData): Promise<T> {
+    return send<T>('POST', path, { accept: 'application/json' }, form);
+  }
+
+  async function send<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    headers: Record<string, string>,
+    body: string | FormData | undefined,
+  ): Promise<T> {
     const token = options.getToken?.();
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await transport({
-      method,
-      url: options.baseUrl + path,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await transport({ method, url: options.baseUrl + path, headers, body });
     if (res.status >= 200 && res.status < 300) return res.body as T;
     const envelope = res.body as Partial<ErrorEnvelope> | null;
     const error = envelope && typeof envelope === 'object' ? envelope.error : undefined;
@@ -78,6 +88,7 @@ export function createClient(options: ClientOptions) {
 
   return {
     call,
+    upload,
     // member
     join: (body: JoinRequest) => call<JoinResponse>('POST', '/join', body),
     login: (code: string) => call<LoginResponse>('POST', '/auth/login', { code }),

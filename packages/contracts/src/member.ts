@@ -113,6 +113,8 @@ export interface MallItem {
   merchantName: string | null;
   /** units this member already redeemed (counts against perMemberLimit) */
   redeemedByMe: number;
+  /** the item's photo (served by this server, cached), or none */
+  imageUrl: string | null;
 }
 
 /**

@@ -26,6 +26,7 @@ import type {
   StaffLimitValues,
   StaffAccount,
   TierRule,
+  UploadedImage,
 } from '@allycard/contracts';
 
 const id = (value: string) => encodeURIComponent(value);
@@ -82,6 +83,14 @@ export const api = {
   createMallItem: (body: CreateMallItemBody) => call<AdminMallItem>('POST', '/admin/mall/items', body),
   pauseMallItem: (itemId: string) => call<AdminMallItem>('POST', `/admin/mall/items/${id(itemId)}/pause`),
   resumeMallItem: (itemId: string) => call<AdminMallItem>('POST', `/admin/mall/items/${id(itemId)}/resume`),
+  setMallItemImage: (itemId: string, imageUrl: string | null) =>
+    call<AdminMallItem>('PUT', `/admin/mall/items/${id(itemId)}/image`, { imageUrl }),
+  /** a shelf photo (PNG, JPEG or WebP up to 2 MB); the url it is served from */
+  uploadImage: (file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    return client.upload<UploadedImage>('/admin/uploads', form);
+  },
 
   settlement: (from: string, to: string) =>
     call<SettlementReport>('GET', `/admin/reports/settlement?from=${id(from)}&to=${id(to)}`),

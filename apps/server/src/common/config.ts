@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { isIP } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -47,6 +48,8 @@ export interface AppConfig {
   logLevel: string;
   /** folders of the built front ends that the one process serves */
   staticRoots: { miniappH5: string; console: string };
+  /** where uploaded shelf images are kept (UPLOAD_DIR; a volume in containers) */
+  uploadDir: string;
 }
 
 export interface PayKeys {
@@ -203,6 +206,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       miniappH5: env.MINIAPP_H5_DIR || path.join(repoRoot, 'apps', 'miniapp', 'dist', 'h5'),
       console: env.CONSOLE_DIR || path.join(repoRoot, 'apps', 'console', 'dist'),
     },
+    // tests never write into the checkout
+    uploadDir:
+      env.UPLOAD_DIR ||
+      (nodeEnv === 'test' ? path.join(os.tmpdir(), `allycard-uploads-${process.pid}`) : './data/uploads'),
   };
 }
 

@@ -57,10 +57,18 @@ export class MallCatalogueService {
           merchantId: input.merchantId ?? null,
           couponTemplateId: input.couponTemplateId ?? null,
           status: 'active',
+          imageUrl: input.imageUrl ?? null,
           createdAt: new Date(),
         }),
       ),
     );
+  }
+
+  /** Puts a photo on an item, or takes it off (null). */
+  async setImage(who: Principal, id: string, imageUrl: string | null) {
+    const item = await this.get(who.allianceId, id);
+    await this.tx.run((em) => em.update(MallItem, { id: item.id }, { imageUrl }));
+    return this.get(who.allianceId, id);
   }
 
   async setStatus(who: Principal, id: string, status: MallItem['status']) {
@@ -119,5 +127,6 @@ export function itemDto(i: MallItem, names: Map<string, string>) {
     merchantName: i.merchantId ? (names.get(i.merchantId) ?? null) : null,
     couponTemplateId: i.couponTemplateId,
     status: i.status,
+    imageUrl: i.imageUrl,
   };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
@@ -6,7 +6,7 @@ import { notFound } from '../common/errors';
 import { Idempotent } from '../common/idempotency';
 import { RATE_LIMITS } from '../common/throttling';
 import { MerchantsService } from '../merchants/merchants.service';
-import { CreateMallItemDto, PickupDto, RedeemDto } from './dto/mall.dto';
+import { CreateMallItemDto, PickupDto, RedeemDto, SetMallItemImageDto } from './dto/mall.dto';
 import { itemDto, MallCatalogueService } from './mall-catalogue.service';
 import { MallRedemptionService } from './mall-redemption.service';
 
@@ -70,6 +70,17 @@ export class MallController {
   async adminList(@CurrentPrincipal() who: Principal) {
     const names = await this.names(who);
     return (await this.catalogue.listAdmin(who)).map((i) => itemDto(i, names));
+  }
+
+  /** The item's photo: an image uploaded with POST /admin/uploads, or null to remove it. */
+  @Put('admin/mall/items/:id/image')
+  @Roles('alliance_admin')
+  async setImage(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') id: string,
+    @Body() body: SetMallItemImageDto,
+  ) {
+    return itemDto(await this.catalogue.setImage(who, id, body.imageUrl), await this.names(who));
   }
 
   @Post('admin/mall/items/:id/pause')

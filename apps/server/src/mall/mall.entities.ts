@@ -44,6 +44,10 @@ export class MallItem {
   @Column({ type: 'varchar' })
   status: 'active' | 'paused';
 
+  /** a photo uploaded to this server (/api/v1/uploads/…), or none */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  imageUrl: string | null;
+
   @Column({ type: 'datetime' })
   createdAt: Date;
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../../api/admin';
 import type { CouponTemplate, CreateMallItemBody, Fulfilment, AdminMallItem } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
+import { ImageUpload } from '../../components/ImageUpload';
 import { termsText } from '../coupons/couponText';
 
 interface Values {
@@ -15,6 +16,7 @@ interface Values {
   fulfilment: Fulfilment;
   merchantId?: string;
   couponTemplateId?: string;
+  imageUrl?: string | null;
 }
 
 export function MallItemModal({
@@ -49,6 +51,7 @@ export function MallItemModal({
         ...(v.fulfilment === 'pickup'
           ? { merchantId: v.merchantId }
           : { couponTemplateId: v.couponTemplateId }),
+        ...(v.imageUrl ? { imageUrl: v.imageUrl } : {}),
       };
       const item = await api.createMallItem(body);
       toast.success(`已上架「${item.title}」`);
@@ -89,6 +92,13 @@ export function MallItemModal({
         </Form.Item>
         <Form.Item name="description" label="说明" rules={[{ max: 255 }]}>
           <Input placeholder="可选" maxLength={255} />
+        </Form.Item>
+        <Form.Item
+          name="imageUrl"
+          label="商品图片"
+          extra="PNG、JPG 或 WebP，不超过 2 MB；会员在积分商城看到它。"
+        >
+          <ImageUpload />
         </Form.Item>
         <Row gutter={12}>
           <Col span={8}>

@@ -6,6 +6,7 @@ import type { AdminMallItem } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { formatFen } from '../../lib/money';
 import { useLoad } from '../../lib/useLoad';
+import { ImageUpload } from '../../components/ImageUpload';
 import { MallItemModal } from './MallItemModal';
 
 export default function MallPage() {
@@ -34,6 +35,12 @@ export default function MallPage() {
     }
   };
 
+  const setImage = async (item: AdminMallItem, imageUrl: string | null) => {
+    const next = await api.setMallItemImage(item.id, imageUrl);
+    items.set((list) => list?.map((i) => (i.id === next.id ? next : i)));
+    toast.success(imageUrl ? `「${item.title}」的图片已更新` : `已移除「${item.title}」的图片`);
+  };
+
   return (
     <>
       <div className="page-toolbar">
@@ -58,6 +65,18 @@ export default function MallPage() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: '还没有商品，点击右上角「新建商品」上架' }}
         columns={[
+          {
+            title: '图片',
+            key: 'image',
+            width: 170,
+            render: (_, i) => (
+              <ImageUpload
+                value={i.imageUrl}
+                size={48}
+                onChange={(url) => setImage(i, url).catch((error: unknown) => showError(error))}
+              />
+            ),
+          },
           {
             title: '商品',
             dataIndex: 'title',

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import { Button, Cell, CellGroup, Dialog, InputNumber } from '@nutui/nutui-react-taro';
 import { formatFen } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { memberApi } from '../../services/api';
+import { serverAsset } from '../../services/assets';
 import { hasCode, toastError, toastSuccess, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { useMemberPage } from '../../services/member-page';
@@ -145,6 +146,14 @@ export default function MallItemPage() {
   return (
     <View className="page mall-item">
       <View className="mall-item__hero">
+        {item.imageUrl ? (
+          <Image
+            className="mall-item__photo"
+            src={serverAsset(item.imageUrl)}
+            mode="aspectFill"
+            ariaLabel={item.title}
+          />
+        ) : null}
         <Text className="mall-item__title">{item.title}</Text>
         {item.description ? <Text className="mall-item__description">{item.description}</Text> : null}
         <Text className="mall-item__price">{mallPrice(item)}</Text>

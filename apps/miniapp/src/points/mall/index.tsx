@@ -1,7 +1,8 @@
 import Taro from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import { PageState } from '../../components/page-state';
 import { memberApi } from '../../services/api';
+import { serverAsset } from '../../services/assets';
 import { useMemberPage } from '../../services/member-page';
 import { fulfilmentText, MALL_BLOCK_TEXT, mallItemBlock, mallPrice } from '../../services/points-text';
 import { ROUTES, withQuery } from '../../services/routes';
@@ -46,17 +47,28 @@ export default function MallPage() {
               className={`mall__item${block && block !== 'insufficient_points' ? ' mall__item--blocked' : ''}`}
               onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.mallItem, { id: item.id }) })}
             >
-              <View className="mall__item-head">
-                <Text className="mall__title">{item.title}</Text>
-                {block ? <Text className="mall__badge">{MALL_BLOCK_TEXT[block]}</Text> : null}
-              </View>
-              {item.description ? <Text className="mall__description">{item.description}</Text> : null}
-              <View className="mall__item-foot">
-                <Text className="mall__price">{mallPrice(item)}</Text>
-                <Text className="mall__meta">
-                  {fulfilmentText(item)}
-                  {item.remaining > 0 ? ` · 剩 ${item.remaining} 件` : ''}
-                </Text>
+              {item.imageUrl ? (
+                <Image
+                  className="mall__photo"
+                  src={serverAsset(item.imageUrl)}
+                  mode="aspectFill"
+                  lazyLoad
+                  ariaLabel={item.title}
+                />
+              ) : null}
+              <View className="mall__item-body">
+                <View className="mall__item-head">
+                  <Text className="mall__title">{item.title}</Text>
+                  {block ? <Text className="mall__badge">{MALL_BLOCK_TEXT[block]}</Text> : null}
+                </View>
+                {item.description ? <Text className="mall__description">{item.description}</Text> : null}
+                <View className="mall__item-foot">
+                  <Text className="mall__price">{mallPrice(item)}</Text>
+                  <Text className="mall__meta">
+                    {fulfilmentText(item)}
+                    {item.remaining > 0 ? ` · 剩 ${item.remaining} 件` : ''}
+                  </Text>
+                </View>
               </View>
             </View>
           );

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
+import { IMAGE_URL } from '../../uploads/image-files';
 
 const ID = /^\d{1,19}$/;
 
@@ -59,6 +60,23 @@ export class CreateMallItemDto {
   @IsString()
   @Matches(ID, { message: 'couponTemplateId must be an id' })
   couponTemplateId?: string;
+
+  @ApiPropertyOptional({ description: 'a photo uploaded with POST /admin/uploads (its url)' })
+  @IsOptionalNotNull()
+  @IsString()
+  @Matches(IMAGE_URL, { message: 'imageUrl must be the url of an image uploaded to this server' })
+  imageUrl?: string;
+}
+
+export class SetMallItemImageDto {
+  @ApiProperty({
+    nullable: true,
+    description: 'the url POST /admin/uploads answered; null removes the photo',
+  })
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @Matches(IMAGE_URL, { message: 'imageUrl must be the url of an image uploaded to this server' })
+  imageUrl: string | null;
 }
 
 export class RedeemDto {
