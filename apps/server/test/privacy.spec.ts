@@ -169,6 +169,12 @@ describe(`privacy (${TEST_DB})`, () => {
     const coupon = await f.claim(m.token, (await f.template()).id);
     await t.api('POST', `/me/coupons/${coupon.id}/share`, { token: m.token });
     const order = await paidOrders(t).pay(m.token, { merchantId: shop.id, amountFen: 5_000 });
+    const item = await f.mallItem({ merchantId: shop.id, pointsPrice: 100 });
+    const exchange = await t.api('POST', `/mall/items/${item.id}/redeem`, {
+      token: m.token,
+      body: { quantity: 1 },
+    });
+    expect(exchange.status).toBe(201);
 
     const res = await t.api('GET', '/me/export', { token: m.token });
     expect(res.status).toBe(200);
@@ -183,7 +189,10 @@ describe(`privacy (${TEST_DB})`, () => {
     expect(res.body.coupons.map((c: any) => [c.id, c.status])).toEqual([[coupon.id, 'sharing']]);
     expect(res.body.shares.map((s: any) => s.coupon.id)).toEqual([coupon.id]);
     expect(res.body.orders.map((o: any) => o.id)).toEqual([order.id]);
-    expect(res.body.pointsTransactions.map((p: any) => p.points).sort()).toEqual([123, 50].sort());
+    expect(res.body.mallOrders.map((o: any) => [o.id, o.status])).toEqual([
+      [exchange.body.id, 'awaiting_pickup'],
+    ]);
+    expect(res.body.pointsTransactions.map((p: any) => p.points).sort()).toEqual([123, 50, -100].sort());
     expect(res.body.consents).toHaveLength(1);
 
     const audit = await t.api('GET', `/admin/audit-log?memberId=${m.member.id}`, { token: admin });

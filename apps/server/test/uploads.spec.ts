@@ -39,7 +39,7 @@ describe(`shelf images: uploads and mall photos (${TEST_DB})`, () => {
       headers: options.token === '' ? {} : { authorization: `Bearer ${options.token ?? admin}` },
       body: form,
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any };
   }
 
   it('keeps an uploaded image under its content hash and serves it cached, with its real type', async () => {

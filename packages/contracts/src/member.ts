@@ -137,8 +137,8 @@ export interface MallOrder {
   createdAt: string;
   /** the cash part of a points + cash exchange, in fen (0 or absent: points only) */
   cashFen?: number;
-  /** the payment order of the cash part (sent with a fresh exchange; later answers may lack it) */
-  paymentOrderId?: string;
+  /** the payment order of the cash part while it waits to be paid (null once paid or cancelled) */
+  paymentOrderId?: string | null;
   /** JSAPI fields to pay the cash part, sent with a fresh exchange */
   payParams?: PayParams | null;
 }

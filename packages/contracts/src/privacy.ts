@@ -1,4 +1,4 @@
-import type { Order, PointsEntry, SentShare } from './member';
+import type { MallOrder, Order, PointsEntry, SentShare } from './member';
 import type { Coupon, Member } from './types';
 
 /** The alliance's 用户协议 and 隐私政策, published together under one version number. */
@@ -44,6 +44,8 @@ export interface MemberExport {
   coupons: Coupon[];
   pointsTransactions: PointsEntry[];
   orders: (Order & { merchantName: string | null })[];
+  /** points-mall exchanges (pickups, coupons, points + cash) */
+  mallOrders: MallOrder[];
   shares: SentShare[];
   consents: ConsentRecord[];
 }

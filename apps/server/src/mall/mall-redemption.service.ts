@@ -213,11 +213,12 @@ export class MallRedemptionService {
       .execute();
   }
 
-  async myOrders(who: Principal) {
+  /** The member's exchanges, newest first: the latest `limit`, or all of them (null) for the export. */
+  async myOrders(who: Principal, limit: number | null = 100) {
     const rows = await this.orders.find({
       where: { allianceId: who.allianceId, memberId: who.id },
       order: { id: 'DESC' },
-      take: 100,
+      ...(limit !== null && { take: limit }),
     });
     return this.orderDtos(rows);
   }

@@ -63,11 +63,12 @@ export class OrdersService {
     };
   }
 
-  async listForMember(who: Principal) {
+  /** The member's orders, newest first: the latest `limit` for the app, all of them (null) for the export. */
+  async listForMember(who: Principal, limit: number | null = 100) {
     const rows = await this.orders.find({
       where: { allianceId: who.allianceId, memberId: who.id },
       order: { id: 'DESC' },
-      take: 100,
+      ...(limit !== null && { take: limit }),
     });
     const names = new Map((await this.merchants.list(who.allianceId)).map((m) => [m.id, m.name]));
     const refunds = await this.refundsOf(rows);

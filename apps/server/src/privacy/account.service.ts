@@ -7,6 +7,7 @@ import { CouponsService } from '../coupons/coupons.service';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { SharingService } from '../coupons/sharing.service';
 import { AuditLogService } from '../member-database/audit-log.service';
+import { MallRedemptionService } from '../mall/mall-redemption.service';
 import { MembersService } from '../members/members.service';
 import { OrdersService } from '../orders/orders.service';
 import { PaymentReconciler } from '../orders/payment-reconciler.service';
@@ -25,6 +26,7 @@ export class AccountService {
     private readonly couponUsage: CouponUsageService,
     private readonly sharing: SharingService,
     private readonly orders: OrdersService,
+    private readonly mall: MallRedemptionService,
     private readonly payments: PaymentReconciler,
     private readonly ledger: LedgerService,
     private readonly points: PointsService,
@@ -48,7 +50,9 @@ export class AccountService {
       },
       coupons: await this.coupons.wallet(who),
       pointsTransactions: await this.allPoints(who),
-      orders: await this.orders.listForMember(who),
+      // all of them: the export is everything, not the app's latest 100
+      orders: await this.orders.listForMember(who, null),
+      mallOrders: await this.mall.myOrders(who, null),
       shares: await this.sharing.sent(who),
       consents: await this.policies.consentsOf(member.id),
     };
@@ -63,6 +67,7 @@ export class AccountService {
           coupons: data.coupons.length,
           pointsTransactions: data.pointsTransactions.length,
           orders: data.orders.length,
+          mallOrders: data.mallOrders.length,
           shares: data.shares.length,
         },
       },

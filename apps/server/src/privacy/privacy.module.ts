@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlliancesModule } from '../alliances/alliances.module';
 import { CouponsModule } from '../coupons/coupons.module';
 import { MemberDatabaseModule } from '../member-database/member-database.module';
+import { MallModule } from '../mall/mall.module';
 import { MembersModule } from '../members/members.module';
 import { OrdersModule } from '../orders/orders.module';
 import { PointsModule } from '../points/points.module';
@@ -22,6 +23,7 @@ import { RetentionJobs } from './retention.jobs';
     MembersModule,
     CouponsModule,
     OrdersModule,
+    MallModule,
     PointsModule,
     MemberDatabaseModule,
   ],
