@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { TransactionRunner } from '../common/transactions';
@@ -29,9 +29,11 @@ export function retryDelayMs(attempts: number): number {
  * carry the business's own idempotency handle, so the receiver applies them once.
  */
 @Injectable()
-export class OutboxDispatcher {
+export class OutboxDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly handlers = new Map<string, OutboxHandler<never>>();
+  /** set on shutdown: a dispatch run stops after the message in hand, so the job lease is freed soon */
+  private stopping = false;
 
   constructor(
     @InjectRepository(OutboxMessage) private readonly messages: Repository<OutboxMessage>,
@@ -55,14 +57,18 @@ export class OutboxDispatcher {
     return (await this.messages.findOneByOrFail({ id: message.id })).status;
   }
 
-  /** Due messages, oldest first, until none is left or the time budget is spent. */
+  beforeApplicationShutdown() {
+    this.stopping = true;
+  }
+
+  /** Due messages, oldest first, until none is left, the time budget is spent or the process stops. */
   async dispatchDue(
     now = new Date(),
     budgetMs = 40_000,
   ): Promise<{ sent: number; retried: number; dead: number }> {
     const counts = { sent: 0, retried: 0, dead: await this.buryAbandoned(now) };
     const until = Date.now() + budgetMs;
-    while (Date.now() < until) {
+    while (Date.now() < until && !this.stopping) {
       const due = await this.messages
         .createQueryBuilder('o')
         .where("o.status = 'pending' AND o.available_at <= :now AND o.attempts < :max", {
@@ -79,7 +85,7 @@ export class OutboxDispatcher {
         if (status === 'sent') counts.sent++;
         else if (status === 'dead') counts.dead++;
         else if (status === 'pending') counts.retried++;
-        if (Date.now() >= until) break;
+        if (Date.now() >= until || this.stopping) break;
       }
     }
     return counts;
