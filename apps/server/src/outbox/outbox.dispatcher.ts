@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { TransactionRunner } from '../common/transactions';
@@ -29,10 +29,13 @@ export function retryDelayMs(attempts: number): number {
  * carry the business's own idempotency handle, so the receiver applies them once.
  */
 @Injectable()
-export class OutboxDispatcher implements BeforeApplicationShutdown {
+export class OutboxDispatcher implements OnModuleDestroy {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly handlers = new Map<string, OutboxHandler<never>>();
-  /** set on shutdown: a dispatch run stops after the message in hand, so the job lease is freed soon */
+  /**
+   * Set on shutdown (the first hook, before JobLeases waits for running jobs): a dispatch run stops
+   * after the message in hand, so its lease is released soon.
+   */
   private stopping = false;
 
   constructor(
@@ -57,7 +60,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     return (await this.messages.findOneByOrFail({ id: message.id })).status;
   }
 
-  beforeApplicationShutdown() {
+  onModuleDestroy() {
     this.stopping = true;
   }
 
@@ -87,6 +90,9 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
         else if (status === 'pending') counts.retried++;
         if (Date.now() >= until || this.stopping) break;
       }
+      // Each batch gives the event loop a turn: with SQLite every query completes synchronously, and a
+      // long run would otherwise hold off requests and signals (SIGTERM) until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return counts;
   }
