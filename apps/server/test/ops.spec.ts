@@ -1,6 +1,7 @@
 import { createApp } from '../src/app.factory';
 import { ConfigError, loadConfig } from '../src/common/config';
 import { TransactionRunner } from '../src/common/transactions';
+import { ShutdownState } from '../src/health/shutdown';
 import { JobLeases } from '../src/jobs/job-leases';
 import { OutboxMessage } from '../src/outbox/outbox.entity';
 import { OutboxService, outboxTopic } from '../src/outbox/outbox.service';
@@ -103,6 +104,22 @@ describe(`health, readiness and metrics (${TEST_DB})`, () => {
       expect(sample(metrics, 'allycard_outbox_oldest_pending_age_seconds')).toBeLessThan(60);
     } finally {
       await repo.update({ topic: topic.name }, { status: 'sent' });
+    }
+    expect((await t.api('GET', '/health/ready')).status).toBe(200);
+  });
+
+  it('is not ready once the process is shutting down; liveness still answers', async () => {
+    const state = t.app.get(ShutdownState);
+    state.draining = true;
+    try {
+      const ready = await t.api('GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(ready.body.error.details.error.shutdown.status).toBe('down');
+      expect(ready.body.error.details.info.database.status).toBe('up');
+      expect((await t.api('GET', '/health/live')).status).toBe(200);
+    } finally {
+      state.draining = false;
     }
     expect((await t.api('GET', '/health/ready')).status).toBe(200);
   });
