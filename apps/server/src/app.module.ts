@@ -80,7 +80,6 @@ export class AppModule {
         IdempotencyModule,
         OutboxModule,
         MetricsModule,
-        HealthModule,
         WechatModule,
         AlliancesModule,
         MerchantsModule,
@@ -98,6 +97,7 @@ export class AppModule {
         PrivacyModule,
         InvariantsModule,
         SeedModule,
+        HealthModule,
         ...extra,
       ],
       providers: [
