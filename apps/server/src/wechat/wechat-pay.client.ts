@@ -167,11 +167,13 @@ export class WechatPayClient {
     this.assertEnabled();
     const result = (await this.pay!.close(outTradeNo)) as HttpOutput;
     const answer =
-      result.status === 204 || result.status === 200 || result.status === 404
+      result.status === 204 || result.status === 200
         ? 'closed'
         : errorCode(result) === 'ORDERPAID'
           ? 'paid'
-          : 'unknown';
+          : result.status === 404
+            ? 'closed'
+            : 'unknown';
     return this.outcome('close', answer === 'closed' ? 'ok' : answer, answer);
   }
 
