@@ -189,12 +189,18 @@ describe(`health, readiness and metrics (${TEST_DB})`, () => {
     });
     // Held by another replica: skipped.
     const other = new JobLeases(t.app.get(TransactionRunner));
+    await tick();
     let release!: () => void;
-    const held = other.runExclusive('metrics-probe', 10_000, () => new Promise<void>((r) => (release = r)));
-    await new Promise((r) => setTimeout(r, 100));
+    let held!: Promise<boolean>;
+    await new Promise<void>((started) => {
+      held = other.runExclusive('metrics-probe', 10_000, () => {
+        started();
+        return new Promise<void>((r) => (release = r));
+      });
+    });
     expect(await leases.runExclusive('metrics-probe', 10_000, async () => undefined)).toBe(false);
     release();
-    await held;
+    expect(await held).toBe(true);
 
     const f = factories(t);
     const merchant = await f.merchant();
