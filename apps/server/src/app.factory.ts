@@ -14,6 +14,7 @@ import { ErrorEnvelopeFilter, toEnvelope } from './common/error-envelope.filter'
 import { docsSecurityPolicy, frontEndPolicy, securityHeaders } from './common/security-headers';
 import { rateLimitScale } from './common/throttling';
 import { BodyShapePipe, jsonDepthError, validationPipe } from './common/validation';
+import { Metrics, metricsHandler } from './metrics/metrics';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '64kb';
@@ -56,6 +57,12 @@ export async function createApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  if (config.metrics.enabled) {
+    // First, so every answer is counted (rate limits and validation errors too), and outside /api/v1.
+    const metrics = app.get(Metrics);
+    app.use(metrics.middleware());
+    (app.getHttpAdapter().getInstance() as express.Express).get('/metrics', metricsHandler(metrics, config));
+  }
   app.disable('x-powered-by');
   // Behind a load balancer, client addresses (for per-IP limits) come from X-Forwarded-For.
   app.set('trust proxy', config.trustProxy);

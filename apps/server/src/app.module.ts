@@ -15,10 +15,11 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/event-bus';
 import { CounterModule } from './counter/counter.module';
 import { CouponsModule } from './coupons/coupons.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { InvariantsModule } from './invariants/invariants.module';
 import { JobLeasesModule } from './jobs/job-leases';
 import { MallModule } from './mall/mall.module';
+import { MetricsModule } from './metrics/metrics';
 import { OnboardingModule } from './onboarding/onboarding.module';
 import { OrdersModule } from './orders/orders.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -62,7 +63,8 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             ...requestLogPrivacy,
-            autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+            // Probes and scrapes every few seconds would drown the log.
+            autoLogging: { ignore: (req) => /^\/api\/v1\/health(\/|$)|^\/metrics$/.test(req.url ?? '') },
           },
         }),
         // Jobs are off in tests (JOBS=off), which call them directly with a chosen clock.
@@ -78,6 +80,7 @@ export class AppModule {
         JobLeasesModule,
         IdempotencyModule,
         OutboxModule,
+        MetricsModule,
         WechatModule,
         AlliancesModule,
         MerchantsModule,
@@ -96,9 +99,9 @@ export class AppModule {
         PrivacyModule,
         InvariantsModule,
         SeedModule,
+        HealthModule,
         ...extra,
       ],
-      controllers: [HealthController],
       providers: [
         // Order matters: rate limits first (they also cover failed auth), then authentication.
         { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './common/config';
+import { installGracefulShutdown } from './health/shutdown';
 
 async function main() {
   let config;
@@ -14,7 +15,8 @@ async function main() {
     throw error;
   }
   const app = await createApp(config);
-  app.enableShutdownHooks();
+  // SIGTERM: stop accepting, finish what is in flight, release the job leases, exit 0 (health/shutdown.ts).
+  installGracefulShutdown(app, config.shutdownTimeoutMs);
   // Loopback outside production unless HOST says otherwise: the sandbox logs anyone in as anyone.
   await app.listen(config.port, config.host);
   console.log(

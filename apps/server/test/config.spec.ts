@@ -11,6 +11,7 @@ describe('configuration', () => {
     ADMIN_PASSWORD: 'a-long-admin-password',
     APP_SECRET: 'x'.repeat(40),
     PUBLIC_URL: 'https://card.example.com',
+    METRICS_TOKEN: 'a-scrape-token-of-24-chars',
   };
 
   it('defaults to SQLite, the sandbox and the demo outside production', () => {
@@ -90,6 +91,7 @@ describe('configuration', () => {
     ['the demo seed', { SEED_DEMO: 'true' }, /SEED_DEMO=true is not allowed in production/],
     ['no PUBLIC_URL', { PUBLIC_URL: undefined }, /PUBLIC_URL must be set to the https:\/\//],
     ['an http PUBLIC_URL', { PUBLIC_URL: 'http://card.example.com' }, /PUBLIC_URL must be set to the https/],
+    ['metrics without a token', { METRICS_TOKEN: undefined }, /METRICS_TOKEN is required in production/],
   ])('refuses to start in production with %s', (_, change, message) => {
     expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(ConfigError);
     expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(message);

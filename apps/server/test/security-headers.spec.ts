@@ -103,6 +103,7 @@ describe(`security headers (${TEST_DB})`, () => {
       ADMIN_PASSWORD: 'a-long-admin-password',
       APP_SECRET: 'x'.repeat(40),
       PUBLIC_URL: 'https://card.example.com',
+      METRICS_TOKEN: 'a-scrape-token-of-24-chars',
     });
     try {
       const res = await prod.api('GET', '/health');

@@ -39,6 +39,16 @@ export interface AppConfig {
    * its own memory, as one process needs. `prefix` starts every key (several deployments on one Redis).
    */
   redis?: { url: string; prefix: string };
+  /**
+   * Prometheus metrics at GET /metrics (METRICS=off removes them). `token`: METRICS_TOKEN, the bearer
+   * token a scrape must send; required in production, optional elsewhere (the dev server listens on
+   * loopback and answers anyone without it).
+   */
+  metrics: { enabled: boolean; token?: string };
+  /** readiness fails when the oldest due, undispatched outbox message has waited longer (READY_OUTBOX_LAG_S) */
+  readyOutboxLagMs: number;
+  /** SIGTERM: how long in-flight requests and running jobs get before the process exits anyway (SHUTDOWN_TIMEOUT_MS) */
+  shutdownTimeoutMs: number;
   /** multiplies every rate limit (load tests); 1 in production */
   rateLimitScale: number;
   /** scheduled jobs (expiry, stale orders); off in tests, which run them with a chosen clock */
@@ -175,6 +185,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (redisUrl && !/^rediss?:\/\/[^/]/.test(redisUrl))
     problems.push('REDIS_URL must be a redis:// or rediss:// address');
 
+  const metricsEnabled = (env.METRICS ?? 'on') !== 'off';
+  if (env.METRICS && env.METRICS !== 'on' && env.METRICS !== 'off')
+    problems.push('METRICS must be on or off');
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken && metricsToken.length < 16)
+    problems.push('METRICS_TOKEN must have at least 16 characters');
+  if (production && metricsEnabled && !metricsToken)
+    problems.push('METRICS_TOKEN is required in production (the token Prometheus sends), or METRICS=off');
+  const readyOutboxLagS = Number(env.READY_OUTBOX_LAG_S ?? 300);
+  if (!(readyOutboxLagS > 0)) problems.push('READY_OUTBOX_LAG_S must be a number of seconds above 0');
+  const shutdownTimeoutMs = Number(env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 0)
+    problems.push('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds');
+
   if (env.FAULT_INJECT && nodeEnv !== 'test')
     problems.push('FAULT_INJECT kills the process on purpose: it is allowed only with NODE_ENV=test');
 
@@ -198,6 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     appSecret,
     seedDemo,
     redis: redisUrl ? { url: redisUrl, prefix: env.REDIS_PREFIX || 'allycard:' } : undefined,
+    metrics: { enabled: metricsEnabled, token: metricsToken },
+    readyOutboxLagMs: readyOutboxLagS * 1000,
+    shutdownTimeoutMs,
     rateLimitScale: production ? 1 : Math.max(1, Number(env.RATE_LIMIT_SCALE ?? 1) || 1),
     jobs: (env.JOBS ?? (nodeEnv === 'test' ? 'off' : 'on')) !== 'off',
     faultInject: env.FAULT_INJECT || undefined,

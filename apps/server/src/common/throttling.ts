@@ -48,7 +48,7 @@ export class PrincipalThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    // Health checks from load balancers are not rate-limited.
-    return context.switchToHttp().getRequest<Request>().path === '/api/v1/health';
+    // Health checks from load balancers and kubelets (/health, /health/live, /health/ready) are not rate-limited.
+    return /^\/api\/v1\/health(\/|$)/.test(context.switchToHttp().getRequest<Request>().path);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { TransactionRunner } from '../common/transactions';
@@ -29,9 +29,14 @@ export function retryDelayMs(attempts: number): number {
  * carry the business's own idempotency handle, so the receiver applies them once.
  */
 @Injectable()
-export class OutboxDispatcher {
+export class OutboxDispatcher implements OnModuleDestroy {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly handlers = new Map<string, OutboxHandler<never>>();
+  /**
+   * Set on shutdown (the first hook, before JobLeases waits for running jobs): a dispatch run stops
+   * after the message in hand, so its lease is released soon.
+   */
+  private stopping = false;
 
   constructor(
     @InjectRepository(OutboxMessage) private readonly messages: Repository<OutboxMessage>,
@@ -55,14 +60,18 @@ export class OutboxDispatcher {
     return (await this.messages.findOneByOrFail({ id: message.id })).status;
   }
 
-  /** Due messages, oldest first, until none is left or the time budget is spent. */
+  onModuleDestroy() {
+    this.stopping = true;
+  }
+
+  /** Due messages, oldest first, until none is left, the time budget is spent or the process stops. */
   async dispatchDue(
     now = new Date(),
     budgetMs = 40_000,
   ): Promise<{ sent: number; retried: number; dead: number }> {
     const counts = { sent: 0, retried: 0, dead: await this.buryAbandoned(now) };
     const until = Date.now() + budgetMs;
-    while (Date.now() < until) {
+    while (Date.now() < until && !this.stopping) {
       const due = await this.messages
         .createQueryBuilder('o')
         .where("o.status = 'pending' AND o.available_at <= :now AND o.attempts < :max", {
@@ -79,8 +88,11 @@ export class OutboxDispatcher {
         if (status === 'sent') counts.sent++;
         else if (status === 'dead') counts.dead++;
         else if (status === 'pending') counts.retried++;
-        if (Date.now() >= until) break;
+        if (Date.now() >= until || this.stopping) break;
       }
+      // Each batch gives the event loop a turn: with SQLite every query completes synchronously, and a
+      // long run would otherwise hold off requests and signals (SIGTERM) until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return counts;
   }

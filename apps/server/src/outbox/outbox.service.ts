@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { readStoredTime } from '../database/columns';
 import { OutboxMessage } from './outbox.entity';
 
 /** A kind of outbox message and the shape of its payload; the owning module registers its sender. */
@@ -65,5 +66,29 @@ export class OutboxService {
       .getRawMany();
     const of = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
     return { pending: of('pending'), dead: of('dead') };
+  }
+
+  /**
+   * What is waiting to be sent (readiness and metrics): pending and dead counts, when the oldest
+   * pending message was written, and since when the oldest message that is due has been due — the
+   * dispatcher's lag. A retry waiting for its backoff is not lag: its time has not come.
+   */
+  async backlog(now = new Date()): Promise<{
+    pending: number;
+    dead: number;
+    oldestPendingAt: Date | null;
+    oldestDueAt: Date | null;
+  }> {
+    const { pending, dead } = await this.counts();
+    if (!pending) return { pending, dead, oldestPendingAt: null, oldestDueAt: null };
+    const row = await this.messages
+      .createQueryBuilder('o')
+      .select('MIN(o.created_at)', 'created')
+      .addSelect('MIN(CASE WHEN o.available_at <= :now THEN o.available_at END)', 'due')
+      .where("o.status = 'pending'")
+      .setParameters({ now })
+      .getRawOne<{ created: string | Date | null; due: string | Date | null }>();
+    const time = (t: string | Date | null | undefined) => (t ? readStoredTime(t) : null);
+    return { pending, dead, oldestPendingAt: time(row?.created), oldestDueAt: time(row?.due) };
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   createDecipheriv,
   createPrivateKey,
@@ -11,6 +11,7 @@ import { toRfc3339Shanghai } from '@allycard/domain';
 import WxPay from 'wechatpay-node-v3';
 import { APP_CONFIG, AppConfig, PayKeys } from '../common/config';
 import { DomainError, validationFailed } from '../common/errors';
+import { Metrics, WechatPayCall } from '../metrics/metrics';
 import {
   checkEnvelope,
   checkObject,
@@ -73,7 +74,10 @@ export class WechatPayClient {
   private certificatesLoading: Promise<void> | null = null;
   private publicKey?: KeyObject;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
     // Without merchant credentials the product runs without payments (orders answer 503).
     if (!config.wechatPay) return;
     this.keys = config.wechatPay;
@@ -130,11 +134,13 @@ export class WechatPayClient {
       payer: { openid: order.openid },
     } as never)) as HttpOutput;
     if (result.status !== 200 || !result.data?.paySign) {
+      this.outcome('jsapi', result.status === 0 ? 'unknown' : 'failed');
       this.logger.warn(
         `jsapi prepay failed: ${result.status} ${JSON.stringify(result.error ?? result.data)}`,
       );
       throw new DomainError('WECHAT_UNAVAILABLE', 503, '微信支付下单失败，请稍后再试');
     }
+    this.outcome('jsapi', 'ok');
     const { timeStamp, nonceStr, package: pkg, signType, paySign } = result.data;
     return { timeStamp, nonceStr, package: pkg, signType, paySign };
   }
@@ -143,20 +149,32 @@ export class WechatPayClient {
   async query(outTradeNo: string): Promise<WechatTransaction | null | 'unknown'> {
     this.assertEnabled();
     const result = (await this.pay!.query({ out_trade_no: outTradeNo } as never)) as HttpOutput;
-    if (result.status === 200)
-      return this.usable(`query ${outTradeNo}`, checkTransaction(result.data, 'answer'));
-    if (result.status === 404) return null;
-    return 'unknown';
+    const answer =
+      result.status === 200
+        ? this.usable(`query ${outTradeNo}`, checkTransaction(result.data, 'answer'))
+        : result.status === 404
+          ? null
+          : 'unknown';
+    return this.outcome(
+      'query',
+      answer === null ? 'not_found' : answer === 'unknown' ? 'unknown' : 'ok',
+      answer,
+    );
   }
 
   /** Closes an unpaid order at WeChat: 'closed', 'paid' (too late: it was paid) or 'unknown'. */
   async close(outTradeNo: string): Promise<'closed' | 'paid' | 'unknown'> {
     this.assertEnabled();
     const result = (await this.pay!.close(outTradeNo)) as HttpOutput;
-    if (result.status === 204 || result.status === 200) return 'closed';
-    if (errorCode(result) === 'ORDERPAID') return 'paid';
-    if (result.status === 404) return 'closed';
-    return 'unknown';
+    const answer =
+      result.status === 204 || result.status === 200
+        ? 'closed'
+        : errorCode(result) === 'ORDERPAID'
+          ? 'paid'
+          : result.status === 404
+            ? 'closed'
+            : 'unknown';
+    return this.outcome('close', answer === 'closed' ? 'ok' : answer, answer);
   }
 
   async refund(input: {
@@ -173,24 +191,26 @@ export class WechatPayClient {
       notify_url: input.notifyUrl,
       amount: { refund: input.refundFen, total: input.totalFen, currency: 'CNY' },
     } as never)) as HttpOutput;
-    if (result.status === 200) return 'accepted';
+    if (result.status === 200) return this.outcome('refund', 'ok', 'accepted');
     if (result.status >= 400 && result.status < 500) {
       this.logger.warn(
         `refund ${input.outRefundNo} rejected: ${result.status} ${JSON.stringify(result.error)}`,
       );
-      return 'rejected';
+      return this.outcome('refund', 'rejected', 'rejected');
     }
-    return 'unknown';
+    return this.outcome('refund', 'unknown', 'unknown');
   }
 
   /** A refund as WeChat sees it (to settle one whose answer or notification was lost); 'unknown' when unreachable. */
   async queryRefund(outRefundNo: string): Promise<WechatRefundNotice | null | 'unknown'> {
     this.assertEnabled();
     const result = (await this.pay!.find_refunds(outRefundNo)) as HttpOutput;
-    if (result.status === 404) return null;
-    if (result.status !== 200) return 'unknown';
+    if (result.status === 404) return this.outcome('query_refund', 'not_found', null);
+    if (result.status !== 200) return this.outcome('query_refund', 'unknown', 'unknown');
     const r = this.usable(`refund query ${outRefundNo}`, checkRefundView(result.data, 'answer'));
-    if (r === 'unknown' || r.status === 'PROCESSING') return 'unknown';
+    if (r === 'unknown') return this.outcome('query_refund', 'unknown', 'unknown');
+    this.outcome('query_refund', 'ok');
+    if (r.status === 'PROCESSING') return 'unknown';
     return {
       mchid: this.keys.mchid,
       out_trade_no: r.out_trade_no,
@@ -201,6 +221,12 @@ export class WechatPayClient {
       success_time: r.success_time,
       amount: r.amount,
     };
+  }
+
+  /** Counts a call's outcome (allycard_wechat_pay_calls_total) and passes `value` through. */
+  private outcome<T>(call: WechatPayCall, outcome: string, value?: T): T {
+    this.metrics?.wechatPay(call, outcome);
+    return value as T;
   }
 
   /** A checked answer; a malformed one tells us nothing, as if WeChat had not answered. */
@@ -215,6 +241,18 @@ export class WechatPayClient {
    * and a 400 for genuine content of the wrong shape.
    */
   async verifyNotification(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer | undefined,
+  ): Promise<VerifiedNotification> {
+    try {
+      return this.outcome('notification', 'ok', await this.verifiedNotification(headers, rawBody));
+    } catch (error) {
+      this.outcome('notification', error instanceof NotificationRejected ? 'rejected' : 'invalid');
+      throw error;
+    }
+  }
+
+  private async verifiedNotification(
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer | undefined,
   ): Promise<VerifiedNotification> {
