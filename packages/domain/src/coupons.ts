@@ -55,7 +55,17 @@ export type CouponUseRefusal =
   | { code: 'COUPON_NOT_YET_VALID'; status: 422; message: string }
   | { code: 'COUPON_NOT_USABLE_HERE'; status: 422; message: string }
   | { code: 'THRESHOLD_NOT_MET'; status: 422; message: string }
+  | { code: 'AMOUNT_REQUIRED'; status: 422; message: string }
   | { code: 'FIRST_ORDER_ONLY'; status: 422; message: string };
+
+/**
+ * Whether what a coupon takes off depends on the purchase amount (a discount's percentage, a
+ * threshold to meet): such a coupon redeemed without the amount would be burnt for nothing, so the
+ * counter must be told the amount.
+ */
+export function couponNeedsAmount(terms: Pick<CouponTerms, 'kind' | 'thresholdFen'>): boolean {
+  return terms.kind === 'discount' || terms.thresholdFen > 0;
+}
 
 /**
  * Why a coupon cannot be used at `merchantId` for `amountFen` now, or null when it can.
@@ -76,6 +86,16 @@ export function couponUseRefusal(
     return { code: 'COUPON_NOT_YET_VALID', status: 422, message: '该券尚未到使用时间' };
   if (coupon.usableAt === 'merchant' && !coupon.merchantIds.includes(context.merchantId)) {
     return { code: 'COUPON_NOT_USABLE_HERE', status: 422, message: '此券不可在本店使用' };
+  }
+  if (context.amountFen === null && couponNeedsAmount(coupon)) {
+    return {
+      code: 'AMOUNT_REQUIRED',
+      status: 422,
+      message:
+        coupon.kind === 'discount'
+          ? '折扣券需要填写消费金额'
+          : `此券满 ${formatFen(coupon.thresholdFen)} 可用，需要填写消费金额`,
+    };
   }
   if (coupon.thresholdFen > 0 && (context.amountFen ?? 0) < coupon.thresholdFen) {
     return {
