@@ -160,6 +160,70 @@ describe(`voiding a counter record (${TEST_DB})`, () => {
     });
   });
 
+  it('withdraws the referrer’s reward when the voided record was the friend’s only purchase', async () => {
+    const reward = await f.template({ title: '拉新奖励券', stock: 10 });
+    await t.api('PUT', '/admin/referral-rule', {
+      token: await admin(),
+      body: { rewardTemplateId: reward.id, rewardPoints: 30 },
+    });
+    try {
+      const sender = await f.member();
+      const shared = await f.claim(sender.token, (await f.template({ forwardable: true })).id);
+      const share = await t.api('POST', `/me/coupons/${shared.id}/share`, { token: sender.token });
+      const friend = await t.api('POST', `/shares/${share.body.shareToken}/accept`, {
+        body: { code: await f.loginCode(`o_${f.unique()}`) },
+      });
+      const rewardStatuses = async () =>
+        (await t.api('GET', '/me/coupons', { token: sender.token })).body
+          .filter((c: any) => c.templateId === reward.id)
+          .map((c: any) => c.status);
+      const first = await f.purchase(clerk.token, friend.body.token, 5000);
+      expect(first.firstPurchase).toBe(true);
+      expect(await rewardStatuses()).toEqual(['available']);
+      expect(await me(sender.token)).toMatchObject({ points: 30 });
+
+      await voidRecord(clerk.token, first.id);
+      expect(await rewardStatuses()).toEqual(['expired']);
+      expect(await me(sender.token)).toMatchObject({ points: 0 });
+      expect(await me(friend.body.token)).toMatchObject({ points: 0 });
+      // the right purchase does not reward again (the friend's first purchase stays the voided one)
+      expect(await f.purchase(clerk.token, friend.body.token, 500)).toMatchObject({ firstPurchase: false });
+      expect(await me(sender.token)).toMatchObject({ points: 0 });
+      expect(await invariants()).toMatchObject({ ok: true });
+    } finally {
+      await t.api('PUT', '/admin/referral-rule', {
+        token: await admin(),
+        body: { rewardTemplateId: null, rewardPoints: 0 },
+      });
+    }
+  });
+
+  it('keeps the referrer’s reward when the friend bought something else too', async () => {
+    await t.api('PUT', '/admin/referral-rule', {
+      token: await admin(),
+      body: { rewardTemplateId: null, rewardPoints: 30 },
+    });
+    try {
+      const sender = await f.member();
+      const shared = await f.claim(sender.token, (await f.template({ forwardable: true })).id);
+      const share = await t.api('POST', `/me/coupons/${shared.id}/share`, { token: sender.token });
+      const friend = await t.api('POST', `/shares/${share.body.shareToken}/accept`, {
+        body: { code: await f.loginCode(`o_${f.unique()}`) },
+      });
+      const first = await f.purchase(clerk.token, friend.body.token, 5000);
+      await f.purchase(clerk.token, friend.body.token, 800);
+      expect(await me(sender.token)).toMatchObject({ points: 30 });
+      await voidRecord(clerk.token, first.id);
+      expect(await me(sender.token)).toMatchObject({ points: 30 });
+      expect(await me(friend.body.token)).toMatchObject({ points: 8 });
+    } finally {
+      await t.api('PUT', '/admin/referral-rule', {
+        token: await admin(),
+        body: { rewardTemplateId: null, rewardPoints: 0 },
+      });
+    }
+  });
+
   it('lets a clerk void for 30 minutes, the merchant admin for 7 days, nobody after', async () => {
     const m = await f.member();
     const r = await f.purchase(clerk.token, m.token, 8800);
