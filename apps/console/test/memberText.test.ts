@@ -86,5 +86,11 @@ describe('auditDetail', () => {
       '券作废 3 张，积分清零 520，关闭订单 1 笔',
     );
     expect(auditDetail(audit('privacy_policy_publish', { version: 2 }), names)).toBe('第 2 版');
+    expect(
+      auditDetail(
+        audit('counter_void', { amountFen: 368000, pointsReversed: 3680, couponReturned: true }),
+        names,
+      ),
+    ).toBe('消费 ¥3,680.00，扣回积分 3680，券已退回');
   });
 });

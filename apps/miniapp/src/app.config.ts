@@ -9,7 +9,10 @@ export default defineAppConfig({
     { root: 'coupon', pages: ['offers/index', 'mine/index', 'detail/index'] },
     { root: 'points', pages: ['balance/index', 'mall/index', 'item/index', 'orders/index'] },
     { root: 'pages/pay', pages: ['index', 'result', 'orders'] },
-    { root: 'staff', pages: ['login/index', 'verify/index', 'pickup/index', 'orders/index'] },
+    {
+      root: 'staff',
+      pages: ['login/index', 'verify/index', 'records/index', 'pickup/index', 'orders/index'],
+    },
     { root: 'privacy', pages: ['policy/index', 'account/index'] },
   ],
   // WeChat's privacy check: phone, location and subscribe-message APIs wait for the user's agreement

@@ -164,3 +164,8 @@ export const pointsSummary = {
   valueFen: 1280,
   expiring: [] as { points: number; expiresAt: string }[],
 };
+
+/** What a staff page itself sent, leaving out the nav's GET /staff/me (who is signed in). */
+export function pageRequests(sent: SentRequest[]): SentRequest[] {
+  return sent.filter((r) => !(r.method === 'GET' && r.path === '/api/v1/staff/me'));
+}

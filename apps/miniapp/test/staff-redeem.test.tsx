@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { redirectTo, showToast, taroTest } from './__mocks__/taro';
 import StaffVerifyPage from '../src/staff/verify/index';
 import StaffPickupPage from '../src/staff/pickup/index';
-import { apiError, coupon, member, mockServer, pickupOrder, walletCoupon } from './helpers';
+import { apiError, coupon, member, mockServer, pickupOrder, walletCoupon, pageRequests } from './helpers';
 
 const MEMBER_CODE = '123400000000017';
 
@@ -197,6 +197,37 @@ describe('核销 at the counter', () => {
     expect(screen.queryByText('核销成功')).toBeNull();
     expect(screen.getByText('消费金额')).toBeTruthy();
   });
+
+  it('needs the amount for a discount or threshold coupon before asking the server', async () => {
+    const discount = {
+      ...walletCoupon,
+      id: '12',
+      title: '全场85折',
+      kind: 'discount' as const,
+      valueFen: null,
+      discountPermille: 850,
+      thresholdFen: 0,
+    };
+    const sent = mockServer({
+      'POST /api/v1/staff/members/lookup': {
+        status: 200,
+        body: { member, coupons: [discount, walletCoupon, coupon] },
+      },
+    });
+    const { container } = render(<StaffVerifyPage />);
+    await verify(container);
+    fireEvent.click(within(couponTicket(container, '全场85折')).getByText('核销'));
+    expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '折扣券需要填写消费金额' }));
+    fireEvent.click(within(couponTicket(container, '老街满减券')).getByText('核销'));
+    expect(showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '此券满 ¥100.00 可用，需要填写消费金额' }),
+    );
+    expect(screen.queryByText('确认')).toBeNull();
+    // a flat no-threshold coupon needs no amount: it goes on to the confirmation
+    fireEvent.click(within(couponTicket(container, '新人无门槛券')).getByText('核销'));
+    expect(await screen.findByText('确认')).toBeTruthy();
+    expect(sent.filter((r) => r.path === '/api/v1/staff/redemptions')).toHaveLength(0);
+  });
 });
 
 describe('提货核销', () => {
@@ -211,7 +242,7 @@ describe('提货核销', () => {
     fireEvent.click(screen.getByText('核销'));
     expect(await screen.findByText('提货成功', { selector: '.verify__done-title' })).toBeTruthy();
     expect(screen.getByText('手冲咖啡一杯 × 1')).toBeTruthy();
-    expect(sent[0]).toMatchObject({
+    expect(pageRequests(sent)[0]).toMatchObject({
       body: { pickupCode: '1234567890' },
       headers: expect.objectContaining({ authorization: 'Bearer staff-token' }),
     });
@@ -234,7 +265,7 @@ describe('提货核销', () => {
     type(container, '.pickup__input', '123');
     fireEvent.click(screen.getByText('核销'));
     expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '提货码是 10 位数字' }));
-    expect(sent).toHaveLength(0);
+    expect(pageRequests(sent)).toHaveLength(0);
     unmount();
     taroTest.storage.delete('allycard.staffToken');
     render(<StaffPickupPage />);

@@ -18,6 +18,7 @@ import type {
   StaffRole,
   UpdateMeRequest,
 } from './types';
+import type { CounterRecord, CounterRecordList, StaffMe } from './member';
 
 /** Whatever performs one HTTP request: fetch in browsers and Node, Taro.request in the mini-program. */
 export type Transport = (req: {
@@ -104,6 +105,10 @@ export function createClient(options: ClientOptions) {
     staffRefresh: (refreshToken: string) => call<SessionTokens>('POST', '/staff/refresh', { refreshToken }),
     lookupMember: (memberCode: string) =>
       call<MemberLookupResponse>('POST', '/staff/members/lookup', { memberCode }),
+    staffMe: () => call<StaffMe>('GET', '/staff/me'),
+    todayRedemptions: () => call<CounterRecordList>('GET', '/staff/redemptions?day=today'),
+    voidRedemption: (id: string, reason: string) =>
+      call<CounterRecord>('POST', `/staff/redemptions/${encodeURIComponent(id)}/void`, { reason }),
     // alliance admin
     adminLogin: (username: string, password: string) =>
       call<AdminLoginResponse>('POST', '/admin/login', { username, password }),

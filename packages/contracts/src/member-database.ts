@@ -78,7 +78,9 @@ export type AuditAction =
   /** a member's own GET /me/export and DELETE /me */
   | 'member_self_export'
   | 'account_closure'
-  | 'privacy_policy_publish';
+  | 'privacy_policy_publish'
+  /** staff voided a counter record (POST /staff/redemptions/:id/void) */
+  | 'counter_void';
 
 export interface AuditLogEntry {
   id: string;

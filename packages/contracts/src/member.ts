@@ -164,6 +164,56 @@ export interface Redemption {
   createdAt: string;
 }
 
+/** POST /staff/redemptions/:id/void: why the record is wrong (1–100 characters). */
+export interface VoidRedemptionRequest {
+  reason: string;
+}
+
+/** How a counter record was voided. */
+export interface CounterRecordVoid {
+  at: string;
+  reason: string;
+  byUsername: string | null;
+  /** the points taken back (fewer than earned when the member had spent them) */
+  pointsReversed: number;
+  /** whether the coupon came back to the member (false when none, expired, or first-order only) */
+  couponReturned: boolean;
+}
+
+/** One counter record as the staff pages list it (GET /staff/redemptions?day=today). */
+export interface CounterRecord {
+  id: string;
+  createdAt: string;
+  memberId: string;
+  /** 6222 **** **** 7894 */
+  cardNoMasked: string;
+  amountFen: number;
+  couponDiscountFen: number;
+  payableFen: number;
+  coupon: { id: string; title: string } | null;
+  pointsEarned: number;
+  firstPurchase: boolean;
+  staffUsername: string | null;
+  voided: CounterRecordVoid | null;
+  /** until when the caller may void it (its role's window); null when voided or past it */
+  voidableUntil: string | null;
+}
+
+export interface CounterRecordList {
+  /** the Asia/Shanghai business day listed, YYYY-MM-DD */
+  businessDate: string;
+  items: CounterRecord[];
+}
+
+/** GET /staff/me: who is signed in at the counter, and where. */
+export interface StaffMe {
+  id: string;
+  username: string;
+  role: 'clerk' | 'merchant_admin';
+  merchantId: string;
+  merchantName: string;
+}
+
 export interface StaffLookup {
   member: Member;
   coupons: WalletCoupon[];

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   formatCardNumber,
+  maskCardNumber,
   groupDigits,
   isValidCardNumber,
   luhnCheckDigit,
@@ -48,6 +49,8 @@ describe('card numbers', () => {
 
   it('formats in groups of four', () => {
     expect(formatCardNumber('8123456789012345')).toBe('8123 4567 8901 2345');
+    expect(maskCardNumber('8123456789012345')).toBe('8123 **** **** 2345');
+    expect(maskCardNumber('8123 4567')).toBe('8123 4567');
   });
 
   it('groups any run of digits in fours from the left, as member codes are shown', () => {

@@ -47,6 +47,13 @@ export function groupDigits(digits: string, size = 4): string {
   return digits.replace(/\s+/g, '').replace(new RegExp(`(\\d{${size}})(?=\\d)`, 'g'), '$1 ');
 }
 
+/** 6222 **** **** 7890 — a card number in a list staff see, first and last four digits only. */
+export function maskCardNumber(cardNo: string): string {
+  const digits = cardNo.replace(/\s+/g, '');
+  if (digits.length <= 8) return groupDigits(digits);
+  return `${digits.slice(0, 4)} **** **** ${digits.slice(-4)}`;
+}
+
 /** 6222 0212 3456 7890 — for display on the card. */
 export function formatCardNumber(cardNo: string): string {
   return groupDigits(cardNo);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   couponDiscountFen,
+  couponNeedsAmount,
   couponUseRefusal,
   couponValidity,
   CouponTerms,
@@ -78,10 +79,42 @@ describe('couponUseRefusal', () => {
     );
     expect(couponUseRefusal({ ...base, usableAt: 'merchant', merchantIds: ['1'] }, ctx)).toBeNull();
     expect(couponUseRefusal(base, { ...ctx, amountFen: 9999 })?.code).toBe('THRESHOLD_NOT_MET');
-    expect(couponUseRefusal(base, { ...ctx, amountFen: null })?.code).toBe('THRESHOLD_NOT_MET');
+    expect(couponUseRefusal(base, { ...ctx, amountFen: null })).toMatchObject({
+      code: 'AMOUNT_REQUIRED',
+      status: 422,
+      message: '此券满 ¥100.00 可用，需要填写消费金额',
+    });
     expect(couponUseRefusal({ ...base, firstOrderOnly: true }, { ...ctx, hasPurchased: true })?.code).toBe(
       'FIRST_ORDER_ONLY',
     );
+  });
+});
+
+describe('couponNeedsAmount (the counter must be told the amount)', () => {
+  const ctx = { merchantId: '1', amountFen: null, now, hasPurchased: false };
+  const discount = {
+    ...base,
+    kind: 'discount' as const,
+    thresholdFen: 0,
+    valueFen: null,
+    discountPermille: 850,
+  };
+  const free = { ...base, kind: 'no_threshold' as const, thresholdFen: 0, valueFen: 500 };
+  it('holds for discounts and threshold coupons, not for flat no-threshold coupons or gifts', () => {
+    expect(couponNeedsAmount(discount)).toBe(true);
+    expect(couponNeedsAmount(base)).toBe(true);
+    expect(couponNeedsAmount(free)).toBe(false);
+    expect(couponNeedsAmount({ kind: 'gift', thresholdFen: 0 })).toBe(false);
+  });
+  it('refuses a discount coupon without an amount, and takes it with one', () => {
+    expect(couponUseRefusal(discount, ctx)).toEqual({
+      code: 'AMOUNT_REQUIRED',
+      status: 422,
+      message: '折扣券需要填写消费金额',
+    });
+    expect(couponUseRefusal(discount, { ...ctx, amountFen: 1 })).toBeNull();
+    expect(couponUseRefusal(free, ctx)).toBeNull();
+    expect(couponUseRefusal({ ...free, kind: 'gift', valueFen: null }, ctx)).toBeNull();
   });
 });
 

@@ -55,7 +55,25 @@ export type CouponUseRefusal =
   | { code: 'COUPON_NOT_YET_VALID'; status: 422; message: string }
   | { code: 'COUPON_NOT_USABLE_HERE'; status: 422; message: string }
   | { code: 'THRESHOLD_NOT_MET'; status: 422; message: string }
+  | { code: 'AMOUNT_REQUIRED'; status: 422; message: string }
   | { code: 'FIRST_ORDER_ONLY'; status: 422; message: string };
+
+/**
+ * Whether what a coupon takes off depends on the purchase amount (a discount's percentage, a
+ * threshold to meet): such a coupon redeemed without the amount would be burnt for nothing, so the
+ * counter must be told the amount.
+ */
+export function couponNeedsAmount(terms: Pick<CouponTerms, 'kind' | 'thresholdFen'>): boolean {
+  return terms.kind === 'discount' || terms.thresholdFen > 0;
+}
+
+/** What the clerk is told when such a coupon is redeemed without the amount (null: none needed). */
+export function amountRequiredMessage(terms: Pick<CouponTerms, 'kind' | 'thresholdFen'>): string | null {
+  if (!couponNeedsAmount(terms)) return null;
+  return terms.kind === 'discount'
+    ? '折扣券需要填写消费金额'
+    : `此券满 ${formatFen(terms.thresholdFen)} 可用，需要填写消费金额`;
+}
 
 /**
  * Why a coupon cannot be used at `merchantId` for `amountFen` now, or null when it can.
@@ -77,6 +95,8 @@ export function couponUseRefusal(
   if (coupon.usableAt === 'merchant' && !coupon.merchantIds.includes(context.merchantId)) {
     return { code: 'COUPON_NOT_USABLE_HERE', status: 422, message: '此券不可在本店使用' };
   }
+  const amountMissing = context.amountFen === null ? amountRequiredMessage(coupon) : null;
+  if (amountMissing) return { code: 'AMOUNT_REQUIRED', status: 422, message: amountMissing };
   if (coupon.thresholdFen > 0 && (context.amountFen ?? 0) < coupon.thresholdFen) {
     return {
       code: 'THRESHOLD_NOT_MET',

@@ -7,6 +7,8 @@ import type {
   AcceptShareResponse,
   AccountClosed,
   ConsentState,
+  CounterRecord,
+  CounterRecordList,
   MemberExport,
   PrivacyPolicy,
   CreatedOrder,
@@ -26,6 +28,7 @@ import type {
   ShareCreated,
   SharePreview,
   StaffLookup,
+  StaffMe,
   Tier,
   WalletCoupon,
 } from '@allycard/contracts';
@@ -129,6 +132,11 @@ export function createAllycardClient(getToken: () => string | null, transport: T
       call<Redemption>('POST', '/staff/redemptions', body, idem(key)),
     fulfilPickup: (pickupCode: string) => call<MallOrder>('POST', '/staff/pickups', { pickupCode }),
     merchantOrders: () => call<Order[]>('GET', '/staff/orders'),
+    /** who is signed in at the counter, and the merchant (store) */
+    staffMe: () => call<StaffMe>('GET', '/staff/me'),
+    todayRecords: () => call<CounterRecordList>('GET', '/staff/redemptions?day=today'),
+    voidRecord: (id: string, reason: string) =>
+      call<CounterRecord>('POST', `/staff/redemptions/${seg(id)}/void`, { reason }),
     /** the whole remaining amount when `amountFen` is left out */
     refundOrder: (id: string, amountFen: number | undefined, key: string) =>
       call<RefundResult>(

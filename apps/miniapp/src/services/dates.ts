@@ -13,3 +13,8 @@ export function formatDateTime(iso: string): string {
   const at = parseInstant(iso);
   return at ? businessDateTime(at) : '';
 }
+
+/** "14:05" — a time of today's business day. */
+export function formatTime(iso: string): string {
+  return formatDateTime(iso).slice(11);
+}

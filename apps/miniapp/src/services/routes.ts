@@ -23,6 +23,7 @@ export const ROUTES = {
   staffVerify: '/staff/verify/index',
   staffPickup: '/staff/pickup/index',
   staffOrders: '/staff/orders/index',
+  staffRecords: '/staff/records/index',
 } as const;
 
 /** A page URL with its query, e.g. `withQuery(ROUTES.couponDetail, { id: '12' })`. */

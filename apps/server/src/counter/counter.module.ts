@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CouponsModule } from '../coupons/coupons.module';
+import { MemberDatabaseModule } from '../member-database/member-database.module';
 import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { PointsModule } from '../points/points.module';
+import { StaffModule } from '../staff/staff.module';
+import { CounterRecordsService } from './counter-records.service';
+import { CounterVoidService } from './counter-void.service';
 import { CounterDailyTotal } from './counter-daily-total.entity';
 import { CounterController } from './counter.controller';
 import { CounterService } from './counter.service';
@@ -18,9 +22,11 @@ import { StaffActivityService } from './staff-activity.service';
     MerchantsModule,
     CouponsModule,
     PointsModule,
+    StaffModule,
+    MemberDatabaseModule,
   ],
   controllers: [CounterController, StaffActivityController],
-  providers: [CounterService, StaffActivityService],
+  providers: [CounterService, CounterVoidService, CounterRecordsService, StaffActivityService],
   exports: [CounterService],
 })
 export class CounterModule {}

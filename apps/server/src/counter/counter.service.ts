@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { businessDate, couponDiscountFen, couponUseRefusal } from '@allycard/domain';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { ApprovalRequired, StaffLimitsService } from '../alliances/staff-limits.service';
 import { Principal } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
@@ -27,9 +27,9 @@ export class CounterService {
     private readonly couponUsage: CouponUsageService,
   ) {}
 
-  /** How many counter purchases the member made (any redemption is one). */
+  /** How many counter purchases the member made (any redemption not voided is one). */
   countPurchases(em: EntityManager, memberId: string): Promise<number> {
-    return em.countBy(Redemption, { memberId });
+    return em.countBy(Redemption, { memberId, voidedAt: IsNull() });
   }
 
   async lookup(staff: Principal, memberCode: string) {

@@ -36,4 +36,22 @@ export class Redemption {
 
   @Column({ type: 'datetime' })
   createdAt: Date;
+
+  /** set once when staff voided the record (a guarded update: `voided_at IS NULL`) */
+  @Column({ type: 'datetime', nullable: true })
+  voidedAt: Date | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  voidedByStaffId: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  voidReason: string | null;
+
+  /** the points the void took back (less than pointsEarned when the member had spent them) */
+  @Column({ type: 'int', default: 0 })
+  pointsReversed: number;
+
+  /** the coupon the void gave back (couponId is cleared then, so it can be redeemed again) */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  returnedCouponId: string | null;
 }

@@ -72,7 +72,7 @@ export class StaffActivityService {
         `SELECT staff_id, merchant_id, COUNT(*) AS n, SUM(amount_fen) AS fen, MAX(amount_fen) AS largest,
                 COUNT(DISTINCT member_id) AS members
          FROM redemptions
-         WHERE alliance_id = ? AND created_at >= ? AND created_at < ? AND amount_fen > 0${scope('merchant_id')}
+         WHERE alliance_id = ? AND created_at >= ? AND created_at < ? AND amount_fen > 0 AND voided_at IS NULL${scope('merchant_id')}
          GROUP BY staff_id, merchant_id`,
         params,
       ) as Promise<{ staff_id: Num; merchant_id: Num; n: Num; fen: Num; largest: Num; members: Num }[]>,

@@ -112,6 +112,30 @@ export class CouponUsageService {
     return back.affected === 1;
   }
 
+  /**
+   * used → available when the counter record that used it is voided, while still valid; whether it
+   * came back. The caller clears the record's coupon_id in the same transaction (unique key), so the
+   * coupon may be redeemed again.
+   */
+  async restoreAfterVoid(
+    em: EntityManager,
+    couponId: string,
+    redemptionId: string,
+    at: Date,
+  ): Promise<boolean> {
+    const back = await em
+      .createQueryBuilder()
+      .update(CouponRow)
+      .set({ status: 'available', redemptionId: null, usedAt: null, usedMerchantId: null, updatedAt: at })
+      .where("id = :id AND redemption_id = :redemption AND status = 'used' AND valid_until > :at", {
+        id: couponId,
+        redemption: redemptionId,
+        at,
+      })
+      .execute();
+    return back.affected === 1;
+  }
+
   /** available → used at the counter; racing clerks fail here on the row lock's verdict (409). */
   async useAtCounter(
     em: EntityManager,

@@ -69,14 +69,19 @@ const CHECKS: { name: string; sql: string }[] = [
           WHERE l.alliance_id = ? AND (l.remaining < 0 OR l.remaining > l.points)`,
   },
   {
-    name: '6. settlement: a fully refunded order’s entries net to zero; an unpaid order has none',
+    name: '6. settlement: a fully refunded order’s or a voided counter record’s entries net to zero; an unpaid order has none',
     sql: `SELECT o.id, o.status FROM orders o
           WHERE o.alliance_id = ? AND (
             (o.status = 'refunded' AND (SELECT COALESCE(SUM(e.amount_fen), 0) FROM settlement_entries e
               WHERE (e.source_type = 'order' AND e.source_id = o.id)
                  OR (e.source_type = 'refund' AND e.source_id IN (SELECT f.id FROM refunds f WHERE f.order_id = o.id))) <> 0)
             OR (o.status IN ('pending', 'closed')
-              AND EXISTS (SELECT 1 FROM settlement_entries e WHERE e.source_type = 'order' AND e.source_id = o.id)))`,
+              AND EXISTS (SELECT 1 FROM settlement_entries e WHERE e.source_type = 'order' AND e.source_id = o.id)))
+          UNION ALL
+          SELECT r.id, 'voided' AS status FROM redemptions r
+          WHERE r.alliance_id = ? AND r.voided_at IS NOT NULL
+            AND (SELECT COALESCE(SUM(e.amount_fen), 0) FROM settlement_entries e
+              WHERE e.source_type IN ('redemption', 'redemption_void') AND e.source_id = r.id) <> 0`,
   },
 ];
 

@@ -77,7 +77,7 @@ export class MemberDetailService {
          WHERE member_id = ? AND status IN ('paid', 'refunded', 'partially_refunded')${merchantId ? ' AND merchant_id = ?' : ''}
        UNION ALL
        SELECT merchant_id, created_at AS at, amount_fen AS paid, 0 AS refunded FROM redemptions
-         WHERE member_id = ? AND amount_fen > 0${merchantId ? ' AND merchant_id = ?' : ''}`,
+         WHERE member_id = ? AND amount_fen > 0 AND voided_at IS NULL${merchantId ? ' AND merchant_id = ?' : ''}`,
       merchantId ? [member.id, merchantId, member.id, merchantId] : [member.id, member.id],
     );
     return rows.map((r) => ({

@@ -166,7 +166,7 @@ export class MemberListService {
 
     // Purchases of the member (at the merchant, for a merchant admin).
     const orders = `FROM orders o WHERE o.member_id = m.id AND o.status IN ${PAID}${merchantId ? ' AND o.merchant_id = ?' : ''}`;
-    const counter = `FROM redemptions r WHERE r.member_id = m.id AND r.amount_fen > 0${merchantId ? ' AND r.merchant_id = ?' : ''}`;
+    const counter = `FROM redemptions r WHERE r.member_id = m.id AND r.amount_fen > 0 AND r.voided_at IS NULL${merchantId ? ' AND r.merchant_id = ?' : ''}`;
     const scope = merchantId ? [merchantId] : [];
     const statsParams = [...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope];
 

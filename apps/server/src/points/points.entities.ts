@@ -18,8 +18,8 @@ export type EarnSourceType = 'order' | 'redemption' | 'referral';
 export type SpendSourceType = 'order_points' | 'mall_order';
 /** Why spent points came back: the order closed unpaid, a refund, a cancelled exchange. */
 export type GiveBackSourceType = 'order_close' | 'refund_points' | 'mall_cancel';
-/** Why earned points were taken back: the purchase refunded, the referral withdrawn. */
-export type ClawBackSourceType = 'refund_clawback' | 'referral_withdrawn';
+/** Why earned points were taken back: the purchase refunded, the counter record voided, the referral withdrawn. */
+export type ClawBackSourceType = 'refund_clawback' | 'redemption_void' | 'referral_withdrawn';
 /**
  * The business fact behind a ledger transaction, unique per (alliance, type, id); the member's points
  * history shows it as `source`.

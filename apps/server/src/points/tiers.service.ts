@@ -45,7 +45,7 @@ export class TiersService {
     member: Member,
     merchantId: string,
     amountFen: number,
-    source: { type: 'order' | 'redemption' | 'refund'; id: string },
+    source: { type: 'order' | 'redemption' | 'refund' | 'redemption_void'; id: string },
     at = new Date(),
   ): Promise<string> {
     try {

@@ -80,6 +80,24 @@ export class SettlementEntriesService {
     await this.post(em, order.allianceId, reversals, { type: 'refund', id: refund.id, at });
   }
 
+  /**
+   * A voided counter record: its entries (the coupon subsidy) reversed in full, dated at the void, as a
+   * full refund reverses an order's — whether or not the coupon could come back.
+   */
+  async reverseForVoid(
+    em: EntityManager,
+    redemption: { id: string; allianceId: string; payableFen: number },
+    at: Date,
+  ): Promise<void> {
+    const originals = await em.findBy(SettlementEntry, { sourceType: 'redemption', sourceId: redemption.id });
+    const reversals = refundReversals(originals, redemption.payableFen, {
+      amountFen: redemption.payableFen,
+      refundedBeforeFen: 0,
+      full: true,
+    });
+    await this.post(em, redemption.allianceId, reversals, { type: 'redemption_void', id: redemption.id, at });
+  }
+
   private async post(
     em: EntityManager,
     allianceId: string,

@@ -2,7 +2,7 @@ import type { SettlementEntryKind } from '@allycard/domain';
 import { Column, Entity } from 'typeorm';
 import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
-export type SettlementSourceType = 'redemption' | 'order' | 'refund';
+export type SettlementSourceType = 'redemption' | 'order' | 'refund' | 'redemption_void';
 
 /**
  * A discount one party gave and another bears, posted in the transaction of the business event and dated

@@ -18,9 +18,14 @@ const ACTION_COLOR: Record<AuditAction, string> = {
   member_self_export: 'cyan',
   account_closure: 'volcano',
   privacy_policy_publish: 'geekblue',
+  counter_void: 'orange',
 };
 
-const ROLE: Record<string, string> = { alliance_admin: '联盟管理员', merchant_admin: '商户管理员' };
+const ROLE: Record<string, string> = {
+  alliance_admin: '联盟管理员',
+  merchant_admin: '商户管理员',
+  clerk: '店员',
+};
 
 /** 审计日志: who did what to which member, when and why (tier grants, points, phone reveals, exports). */
 export default function AuditLogPage() {

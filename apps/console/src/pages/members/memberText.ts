@@ -31,6 +31,7 @@ export const AUDIT_ACTION: Record<AuditAction, string> = {
   member_self_export: '会员导出本人数据',
   account_closure: '会员注销账号',
   privacy_policy_publish: '发布协议新版本',
+  counter_void: '撤销柜台记录',
 };
 
 const TIMELINE_TITLE: Record<MemberTimelineType, string> = {
@@ -151,6 +152,8 @@ export function auditDetail(entry: AuditLogEntry, names: Names): string {
       return `券作废 ${Number(d.couponsVoided)} 张，积分清零 ${Number(d.pointsForfeited)}，关闭订单 ${Number(d.ordersClosed)} 笔`;
     case 'privacy_policy_publish':
       return `第 ${Number(d.version)} 版`;
+    case 'counter_void':
+      return `消费 ${formatFen(Number(d.amountFen))}，扣回积分 ${Number(d.pointsReversed)}${d.couponReturned ? '，券已退回' : ''}`;
   }
 }
 

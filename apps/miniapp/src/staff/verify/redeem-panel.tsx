@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { Button, Dialog, Input } from '@nutui/nutui-react-taro';
 import { amountKeyboard } from '../../platform/keyboard';
-import { couponDiscountFen, formatCardNumber, formatFen } from '@allycard/domain';
+import { amountRequiredMessage, couponDiscountFen, formatCardNumber, formatFen } from '@allycard/domain';
 import { CouponItem } from '../../components/coupon-item';
 import { PageState } from '../../components/page-state';
 import { staffApi } from '../../services/api';
@@ -53,6 +53,12 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
     const amountFen = amount.trim() ? parseYuanToFen(amount) : null;
     if (!coupon && amountFen === null) {
       toastError(userError('请先输入消费金额'));
+      return;
+    }
+    // a discount or threshold coupon redeemed without the amount would be used up for nothing
+    const amountMissing = coupon && amountFen === null ? amountRequiredMessage(coupon) : null;
+    if (amountMissing) {
+      toastError(userError(amountMissing));
       return;
     }
     const gift = coupons.find((c) => c.firstOrderOnly);
@@ -120,7 +126,7 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
             className="staff__input verify__amount-input"
             name="amount"
             {...amountKeyboard}
-            placeholder="输入金额（元），核销满减券时必填"
+            placeholder="输入金额（元），核销满减券、折扣券时必填"
             value={amount}
             onChange={setAmount}
           />

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { COUNTER_VOID_REASON_MAX } from '@allycard/domain';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
 
 export class CreateRedemptionDto {
@@ -20,4 +21,16 @@ export class CreateRedemptionDto {
   @Min(1)
   @Max(100_000_000)
   amountFen?: number;
+}
+
+export class VoidRedemptionDto {
+  @ApiProperty({
+    description: 'why the record is voided (e.g. 金额输错), shown in the list and the audit log',
+    example: '金额输错：应为 ¥368',
+    maxLength: COUNTER_VOID_REASON_MAX,
+  })
+  @IsString()
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  @MaxLength(COUNTER_VOID_REASON_MAX)
+  reason: string;
 }
