@@ -11,3 +11,4 @@ export * from './pricing';
 export * from './refunds';
 export * from './settlement';
 export * from './members';
+export * from './places';
