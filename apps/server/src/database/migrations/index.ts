@@ -13,6 +13,7 @@ import { Utf8mb41733443200000 } from './1733443200000-utf8mb4';
 import { MemberDatabase1733530000000 } from './1733530000000-member-database';
 import { Privacy1733702400000 } from './1733702400000-privacy';
 import { CouponChannel1733788800000 } from './1733788800000-coupon-channel';
+import { StorePlaces1733875200000 } from './1733875200000-store-places';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   MemberDatabase1733530000000,
   Privacy1733702400000,
   CouponChannel1733788800000,
+  StorePlaces1733875200000,
 ];
