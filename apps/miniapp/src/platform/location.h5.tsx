@@ -22,14 +22,15 @@ export async function getShopperLocation(): Promise<LatLng | null> {
 
 /** h5: 高德's marker page (GCJ-02), which opens the 高德 app on a phone that has it. */
 export function storeMapUrl(place: weapp.MapPlace): string {
-  const query = new URLSearchParams({
-    position: `${place.longitude},${place.latitude}`,
-    name: place.name,
-    src: 'allycard',
-    coordinate: 'gaode',
-    callnative: '1',
-  });
-  return `https://uri.amap.com/marker?${query.toString()}`;
+  // position as 高德 documents it, longitude first, the comma left as is
+  const query = [
+    `position=${place.longitude},${place.latitude}`,
+    `name=${encodeURIComponent(place.name)}`,
+    'src=allycard',
+    'coordinate=gaode',
+    'callnative=1',
+  ];
+  return `https://uri.amap.com/marker?${query.join('&')}`;
 }
 
 /** h5: a plain link to 高德's marker page, in a new tab. */
