@@ -14,10 +14,15 @@ export default defineAppConfig({
       pages: ['login/index', 'verify/index', 'records/index', 'pickup/index', 'orders/index'],
     },
     { root: 'privacy', pages: ['policy/index', 'account/index'] },
+    // 联盟商户: where the card works, opened from the card
+    { root: 'alliance', pages: ['merchants/index'] },
   ],
   // WeChat's privacy check: phone, location and subscribe-message APIs wait for the user's agreement
   // (wx.onNeedPrivacyAuthorization, answered by the privacy sheet: platform/privacy).
   __usePrivacyCheck__: true,
+  // 联盟商户 shows how far each store is: wx.getLocation needs both declared
+  requiredPrivateInfos: ['getLocation'],
+  permission: { 'scope.userLocation': { desc: '用于显示你与联盟门店的距离' } },
   preloadRule: {
     'pages/card/index': { network: 'all', packages: ['coupon', 'pages/pay'] },
   },

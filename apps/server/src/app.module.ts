@@ -28,6 +28,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { MembersModule } from './members/members.module';
 import { MemberDatabaseModule } from './member-database/member-database.module';
 import { MerchantsModule } from './merchants/merchants.module';
+import { DirectoryModule } from './directory/directory.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { QrCodesModule } from './qrcodes/qrcodes.module';
 import { SeedModule } from './seed/seed.module';
@@ -89,6 +90,7 @@ export class AppModule {
         MembersModule,
         PointsModule,
         CouponsModule,
+        DirectoryModule,
         OnboardingModule,
         CounterModule,
         MallModule,

@@ -14,6 +14,18 @@ describe(`demo alliance (${TEST_DB})`, () => {
     const merchants = (await t.api('GET', '/admin/merchants', { token: admin })).body;
     expect(merchants.map((m: any) => m.name)).toEqual(['街角咖啡', '麦香烘焙', '知行书店']);
     expect((await t.api('GET', '/scenes/demo-coffee')).body.merchant.name).toBe('街角咖啡');
+    // 联盟商户: every demo store has a Shanghai address, coordinates there, hours and a phone.
+    const stores = merchants.flatMap((m: any) => m.stores);
+    expect(stores.length).toBeGreaterThanOrEqual(4);
+    for (const s of stores) {
+      expect(s.address).toMatch(/^上海市/);
+      expect(s.latitude).toBeGreaterThan(31.1);
+      expect(s.latitude).toBeLessThan(31.4);
+      expect(s.longitude).toBeGreaterThan(121.3);
+      expect(s.longitude).toBeLessThan(121.6);
+      expect(s.hoursText).toMatch(/\d\d:\d\d–\d\d:\d\d/);
+      expect(s.phone).toMatch(/^021-\d{8}$/);
+    }
     expect(
       (await t.api('POST', '/staff/login', { body: { username: 'coffee', password: 'clerk123' } })).status,
     ).toBe(200);

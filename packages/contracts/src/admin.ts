@@ -3,7 +3,7 @@
  * controllers send them.
  */
 import type { SettlementPosition, TemplateChannel } from '@allycard/domain';
-import type { CouponKind, StaffRole, UsableAt } from './types';
+import type { CouponKind, StaffRole, StorePlace, UsableAt } from './types';
 
 export interface StoreRef {
   id: string;
@@ -15,7 +15,8 @@ export interface AdminMerchant {
   name: string;
   description?: string | null;
   logoUrl?: string | null;
-  stores: StoreRef[];
+  /** every store with its place and hours (a StoreRef and more) */
+  stores: StorePlace[];
 }
 
 export interface StaffAccount {

@@ -1,4 +1,5 @@
 /** Request and response shapes of /api/v1 (contract.md). Money in integer fen, times ISO-8601. */
+import type { CardBenefitsAt } from '@allycard/domain';
 import type { ConsentState } from './privacy';
 
 export type Role = 'member' | 'clerk' | 'merchant_admin' | 'alliance_admin';
@@ -107,7 +108,29 @@ export interface Merchant {
   name: string;
   logoUrl?: string | null;
   description?: string | null;
+  /** its stores, with where and when (issue 14 item 10) */
+  stores?: StorePlace[];
+  /** what the card gives there: only in a member's answer */
+  cardBenefits?: CardBenefitsAt;
 }
+
+/** A store: where it is, when it opens, how to call it; every detail but the name may be missing. */
+export interface StorePlace {
+  id: string;
+  name: string;
+  address: string | null;
+  /** GCJ-02 degrees (what 高德 / 腾讯地图 and wx.openLocation use); both or neither */
+  latitude: number | null;
+  longitude: number | null;
+  /** as the shop writes it: 「08:00–21:00」 */
+  hoursText: string | null;
+  /** HH:mm, Asia/Shanghai */
+  opensAt: string | null;
+  closesAt: string | null;
+  phone: string | null;
+}
+
+export type StoreInput = Partial<Omit<StorePlace, 'id' | 'name'>> & { name: string };
 
 export interface Staff {
   id: string;

@@ -12,3 +12,4 @@ export * from './refunds';
 export * from './settlement';
 export * from './members';
 export * from './counter';
+export * from './places';

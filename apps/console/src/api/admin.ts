@@ -7,6 +7,8 @@ import {
   type PublishPolicyRequest,
   type QrCode,
   type StaffRole,
+  type StoreInput,
+  type StorePlace,
 } from '@allycard/contracts';
 import { call, client } from './client';
 import type {
@@ -47,6 +49,10 @@ export const api = {
   adminMerchants: () => call<AdminMerchant[]>('GET', '/admin/merchants'),
   createMerchant: (body: { name: string; description?: string; stores?: string[] }) =>
     call<AdminMerchant>('POST', '/admin/merchants', body),
+  addStore: (merchantId: string, body: StoreInput) =>
+    call<StorePlace>('POST', `/admin/merchants/${id(merchantId)}/stores`, body),
+  updateStore: (merchantId: string, storeId: string, body: Partial<StoreInput>) =>
+    call<StorePlace>('PATCH', `/admin/merchants/${id(merchantId)}/stores/${id(storeId)}`, body),
   staff: (merchantId: string) => call<StaffAccount[]>('GET', `/admin/merchants/${id(merchantId)}/staff`),
   createStaff: (merchantId: string, body: { username: string; password: string; role: StaffRole }) =>
     call<StaffAccount>('POST', `/admin/merchants/${id(merchantId)}/staff`, body),

@@ -40,6 +40,11 @@ const PHRASES: [RegExp, string][] = [
   [/^must be after validFrom$/, '结束日期须晚于开始日期'],
   [/^must be in the future$/, '结束日期须晚于现在'],
   [/join gift template/, '入会礼券不能用于此处'],
+  [/latitude and longitude go together/, '经度和纬度须一起填写'],
+  [/opensAt and closesAt go together/, '开门和打烊时间须一起填写'],
+  [/closesAt must differ from opensAt/, '打烊时间须与开门时间不同'],
+  [/must be HH:mm/, '须为 HH:mm，如 08:00'],
+  [/^phone must be/, '电话只能是数字和短横线，5–20 位'],
 ];
 export function fieldMessage(text: string): string {
   for (const [pattern, replacement] of PHRASES)

@@ -18,6 +18,8 @@ export const ROUTES = {
   orders: '/pages/pay/orders',
   /** 用户协议 or 隐私政策 (`?doc=terms|privacy`), and 我的 → 账号与隐私 (sub-package privacy) */
   policy: '/privacy/policy/index',
+  /** 联盟商户: every merchant and store of the alliance, what the card gives there (sub-package alliance) */
+  merchants: '/alliance/merchants/index',
   account: '/privacy/account/index',
   staffLogin: '/staff/login/index',
   staffVerify: '/staff/verify/index',

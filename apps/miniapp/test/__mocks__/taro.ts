@@ -78,6 +78,10 @@ const defaults = {
   getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
   setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
   removeStorageSync: (key: string) => void storage.delete(key),
+  getLocation: () => Promise.reject({ errMsg: 'getLocation:fail auth deny' }),
+  openLocation: () => Promise.resolve({ errMsg: 'openLocation:ok' }),
+  makePhoneCall: () => Promise.resolve({ errMsg: 'makePhoneCall:ok' }),
+  requirePrivacyAuthorize: (options: { success?: () => void }) => options.success?.(),
 };
 type Defaults = typeof defaults;
 const fns = {} as { [K in keyof Defaults]: jest.Mock<any, any> };
@@ -104,6 +108,10 @@ export const {
   getStorageSync,
   setStorageSync,
   removeStorageSync,
+  getLocation,
+  openLocation,
+  makePhoneCall,
+  requirePrivacyAuthorize,
 } = fns;
 export const nextTick = (fn: () => void) => setTimeout(fn, 0);
 export const createSelectorQuery = jest.fn(() => {
@@ -172,6 +180,10 @@ const Taro = {
   getStorageSync,
   setStorageSync,
   removeStorageSync,
+  getLocation,
+  openLocation,
+  makePhoneCall,
+  requirePrivacyAuthorize,
   useLoad,
   useDidShow,
   useDidHide,

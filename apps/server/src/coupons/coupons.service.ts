@@ -279,6 +279,13 @@ export class CouponsService implements OnModuleInit {
 
   /** Available coupons of a member usable at a merchant (what the clerk sees after scanning). */
   async usableAt(member: Member, merchantId: string): Promise<Coupon[]> {
+    return (await this.usableNow(member)).filter(
+      (c) => c.usableAt === 'alliance' || c.merchantIds.includes(merchantId),
+    );
+  }
+
+  /** Available coupons of a member usable now, somewhere (each says where: usableAt, merchantIds). */
+  async usableNow(member: Member) {
     const now = new Date();
     const rows = await this.coupons.find({
       where: { allianceId: member.allianceId, memberId: member.id, status: 'available' },
@@ -292,7 +299,6 @@ export class CouponsService implements OnModuleInit {
       rows
         .filter((r) => r.validFrom <= now && r.validUntil > now)
         .map((r) => this.toDto(r, views.get(r.templateId)!))
-        .filter((c) => c.usableAt === 'alliance' || c.merchantIds.includes(merchantId))
         // A first-order coupon of a member who already bought can no longer be used anywhere.
         .filter((c) => !(c.firstOrderOnly && member.firstPurchaseAt))
     );

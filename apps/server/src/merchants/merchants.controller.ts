@@ -1,20 +1,16 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { CreateMerchantDto } from './dto/create-merchant.dto';
-import { MerchantsService, toMerchantDto } from './merchants.service';
+import { CreateStoreDto, UpdateStoreDto } from './dto/store.dto';
+import { MerchantsService, toMerchantDto, toStoreDto } from './merchants.service';
 
+/** The console's merchants and stores; the members' GET /merchants is directory/'s. */
 @ApiTags('merchants')
 @ApiBearerAuth()
 @Controller()
 export class MerchantsController {
   constructor(private readonly merchants: MerchantsService) {}
-
-  @Get('merchants')
-  @Roles('member', 'clerk', 'merchant_admin', 'alliance_admin')
-  async list(@CurrentPrincipal() who: Principal) {
-    return (await this.merchants.list(who.allianceId)).map(toMerchantDto);
-  }
 
   @Get('admin/merchants')
   @Roles('alliance_admin')
@@ -25,7 +21,7 @@ export class MerchantsController {
     ]);
     return merchants.map((m) => ({
       ...toMerchantDto(m),
-      stores: stores.filter((s) => s.merchantId === m.id).map((s) => ({ id: s.id, name: s.name })),
+      stores: stores.filter((s) => s.merchantId === m.id).map(toStoreDto),
     }));
   }
 
@@ -34,7 +30,7 @@ export class MerchantsController {
   async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMerchantDto) {
     const merchant = await this.merchants.create(who.allianceId, body);
     const stores = await this.merchants.listStores(who.allianceId, merchant.id);
-    return { ...toMerchantDto(merchant), stores: stores.map((s) => ({ id: s.id, name: s.name })) };
+    return { ...toMerchantDto(merchant), stores: stores.map(toStoreDto) };
   }
 
   @Get('admin/merchants/:id')
@@ -42,6 +38,23 @@ export class MerchantsController {
   async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     const merchant = await this.merchants.get(who.allianceId, id);
     const stores = await this.merchants.listStores(who.allianceId, merchant.id);
-    return { ...toMerchantDto(merchant), stores: stores.map((s) => ({ id: s.id, name: s.name })) };
+    return { ...toMerchantDto(merchant), stores: stores.map(toStoreDto) };
+  }
+
+  @Post('admin/merchants/:id/stores')
+  @Roles('alliance_admin')
+  async addStore(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: CreateStoreDto) {
+    return toStoreDto(await this.merchants.addStore(who.allianceId, id, body));
+  }
+
+  @Patch('admin/merchants/:id/stores/:storeId')
+  @Roles('alliance_admin')
+  async updateStore(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') id: string,
+    @Param('storeId') storeId: string,
+    @Body() body: UpdateStoreDto,
+  ) {
+    return toStoreDto(await this.merchants.updateStore(who.allianceId, id, storeId, body));
   }
 }

@@ -7,28 +7,74 @@ import { QrCodesService } from '../qrcodes/qrcodes.service';
 import { StaffService } from '../staff/staff.service';
 import { DemoMerchant, DemoSeedService } from './demo-seed.service';
 
-/** The demo alliance of `pnpm start`: three merchants of one shopping street, a clerk and a QR code each. */
+/**
+ * The demo alliance of `pnpm start`: three merchants around People's Square in Shanghai (GCJ-02
+ * coordinates, as 高德 shows them), a clerk and a QR code each.
+ */
 export const DEMO = {
   alliance: '示例商圈联盟',
   merchants: [
     {
       name: '街角咖啡',
       description: '手冲咖啡与轻食',
-      store: '街角咖啡·人民路店',
+      stores: [
+        {
+          name: '街角咖啡·人民路店',
+          address: '上海市黄浦区人民路 328 号',
+          latitude: 31.229546,
+          longitude: 121.488167,
+          hoursText: '07:30–21:00',
+          opensAt: '07:30',
+          closesAt: '21:00',
+          phone: '021-63281186',
+        },
+        {
+          name: '街角咖啡·南京西路店',
+          address: '上海市静安区南京西路 1038 号 1 楼',
+          latitude: 31.229912,
+          longitude: 121.458046,
+          hoursText: '08:00–22:00',
+          opensAt: '08:00',
+          closesAt: '22:00',
+          phone: '021-62170532',
+        },
+      ],
       clerk: 'coffee',
       scene: 'demo-coffee',
     },
     {
       name: '麦香烘焙',
       description: '现烤面包与蛋糕',
-      store: '麦香烘焙·中山路店',
+      stores: [
+        {
+          name: '麦香烘焙·中山路店',
+          address: '上海市黄浦区中山东二路 88 号',
+          latitude: 31.233471,
+          longitude: 121.494317,
+          hoursText: '08:00–20:30',
+          opensAt: '08:00',
+          closesAt: '20:30',
+          phone: '021-63305518',
+        },
+      ],
       clerk: 'bakery',
       scene: 'demo-bakery',
     },
     {
       name: '知行书店',
       description: '图书、文具与咖啡角',
-      store: '知行书店·文化街店',
+      stores: [
+        {
+          name: '知行书店·文化街店',
+          address: '上海市黄浦区福州路 401 号',
+          latitude: 31.235286,
+          longitude: 121.480733,
+          hoursText: '周一至周四 09:30–21:00，周五至周日 09:30–22:00',
+          opensAt: null,
+          closesAt: null,
+          phone: '021-63517744',
+        },
+      ],
       clerk: 'books',
       scene: 'demo-books',
     },
@@ -74,7 +120,7 @@ export class BootstrapService implements OnApplicationBootstrap {
         const merchant = await this.merchants.createIn(em, alliance.id, {
           name: m.name,
           description: m.description,
-          stores: [m.store],
+          stores: m.stores.map((s) => ({ ...s })),
         });
         const clerk = await this.staff.createAccount(em, {
           allianceId: alliance.id,

@@ -1,4 +1,10 @@
-import { PlusOutlined, QrcodeOutlined, ReloadOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  EnvironmentOutlined,
+  PlusOutlined,
+  QrcodeOutlined,
+  ReloadOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -7,6 +13,7 @@ import type { AdminMerchant } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
 import { StaffDrawer } from './StaffDrawer';
+import { StoresDrawer } from './StoresDrawer';
 
 interface NewMerchant {
   name: string;
@@ -20,6 +27,7 @@ export default function MerchantsPage() {
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
   const [staffOf, setStaffOf] = useState<AdminMerchant | null>(null);
+  const [storesOf, setStoresOf] = useState<string | null>(null);
   const [form] = Form.useForm<NewMerchant>();
 
   const create = async (values: NewMerchant) => {
@@ -89,9 +97,17 @@ export default function MerchantsPage() {
           {
             title: '操作',
             key: 'actions',
-            width: 200,
+            width: 280,
             render: (_, m) => (
               <Space size={4}>
+                <Button
+                  size="small"
+                  type="link"
+                  icon={<EnvironmentOutlined />}
+                  onClick={() => setStoresOf(m.id)}
+                >
+                  门店
+                </Button>
                 <Button size="small" type="link" icon={<TeamOutlined />} onClick={() => setStaffOf(m)}>
                   员工
                 </Button>
@@ -136,6 +152,13 @@ export default function MerchantsPage() {
       </Modal>
 
       <StaffDrawer merchant={staffOf} onClose={() => setStaffOf(null)} />
+      <StoresDrawer
+        merchant={merchants.data?.find((m) => m.id === storesOf) ?? null}
+        onClose={() => setStoresOf(null)}
+        onChange={(merchantId, stores) =>
+          merchants.set((list) => list?.map((m) => (m.id === merchantId ? { ...m, stores } : m)))
+        }
+      />
     </>
   );
 }

@@ -257,6 +257,15 @@ export default function CardPage() {
           </View>
           <Text className="card__entry-label">积分商城</Text>
         </View>
+        <View
+          className="card__entry card__entry--wide"
+          onClick={() => void Taro.navigateTo({ url: ROUTES.merchants })}
+        >
+          <View className="card__entry-figure">
+            <Text className="card__entry-word">哪里能用</Text>
+          </View>
+          <Text className="card__entry-label">联盟商户</Text>
+        </View>
       </View>
       <ConsentSheet consent={profile.consent} />
     </View>

@@ -15,6 +15,7 @@ import { Privacy1733702400000 } from './1733702400000-privacy';
 import { CouponChannel1733788800000 } from './1733788800000-coupon-channel';
 import { CounterVoids1733875200000 } from './1733875200000-counter-voids';
 import { MallPhotos1733890000000 } from './1733890000000-mall-photos';
+import { StorePlaces1733875200000 } from './1733875200000-store-places';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CouponChannel1733788800000,
   CounterVoids1733875200000,
   MallPhotos1733890000000,
+  StorePlaces1733875200000,
 ];
