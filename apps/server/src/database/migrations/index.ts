@@ -14,8 +14,8 @@ import { MemberDatabase1733530000000 } from './1733530000000-member-database';
 import { Privacy1733702400000 } from './1733702400000-privacy';
 import { CouponChannel1733788800000 } from './1733788800000-coupon-channel';
 import { CounterVoids1733875200000 } from './1733875200000-counter-voids';
-import { MallPhotos1733890000000 } from './1733890000000-mall-photos';
 import { StorePlaces1733875200000 } from './1733875200000-store-places';
+import { MallPhotos1733890000000 } from './1733890000000-mall-photos';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -35,6 +35,6 @@ export const migrations = [
   Privacy1733702400000,
   CouponChannel1733788800000,
   CounterVoids1733875200000,
-  MallPhotos1733890000000,
   StorePlaces1733875200000,
+  MallPhotos1733890000000,
 ];
