@@ -121,7 +121,7 @@ beforeEach(() => {
 
 describe('联盟商户', () => {
   it('lists every merchant with its badge, what the card gives there and each store', async () => {
-    const sent = mockServer({ 'GET /api/v1/merchants': { status: 200, body: merchants } });
+    const sent = mockServer({ 'GET /api/v1/merchants?with=benefits': { status: 200, body: merchants } });
     const { container } = render(<MerchantsPage />);
     expect(screen.getByText('正在找联盟商户…')).toBeTruthy();
     await screen.findByText('街角咖啡');
@@ -167,7 +167,7 @@ describe('联盟商户', () => {
   });
 
   it('asks for the location behind the privacy sheet, then shows distances nearest first', async () => {
-    mockServer({ 'GET /api/v1/merchants': { status: 200, body: merchants } });
+    mockServer({ 'GET /api/v1/merchants?with=benefits': { status: 200, body: merchants } });
     const geolocation = allowGeolocation('granted');
     const { container } = render(<MerchantsPage />);
     fireEvent.click(await screen.findByText('看看离我多远'));
@@ -207,7 +207,7 @@ describe('联盟商户', () => {
   });
 
   it('says so when the location is refused, keeps the list, and lets the shopper try again', async () => {
-    mockServer({ 'GET /api/v1/merchants': { status: 200, body: merchants } });
+    mockServer({ 'GET /api/v1/merchants?with=benefits': { status: 200, body: merchants } });
     taroTest.storage.set('allycard.privacyAgreed', 'yes');
     const geolocation = allowGeolocation('denied');
     const { container } = render(<MerchantsPage />);
@@ -222,7 +222,7 @@ describe('联盟商户', () => {
   });
 
   it('has an empty state', async () => {
-    mockServer({ 'GET /api/v1/merchants': { status: 200, body: [] } });
+    mockServer({ 'GET /api/v1/merchants?with=benefits': { status: 200, body: [] } });
     render(<MerchantsPage />);
     expect(await screen.findByText('联盟里还没有商户')).toBeTruthy();
     expect(screen.getByText('商户加入联盟后，你的会员卡就能在那里用了')).toBeTruthy();
@@ -231,7 +231,7 @@ describe('联盟商户', () => {
   it('shows the server’s message when loading fails, and retries', async () => {
     let fail = true;
     mockServer({
-      'GET /api/v1/merchants': () =>
+      'GET /api/v1/merchants?with=benefits': () =>
         fail
           ? apiError(503, 'SERVICE_UNAVAILABLE', '服务繁忙，请稍后再试')
           : { status: 200, body: merchants },
@@ -251,7 +251,7 @@ describe('联盟商户', () => {
         status: 200,
         body: { code: '123400000000017', expiresAt: new Date(Date.now() + 60_000).toISOString() },
       },
-      'GET /api/v1/merchants': { status: 200, body: merchants },
+      'GET /api/v1/merchants?with=benefits': { status: 200, body: merchants },
     });
     render(<CardPage />);
     fireEvent.click(await screen.findByText('联盟商户'));

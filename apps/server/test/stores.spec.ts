@@ -242,7 +242,10 @@ describe(`stores and 联盟商户 (${TEST_DB})`, () => {
     const m = await f.member();
     await f.claim(m.token, cafeHeld.id);
 
-    const res = await t.api('GET', '/merchants', { token: m.token });
+    // names only (what most pages ask for) cost nothing extra: no benefits unless asked
+    const plain = await t.api('GET', '/merchants', { token: m.token });
+    expect(plain.body.every((x: any) => x.cardBenefits === undefined)).toBe(true);
+    const res = await t.api('GET', '/merchants?with=benefits', { token: m.token });
     expect(res.status).toBe(200);
     const byName = new Map(res.body.map((x: any) => [x.name, x]));
     const atCafe: any = byName.get('咖啡馆');
@@ -269,7 +272,7 @@ describe(`stores and 联盟商户 (${TEST_DB})`, () => {
     await f.claim(m.token, wide.id);
     const clerk = await f.staff(books.id);
     await f.purchase(clerk.token, m.token, 60_000);
-    const after = (await t.api('GET', '/merchants', { token: m.token })).body.find(
+    const after = (await t.api('GET', '/merchants?with=benefits', { token: m.token })).body.find(
       (x: any) => x.id === books.id,
     );
     expect(after.cardBenefits).toEqual({
@@ -283,7 +286,7 @@ describe(`stores and 联盟商户 (${TEST_DB})`, () => {
     });
 
     // Staff read the same merchants and stores, without a member's benefits.
-    const staffView = (await t.api('GET', '/merchants', { token: clerk.token })).body;
+    const staffView = (await t.api('GET', '/merchants?with=benefits', { token: clerk.token })).body;
     expect(staffView.find((x: any) => x.id === cafe.id).stores).toEqual(atCafe.stores);
     expect(staffView.every((x: any) => x.cardBenefits === undefined)).toBe(true);
     expectEnvelope(await t.api('GET', '/merchants'), 401);

@@ -110,7 +110,7 @@ export interface Merchant {
   description?: string | null;
   /** its stores, with where and when (issue 14 item 10) */
   stores?: StorePlace[];
-  /** what the card gives there: only in a member's answer */
+  /** what the card gives there: only in a member's answer to GET /merchants?with=benefits */
   cardBenefits?: CardBenefitsAt;
 }
 

@@ -13,3 +13,4 @@ export * from './settlement';
 export * from './members';
 export * from './counter';
 export * from './places';
+export * from './images';

@@ -3,7 +3,7 @@ import { Button, Image, Space, Upload } from 'antd';
 import { useState } from 'react';
 import { api } from '../api/admin';
 import { showError, toast } from '../lib/feedback';
-import { IMAGE_ACCEPT, imageFileProblem } from '../lib/imageUpload';
+import { SHELF_IMAGE_TYPES, shelfImageProblem } from '@allycard/domain';
 
 /**
  * A shelf photo: upload one (POST /admin/uploads), see it, replace or remove it. Works as an AntD form
@@ -23,7 +23,7 @@ export function ImageUpload({
   const [busy, setBusy] = useState(false);
 
   const upload = async (file: File) => {
-    const problem = imageFileProblem(file);
+    const problem = shelfImageProblem(file);
     if (problem) {
       toast.error(problem);
       return;
@@ -51,7 +51,7 @@ export function ImageUpload({
         />
       ) : null}
       <Upload
-        accept={IMAGE_ACCEPT}
+        accept={SHELF_IMAGE_TYPES.join(',')}
         showUploadList={false}
         // the request is ours (with the session's token); AntD only picks the file
         beforeUpload={(file) => {

@@ -75,6 +75,8 @@ export function createAllycardClient(getToken: () => string | null, transport: T
   return {
     ...base,
     merchants: () => call<Merchant[]>('GET', '/merchants'),
+    /** the 联盟商户 page: the merchants with what the card gives at each */
+    merchantDirectory: () => call<Merchant[]>('GET', '/merchants?with=benefits'),
     // coupons
     offers: () => call<Offer[]>('GET', '/offers'),
     /** 领券中心 before joining: what a newcomer of the scene's alliance could claim (no token needed) */

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { DirectoryService } from './directory.service';
@@ -9,10 +9,14 @@ import { DirectoryService } from './directory.service';
 export class DirectoryController {
   constructor(private readonly directory: DirectoryService) {}
 
-  /** The alliance's merchants with their stores; a member's answer adds what the card gives at each. */
+  /**
+   * The alliance's merchants with their stores. `?with=benefits` adds, for a member, what the card
+   * gives at each: asked for by the 联盟商户 page only, since it reads the member's coupons, offers and
+   * tier, which the many pages that only want merchant names need not pay for.
+   */
   @Get('merchants')
   @Roles('member', 'clerk', 'merchant_admin', 'alliance_admin')
-  list(@CurrentPrincipal() who: Principal) {
-    return this.directory.list(who);
+  list(@CurrentPrincipal() who: Principal, @Query('with') include?: unknown) {
+    return this.directory.list(who, { benefits: include === 'benefits' });
   }
 }

@@ -23,12 +23,12 @@ export class DirectoryService {
     private readonly points: PointsService,
   ) {}
 
-  async list(who: Principal): Promise<MerchantDto[]> {
+  async list(who: Principal, options: { benefits: boolean }): Promise<MerchantDto[]> {
     const [merchants, stores] = await Promise.all([
       this.merchants.list(who.allianceId),
       this.merchants.listAllStores(who.allianceId),
     ]);
-    const benefitsAt = who.role === 'member' ? await this.benefitsOf(who) : null;
+    const benefitsAt = options.benefits && who.role === 'member' ? await this.benefitsOf(who) : null;
     return merchants.map((m) => ({
       ...toMerchantDto(m),
       stores: stores.filter((s) => s.merchantId === m.id).map(toStoreDto),

@@ -17,9 +17,6 @@ export const IMAGE_TYPES = [
 ] as const;
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** 2 MB: a product photo for a phone screen; bigger ones slow every mall page. */
-export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
-
 /** Where the API serves uploads; an item's imageUrl must be one of these (no hotlinking, CSP img-src 'self'). */
 export const UPLOADS_PATH = '/api/v1/uploads';
 

@@ -4,17 +4,11 @@ import { Controller, Get, Inject, Param, Post, Res, UploadedFile, UseInterceptor
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { SHELF_IMAGE_MAX_BYTES, SHELF_IMAGE_TYPE_MESSAGE } from '@allycard/domain';
 import { Roles } from '../common/auth';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { notFound, validationFailed } from '../common/errors';
-import {
-  contentName,
-  contentTypeOfName,
-  IMAGE_NAME,
-  imageTypeOf,
-  MAX_IMAGE_BYTES,
-  UPLOADS_PATH,
-} from './image-files';
+import { contentName, contentTypeOfName, IMAGE_NAME, imageTypeOf, UPLOADS_PATH } from './image-files';
 
 /** What multer hands over for the file part (kept in memory). */
 interface UploadedImage {
@@ -38,7 +32,7 @@ export class UploadsController {
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @UseInterceptors(
     // no storage given: multer keeps the file in memory (≤ 2 MB)
-    FileInterceptor('file', { limits: { fileSize: MAX_IMAGE_BYTES, files: 1 } }),
+    FileInterceptor('file', { limits: { fileSize: SHELF_IMAGE_MAX_BYTES, files: 1 } }),
   )
   async upload(@UploadedFile() file?: UploadedImage): Promise<{ url: string; bytes: number }> {
     if (!file)
@@ -47,7 +41,7 @@ export class UploadsController {
     if (!type)
       throw validationFailed(
         [{ field: 'file', message: 'must be a PNG, JPEG or WebP image' }],
-        '只支持 PNG、JPG、WebP 图片',
+        SHELF_IMAGE_TYPE_MESSAGE,
       );
     const name = contentName(file.buffer, type.ext);
     const target = path.join(this.config.uploadDir, name);

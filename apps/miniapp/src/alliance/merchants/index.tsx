@@ -151,7 +151,7 @@ function Store({ store, distanceMetres }: PlacedStore) {
 }
 
 export default function MerchantsPage() {
-  const { state, reload } = useMemberPage(() => memberApi.merchants());
+  const { state, reload } = useMemberPage(() => memberApi.merchantDirectory());
   const [located, setLocated] = useState<Located>({ status: 'idle' });
 
   const locate = async () => {
