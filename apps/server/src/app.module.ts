@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AlliancesModule } from './alliances/alliances.module';
 import { AuthGuard, TokenService } from './common/auth';
 import { AppConfig } from './common/config';
+import { Clock } from './common/clock';
 import { MemberCodeKey, PhoneCipher } from './common/crypto';
 import { IdempotencyModule } from './common/idempotency.jobs';
 import { requestLogPrivacy } from './common/log-redaction';
@@ -45,8 +46,8 @@ class CommonModule {
       module: CommonModule,
       global: true,
       imports: [JwtModule.register({})],
-      providers: [TokenService, PhoneCipher, MemberCodeKey],
-      exports: [TokenService, PhoneCipher, MemberCodeKey],
+      providers: [TokenService, PhoneCipher, MemberCodeKey, Clock],
+      exports: [TokenService, PhoneCipher, MemberCodeKey, Clock],
     };
   }
 }
