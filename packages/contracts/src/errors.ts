@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'NOT_A_MEMBER'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'BAD_REQUEST'
   | 'RATE_LIMITED'
   | 'CODE_EXPIRED'
   | 'CODE_INVALID'
