@@ -27,7 +27,7 @@ describe(`privacy (${TEST_DB})`, () => {
     t.api('DELETE', '/me', { token, body });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ RATE_LIMIT_SCALE: '10' }); // one member makes 130 orders below
     f = factories(t);
     admin = await f.adminToken();
     shop = await f.merchant();
@@ -202,6 +202,31 @@ describe(`privacy (${TEST_DB})`, () => {
       actor: { id: m.member.id, role: 'member' },
     });
     expect(JSON.stringify(audit.body.items[0])).not.toContain(phone);
+  });
+
+  it('exports every order and points entry, past any page size (130 of each)', async () => {
+    const m = await f.member();
+    for (let i = 0; i < 130; i += 10) {
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          t.api('POST', '/orders', { token: m.token, body: { merchantId: shop.id, amountFen: 100 + i + j } }),
+        ),
+      );
+      expect(created.map((r) => r.status)).toEqual(Array(10).fill(201));
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          t.api('POST', `/admin/members/${m.member.id}/points-adjustments`, {
+            token: admin,
+            body: { points: 10, reason: '导出测试' },
+          }),
+        ),
+      );
+    }
+    const res = await t.api('GET', '/me/export', { token: m.token });
+    expect(res.status).toBe(200);
+    expect(res.body.orders).toHaveLength(130);
+    expect(new Set(res.body.orders.map((o: any) => o.amountFen)).size).toBe(130);
+    expect(res.body.pointsTransactions).toHaveLength(130);
   });
 
   it('closes an account in one go: orders closed, shares back, coupons void, points to breakage, data erased', async () => {
