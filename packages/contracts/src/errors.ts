@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   | 'VOID_WINDOW_PASSED'
   | 'POLICY_OUTDATED'
+  | 'PICKUP_PENDING'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 
