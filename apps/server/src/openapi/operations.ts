@@ -24,6 +24,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /scenes/{scene}': { ok: 'SceneInfo', public: true },
   'GET /join-gifts': { ok: 'Offer[]', public: true, errors: [404] },
   'GET /offers/browse': { ok: 'Offer[]', public: true, errors: [404] },
+  'GET /merchants/browse': { ok: 'Merchant[]', public: true, errors: [404] },
   'GET /privacy-policy': { ok: 'PrivacyPolicy', public: true, errors: [404] },
   'GET /me': { ok: 'MemberProfile' },
   'PATCH /me': { ok: 'Member', errors: [409] },
