@@ -46,6 +46,10 @@ describe('领券中心', () => {
     expect(first.getByText('¥20')).toBeTruthy();
     expect(first.getByText('满100减20')).toBeTruthy();
     expect(first.getByText('老街咖啡可用')).toBeTruthy();
+    // a coupon of one merchant wears its colour and its initial (no logo uploaded)
+    const face = ticket(container, '老街满减券').querySelector('.coupon-item__face') as HTMLElement;
+    expect(face.style.background).toBeTruthy();
+    expect(ticket(container, '老街满减券').querySelector('.coupon-item__brand')?.textContent).toBe('老');
     expect(first.getByText('领取后 30 天内有效')).toBeTruthy();
     expect(first.getByText('剩 42 张')).toBeTruthy();
     expect(first.getByText('可转赠')).toBeTruthy();
@@ -183,5 +187,23 @@ describe('领券中心', () => {
     expect(screen.getByText('我的券 ›')).toBeTruthy();
     // the join gifts wait for the card's welcome
     expect(JSON.parse(taroTest.storage.get('allycard.welcomeCoupons') as string)).toEqual([coupon]);
+  });
+});
+
+describe('领券中心 with merchant logos', () => {
+  it('shows the logo the alliance uploaded for the merchant on its coupons', async () => {
+    offersServer();
+    mockServer({
+      'GET /api/v1/offers': { status: 200, body: [offer] },
+      'GET /api/v1/merchants': {
+        status: 200,
+        body: [{ ...merchants[0], logoUrl: '/api/v1/uploads/' + 'a'.repeat(64) + '.png' }, merchants[1]],
+      },
+    });
+    const { container } = render(<OffersPage />);
+    await screen.findByText('老街满减券');
+    const logo = ticket(container, '老街满减券').querySelector('.coupon-item__brand');
+    expect(logo?.getAttribute('aria-label')).toBe('老街咖啡');
+    expect(logo?.getAttribute('src')).toBe('/api/v1/uploads/' + 'a'.repeat(64) + '.png');
   });
 });

@@ -157,4 +157,43 @@ describe(`shelf images: uploads and mall photos (${TEST_DB})`, () => {
         .imageUrl,
     ).toBeNull();
   });
+
+  it('gives a merchant a logo that members see, only an image of this server, only by the alliance admin', async () => {
+    const { url } = (await upload(PNG)).body;
+    const merchant = await f.merchant();
+    const set = await t.api('PUT', `/admin/merchants/${merchant.id}/logo`, {
+      token: admin,
+      body: { logoUrl: url },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ id: merchant.id, logoUrl: url });
+    const m = await f.member();
+    const seen = (await t.api('GET', '/merchants', { token: m.token })).body.find(
+      (x: any) => x.id === merchant.id,
+    );
+    expect(seen.logoUrl).toBe(url);
+
+    for (const logoUrl of ['https://evil.example/x.png', `${url}?x`, 42, '']) {
+      expectEnvelope(
+        await t.api('PUT', `/admin/merchants/${merchant.id}/logo`, { token: admin, body: { logoUrl } }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    }
+    expectEnvelope(
+      await t.api('PUT', `/admin/merchants/${merchant.id}/logo`, { token: m.token, body: { logoUrl: url } }),
+      403,
+      'FORBIDDEN',
+    );
+    expectEnvelope(
+      await t.api('PUT', '/admin/merchants/999999/logo', { token: admin, body: { logoUrl: url } }),
+      404,
+      'NOT_FOUND',
+    );
+    const removed = await t.api('PUT', `/admin/merchants/${merchant.id}/logo`, {
+      token: admin,
+      body: { logoUrl: null },
+    });
+    expect(removed.body.logoUrl).toBeNull();
+  });
 });

@@ -89,6 +89,8 @@ export const api = {
   createMallItem: (body: CreateMallItemBody) => call<AdminMallItem>('POST', '/admin/mall/items', body),
   pauseMallItem: (itemId: string) => call<AdminMallItem>('POST', `/admin/mall/items/${id(itemId)}/pause`),
   resumeMallItem: (itemId: string) => call<AdminMallItem>('POST', `/admin/mall/items/${id(itemId)}/resume`),
+  setMerchantLogo: (merchantId: string, logoUrl: string | null) =>
+    call<AdminMerchant>('PUT', `/admin/merchants/${id(merchantId)}/logo`, { logoUrl }),
   setMallItemImage: (itemId: string, imageUrl: string | null) =>
     call<AdminMallItem>('PUT', `/admin/mall/items/${id(itemId)}/image`, { imageUrl }),
   /** a shelf photo (PNG, JPEG or WebP up to 2 MB); the url it is served from */

@@ -15,6 +15,10 @@ export class Merchant {
   @Column({ type: 'varchar', nullable: true })
   description: string | null;
 
+  /** an image uploaded with POST /admin/uploads, shown on its coupons and in 联盟商户 */
+  @Column({ type: 'varchar', nullable: true })
+  logoUrl: string | null;
+
   @Column({ type: 'datetime' })
   createdAt: Date;
 }

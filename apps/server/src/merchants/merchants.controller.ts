@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
-import { CreateMerchantDto } from './dto/create-merchant.dto';
+import { CreateMerchantDto, SetMerchantLogoDto } from './dto/create-merchant.dto';
 import { CreateStoreDto, UpdateStoreDto } from './dto/store.dto';
+import { Merchant } from './merchant.entity';
 import { MerchantsService, toMerchantDto, toStoreDto } from './merchants.service';
 
 /** The console's merchants and stores; the members' GET /merchants is directory/'s. */
@@ -29,16 +30,26 @@ export class MerchantsController {
   @Roles('alliance_admin')
   async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMerchantDto) {
     const merchant = await this.merchants.create(who.allianceId, body);
-    const stores = await this.merchants.listStores(who.allianceId, merchant.id);
-    return { ...toMerchantDto(merchant), stores: stores.map(toStoreDto) };
+    return this.withStores(who, merchant);
   }
 
   @Get('admin/merchants/:id')
   @Roles('alliance_admin')
   async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     const merchant = await this.merchants.get(who.allianceId, id);
-    const stores = await this.merchants.listStores(who.allianceId, merchant.id);
-    return { ...toMerchantDto(merchant), stores: stores.map(toStoreDto) };
+    return this.withStores(who, merchant);
+  }
+
+  /** The logo shown on the merchant's coupons and in 联盟商户; null goes back to its initial. */
+  @Put('admin/merchants/:id/logo')
+  @Roles('alliance_admin')
+  async setLogo(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') id: string,
+    @Body() body: SetMerchantLogoDto,
+  ) {
+    const merchant = await this.merchants.setLogo(who.allianceId, id, body.logoUrl);
+    return this.withStores(who, merchant);
   }
 
   @Post('admin/merchants/:id/stores')
@@ -56,5 +67,10 @@ export class MerchantsController {
     @Body() body: UpdateStoreDto,
   ) {
     return toStoreDto(await this.merchants.updateStore(who.allianceId, id, storeId, body));
+  }
+
+  private async withStores(who: Principal, merchant: Merchant) {
+    const stores = await this.merchants.listStores(who.allianceId, merchant.id);
+    return { ...toMerchantDto(merchant), stores: stores.map(toStoreDto) };
   }
 }

@@ -8,7 +8,7 @@ import { Merchant } from './merchant.entity';
 import { Store } from './store.entity';
 
 export function toMerchantDto(m: Merchant): MerchantDto {
-  return { id: m.id, name: m.name, description: m.description };
+  return { id: m.id, name: m.name, description: m.description, logoUrl: m.logoUrl };
 }
 
 export function toStoreDto(s: Store): StorePlace {
@@ -105,6 +105,7 @@ export class MerchantsService {
         allianceId,
         name: input.name,
         description: input.description ?? null,
+        logoUrl: null,
         createdAt: now,
       }),
     );
@@ -126,6 +127,13 @@ export class MerchantsService {
   }
 
   /** A new store of a merchant of this alliance (another alliance's merchant reads as not found). */
+  /** The merchant's logo: an image uploaded with POST /admin/uploads, or null to remove it. */
+  async setLogo(allianceId: string, merchantId: string, logoUrl: string | null): Promise<Merchant> {
+    const merchant = await this.get(allianceId, merchantId);
+    await this.tx.run((em) => em.update(Merchant, { id: merchant.id }, { logoUrl }));
+    return { ...merchant, logoUrl };
+  }
+
   async addStore(allianceId: string, merchantId: string, input: StoreInput): Promise<Store> {
     const fields = placeFields({}, input);
     // Merchants are never deleted: checking outside the transaction is enough.

@@ -81,6 +81,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /admin/merchants': { ok: 'AdminMerchant[]' },
   'POST /admin/merchants': { ok: 'AdminMerchant', errors: [409] },
   'GET /admin/merchants/{id}': { ok: 'AdminMerchant' },
+  'PUT /admin/merchants/{id}/logo': { ok: 'AdminMerchant' },
   'POST /admin/merchants/{id}/stores': { ok: 'StorePlace' },
   'PATCH /admin/merchants/{id}/stores/{storeId}': { ok: 'StorePlace' },
   'POST /admin/merchants/{id}/staff': { ok: 'StaffAccount', errors: [409] },

@@ -12,6 +12,7 @@ import { api } from '../../api/admin';
 import type { AdminMerchant } from '@allycard/contracts';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
+import { ImageUpload } from '../../components/ImageUpload';
 import { StaffDrawer } from './StaffDrawer';
 import { StoresDrawer } from './StoresDrawer';
 
@@ -50,6 +51,12 @@ export default function MerchantsPage() {
     }
   };
 
+  const setLogo = async (merchant: AdminMerchant, logoUrl: string | null) => {
+    const next = await api.setMerchantLogo(merchant.id, logoUrl);
+    merchants.set((list) => list?.map((m) => (m.id === next.id ? next : m)));
+    toast.success(logoUrl ? `「${merchant.name}」的标志已更新` : `已移除「${merchant.name}」的标志`);
+  };
+
   return (
     <>
       <div className="page-toolbar">
@@ -74,6 +81,19 @@ export default function MerchantsPage() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           { title: 'ID', dataIndex: 'id', width: 72 },
+          {
+            title: '标志',
+            key: 'logo',
+            width: 170,
+            render: (_, m) => (
+              <ImageUpload
+                value={m.logoUrl}
+                size={48}
+                label="上传标志"
+                onChange={(url) => setLogo(m, url).catch((error: unknown) => showError(error))}
+              />
+            ),
+          },
           {
             title: '商户',
             dataIndex: 'name',

@@ -8,18 +8,11 @@ import { PageState } from '../../components/page-state';
 import { PrivacyGateSheet } from '../../components/privacy-sheet';
 import { getShopperLocation, StoreMapLink } from '../../platform/location';
 import { memberApi } from '../../services/api';
+import { serverAsset } from '../../services/assets';
+import { badgeColour } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { ROUTES } from '../../services/routes';
 import './index.scss';
-
-/** Badge colours for merchants without a logo; white text on each is above 4.5:1. */
-const BADGE_COLOURS = ['#b3261e', '#1d5fbf', '#2e7d32', '#8a5a00', '#6a3fb5', '#00695c'];
-
-export function badgeColour(merchantId: string): string {
-  let hash = 0;
-  for (const ch of merchantId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return BADGE_COLOURS[hash % BADGE_COLOURS.length];
-}
 
 type Located =
   { status: 'idle' } | { status: 'asking' } | { status: 'failed' } | { status: 'known'; at: LatLng };
@@ -58,7 +51,7 @@ function Logo({ merchant }: { merchant: Merchant }) {
     return (
       <Image
         className="merchants__logo"
-        src={merchant.logoUrl}
+        src={serverAsset(merchant.logoUrl)}
         mode="aspectFill"
         aria-label={merchant.name}
       />

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import {
   canForward,
   COUPON_STATUS_TEXT,
@@ -10,6 +10,8 @@ import {
   couponValidity,
   usableText,
 } from '../../services/coupon-text';
+import { serverAsset } from '../../services/assets';
+import { brandOf, type MerchantBrand } from '../../services/merchants';
 import type { WalletCoupon } from '@allycard/contracts';
 import './index.scss';
 
@@ -31,11 +33,14 @@ export interface CouponTicketProps {
   action?: ReactNode;
   onClick?: () => void;
   className?: string;
+  /** the merchant it is for: its colour on the face, its logo (or initial) by the title */
+  brand?: MerchantBrand;
 }
 
 /** One coupon as a ticket: the value on the left, title, rules and tags on the right. */
 export function CouponTicket(props: CouponTicketProps) {
   const { face, condition, title, description, lines = [], tags = [], muted, stamp, action, onClick } = props;
+  const brand = props.brand;
   const className = [
     'coupon-item',
     muted ? 'coupon-item--muted' : '',
@@ -46,14 +51,17 @@ export function CouponTicket(props: CouponTicketProps) {
     .join(' ');
   return (
     <View className={className} onClick={onClick}>
-      <View className="coupon-item__face">
+      <View className="coupon-item__face" style={brand && !muted ? { background: brand.colour } : undefined}>
         <Text className={`coupon-item__value${face.length > 7 ? ' coupon-item__value--long' : ''}`}>
           {face}
         </Text>
         <Text className="coupon-item__condition">{condition}</Text>
       </View>
       <View className="coupon-item__body">
-        <Text className="coupon-item__title">{title}</Text>
+        <View className="coupon-item__head">
+          {brand ? <BrandMark brand={brand} /> : null}
+          <Text className="coupon-item__title">{title}</Text>
+        </View>
         {description ? <Text className="coupon-item__rule">{description}</Text> : null}
         {lines.filter(Boolean).map((line) => (
           <Text className="coupon-item__line" key={line}>
@@ -75,6 +83,28 @@ export function CouponTicket(props: CouponTicketProps) {
       </View>
       {stamp ? <Text className="coupon-item__stamp">{stamp}</Text> : null}
     </View>
+  );
+}
+
+function BrandMark({ brand }: { brand: MerchantBrand }) {
+  if (brand.logoUrl) {
+    return (
+      <Image
+        className="coupon-item__brand"
+        src={serverAsset(brand.logoUrl)}
+        mode="aspectFill"
+        aria-label={brand.name}
+      />
+    );
+  }
+  return (
+    <Text
+      className="coupon-item__brand coupon-item__brand--initial"
+      style={{ background: brand.colour }}
+      aria-hidden
+    >
+      {Array.from(brand.name)[0]}
+    </Text>
   );
 }
 
@@ -100,6 +130,7 @@ export function CouponItem({ coupon, merchantNames, usableLine, action, onClick 
       description={couponDescription(coupon)}
       lines={[usableLine ?? usableText(coupon, merchantNames ?? new Map()), couponValidity(coupon)]}
       tags={couponTags({ ...coupon, forwardable: canForward(coupon) })}
+      brand={brandOf(coupon, merchantNames ?? new Map())}
       muted={inactive}
       stamp={coupon.status === 'available' ? undefined : COUPON_STATUS_TEXT[coupon.status]}
       action={action}

@@ -17,7 +17,7 @@ import {
 import { hasCode, toastError, toastSuccess, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { joinAlliance } from '../../services/joining';
-import { merchantNames, visitorMerchantNames } from '../../services/merchants';
+import { brandOf, merchantNames, visitorMerchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
 import '../coupon.scss';
@@ -177,6 +177,7 @@ export default function OffersPage() {
               description={offer.description}
               lines={[usableText(offer, names), offerValidity(offer), stockLine(offer)]}
               tags={couponTags(offer)}
+              brand={brandOf(offer, names)}
               muted={status === 'sold_out'}
               action={
                 status === 'claimable' ? (

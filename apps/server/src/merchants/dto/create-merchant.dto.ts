@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
+import { IMAGE_URL } from '../../uploads/image-files';
 
 export class CreateMerchantDto {
   @ApiProperty({ example: '街角咖啡' })
@@ -26,4 +27,12 @@ export class CreateMerchantDto {
   @IsNotEmpty({ each: true })
   @MaxLength(64, { each: true })
   stores?: string[];
+}
+
+export class SetMerchantLogoDto {
+  @ApiProperty({ nullable: true, description: 'the url POST /admin/uploads answered; null removes the logo' })
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @Matches(IMAGE_URL, { message: 'logoUrl must be the url of an image uploaded to this server' })
+  logoUrl: string | null;
 }
