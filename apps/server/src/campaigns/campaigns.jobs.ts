@@ -17,7 +17,8 @@ export class CampaignsJobs {
 
   @Cron(CronExpression.EVERY_5_SECONDS, { name: 'campaigns' })
   protected scheduledRun() {
-    // a long launch keeps the lease for at most 50 batches, then lets the next tick (any replica) go on
-    return this.leases.runExclusive('campaigns', 120_000, () => this.runner.runDue(50));
+    // at most 10 batches (2,000 targets, seconds) per tick, well inside the 30 s lease; a holder that
+    // dies leaves the lease to expire and the next tick of any replica goes on
+    return this.leases.runExclusive('campaigns', 30_000, () => this.runner.runDue(10));
   }
 }
