@@ -103,7 +103,7 @@ export async function startServer({ env = {}, timeoutMs = 60_000 } = {}) {
       throw new Error(`server ${why}\n--- server log ---\n${tail}`);
     }
   }
-  return { baseUrl, port, pid: child.pid, logTail, stop };
+  return { baseUrl, port, pid: child.pid, logTail, stop, databaseFile: path.join(dir, 'e2e.sqlite') };
 }
 
 /** A small JSON client for the API (paths relative to /api/v1, or absolute like /sandbox/...). */

@@ -12,6 +12,8 @@ const MerchantsPage = lazy(() => import('./pages/merchants/MerchantsPage'));
 const QrCodesPage = lazy(() => import('./pages/qrcodes/QrCodesPage'));
 const MembersPage = lazy(() => import('./pages/members/MembersPage'));
 const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage'));
+const SegmentsPage = lazy(() => import('./pages/campaigns/SegmentsPage'));
+const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage'));
 const PointsPage = lazy(() => import('./pages/points/PointsPage'));
 const MallPage = lazy(() => import('./pages/mall/MallPage'));
@@ -53,6 +55,8 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/qrcodes': QrCodesPage,
   '/members': MembersPage,
   '/coupons': CouponsPage,
+  '/segments': SegmentsPage,
+  '/campaigns': CampaignsPage,
   '/referral': ReferralPage,
   '/points': PointsPage,
   '/mall': MallPage,

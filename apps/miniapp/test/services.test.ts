@@ -206,6 +206,7 @@ describe('points and mall text', () => {
     expect(pointsEntryTitle({ kind: 'earn', source: 'redemption' })).toBe('到店消费');
     expect(pointsEntryTitle({ kind: 'spend', source: 'mall_order' })).toBe('积分商城兑换');
     expect(pointsEntryTitle({ kind: 'reward', source: 'referral' })).toBe('邀请好友奖励');
+    expect(pointsEntryTitle({ kind: 'reward', source: 'campaign' })).toBe('活动赠送积分');
     expect(pointsEntryTitle({ kind: 'expire', source: 'lot_expiry' })).toBe('积分过期');
     expect(signedPoints(120)).toBe('+120');
     expect(signedPoints(-300)).toBe('-300');

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AlliancesModule } from './alliances/alliances.module';
 import { AuthGuard, TokenService } from './common/auth';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { AppConfig } from './common/config';
 import { Clock } from './common/clock';
 import { MemberCodeKey, PhoneCipher } from './common/crypto';
@@ -99,6 +100,7 @@ export class AppModule {
         OrdersModule,
         SettlementModule,
         MemberDatabaseModule,
+        CampaignsModule,
         PrivacyModule,
         InvariantsModule,
         SeedModule,

@@ -12,6 +12,7 @@ export function pointsEntryTitle(entry: Pick<PointsEntry, 'kind' | 'source'>): s
     case 'expire':
       return '积分过期';
     case 'reward':
+      if (entry.source === 'campaign') return '活动赠送积分';
       return entry.source === 'referral' ? '邀请好友奖励' : '奖励积分';
     case 'reversal':
       return '退款扣回';

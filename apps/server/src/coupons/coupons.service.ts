@@ -162,6 +162,28 @@ export class CouponsService implements OnModuleInit {
     }
   }
 
+  /**
+   * Issues a coupon of `template` to `member` in the caller's transaction within the template's
+   * per-member limit, as a claim would (campaigns): the coupon takes the member's next claim slot,
+   * so a claim racing it collides on the unique key and one of them loses (the caller retries).
+   * Answers why nothing was issued instead of throwing.
+   */
+  async issueWithinLimit(
+    em: EntityManager,
+    template: CouponTemplate,
+    member: Member,
+    source: CouponSource,
+    at = new Date(),
+  ): Promise<CouponRow | 'unavailable' | 'limit_reached' | 'out_of_stock'> {
+    const current = await em.findOneBy(CouponTemplate, { id: template.id });
+    if (!current || current.status !== 'active' || templateIssueProblem(current, at) === 'expired')
+      return 'unavailable';
+    const held = await em.countBy(CouponRow, { templateId: template.id, claimedByMemberId: member.id });
+    if (held >= current.perMemberLimit) return 'limit_reached';
+    if (!(await this.takeStock(em, template.id))) return 'out_of_stock';
+    return this.insertCoupon(em, current, member, source, held + 1);
+  }
+
   /** The coupons a member's join issued, in the order they were issued. */
   async joinGifts(allianceId: string, memberId: string): Promise<Coupon[]> {
     const rows = await this.coupons.find({

@@ -7,24 +7,39 @@ import { PointsModule } from '../points/points.module';
 import { StaffModule } from '../staff/staff.module';
 import { AuditLogRow } from './audit-log.entity';
 import { AuditLogService } from './audit-log.service';
+import { LifecyclePolicies } from './lifecycle-policies.service';
+import { LifecyclePolicyController } from './lifecycle-policy.controller';
+import { LifecyclePolicyRow } from './lifecycle-policy.entity';
 import { ListCursors } from './list-cursor';
+import { MemberQuery } from './member-query';
 import { MemberActionsService } from './member-actions.service';
 import { MemberDetailService } from './member-detail.service';
 import { MemberListService } from './member-list.service';
 import { MembersAdminController } from './members-admin.controller';
 
-/** The operator's member database: list, detail and timeline, audited actions, the audit log. */
+/**
+ * The operator's member database: list, detail and timeline, audited actions, the audit log, the
+ * lifecycle policy and the member query that segments share with the list.
+ */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AuditLogRow]),
+    TypeOrmModule.forFeature([AuditLogRow, LifecyclePolicyRow]),
     AlliancesModule,
     MembersModule,
     PointsModule,
     CouponsModule,
     StaffModule,
   ],
-  controllers: [MembersAdminController],
-  providers: [ListCursors, AuditLogService, MemberListService, MemberDetailService, MemberActionsService],
-  exports: [AuditLogService],
+  controllers: [MembersAdminController, LifecyclePolicyController],
+  providers: [
+    ListCursors,
+    AuditLogService,
+    MemberListService,
+    MemberDetailService,
+    MemberActionsService,
+    MemberQuery,
+    LifecyclePolicies,
+  ],
+  exports: [AuditLogService, MemberQuery, LifecyclePolicies],
 })
 export class MemberDatabaseModule {}

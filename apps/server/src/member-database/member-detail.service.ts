@@ -40,8 +40,8 @@ export class MemberDetailService {
     return member;
   }
 
-  async detail(who: Principal, memberId: string, now = new Date()): Promise<AdminMemberDetail> {
-    const summary = await this.list.one(who, memberId, now);
+  async detail(who: Principal, memberId: string): Promise<AdminMemberDetail> {
+    const summary = await this.list.one(who, memberId);
     const member = summary && (await this.members.findInAlliance(who.allianceId, memberId));
     if (!summary || !member) throw notFound('会员');
     const scope = who.role === 'merchant_admin' ? who.merchantId! : null;

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  lifecycleOf,
-  lifecycleThresholds,
-  parseBusinessDate,
-  type Lifecycle,
-  type TierRule,
-} from '@allycard/domain';
+import { parseBusinessDate, type Lifecycle, type TierRule } from '@allycard/domain';
 import type { AdminMember, AdminMemberSort, Page } from '@allycard/contracts';
 import { DataSource } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
@@ -13,7 +7,10 @@ import type { Principal } from '../common/auth';
 import { validationFailed } from '../common/errors';
 import { readStoredTime } from '../database/columns';
 import { MembersService } from '../members/members.service';
+import { Clock } from '../common/clock';
+import { LifecyclePolicies } from './lifecycle-policies.service';
 import { ListCursors, readLimit } from './list-cursor';
+import { MemberCriteria, MemberQuery } from './member-query';
 
 export interface MemberFilters {
   q?: string;
@@ -44,9 +41,9 @@ export interface MemberStatsRow {
   spend_fen: Num;
   first_at: Time | null;
   last_at: Time | null;
+  lifecycle: Lifecycle;
 }
 
-const PAID = `('paid', 'refunded', 'partially_refunded')`;
 const MAX_RANGE_DAYS = 3 * 366;
 
 /**
@@ -63,9 +60,18 @@ export class MemberListService {
     private readonly members: MembersService,
     private readonly alliances: AlliancesService,
     private readonly cursors: ListCursors,
+    private readonly query_: MemberQuery,
+    private readonly policies: LifecyclePolicies,
+    private readonly clock: Clock,
   ) {}
 
-  async page(who: Principal, filters: MemberFilters, limitText?: string, cursor?: string, now = new Date()) {
+  async page(
+    who: Principal,
+    filters: MemberFilters,
+    limitText?: string,
+    cursor?: string,
+    now = this.clock.now(),
+  ) {
     const limit = readLimit(limitText);
     const sort = filters.sort ?? 'joinedAt';
     const after = cursor ? this.cursors.decode(cursor, sort) : null;
@@ -86,7 +92,7 @@ export class MemberListService {
     who: Principal,
     filters: MemberFilters,
     batch = 500,
-    now = new Date(),
+    now = this.clock.now(),
   ): AsyncGenerator<AdminMember[]> {
     const sort = filters.sort ?? 'joinedAt';
     const tiers = await this.alliances.tiers(who.allianceId);
@@ -102,7 +108,7 @@ export class MemberListService {
   }
 
   /** One member's row with its figures in the caller's scope, or null when the caller may not see it. */
-  async one(who: Principal, memberId: string, now = new Date()): Promise<AdminMember | null> {
+  async one(who: Principal, memberId: string, now = this.clock.now()): Promise<AdminMember | null> {
     if (!/^\d{1,19}$/.test(memberId)) return null;
     const [row] = await this.query(who, {}, 1, null, now, memberId);
     return row ? this.toAdminMember(row, await this.alliances.tiers(who.allianceId), now) : null;
@@ -122,7 +128,6 @@ export class MemberListService {
 
   toAdminMember(r: MemberStatsRow, tiers: TierRule[], now: Date): AdminMember {
     const tier = tiers.find((t) => t.code === r.tier_code) ?? tiers[0];
-    const firstPurchaseAt = r.first_at === null ? null : readStoredTime(r.first_at);
     const lastPurchaseAt = r.last_at === null ? null : readStoredTime(r.last_at);
     const grantUntil = r.tier_grant_until === null ? null : readStoredTime(r.tier_grant_until);
     return {
@@ -138,7 +143,7 @@ export class MemberListService {
       points: Number(r.points),
       joinedAt: readStoredTime(r.joined_at).toISOString(),
       joinMerchantId: r.join_merchant_id === null ? null : String(r.join_merchant_id),
-      lifecycle: lifecycleOf({ firstPurchaseAt, lastPurchaseAt }, now),
+      lifecycle: r.lifecycle,
       lastPurchaseAt: lastPurchaseAt?.toISOString() ?? null,
       purchases: Number(r.purchases),
       spendFen: Number(r.spend_fen),
@@ -160,94 +165,39 @@ export class MemberListService {
     memberId?: string,
   ): Promise<MemberStatsRow[]> {
     this.validate(filters);
-    const time = (d: Date) => this.dataSource.driver.preparePersistentValue(d, { type: 'datetime' } as never);
-    const merchantId = who.role === 'merchant_admin' ? who.merchantId! : null;
+    const time = (d: Date) => this.query_.time(d);
     const sort = filters.sort ?? 'joinedAt';
-
-    // Purchases of the member (at the merchant, for a merchant admin).
-    const orders = `FROM orders o WHERE o.member_id = m.id AND o.status IN ${PAID}${merchantId ? ' AND o.merchant_id = ?' : ''}`;
-    const counter = `FROM redemptions r WHERE r.member_id = m.id AND r.amount_fen > 0 AND r.voided_at IS NULL${merchantId ? ' AND r.merchant_id = ?' : ''}`;
-    const scope = merchantId ? [merchantId] : [];
-    const statsParams = [...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope];
-
-    const where: string[] = ['m.alliance_id = ?'];
-    const whereParams: unknown[] = [who.allianceId];
-    if (memberId) {
-      where.push('m.id = ?');
-      whereParams.push(memberId);
-    }
-    if (merchantId) {
-      where.push(`(m.join_merchant_id = ? OR EXISTS (SELECT 1 ${orders}) OR EXISTS (SELECT 1 ${counter}))`);
-      whereParams.push(merchantId, merchantId, merchantId);
-    }
     const q = filters.q?.trim();
-    if (q) {
-      const phoneHash = this.members.phoneHashOf(q);
-      where.push(`(m.card_no = ? OR m.nickname LIKE ? ESCAPE '!'${phoneHash ? ' OR m.phone_hash = ?' : ''})`);
-      whereParams.push(
-        q.replace(/\s+/g, ''),
-        `${q.replace(/[!%_]/g, '!$&')}%`,
-        ...(phoneHash ? [phoneHash] : []),
-      );
-    }
-    if (filters.tier) {
-      where.push('m.tier_code = ?');
-      whereParams.push(filters.tier);
-    }
-    if (filters.joinMerchantId) {
-      where.push('m.join_merchant_id = ?');
-      whereParams.push(filters.joinMerchantId);
-    }
-    if (filters.joinedFrom) {
-      where.push('m.joined_at >= ?');
-      whereParams.push(time(parseBusinessDate(filters.joinedFrom)!));
-    }
-    if (filters.joinedTo) {
-      where.push('m.joined_at < ?');
-      whereParams.push(time(parseBusinessDate(filters.joinedTo)!));
-    }
+    const criteria: MemberCriteria = {
+      memberId,
+      q: q
+        ? { cardNo: q.replace(/\s+/g, ''), nicknamePrefix: q, phoneHash: this.members.phoneHashOf(q) }
+        : undefined,
+      tierCodes: filters.tier ? [filters.tier] : undefined,
+      joinMerchantIds: filters.joinMerchantId ? [filters.joinMerchantId] : undefined,
+      joinedFrom: filters.joinedFrom ? parseBusinessDate(filters.joinedFrom)! : undefined,
+      joinedTo: filters.joinedTo ? parseBusinessDate(filters.joinedTo)! : undefined,
+      lifecycles: filters.lifecycle ? [filters.lifecycle] : undefined,
+    };
+    const built = this.query_.build(who, criteria, await this.policies.get(who.allianceId), now);
 
-    const outer: string[] = [];
-    const outerParams: unknown[] = [];
-    if (filters.lifecycle) {
-      const t = lifecycleThresholds(now);
-      // lifecycleOf (packages/domain) in SQL: the first label that applies wins.
-      outer.push(`(CASE WHEN x.first_at IS NULL THEN 'never_bought' WHEN x.first_at >= ? THEN 'new'
-        WHEN x.last_at >= ? THEN 'active' WHEN x.last_at >= ? THEN 'dormant' ELSE 'lost' END) = ?`);
-      outerParams.push(time(t.newSince), time(t.dormantSince), time(t.lostSince), filters.lifecycle);
-    }
     const epoch = time(new Date(0));
     const key = {
-      joinedAt: 'x.joined_at',
-      lastPurchaseAt: 'COALESCE(x.last_at, ?)',
-      spendFen: 'x.spend_fen',
+      joinedAt: 'p.joined_at',
+      lastPurchaseAt: 'COALESCE(p.last_at, ?)',
+      spendFen: 'p.spend_fen',
     }[sort];
     const keyParams = sort === 'lastPurchaseAt' ? [epoch] : [];
+    const page: string[] = [];
+    const pageParams: unknown[] = [];
     if (after) {
       const value = sort === 'spendFen' ? Number(after.key) : time(new Date(String(after.key)));
-      outer.push(`(${key} < ? OR (${key} = ? AND x.id < ?))`);
-      outerParams.push(...keyParams, value, ...keyParams, value, Number(after.id));
+      page.push(`(${key} < ? OR (${key} = ? AND p.id < ?))`);
+      pageParams.push(...keyParams, value, ...keyParams, value, Number(after.id));
     }
-
-    const sql = `SELECT * FROM (
-        SELECT s.*,
-          CASE WHEN s.last_o IS NULL THEN s.last_r WHEN s.last_r IS NULL OR s.last_o >= s.last_r THEN s.last_o ELSE s.last_r END AS last_at,
-          CASE WHEN s.first_o IS NULL THEN s.first_r WHEN s.first_r IS NULL OR s.first_o <= s.first_r THEN s.first_o ELSE s.first_r END AS first_at
-        FROM (
-          SELECT m.id, m.card_no, m.nickname, m.phone_enc, m.tier_code, m.tier_grant_code, m.tier_grant_until,
-            m.points, m.joined_at, m.join_merchant_id,
-            (SELECT COUNT(*) ${orders}) + (SELECT COUNT(*) ${counter}) AS purchases,
-            COALESCE((SELECT SUM(o.payable_fen - o.refunded_fen) ${orders}), 0)
-              + COALESCE((SELECT SUM(r.amount_fen) ${counter}), 0) AS spend_fen,
-            (SELECT MAX(o.paid_at) ${orders}) AS last_o,
-            (SELECT MAX(r.created_at) ${counter}) AS last_r,
-            (SELECT MIN(o.paid_at) ${orders}) AS first_o,
-            (SELECT MIN(r.created_at) ${counter}) AS first_r
-          FROM members m WHERE ${where.join(' AND ')}
-        ) s
-      ) x
-      ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''}
-      ORDER BY ${key} DESC, x.id DESC LIMIT ${Number(limit)}`;
-    return this.dataSource.query(sql, [...statsParams, ...whereParams, ...outerParams, ...keyParams]);
+    const sql = `SELECT * FROM (${built.sql}) p
+      ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
+      ORDER BY ${key} DESC, p.id DESC LIMIT ${Number(limit)}`;
+    return this.dataSource.query(sql, [...built.params, ...pageParams, ...keyParams]);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * What every operation answers, for the OpenAPI document (api-document.ts). Success bodies name
- * the packages/contracts types the clients compile against (`X[]` for a list, `page:X` for a
+ * the packages/contracts types the clients compile against (`X[]` for a list, `list:X` for `{items}`, `page:X` for a
  * cursor page); their JSON Schemas are generated from those very types. `errors` lists the
  * statuses an operation adds to the ones every operation of its kind may give (see
  * `commonErrors`); each error answers the envelope.
@@ -125,6 +125,21 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /admin/reports/settlement': { ok: 'SettlementReport', media: 'text/csv' },
   'GET /admin/reports/staff-activity': { ok: 'StaffActivityReport', errors: [404] },
   'GET /admin/invariants': { ok: 'InvariantReport' },
+  // lifecycle, segments and campaigns
+  'GET /admin/lifecycle-policy': { ok: 'LifecyclePolicy' },
+  'PUT /admin/lifecycle-policy': { ok: 'LifecyclePolicy' },
+  'GET /admin/lifecycle-counts': { ok: 'LifecycleCounts' },
+  'POST /admin/segments/preview': { ok: 'SegmentCount', status: [200] },
+  'POST /admin/segments': { ok: 'Segment' },
+  'GET /admin/segments': { ok: 'list:Segment' },
+  'POST /admin/campaigns': { ok: 'Campaign', errors: [409] },
+  'GET /admin/campaigns': { ok: 'list:Campaign' },
+  'GET /admin/campaigns/{id}': { ok: 'Campaign' },
+  'POST /admin/campaigns/{id}/launch': { ok: 'Campaign', status: [202], errors: [409] },
+  'POST /admin/campaigns/{id}/pause': { ok: 'Campaign', status: [200], errors: [409] },
+  'POST /admin/campaigns/{id}/resume': { ok: 'Campaign', status: [200], errors: [409] },
+  'POST /admin/campaigns/{id}/cancel': { ok: 'Campaign', status: [200], errors: [409] },
+  'GET /admin/campaigns/{id}/report': { ok: 'CampaignReport' },
   // operations
   'GET /health': { ok: 'Health', public: true },
   'GET /health/live': { ok: 'HealthCheck', public: true },

@@ -13,7 +13,7 @@ export type AccountKind =
 export type PointsTransactionKind = PointsKind;
 
 /** What earned points: a purchase (paid order, counter purchase) or a referral reward. */
-export type EarnSourceType = 'order' | 'redemption' | 'referral';
+export type EarnSourceType = 'order' | 'redemption' | 'referral' | 'campaign';
 /** What points were spent on. */
 export type SpendSourceType = 'order_points' | 'mall_order';
 /** Why spent points came back: the order closed unpaid, a refund, a cancelled exchange. */
