@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AlliancesModule } from './alliances/alliances.module';
+import { BenefitsModule } from './benefits/benefits.module';
 import { AuthGuard, TokenService } from './common/auth';
 import { AppConfig } from './common/config';
 import { Clock } from './common/clock';
@@ -100,6 +101,7 @@ export class AppModule {
         SettlementModule,
         MemberDatabaseModule,
         PrivacyModule,
+        BenefitsModule,
         InvariantsModule,
         SeedModule,
         HealthModule,

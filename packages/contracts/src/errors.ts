@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   | 'VOID_WINDOW_PASSED'
   | 'POLICY_OUTDATED'
+  | 'BIRTHDAY_LOCKED'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  birthdaysFallingOn,
   isBirthday,
   isMemberDay,
   MAX_COMBINED_MULTIPLIER_PERMILLE,
@@ -43,6 +44,9 @@ describe('the member day and the birthday in Asia/Shanghai', () => {
     expect(isBirthday('2000-02-29', at('2028-02-28T12:00:00+08:00'))).toBe(false);
     expect(isBirthday('2000-02-29', at('2028-02-29T12:00:00+08:00'))).toBe(true);
     expect(isBirthday(null, saturday)).toBe(false);
+    expect(birthdaysFallingOn(at('2027-02-28T08:00:00+08:00'))).toEqual(['02-28', '02-29']);
+    expect(birthdaysFallingOn(at('2028-02-28T08:00:00+08:00'))).toEqual(['02-28']);
+    expect(birthdaysFallingOn(at('2026-12-04T16:00:00Z'))).toEqual(['12-05']);
   });
 
   it('refuses a member day of the 29th–31st, both or neither day kind, a multiplier out of range', () => {

@@ -89,6 +89,13 @@ export function isBirthday(birthday: string | null, at: Date): boolean {
   return want === '02-29' && today.slice(5) === '02-28' && !isLeapYear(Number(today.slice(0, 4)));
 }
 
+/** The birthdays ('MM-DD') that fall on `at`'s Shanghai day: 29 February ones on the 28th in other years. */
+export function birthdaysFallingOn(at: Date): string[] {
+  const today = businessDate(at);
+  const md = today.slice(5);
+  return md === '02-28' && !isLeapYear(Number(today.slice(0, 4))) ? [md, '02-29'] : [md];
+}
+
 function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
