@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import {
   birthdaysFallingOn,
   isBirthday,
+  memberDayText,
+  multiplierText,
   isMemberDay,
   MAX_COMBINED_MULTIPLIER_PERMILLE,
   MemberDayRule,
@@ -175,5 +177,17 @@ describe('purchaseEarning', () => {
         expect(after.points).toBeGreaterThanOrEqual(before);
       }),
     );
+  });
+});
+
+describe('benefit texts', () => {
+  it('says the member day and the multiplier as people read them', () => {
+    expect(memberDayText({ weekday: 6, monthDay: null })).toBe('每周六');
+    expect(memberDayText({ weekday: 7, monthDay: null })).toBe('每周日');
+    expect(memberDayText({ weekday: null, monthDay: 18 })).toBe('每月 18 号');
+    expect(multiplierText(2000)).toBe('双倍');
+    expect(multiplierText(1500)).toBe('1.5 倍');
+    expect(multiplierText(1250)).toBe('1.25 倍');
+    expect(multiplierText(3000)).toBe('3 倍');
   });
 });

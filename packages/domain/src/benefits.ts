@@ -193,3 +193,21 @@ export function purchaseEarning(paidFen: number, policy: PointsPolicy, ctx: Earn
   const promotionPoints = points - pointsEarned(paidFen, policy, withoutPromotions.permille);
   return { ...m, points, promotionPoints };
 }
+
+const WEEKDAY_NAMES = ['一', '二', '三', '四', '五', '六', '日'];
+
+/** '每周六' / '每月 18 号', as the card, the pay page and the console say it. */
+export function memberDayText(rule: { weekday: number | null; monthDay: number | null }): string {
+  if (rule.weekday) return `每周${WEEKDAY_NAMES[rule.weekday - 1]}`;
+  return `每月 ${rule.monthDay} 号`;
+}
+
+/** A points multiplier in words: 2000 → '双倍', 1500 → '1.5 倍', 1000 → '1 倍'. */
+export function multiplierText(permille: number): string {
+  if (permille === 2000) return '双倍';
+  const whole = Math.floor(permille / 1000);
+  const fraction = String(permille % 1000)
+    .padStart(3, '0')
+    .replace(/0+$/, '');
+  return `${whole}${fraction ? `.${fraction}` : ''} 倍`;
+}
