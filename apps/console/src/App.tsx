@@ -13,6 +13,7 @@ const QrCodesPage = lazy(() => import('./pages/qrcodes/QrCodesPage'));
 const MembersPage = lazy(() => import('./pages/members/MembersPage'));
 const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage'));
+const BenefitsPage = lazy(() => import('./pages/benefits/BenefitsPage'));
 const PointsPage = lazy(() => import('./pages/points/PointsPage'));
 const MallPage = lazy(() => import('./pages/mall/MallPage'));
 const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage'));
@@ -54,6 +55,7 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/members': MembersPage,
   '/coupons': CouponsPage,
   '/referral': ReferralPage,
+  '/benefits': BenefitsPage,
   '/points': PointsPage,
   '/mall': MallPage,
   '/settlement': SettlementPage,

@@ -3,6 +3,7 @@ import {
   birthdaysFallingOn,
   isBirthday,
   memberDayText,
+  nextMemberDay,
   multiplierText,
   isMemberDay,
   MAX_COMBINED_MULTIPLIER_PERMILLE,
@@ -37,6 +38,8 @@ describe('the member day and the birthday in Asia/Shanghai', () => {
     expect(isMemberDay(saturdays, at('2026-12-04T23:59:00+08:00'))).toBe(false);
     expect(isMemberDay({ weekday: null, monthDay: 5 }, saturday)).toBe(true);
     expect(isMemberDay(null, saturday)).toBe(false);
+    expect(nextMemberDay(saturdays, sunday)).toEqual(at('2026-12-12T10:00:00+08:00'));
+    expect(nextMemberDay({ weekday: null, monthDay: 1 }, sunday)).toEqual(at('2027-01-01T10:00:00+08:00'));
   });
 
   it('has a birthday on its month and day, 29 February on the 28th in other years', () => {

@@ -77,6 +77,15 @@ export function isMemberDay(rule: Pick<MemberDayRule, 'weekday' | 'monthDay'> | 
   return false;
 }
 
+/** The first instant from `from` on that falls on the member day (the same time of day), or null. */
+export function nextMemberDay(rule: Pick<MemberDayRule, 'weekday' | 'monthDay'>, from: Date): Date | null {
+  for (let days = 0; days < 62; days++) {
+    const at = new Date(from.getTime() + days * 86_400_000);
+    if (isMemberDay(rule, at)) return at;
+  }
+  return null;
+}
+
 /**
  * Whether `at` is the birthday (YYYY-MM-DD) in Asia/Shanghai. A 29 February birthday is kept on
  * 28 February in years without a 29th, so that it comes every year.
