@@ -192,7 +192,7 @@ describe(`member benefits (${TEST_DB})`, () => {
 
     // b sets a birthday of today later that day: the gift at once
     clock.travelTo(at('2026-12-20T15:00:00+08:00'));
-    expect((await patchMe(b.token, { birthday: '1995-12-20' })).status).toBe(200);
+    expect((await patchMe(b.token, { birthday: '1995-12-20' })).body.points).toBe(200);
     expect(await giftRows(b.member.id)).toHaveLength(1);
     expect((await me(b.token)).points).toBe(200);
     expect(await gifts.issueDue()).toBe(0);
@@ -201,6 +201,19 @@ describe(`member benefits (${TEST_DB})`, () => {
     clock.travelTo(at('2027-12-20T08:00:00+08:00'));
     expect(await gifts.issueDue()).toBe(2);
     expect(await giftRows(a.member.id)).toHaveLength(2);
+  });
+
+  it('gives today’s birthdays their gift at once when the operator turns the gift on', async () => {
+    await putBenefits({ birthday: null, memberDay: null });
+    const m = await f.member();
+    clock.travelTo(at('2027-01-10T09:00:00+08:00'));
+    expect((await patchMe(m.token, { birthday: '1993-01-10' })).status).toBe(200);
+    expect(await giftRows(m.member.id)).toEqual([]);
+    expect((await putBenefits({ birthday: { points: 66 }, memberDay: null })).status).toBe(200);
+    expect(await giftRows(m.member.id)).toEqual([expect.objectContaining({ year: 2027, points: 66 })]);
+    expect((await putBenefits({ birthday: { points: 66 }, memberDay: null })).status).toBe(200);
+    expect(await giftRows(m.member.id)).toHaveLength(1);
+    expect((await me(m.token)).points).toBe(66);
   });
 
   it('locks a set birthday for 12 months and refuses one in the future or before 1900, nothing changed', async () => {
@@ -279,7 +292,7 @@ describe(`member benefits (${TEST_DB})`, () => {
     expect((await me(m.token)).points).toBe(50);
     const bind = async () =>
       t.api('POST', '/me/phone', { token: m.token, body: { code: await f.phoneCode('13800138000') } });
-    expect((await bind()).status).toBe(200);
+    expect((await bind()).body).toMatchObject({ points: 80, phoneMasked: expect.any(String) });
     expect((await bind()).status).toBe(200);
     expect((await me(m.token)).points).toBe(80);
     expect((await tasks()).map((x: any) => x.done)).toEqual([true, true]);

@@ -464,7 +464,8 @@ export class MembersService implements MemberSessions {
       }
       const row = await em.findOneByOrFail(Member, { id: member.id });
       await this.events.publish(em, new ProfileChanged(row, now));
-      return row;
+      // read again: a listener may have moved the points (a birthday gift, a task's points)
+      return em.findOneByOrFail(Member, { id: member.id });
     });
     return this.toDto(updated);
   }
@@ -489,11 +490,13 @@ export class MembersService implements MemberSessions {
       phoneHash: this.phones.hash(phone),
       updatedAt: now,
     };
-    await this.tx.run(async (em) => {
+    const updated = await this.tx.run(async (em) => {
       await em.update(Member, { id: member.id, allianceId: who.allianceId }, changes);
       await this.events.publish(em, new ProfileChanged({ ...member, ...changes }, now));
+      // a listener may have moved the points (the task of binding a phone)
+      return em.findOneByOrFail(Member, { id: member.id });
     });
-    return this.toDto({ ...member, ...changes });
+    return this.toDto(updated);
   }
 
   async memberCode(who: Principal): Promise<MemberCode> {
