@@ -15,6 +15,7 @@ const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage'));
 const SegmentsPage = lazy(() => import('./pages/campaigns/SegmentsPage'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage'));
+const BenefitsPage = lazy(() => import('./pages/benefits/BenefitsPage'));
 const PointsPage = lazy(() => import('./pages/points/PointsPage'));
 const MallPage = lazy(() => import('./pages/mall/MallPage'));
 const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage'));
@@ -58,6 +59,7 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/segments': SegmentsPage,
   '/campaigns': CampaignsPage,
   '/referral': ReferralPage,
+  '/benefits': BenefitsPage,
   '/points': PointsPage,
   '/mall': MallPage,
   '/settlement': SettlementPage,

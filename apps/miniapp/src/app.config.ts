@@ -16,6 +16,8 @@ export default defineAppConfig({
     { root: 'privacy', pages: ['policy/index', 'account/index'] },
     // 联盟商户: where the card works, opened from the card
     { root: 'alliance', pages: ['merchants/index'] },
+    // 会员权益: the tier ladder, member day, birthday gift and tasks, opened from the card
+    { root: 'benefits', pages: ['index/index'] },
   ],
   // WeChat's privacy check: phone, location and subscribe-message APIs wait for the user's agreement
   // (wx.onNeedPrivacyAuthorization, answered by the privacy sheet: platform/privacy).

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AlliancesModule } from './alliances/alliances.module';
+import { BenefitsModule } from './benefits/benefits.module';
 import { AuthGuard, TokenService } from './common/auth';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { AppConfig } from './common/config';
@@ -102,6 +103,7 @@ export class AppModule {
         MemberDatabaseModule,
         CampaignsModule,
         PrivacyModule,
+        BenefitsModule,
         InvariantsModule,
         SeedModule,
         HealthModule,

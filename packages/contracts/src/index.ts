@@ -6,3 +6,4 @@ export * from './client';
 export * from './member-database';
 export * from './privacy';
 export * from './campaigns';
+export * from './benefits';

@@ -4,6 +4,7 @@
  */
 import type { Fulfilment } from './admin';
 import type { Coupon, CouponKind, JoinResponse, Member, UsableAt } from './types';
+import type { EarningInfo } from './benefits';
 
 /** A coupon as the wallet, sharing and staff lookups send it: the contract's fields and a few more. */
 export interface WalletCoupon extends Coupon {
@@ -261,6 +262,8 @@ export interface OrderPreview {
   payableFen: number;
   /** what paying this would earn */
   pointsEarned: number;
+  /** how pointsEarned was multiplied: tier × member day × promotions (benefits) */
+  earning?: EarningInfo;
   couponId: string | null;
   pointsBalance: number;
   /** what one point is worth when spent */

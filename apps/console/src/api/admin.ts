@@ -1,6 +1,8 @@
 /** Every endpoint the console uses, typed. Paths and bodies follow apps/server/src/**\/*.controller.ts. */
 import {
   ApiError,
+  type BenefitSettings,
+  type BenefitSettingsRequest,
   type CreateQrCodeRequest,
   type Merchant,
   type PrivacyPolicy,
@@ -76,6 +78,9 @@ export const api = {
     call<CouponTemplate>('POST', `/admin/coupon-templates/${id(templateId)}/pause`),
   resumeTemplate: (templateId: string) =>
     call<CouponTemplate>('POST', `/admin/coupon-templates/${id(templateId)}/resume`),
+
+  benefits: () => call<BenefitSettings>('GET', '/admin/benefits'),
+  setBenefits: (body: BenefitSettingsRequest) => call<BenefitSettings>('PUT', '/admin/benefits', body),
 
   referralRule: () => call<ReferralRule>('GET', '/admin/referral-rule'),
   setReferralRule: (body: ReferralRule) => call<ReferralRule>('PUT', '/admin/referral-rule', body),

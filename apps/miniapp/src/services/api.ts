@@ -30,6 +30,7 @@ import type {
   StaffLookup,
   StaffMe,
   Tier,
+  MemberBenefits,
   WalletCoupon,
 } from '@allycard/contracts';
 
@@ -111,6 +112,7 @@ export function createAllycardClient(getToken: () => string | null, transport: T
       call<MallOrder>('POST', `/mall/items/${seg(itemId)}/redeem`, { quantity }, idem(key)),
     mallOrders: () => call<MallOrder[]>('GET', '/me/mall-orders'),
     tiers: () => call<Tier[]>('GET', '/tiers'),
+    benefits: () => call<MemberBenefits>('GET', '/benefits'),
     // paying a merchant (买单)
     previewOrder: (body: OrderRequest) => call<OrderPreview>('POST', '/orders/preview', body),
     createOrder: (body: OrderRequest, key: string) => call<CreatedOrder>('POST', '/orders', body, idem(key)),

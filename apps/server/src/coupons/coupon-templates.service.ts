@@ -190,6 +190,11 @@ export class CouponTemplatesService {
     return template ? (await this.withMerchants([template]))[0] : null;
   }
 
+  /** One of the alliance's templates as the caller's transaction sees it (a benefit issuing it). */
+  templateIn(em: EntityManager, allianceId: string, id: string): Promise<CouponTemplate | null> {
+    return em.findOneBy(CouponTemplate, { id, allianceId });
+  }
+
   async byIds(allianceId: string, ids: string[]): Promise<Map<string, TemplateView>> {
     if (!ids.length) return new Map();
     const rows = await this.templates.findBy({ allianceId, id: In([...new Set(ids)]) });

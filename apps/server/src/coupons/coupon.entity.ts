@@ -2,7 +2,7 @@ import type { CouponStatus } from '@allycard/contracts';
 import { Column, Entity } from 'typeorm';
 import { IdColumn, idTransformer } from '../database/columns';
 
-export type CouponSource = 'claim' | 'join_gift' | 'referral' | 'mall' | 'campaign';
+export type CouponSource = 'claim' | 'join_gift' | 'referral' | 'mall' | 'campaign' | 'birthday';
 
 /** One member's instance of a template. */
 @Entity('coupons')

@@ -17,6 +17,17 @@ export class MemberJoined {
   ) {}
 }
 
+/**
+ * A member's profile changed (PATCH /me, a bound phone): the row after the change. Benefits give the
+ * birthday gift of a birthday set today and the points of completed tasks.
+ */
+export class ProfileChanged {
+  constructor(
+    readonly member: Member,
+    readonly at: Date,
+  ) {}
+}
+
 /** The member's first purchase in the alliance (a counter purchase or a paid order), decided once. */
 export class FirstPurchase {
   constructor(

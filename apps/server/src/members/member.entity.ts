@@ -23,6 +23,10 @@ export class Member {
   @Column({ type: 'varchar', nullable: true })
   birthday: string | null;
 
+  /** when the birthday was last set: changing it again within 12 months is refused (BIRTHDAY_LOCKED) */
+  @Column({ type: 'datetime', nullable: true })
+  birthdaySetAt: Date | null;
+
   /** AES-256-GCM ciphertext of the phone number (PhoneCipher) */
   @Column({ type: 'varchar', nullable: true })
   phoneEnc: string | null;

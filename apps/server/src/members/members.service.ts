@@ -8,6 +8,7 @@ import type {
   ReferralRewardNotice,
 } from '@allycard/contracts';
 import {
+  businessDate,
   isChinaMobile,
   issueMemberCode,
   makeCardNumber,
@@ -26,7 +27,8 @@ import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { AlliancesService } from '../alliances/alliances.service';
 import { QrCodesService } from '../qrcodes/qrcodes.service';
 import { EventBus } from '../events/event-bus';
-import { FirstPurchase, MemberJoined } from '../events/domain-events';
+import { FirstPurchase, MemberJoined, ProfileChanged } from '../events/domain-events';
+import { Clock } from '../common/clock';
 import { WechatClient } from '../wechat/wechat.client';
 import { Member, MemberTierChange, TierChangeReason } from './member.entity';
 
@@ -41,6 +43,16 @@ export interface Joined {
 /** A staff scan of a code that names no (open) member. */
 export const invalidMemberCode = () => new DomainError('CODE_INVALID', 422, '无效的会员码');
 const closedAccount = () => new DomainError('UNAUTHENTICATED', 401, '会员不存在，请重新登录');
+/** A set birthday may change again only this many months after it was set. */
+export const BIRTHDAY_LOCK_MONTHS = 12;
+const birthdayLocked = () =>
+  new DomainError('BIRTHDAY_LOCKED', 409, `生日设置后 ${BIRTHDAY_LOCK_MONTHS} 个月内不能修改`);
+
+function addMonths(at: Date, months: number): Date {
+  const d = new Date(at.getTime());
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d;
+}
 
 @Injectable()
 export class MembersService implements MemberSessions {
@@ -60,6 +72,7 @@ export class MembersService implements MemberSessions {
     private readonly codeKey: MemberCodeKey,
     private readonly tx: TransactionRunner,
     private readonly events: EventBus,
+    private readonly clock: Clock,
   ) {}
 
   /** Rolling 12-month spend for tier progress (registered by the points module). */
@@ -120,6 +133,7 @@ export class MembersService implements MemberSessions {
               cardNo: makeCardNumber(randomDigits),
               nickname: null,
               birthday: null,
+              birthdaySetAt: null,
               phoneEnc: null,
               phoneHash: null,
               tierCode: base.code,
@@ -231,6 +245,30 @@ export class MembersService implements MemberSessions {
       where: { id: memberId, allianceId },
     });
     return !!row && row.closedAt === null;
+  }
+
+  /**
+   * Open members whose birthday falls on `at`'s Shanghai day (29 February ones on the 28th in other
+   * years), by id after `afterId`, for the birthday-gift job.
+   */
+  async birthdaysOn(
+    allianceId: string,
+    monthDays: string[],
+    afterId: string,
+    limit: number,
+  ): Promise<Member[]> {
+    const qb = this.members
+      .createQueryBuilder('m')
+      .where('m.alliance_id = :allianceId AND m.closed_at IS NULL AND m.id > :afterId', {
+        allianceId,
+        afterId: Number(afterId),
+      })
+      .andWhere(`(${monthDays.map((_, i) => `m.birthday LIKE :md${i}`).join(' OR ')})`, {
+        ...Object.fromEntries(monthDays.map((md, i) => [`md${i}`, `%-${md}`])),
+      })
+      .orderBy('m.id', 'ASC')
+      .take(limit);
+    return qb.getMany();
   }
 
   /** The member row as the caller's transaction sees it (other modules acting on a member). */
@@ -387,13 +425,49 @@ export class MembersService implements MemberSessions {
     };
   }
 
+  /**
+   * PATCH /me. A birthday is a past date from 1900 (by the injected clock); setting it the first time
+   * is free, changing a set one within 12 months of setting it is refused — a guarded update, so two
+   * racing changes cannot both pass. The change is announced (ProfileChanged) in its transaction.
+   */
   async update(who: Principal, patch: { nickname?: string; birthday?: string }): Promise<MemberDto> {
     const member = await this.get(who);
-    const changes: Partial<Member> = { updatedAt: new Date() };
+    const now = this.clock.now();
+    const changes: Partial<Member> = { updatedAt: now };
     if (patch.nickname !== undefined) changes.nickname = patch.nickname.trim();
-    if (patch.birthday !== undefined) changes.birthday = patch.birthday;
-    await this.tx.run((em) => em.update(Member, { id: member.id, allianceId: who.allianceId }, changes));
-    return this.toDto({ ...member, ...changes });
+    const newBirthday = patch.birthday !== undefined && patch.birthday !== member.birthday;
+    if (newBirthday) {
+      if (patch.birthday! > businessDate(now) || patch.birthday! < '1900-01-01')
+        throw new DomainError('VALIDATION_FAILED', 400, '生日须是 1900 年以后、不晚于今天的日期', [
+          { field: 'birthday', message: 'birthday must be a past date from 1900-01-01' },
+        ]);
+      changes.birthday = patch.birthday;
+      changes.birthdaySetAt = now;
+    }
+    const updated = await this.tx.run(async (em) => {
+      const qb = em
+        .createQueryBuilder()
+        .update(Member)
+        .set(changes)
+        .where('id = :id AND alliance_id = :allianceId AND closed_at IS NULL', {
+          id: member.id,
+          allianceId: who.allianceId,
+        });
+      if (newBirthday)
+        qb.andWhere('(birthday IS NULL OR birthday_set_at IS NULL OR birthday_set_at <= :lockedUntil)', {
+          lockedUntil: addMonths(now, -BIRTHDAY_LOCK_MONTHS),
+        });
+      const result = await qb.execute();
+      if (result.affected !== 1) {
+        if (newBirthday) throw birthdayLocked();
+        throw closedAccount();
+      }
+      const row = await em.findOneByOrFail(Member, { id: member.id });
+      await this.events.publish(em, new ProfileChanged(row, now));
+      // read again: a listener may have moved the points (a birthday gift, a task's points)
+      return em.findOneByOrFail(Member, { id: member.id });
+    });
+    return this.toDto(updated);
   }
 
   /** Binds the phone number WeChat vouches for; stored encrypted, answered masked. */
@@ -410,13 +484,19 @@ export class MembersService implements MemberSessions {
         { field: 'code', message: 'unusable phone number' },
       ]);
     }
+    const now = this.clock.now();
     const changes = {
       phoneEnc: this.phones.encrypt(phone),
       phoneHash: this.phones.hash(phone),
-      updatedAt: new Date(),
+      updatedAt: now,
     };
-    await this.tx.run((em) => em.update(Member, { id: member.id, allianceId: who.allianceId }, changes));
-    return this.toDto({ ...member, ...changes });
+    const updated = await this.tx.run(async (em) => {
+      await em.update(Member, { id: member.id, allianceId: who.allianceId }, changes);
+      await this.events.publish(em, new ProfileChanged({ ...member, ...changes }, now));
+      // a listener may have moved the points (the task of binding a phone)
+      return em.findOneByOrFail(Member, { id: member.id });
+    });
+    return this.toDto(updated);
   }
 
   async memberCode(who: Principal): Promise<MemberCode> {

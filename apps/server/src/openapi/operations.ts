@@ -34,6 +34,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /me/consents': { ok: 'ConsentState', status: [200], errors: [409] },
   'GET /me/export': { ok: 'MemberExport' },
   'GET /tiers': { ok: 'Tier[]' },
+  'GET /benefits': { ok: 'MemberBenefits' },
   'GET /merchants': { ok: 'Merchant[]' },
   // coupons and forwarding
   'GET /offers': { ok: 'Offer[]' },
@@ -125,6 +126,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /admin/reports/settlement': { ok: 'SettlementReport', media: 'text/csv' },
   'GET /admin/reports/staff-activity': { ok: 'StaffActivityReport', errors: [404] },
   'GET /admin/invariants': { ok: 'InvariantReport' },
+  'GET /admin/benefits': { ok: 'BenefitSettings' },
+  'PUT /admin/benefits': { ok: 'BenefitSettings', errors: [404] },
   // lifecycle, segments and campaigns
   'GET /admin/lifecycle-policy': { ok: 'LifecyclePolicy' },
   'PUT /admin/lifecycle-policy': { ok: 'LifecyclePolicy' },

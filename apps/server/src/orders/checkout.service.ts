@@ -4,6 +4,7 @@ import { compactBusinessDate } from '@allycard/domain';
 import { EntityManager, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { APP_CONFIG, AppConfig } from '../common/config';
+import { Clock } from '../common/clock';
 import { randomDigits } from '../common/crypto';
 import { DomainError } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
@@ -58,6 +59,7 @@ export class CheckoutService {
     private readonly couponUsage: CouponUsageService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
   ) {}
 
   async create(
@@ -67,7 +69,8 @@ export class CheckoutService {
     const member = await this.members.get(who);
     const merchant = await this.merchants.get(who.allianceId, input.merchantId);
     const { price, coupon } = await this.pricing.price(member, input);
-    const now = new Date();
+    // the injected clock: the order's day decides its member day and promotions (tests move it)
+    const now = this.clock.now();
     const outTradeNo = newOutTradeNo(now);
 
     const order = await this.tx.run(async (em) => {

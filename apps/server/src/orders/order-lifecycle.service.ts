@@ -55,6 +55,8 @@ export class OrderLifecycleService {
       member,
       { merchantId: order.merchantId, paidFen: order.payableFen, sourceType: 'order', sourceId: order.id },
       payment.at,
+      // the member day and promotions of the day the order was priced: the points the pay page showed
+      order.createdAt,
     );
     const firstOrderConflict =
       order.couponId && !effects.firstPurchase && (await this.usedFirstOrderCoupon(order));

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { priceOrder, PriceBreakdown, purchasePoints } from '@allycard/domain';
+import { priceOrder, PriceBreakdown, purchaseEarning } from '@allycard/domain';
 import { AlliancesService } from '../alliances/alliances.service';
+import { BenefitRulesService } from '../benefits/benefit-rules';
+import { Clock } from '../common/clock';
 import { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
 import type { CouponRow } from '../coupons/coupon.entity';
@@ -29,6 +31,8 @@ export class OrderPricingService {
     private readonly coupons: CouponsService,
     private readonly alliances: AlliancesService,
     private readonly ledger: LedgerService,
+    private readonly benefits: BenefitRulesService,
+    private readonly clock: Clock,
   ) {}
 
   /** The price breakdown and the points it would earn, nothing stored. */
@@ -37,12 +41,26 @@ export class OrderPricingService {
     const { price } = await this.price(member, input);
     const tiers = await this.alliances.tiers(who.allianceId);
     const policy = await this.ledger.policy(who.allianceId);
+    // the same rule and inputs as the paid order's earning (PurchasesService.record)
+    const earning = purchaseEarning(price.payableFen, policy, {
+      ...(await this.benefits.earningRules(who.allianceId)),
+      tiers,
+      tierCode: member.tierCode,
+      merchantId: input.merchantId,
+      at: this.clock.now(),
+    });
     return {
       merchantId: input.merchantId,
       status: 'preview' as const,
       ...price,
       couponId: input.couponId ?? null,
-      pointsEarned: purchasePoints(price.payableFen, policy, tiers, member.tierCode),
+      pointsEarned: earning.points,
+      earning: {
+        multiplierPermille: earning.permille,
+        memberDay: earning.memberDayPermille !== null,
+        promotionIds: earning.promotionIds,
+        capped: earning.capped,
+      },
       pointsBalance: member.points,
       pointValueFen: policy.pointValueFen,
     };

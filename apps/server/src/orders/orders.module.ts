@@ -1,3 +1,4 @@
+import { BenefitRulesModule } from '../benefits/benefit-rules';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CounterModule } from '../counter/counter.module';
@@ -26,6 +27,7 @@ import { RefundsService } from './refunds.service';
     CouponsModule,
     CounterModule,
     PointsModule,
+    BenefitRulesModule,
   ],
   controllers: [OrdersController],
   providers: [

@@ -12,8 +12,8 @@ export type AccountKind =
   | 'alliance_adjustment';
 export type PointsTransactionKind = PointsKind;
 
-/** What earned points: a purchase (paid order, counter purchase) or a referral reward. */
-export type EarnSourceType = 'order' | 'redemption' | 'referral' | 'campaign';
+/** What earned points: a purchase (paid order, counter purchase), a referral reward, a campaign, a benefit (issue 13). */
+export type EarnSourceType = 'order' | 'redemption' | 'referral' | 'campaign' | 'birthday_gift' | 'task';
 /** What points were spent on. */
 export type SpendSourceType = 'order_points' | 'mall_order';
 /** Why spent points came back: the order closed unpaid, a refund, a cancelled exchange. */

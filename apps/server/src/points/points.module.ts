@@ -1,3 +1,4 @@
+import { BenefitRulesModule } from '../benefits/benefit-rules';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MembersModule } from '../members/members.module';
@@ -30,6 +31,7 @@ import { TiersService } from './tiers.service';
     ]),
     MembersModule,
     MerchantsModule,
+    BenefitRulesModule,
   ],
   controllers: [PointsController],
   providers: [LedgerService, TiersService, PurchasesService, PointsService, PointsJobs],

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { purchasePoints } from '@allycard/domain';
+import { purchaseEarning } from '@allycard/domain';
 import { EntityManager } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
+import { BenefitRulesService } from '../benefits/benefit-rules';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { LedgerService } from './ledger.service';
@@ -16,7 +17,7 @@ export interface PurchaseEffects {
 /**
  * The one place a purchase (a counter purchase now, a paid order with payments) takes effect for
  * loyalty: first purchase (first-order rule, referral reward), tier spend, and points earned at the
- * alliance rate times the tier multiplier, funded by the merchant where it happened.
+ * alliance rate times the tier, member-day and promotion multipliers (packages/domain's one rule), funded by the merchant where it happened.
  */
 @Injectable()
 export class PurchasesService {
@@ -25,6 +26,7 @@ export class PurchasesService {
     private readonly ledger: LedgerService,
     private readonly tiers: TiersService,
     private readonly alliances: AlliancesService,
+    private readonly benefits: BenefitRulesService,
   ) {}
 
   async record(
@@ -32,12 +34,20 @@ export class PurchasesService {
     member: Member,
     purchase: { merchantId: string; paidFen: number; sourceType: 'order' | 'redemption'; sourceId: string },
     at = new Date(),
+    /** the day whose member day and promotions apply: when the order was priced (the preview's day) */
+    benefitsAt: Date = at,
   ): Promise<PurchaseEffects> {
     const firstPurchase = await this.members.recordPurchase(em, member, at);
     // Points follow the tier held when paying (read before the spend below may upgrade it).
     const tierRules = await this.alliances.tiers(member.allianceId, em);
     const policy = await this.ledger.policy(member.allianceId, em);
-    const points = purchasePoints(purchase.paidFen, policy, tierRules, member.tierCode);
+    const { points } = purchaseEarning(purchase.paidFen, policy, {
+      ...(await this.benefits.earningRules(member.allianceId, em)),
+      tiers: tierRules,
+      tierCode: member.tierCode,
+      merchantId: purchase.merchantId,
+      at: benefitsAt,
+    });
     const tierCode =
       purchase.paidFen > 0
         ? await this.tiers.addSpend(

@@ -4,6 +4,7 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import type {
   Coupon,
+  MemberBenefits,
   MemberCode,
   MemberProfile,
   ReferralRewardNotice,
@@ -17,6 +18,7 @@ import { ConsentSheet } from '../../components/privacy-sheet';
 import { memberApi } from '../../services/api';
 import { errorMessage, hasCode, toastError } from '../../services/errors';
 import { ROUTES, withQuery } from '../../services/routes';
+import { birthdayGiftText, memberDayBanner } from '../../services/benefits';
 import { merchantNames } from '../../services/merchants';
 import { withMember } from '../../services/session';
 import {
@@ -61,6 +63,7 @@ export default function CardPage() {
   const [welcomeOpen, setWelcomeOpen] = useState(false);
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const [rewardDismissed, setRewardDismissed] = useState(false);
+  const [benefits, setBenefits] = useState<MemberBenefits | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const visible = useRef(false);
   const loaded = useRef(false);
@@ -102,6 +105,8 @@ export default function CardPage() {
       loaded.current = true;
       setState({ status: 'ready', profile });
       showCode(memberCode);
+      // the member-day and birthday banners are extras: the card works without them
+      memberApi.benefits().then(setBenefits, () => setBenefits(null));
     } catch (error) {
       if (!loaded.current) setState({ status: 'error', message: errorMessage(error) });
       toastError(error);
@@ -165,6 +170,8 @@ export default function CardPage() {
     void Taro.navigateTo({ url });
   };
 
+  const openBenefits = () => void Taro.navigateTo({ url: ROUTES.benefits });
+
   // The code comes first, above the fold on the smallest phones, as in the coffee chains' apps: at the
   // counter the member opens the card and shows it, nothing to scroll.
   return (
@@ -223,6 +230,22 @@ export default function CardPage() {
         </View>
       ) : null}
 
+      {benefits?.today.birthday && benefits.birthday ? (
+        <View className="section card__benefit card__benefit--birthday" onClick={openBenefits}>
+          <Text className="card__benefit-title">生日快乐</Text>
+          <Text className="card__benefit-body">
+            {benefits.today.birthdayGift ? '生日礼已送到：' : '今天送你 '}
+            {birthdayGiftText(benefits.birthday)}
+          </Text>
+        </View>
+      ) : null}
+      {benefits && memberDayBanner(benefits) ? (
+        <View className="section card__benefit" onClick={openBenefits}>
+          <Text className="card__benefit-title">{memberDayBanner(benefits)}</Text>
+          <Text className="card__benefit-body">今天买单，积分按会员日倍数到账</Text>
+        </View>
+      ) : null}
+
       <View className="section card__pay" onClick={() => void Taro.navigateTo({ url: ROUTES.pay })}>
         <View className="card__pay-main">
           <Text className="card__pay-title">买单</Text>
@@ -265,6 +288,12 @@ export default function CardPage() {
             <Text className="card__entry-word">哪里能用</Text>
           </View>
           <Text className="card__entry-label">联盟商户</Text>
+        </View>
+        <View className="card__entry card__entry--wide" onClick={openBenefits}>
+          <View className="card__entry-figure">
+            <Text className="card__entry-word">等级·生日·会员日</Text>
+          </View>
+          <Text className="card__entry-label">会员权益</Text>
         </View>
       </View>
       <ConsentSheet consent={profile.consent} />

@@ -3,7 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Cell, CellGroup, Input, Switch } from '@nutui/nutui-react-taro';
 import type { Merchant } from '@allycard/contracts';
-import { decodeScene, formatFen, formatZhe } from '@allycard/domain';
+import { decodeScene, formatFen, formatZhe, multiplierText } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { canScan, scanMerchantScene } from '../../platform';
 import { switchRole } from '../../platform/a11y';
@@ -345,6 +345,12 @@ export default function PayPage() {
             {shown.amountFen > shown.payableFen
               ? ` · 共省 ${formatFen(shown.amountFen - shown.payableFen)}`
               : ''}
+          </Text>
+        ) : null}
+        {shown && request && shown.earning?.memberDay ? (
+          <Text className="pay__member-day">
+            今天会员日 · 本单积分 {multiplierText(shown.earning.multiplierPermille)}
+            {shown.earning.capped ? '（已达叠加上限）' : ''}
           </Text>
         ) : null}
         {preview.status === 'error' && preview.key === requestKey ? (

@@ -1,0 +1,102 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { ApiError, type BenefitSettings } from '@allycard/contracts';
+import { DEFAULT_TIERS } from '@allycard/domain';
+import { api } from '../src/api/admin';
+import BenefitsPage from '../src/pages/benefits/BenefitsPage';
+import { tierPreview } from '../src/pages/benefits/benefitPreview';
+import { prepareAntdJsdom } from './antdJsdom';
+
+jest.mock('../src/api/admin', () => ({
+  api: { benefits: jest.fn(), setBenefits: jest.fn(), templates: jest.fn(), tiers: jest.fn() },
+}));
+const mocked = api as unknown as Record<'benefits' | 'setBenefits' | 'templates' | 'tiers', jest.Mock>;
+
+jest.setTimeout(30_000);
+
+beforeAll(prepareAntdJsdom);
+
+const settings: BenefitSettings = {
+  birthday: { couponTemplateId: null, points: 200 },
+  memberDay: { weekday: 6, monthDay: null, pointsMultiplierPermille: 2000, minTierCode: null },
+  tasks: { profilePoints: 50, phonePoints: 30 },
+  maxMultiplierPermille: 5000,
+};
+
+beforeEach(() => {
+  mocked.benefits.mockResolvedValue(settings);
+  mocked.templates.mockResolvedValue([]);
+  mocked.tiers.mockResolvedValue(DEFAULT_TIERS);
+});
+
+const previewRows = () =>
+  within(screen.getByTestId('tier-preview'))
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    );
+
+describe('tierPreview', () => {
+  it('earns ¥100 at each tier with and without the member day, from packages/domain’s rule, capped', () => {
+    const rows = tierPreview(DEFAULT_TIERS, {
+      weekday: 6,
+      monthDay: null,
+      pointsMultiplierPermille: 3000,
+      minTierCode: 'silver',
+    });
+    expect(rows.map((r) => [r.name, r.discountText, r.ordinaryPoints, r.memberDayPoints, r.capped])).toEqual([
+      ['普通会员', '原价', 100, null, false],
+      ['银卡', '9.8折', 120, 360, false],
+      ['金卡', '9.5折', 150, 450, false],
+      ['黑钻', '9折', 200, 500, true],
+    ]);
+  });
+});
+
+describe('会员权益 page', () => {
+  it('previews what each tier gets, and saves the settings', async () => {
+    mocked.setBenefits.mockImplementation(async () => settings);
+    render(<BenefitsPage />);
+    await waitFor(() => expect(previewRows()).toHaveLength(4));
+    expect(previewRows()[2]).toEqual(['金卡', '9.5折', '150', '300']);
+    expect(screen.getByText(/每周六为会员日：等级倍数 × 会员日倍数，叠加后最多 5 倍/)).toBeTruthy();
+    fireEvent.click(screen.getByText('保 存'));
+    await waitFor(() => expect(mocked.setBenefits).toHaveBeenCalled());
+    expect(mocked.setBenefits).toHaveBeenCalledWith({
+      birthday: { points: 200 },
+      memberDay: { weekday: 6, pointsMultiplierPermille: 2000 },
+      tasks: { profilePoints: 50, phonePoints: 30 },
+    });
+  });
+
+  it('refuses a member day of the 31st and a multiplier over 5× before sending', async () => {
+    mocked.benefits.mockResolvedValue({
+      ...settings,
+      memberDay: { weekday: null, monthDay: 18, pointsMultiplierPermille: 2000, minTierCode: null },
+    });
+    render(<BenefitsPage />);
+    const day = (await screen.findByDisplayValue('18')) as HTMLInputElement;
+    fireEvent.change(day, { target: { value: '31' } });
+    fireEvent.change(screen.getByDisplayValue('2.00'), { target: { value: '9' } });
+    fireEvent.click(screen.getByText('保 存'));
+    expect(await screen.findByText('每月的会员日须在 1–28 号之间，这样每个月都有')).toBeTruthy();
+    expect(screen.getByText('积分倍数须在 1–5 倍之间（与等级倍数相乘后最多 5 倍）')).toBeTruthy();
+    expect(mocked.setBenefits).not.toHaveBeenCalled();
+  });
+
+  it('shows the server’s refusal of another alliance’s template on its field', async () => {
+    mocked.templates.mockResolvedValue([]);
+    mocked.setBenefits.mockRejectedValue(
+      new ApiError(404, 'NOT_FOUND', '生日礼的券模板不存在（须是本联盟的券）', [
+        { field: 'birthday.couponTemplateId', message: 'no such template in this alliance' },
+      ]),
+    );
+    render(<BenefitsPage />);
+    await waitFor(() => expect(previewRows()).toHaveLength(4));
+    fireEvent.click(screen.getByText('保 存'));
+    await waitFor(() => expect(mocked.setBenefits).toHaveBeenCalled());
+    expect(await screen.findAllByText(/生日礼的券模板不存在|no such template/)).not.toHaveLength(0);
+  });
+});

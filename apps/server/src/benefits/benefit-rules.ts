@@ -1,0 +1,47 @@
+import { Injectable, Module } from '@nestjs/common';
+import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
+import type { IsoWeekday, MemberDayRule, PointsPromotionRule } from '@allycard/domain';
+import { EntityManager, Repository } from 'typeorm';
+import { BenefitSettingsRow } from './benefit.entities';
+
+/** What an alliance's benefits add to earning, as packages/domain's purchaseEarning takes it. */
+export interface EarningRules {
+  memberDay: MemberDayRule | null;
+  promotions: PointsPromotionRule[];
+}
+
+export function memberDayOf(row: BenefitSettingsRow | null): MemberDayRule | null {
+  if (!row || row.memberDayMultiplierPermille === null) return null;
+  return {
+    weekday: (row.memberDayWeekday as IsoWeekday | null) ?? null,
+    monthDay: row.memberDayMonthDay,
+    pointsMultiplierPermille: row.memberDayMultiplierPermille,
+    minTierCode: row.memberDayMinTierCode,
+  };
+}
+
+/**
+ * Reads the benefit settings for the modules that price and earn (points/, orders/), which the
+ * benefits module itself depends on — hence its own small module with no dependencies.
+ */
+@Injectable()
+export class BenefitRulesService {
+  constructor(
+    @InjectRepository(BenefitSettingsRow) private readonly settings: Repository<BenefitSettingsRow>,
+  ) {}
+
+  settingsOf(allianceId: string, em?: EntityManager): Promise<BenefitSettingsRow | null> {
+    return (em ? em.getRepository(BenefitSettingsRow) : this.settings).findOneBy({ allianceId });
+  }
+
+  async earningRules(allianceId: string, em?: EntityManager): Promise<EarningRules> {
+    return { memberDay: memberDayOf(await this.settingsOf(allianceId, em)), promotions: [] };
+  }
+}
+
+@Module({
+  imports: [TypeOrmModule.forFeature([BenefitSettingsRow])],
+  providers: [BenefitRulesService],
+  exports: [BenefitRulesService],
+})
+export class BenefitRulesModule {}

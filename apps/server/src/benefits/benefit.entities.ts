@@ -1,0 +1,92 @@
+import { Column, Entity } from 'typeorm';
+import { IdColumn, idTransformer } from '../database/columns';
+
+/** One alliance's benefits: birthday gift, member day, task points (PUT /admin/benefits). */
+@Entity('benefit_settings')
+export class BenefitSettingsRow {
+  @Column({ type: 'bigint', primary: true, transformer: idTransformer })
+  allianceId: string;
+
+  @Column()
+  birthdayEnabled: boolean;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  birthdayCouponTemplateId: string | null;
+
+  @Column({ type: 'int' })
+  birthdayPoints: number;
+
+  /** ISO weekday 1–7, or null (a monthly member day, or none) */
+  @Column({ type: 'int', nullable: true })
+  memberDayWeekday: number | null;
+
+  /** 1–28, or null */
+  @Column({ type: 'int', nullable: true })
+  memberDayMonthDay: number | null;
+
+  /** null: no member day */
+  @Column({ type: 'int', nullable: true })
+  memberDayMultiplierPermille: number | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  memberDayMinTierCode: string | null;
+
+  @Column({ type: 'int' })
+  profileTaskPoints: number;
+
+  @Column({ type: 'int' })
+  phoneTaskPoints: number;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}
+
+/** A birthday gift given: unique per (member, year), whoever gives it first (the job or PATCH /me). */
+@Entity('birthday_gifts')
+export class BirthdayGift {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'int' })
+  year: number;
+
+  /** null when no coupon was part of the gift (or its template had run out) */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  couponId: string | null;
+
+  @Column({ type: 'int' })
+  points: number;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+export type TaskCode = 'profile' | 'phone';
+
+/** A task's points given: unique per (member, task). */
+@Entity('task_completions')
+export class TaskCompletion {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'varchar' })
+  task: TaskCode;
+
+  @Column({ type: 'int' })
+  points: number;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CouponsModule } from '../coupons/coupons.module';
+import { MembersModule } from '../members/members.module';
+import { PointsModule } from '../points/points.module';
+import { BenefitRulesModule } from './benefit-rules';
+import { BenefitSettingsRow, BirthdayGift, TaskCompletion } from './benefit.entities';
+import { BenefitsController } from './benefits.controller';
+import { BenefitsJobs } from './benefits.jobs';
+import { BenefitsListeners } from './benefits.listeners';
+import { BenefitsService } from './benefits.service';
+import { BirthdayGiftsService } from './birthday-gifts.service';
+import { TasksService } from './tasks.service';
+
+/** Member benefits (issue 13): birthday gifts, the member day, tasks. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([BenefitSettingsRow, BirthdayGift, TaskCompletion]),
+    BenefitRulesModule,
+    MembersModule,
+    PointsModule,
+    CouponsModule,
+  ],
+  controllers: [BenefitsController],
+  providers: [BenefitsService, BirthdayGiftsService, TasksService, BenefitsListeners, BenefitsJobs],
+  exports: [BirthdayGiftsService],
+})
+export class BenefitsModule {}

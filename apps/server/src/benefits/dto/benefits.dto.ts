@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsOptionalNotNull, NestedObject } from '../../common/validation';
+
+const ID = /^\d{1,19}$/;
+
+export class BirthdayBenefitDto {
+  @ApiPropertyOptional({ description: "one of the alliance's coupon templates, issued as the gift" })
+  @IsOptionalNotNull()
+  @IsString()
+  @Matches(ID, { message: 'couponTemplateId must be an id' })
+  couponTemplateId?: string;
+
+  @ApiPropertyOptional({ example: 200, description: 'points given as the gift' })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  points?: number;
+}
+
+export class MemberDayBenefitDto {
+  @ApiPropertyOptional({ example: 6, description: 'ISO weekday, 1 = Monday (or monthDay)' })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday?: number;
+
+  @ApiPropertyOptional({ example: 18, description: 'day of the month, 1–28 (or weekday)' })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1, { message: 'monthDay must be 1–28, so that every month has it' })
+  @Max(28, { message: 'monthDay must be 1–28, so that every month has it' })
+  monthDay?: number;
+
+  @ApiProperty({ example: 2000, description: 'points multiplier on the day, per mille (1000–5000)' })
+  @IsInt()
+  @Min(1000)
+  @Max(5000)
+  pointsMultiplierPermille: number;
+
+  @ApiPropertyOptional({ example: 'silver', description: 'only members at this tier or above' })
+  @IsOptionalNotNull()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'minTierCode must be a tier code' })
+  minTierCode?: string;
+}
+
+export class TaskBenefitsDto {
+  @ApiProperty({ example: 50, description: 'points once for nickname + birthday (0: off)' })
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  profilePoints: number;
+
+  @ApiProperty({ example: 50, description: 'points once for binding a phone (0: off)' })
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  phonePoints: number;
+}
+
+export class BenefitSettingsDto {
+  @ApiProperty({ type: BirthdayBenefitDto, nullable: true, description: 'null: no birthday gift' })
+  @ValidateIf((_, value) => value !== null)
+  @NestedObject(() => BirthdayBenefitDto)
+  birthday: BirthdayBenefitDto | null;
+
+  @ApiProperty({ type: MemberDayBenefitDto, nullable: true, description: 'null: no member day' })
+  @ValidateIf((_, value) => value !== null)
+  @NestedObject(() => MemberDayBenefitDto)
+  memberDay: MemberDayBenefitDto | null;
+
+  @ApiPropertyOptional({ type: TaskBenefitsDto, description: 'absent: unchanged' })
+  @IsOptionalNotNull()
+  @NestedObject(() => TaskBenefitsDto)
+  tasks?: TaskBenefitsDto;
+}

@@ -1,0 +1,83 @@
+/** Member benefits (issue 13): PUT /admin/benefits, GET /benefits, the pay page's earning line. */
+
+/** The birthday gift: a coupon of one of the alliance's templates and/or points, once a year. */
+export interface BirthdayBenefit {
+  couponTemplateId: string | null;
+  points: number;
+}
+
+/** Weekly (ISO weekday, 1 = Monday) or monthly (1–28): a points multiplier, optionally from a tier up. */
+export interface MemberDayBenefit {
+  weekday: number | null;
+  monthDay: number | null;
+  pointsMultiplierPermille: number;
+  minTierCode: string | null;
+}
+
+/** Points once per member for each task. 0 turns a task off. */
+export interface TaskBenefits {
+  profilePoints: number;
+  phonePoints: number;
+}
+
+export interface BenefitSettings {
+  birthday: BirthdayBenefit | null;
+  memberDay: MemberDayBenefit | null;
+  tasks: TaskBenefits;
+  /** the most tier × member day × promotions can multiply points by, per mille */
+  maxMultiplierPermille: number;
+}
+
+/** PUT /admin/benefits body (absent `tasks` leaves them as they are). */
+export interface BenefitSettingsRequest {
+  birthday: { couponTemplateId?: string; points?: number } | null;
+  memberDay: {
+    weekday?: number;
+    monthDay?: number;
+    pointsMultiplierPermille: number;
+    minTierCode?: string;
+  } | null;
+  tasks?: TaskBenefits;
+}
+
+export type BenefitTaskCode = 'profile' | 'phone';
+
+export interface BenefitTask {
+  code: BenefitTaskCode;
+  title: string;
+  points: number;
+  done: boolean;
+}
+
+/** GET /benefits: what the card gives, for the 会员权益 page and the card's banner. */
+export interface MemberBenefits {
+  tiers: {
+    code: string;
+    name: string;
+    minSpendFen: number;
+    discountPermille: number;
+    pointsMultiplierPermille: number;
+  }[];
+  tierCode: string;
+  /** the member's rolling 12-month spend, for the progress to the next tier */
+  spendFen: number;
+  birthday: (BirthdayBenefit & { couponTitle: string | null; memberBirthday: string | null }) | null;
+  memberDay: (MemberDayBenefit & { forMe: boolean }) | null;
+  tasks: BenefitTask[];
+  maxMultiplierPermille: number;
+  today: {
+    birthday: boolean;
+    memberDay: boolean;
+    /** this year's gift, once given */
+    birthdayGift: { couponId: string | null; points: number } | null;
+  };
+}
+
+/** The benefits part of POST /orders/preview and an order's earning. */
+export interface EarningInfo {
+  /** tier × member day × promotions, capped */
+  multiplierPermille: number;
+  memberDay: boolean;
+  promotionIds: string[];
+  capped: boolean;
+}
