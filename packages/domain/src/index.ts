@@ -14,3 +14,4 @@ export * from './members';
 export * from './counter';
 export * from './places';
 export * from './images';
+export * from './subscribe-messages';
