@@ -20,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { InvariantsModule } from './invariants/invariants.module';
 import { JobLeasesModule } from './jobs/job-leases';
 import { MallModule } from './mall/mall.module';
+import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics';
 import { OnboardingModule } from './onboarding/onboarding.module';
 import { OrdersModule } from './orders/orders.module';
@@ -100,6 +101,7 @@ export class AppModule {
         SettlementModule,
         MemberDatabaseModule,
         PrivacyModule,
+        MessagesModule,
         InvariantsModule,
         SeedModule,
         HealthModule,
