@@ -65,6 +65,15 @@ export const MESSAGE_FIELD_LABELS: Record<string, string> = {
   campaignName: '活动名称',
 };
 
+/** The 温馨提示 each kind says (≤ 20 characters: a thing keyword's limit). */
+export const MESSAGE_TIPS: Record<MessageKind, string> = {
+  coupon_expiring: '你的优惠券快到期了，记得使用',
+  points_expiring: '你的积分即将清零，快去兑换',
+  referral_reward: '好友已完成首单，奖励已到账',
+  tier_upgraded: '恭喜你升级，更多权益等你',
+  campaign_offer: '专属优惠已送达，快来看看',
+};
+
 /** The mini-program page each kind opens unless the alliance sets another. */
 export const DEFAULT_MESSAGE_PAGES: Record<MessageKind, string> = {
   coupon_expiring: 'coupon/mine/index',

@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlliancesModule } from '../alliances/alliances.module';
+import { CouponsModule } from '../coupons/coupons.module';
 import { MembersModule } from '../members/members.module';
+import { PointsModule } from '../points/points.module';
+import { KindMessages } from './kind-messages.service';
 import { MessageSubscription, MessageTemplate, SentMessage } from './message.entities';
 import { MessageTemplatesService } from './message-templates.service';
 import { MessagesController } from './messages.controller';
+import { MessagesJobs } from './messages.jobs';
+import { MessagesListeners } from './messages.listeners';
 import { SubscribeMessagesService } from './subscribe-messages.service';
 
 /**
@@ -11,9 +17,21 @@ import { SubscribeMessagesService } from './subscribe-messages.service';
  * cause through the outbox. Other modules (campaigns) send with SubscribeMessagesService.enqueue.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageTemplate, MessageSubscription, SentMessage]), MembersModule],
+  imports: [
+    TypeOrmModule.forFeature([MessageTemplate, MessageSubscription, SentMessage]),
+    MembersModule,
+    AlliancesModule,
+    CouponsModule,
+    PointsModule,
+  ],
   controllers: [MessagesController],
-  providers: [MessageTemplatesService, SubscribeMessagesService],
+  providers: [
+    MessageTemplatesService,
+    SubscribeMessagesService,
+    KindMessages,
+    MessagesListeners,
+    MessagesJobs,
+  ],
   exports: [SubscribeMessagesService, MessageTemplatesService],
 })
 export class MessagesModule {}
