@@ -13,6 +13,7 @@ const QrCodesPage = lazy(() => import('./pages/qrcodes/QrCodesPage'));
 const MembersPage = lazy(() => import('./pages/members/MembersPage'));
 const CouponsPage = lazy(() => import('./pages/coupons/CouponsPage'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage'));
+const MessageTemplatesPage = lazy(() => import('./pages/messages/MessageTemplatesPage'));
 const PointsPage = lazy(() => import('./pages/points/PointsPage'));
 const MallPage = lazy(() => import('./pages/mall/MallPage'));
 const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage'));
@@ -63,6 +64,7 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/audit-log': AuditLogPage,
   '/health': HealthPage,
   '/privacy': PrivacyPolicyPage,
+  '/message-templates': MessageTemplatesPage,
 };
 
 export function AppRoutes() {

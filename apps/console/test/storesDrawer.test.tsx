@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { ApiError, type AdminMerchant } from '@allycard/contracts';
 import { api } from '../src/api/admin';
 import { StoresDrawer } from '../src/pages/merchants/StoresDrawer';
+import { antdInJsdom } from './antdInJsdom';
 
 jest.mock('../src/api/admin', () => ({ api: { addStore: jest.fn(), updateStore: jest.fn() } }));
 const addStore = api.addStore as jest.Mock;
@@ -10,25 +11,7 @@ const updateStore = api.updateStore as jest.Mock;
 // antd in jsdom is slow: the first render of a drawer with a table and a form takes seconds
 jest.setTimeout(30_000);
 
-beforeAll(() => {
-  // jsdom implements getComputedStyle without pseudo-elements (antd asks for the scrollbar's)
-  const computed = window.getComputedStyle.bind(window);
-  window.getComputedStyle = (elt: Element) => computed(elt);
-  // antd reads media queries (responsive grid) and computed styles; jsdom has no matchMedia
-  Object.defineProperty(window, 'matchMedia', {
-    configurable: true,
-    value: (query: string) => ({
-      matches: false,
-      media: query,
-      addListener: () => {},
-      removeListener: () => {},
-      addEventListener: () => {},
-      removeEventListener: () => {},
-      dispatchEvent: () => false,
-      onchange: null,
-    }),
-  });
-});
+beforeAll(antdInJsdom);
 
 const renmin = {
   id: '11',

@@ -3,6 +3,8 @@ import {
   ApiError,
   type CreateQrCodeRequest,
   type Merchant,
+  type MessageTemplatesAnswer,
+  type MessageTemplatesRequest,
   type PrivacyPolicy,
   type PublishPolicyRequest,
   type QrCode,
@@ -76,6 +78,10 @@ export const api = {
     call<CouponTemplate>('POST', `/admin/coupon-templates/${id(templateId)}/pause`),
   resumeTemplate: (templateId: string) =>
     call<CouponTemplate>('POST', `/admin/coupon-templates/${id(templateId)}/resume`),
+
+  messageTemplates: () => call<MessageTemplatesAnswer>('GET', '/admin/message-templates'),
+  setMessageTemplates: (body: MessageTemplatesRequest) =>
+    call<MessageTemplatesAnswer>('PUT', '/admin/message-templates', body),
 
   referralRule: () => call<ReferralRule>('GET', '/admin/referral-rule'),
   setReferralRule: (body: ReferralRule) => call<ReferralRule>('PUT', '/admin/referral-rule', body),
