@@ -16,6 +16,8 @@ export default defineAppConfig({
     { root: 'privacy', pages: ['policy/index', 'account/index'] },
     // 联盟商户: where the card works, opened from the card
     { root: 'alliance', pages: ['merchants/index'] },
+    // 消息设置: which subscribe messages the shopper allows, from 我的
+    { root: 'messages', pages: ['settings/index'] },
   ],
   // WeChat's privacy check: phone, location and subscribe-message APIs wait for the user's agreement
   // (wx.onNeedPrivacyAuthorization, answered by the privacy sheet: platform/privacy).

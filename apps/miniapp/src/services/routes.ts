@@ -21,6 +21,8 @@ export const ROUTES = {
   /** 联盟商户: every merchant and store of the alliance, what the card gives there (sub-package alliance) */
   merchants: '/alliance/merchants/index',
   account: '/privacy/account/index',
+  /** 我的 → 消息设置 (sub-package messages) */
+  messageSettings: '/messages/settings/index',
   staffLogin: '/staff/login/index',
   staffVerify: '/staff/verify/index',
   staffPickup: '/staff/pickup/index',
