@@ -103,6 +103,25 @@ describe(`subscribe messages (${TEST_DB})`, () => {
     expectEnvelope(await t.api('GET', '/admin/message-templates', { token: member.token }), 403, 'FORBIDDEN');
     // nothing changed by the refused writes
     expect((await t.api('GET', '/admin/message-templates', { token })).body).toEqual(got.body);
+
+    // a save replaces: a kind left out is removed, a kind kept is updated in place
+    const replaced = await t.api('PUT', '/admin/message-templates', {
+      token,
+      body: { templates: [{ kind: 'coupon_expiring', templateId: 'other-id', fields: { thing1: 'tip' } }] },
+    });
+    expect(replaced.body.items).toEqual([
+      {
+        kind: 'coupon_expiring',
+        templateId: 'other-id',
+        page: 'coupon/mine/index',
+        fields: { thing1: 'tip' },
+      },
+    ]);
+    const restored = await t.api('PUT', '/admin/message-templates', {
+      token,
+      body: { templates: got.body.items },
+    });
+    expect(restored.body).toEqual(got.body);
   });
 
   it('counts consents: each accept allows one message, a reject nothing; unknown templates are 400', async () => {
@@ -170,6 +189,13 @@ describe(`subscribe messages (${TEST_DB})`, () => {
       .getRepository(SentMessage)
       .findOneByOrFail({ allianceId, causeKey: cause });
     expect({ status: row.status, errcode: row.errcode }).toEqual({ status: 'sent', errcode: 0 });
+    // the member's export holds the consents left and every message caused
+    const exported = (await t.api('GET', '/me/export', { token: m.token })).body.messages;
+    expect(exported.subscriptions).toEqual([{ templateId: COUPON_TEMPLATE, remaining: 0 }]);
+    expect(exported.messages.map((x: any) => [x.status, x.errcode, x.page])).toEqual([
+      ['sent', 0, 'coupon/mine/index'],
+      ['skipped', null, 'coupon/mine/index'],
+    ]);
     // a skipped cause stays decided: a consent given later does not send it
     await subscribe(m.token, { [COUPON_TEMPLATE]: 'accept' });
     expect(await enqueue({ memberId, causeKey: `test:none:${memberId}` })).toEqual({

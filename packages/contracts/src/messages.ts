@@ -48,3 +48,18 @@ export interface SandboxMessage {
   data: Record<string, { value: string }>;
   sentAt: string;
 }
+
+/** The member's subscribe messages in GET /me/export. */
+export interface MessagesExport {
+  subscriptions: SubscriptionQuota[];
+  messages: {
+    templateId: string;
+    page: string;
+    data: Record<string, { value: string }>;
+    /** queued → sent or refused (WeChat's errcode), or skipped (no consent left) */
+    status: string;
+    errcode: number | null;
+    createdAt: string;
+    sentAt: string | null;
+  }[];
+}

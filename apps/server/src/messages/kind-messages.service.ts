@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { MESSAGE_TIPS, messageData, type MessageKind } from '@allycard/domain';
 import { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { afterCommit } from '../common/transactions';
+import { OutboxDispatcher } from '../outbox/outbox.dispatcher';
 import { MessageTemplatesService } from './message-templates.service';
-import { EnqueueOutcome, SubscribeMessagesService } from './subscribe-messages.service';
+import {
+  EnqueueOutcome,
+  SUBSCRIBE_MESSAGE_TOPIC,
+  SubscribeMessagesService,
+} from './subscribe-messages.service';
 
 /** The alliance's own messages (reminders, rewards, upgrades): its template for the kind, filled from the cause. */
 @Injectable()
@@ -10,11 +17,14 @@ export class KindMessages {
   constructor(
     private readonly templates: MessageTemplatesService,
     private readonly messages: SubscribeMessagesService,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly clock: Clock,
   ) {}
 
   /**
    * In the caller's transaction: the kind's message to the member, once per `cause` (prefixed with the
-   * kind). Null when the alliance has no template for the kind.
+   * kind). Null when the alliance has no template for the kind. A queued message is sent right after
+   * the caller commits (outside quiet hours); the dispatcher retries it if that fails.
    */
   async send(
     em: EntityManager,
@@ -29,7 +39,7 @@ export class KindMessages {
     const template = await this.templates.forKind(message.allianceId, message.kind, em);
     if (!template) return null;
     const fields = JSON.parse(template.fields) as Record<string, string>;
-    return this.messages.enqueue(em, {
+    const outcome = await this.messages.enqueue(em, {
       allianceId: message.allianceId,
       memberId: message.memberId,
       templateId: template.templateId,
@@ -37,5 +47,18 @@ export class KindMessages {
       data: messageData(fields, { tip: MESSAGE_TIPS[message.kind], ...message.values }),
       causeKey: `${message.kind}:${message.cause}`,
     });
+    if (outcome.queued)
+      afterCommit(
+        em,
+        async () => {
+          await this.dispatcher.sendNow(
+            SUBSCRIBE_MESSAGE_TOPIC,
+            `message:${outcome.messageId}`,
+            this.clock.now(),
+          );
+        },
+        'send message',
+      );
+    return outcome;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { MySubscription, SubscriptionQuota } from '@allycard/contracts';
+import type { MessagesExport, MySubscription, SubscriptionQuota } from '@allycard/contracts';
 import { sendableAt } from '@allycard/domain';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
@@ -221,8 +221,23 @@ export class SubscribeMessagesService implements OnModuleInit {
     return this.tx.run((em) => em.update(SentMessage, { id: message.id, status: 'queued' }, outcome));
   }
 
-  /** A member's messages, newest first (tests, the member's export later). */
-  messagesOf(allianceId: string, memberId: string): Promise<SentMessage[]> {
-    return this.sent.find({ where: { allianceId, memberId }, order: { id: 'DESC' } });
+  /** Everything the module holds about the member, for GET /me/export (newest message first). */
+  async exportOf(allianceId: string, memberId: string): Promise<MessagesExport> {
+    const [subscriptions, sent] = await Promise.all([
+      this.subscriptions.find({ where: { allianceId, memberId }, order: { id: 'ASC' } }),
+      this.sent.find({ where: { allianceId, memberId }, order: { id: 'DESC' } }),
+    ]);
+    return {
+      subscriptions: subscriptions.map((s) => ({ templateId: s.templateId, remaining: s.remaining })),
+      messages: sent.map((m) => ({
+        templateId: m.templateId,
+        page: m.page,
+        data: JSON.parse(m.data) as Record<string, { value: string }>,
+        status: m.status,
+        errcode: m.errcode,
+        createdAt: m.createdAt.toISOString(),
+        sentAt: m.sentAt?.toISOString() ?? null,
+      })),
+    };
   }
 }
