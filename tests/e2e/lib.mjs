@@ -250,6 +250,16 @@ export function screenshotter(page, scenario) {
   };
 }
 
+/** 会员卡 → 领券中心 → 立即领取 on the offer titled `title`, until it says 已领取; the offer's element. */
+export async function claimInCentre(page, title) {
+  await shown(page, '.card__entry', { hasText: '领券中心' }).tap();
+  const offer = shown(page, '.coupon-item', { hasText: title });
+  await offer.waitFor();
+  await offer.getByText('立即领取').tap();
+  await offer.getByText('已领取').waitFor();
+  return offer;
+}
+
 /** The join page: tick the (unticked) agreement to 用户协议 and 隐私政策, then 一键入会. */
 export async function agreeAndJoin(page) {
   await page.locator('.consent-check__tick').filter({ visible: true }).first().tap();

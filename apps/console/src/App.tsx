@@ -16,6 +16,7 @@ const SegmentsPage = lazy(() => import('./pages/campaigns/SegmentsPage'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const ReferralPage = lazy(() => import('./pages/referral/ReferralPage'));
 const BenefitsPage = lazy(() => import('./pages/benefits/BenefitsPage'));
+const MessageTemplatesPage = lazy(() => import('./pages/messages/MessageTemplatesPage'));
 const PointsPage = lazy(() => import('./pages/points/PointsPage'));
 const MallPage = lazy(() => import('./pages/mall/MallPage'));
 const SettlementPage = lazy(() => import('./pages/settlement/SettlementPage'));
@@ -69,6 +70,7 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   '/audit-log': AuditLogPage,
   '/health': HealthPage,
   '/privacy': PrivacyPolicyPage,
+  '/message-templates': MessageTemplatesPage,
 };
 
 export function AppRoutes() {

@@ -18,6 +18,8 @@ export default defineAppConfig({
     { root: 'alliance', pages: ['merchants/index'] },
     // 会员权益: the tier ladder, member day, birthday gift and tasks, opened from the card
     { root: 'benefits', pages: ['index/index'] },
+    // 消息设置: which subscribe messages the shopper allows, from 我的
+    { root: 'messages', pages: ['settings/index'] },
   ],
   // WeChat's privacy check: phone, location and subscribe-message APIs wait for the user's agreement
   // (wx.onNeedPrivacyAuthorization, answered by the privacy sheet: platform/privacy).

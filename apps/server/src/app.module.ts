@@ -22,6 +22,7 @@ import { HealthModule } from './health/health.module';
 import { InvariantsModule } from './invariants/invariants.module';
 import { JobLeasesModule } from './jobs/job-leases';
 import { MallModule } from './mall/mall.module';
+import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics';
 import { OnboardingModule } from './onboarding/onboarding.module';
 import { OrdersModule } from './orders/orders.module';
@@ -104,6 +105,7 @@ export class AppModule {
         CampaignsModule,
         PrivacyModule,
         BenefitsModule,
+        MessagesModule,
         InvariantsModule,
         SeedModule,
         HealthModule,

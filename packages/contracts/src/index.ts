@@ -7,3 +7,4 @@ export * from './member-database';
 export * from './privacy';
 export * from './campaigns';
 export * from './benefits';
+export * from './messages';

@@ -1,3 +1,4 @@
+import type { MessagesExport } from './messages';
 import type { MallOrder, Order, PointsEntry, SentShare } from './member';
 import type { Coupon, Member } from './types';
 
@@ -48,6 +49,8 @@ export interface MemberExport {
   mallOrders: MallOrder[];
   shares: SentShare[];
   consents: ConsentRecord[];
+  /** subscribe messages: the consents left per template and every message caused for the member */
+  messages?: MessagesExport;
 }
 
 /** DELETE /me body: the typed confirmation. */

@@ -15,3 +15,4 @@ export * from './counter';
 export * from './places';
 export * from './images';
 export * from './benefits';
+export * from './subscribe-messages';

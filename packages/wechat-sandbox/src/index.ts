@@ -4,9 +4,21 @@ import { loginRouter, sessionKeyDeriver } from './login';
 import { createPaySandbox, type WechatPaySandbox, type WechatPaySandboxOptions } from './pay';
 import { phoneRouter } from './phone';
 import { SingleUseCodes } from './store';
+import {
+  DEFAULT_SUBSCRIBE_TEMPLATES,
+  SubscribeMessages,
+  subscribeRouter,
+  type SubscribeTemplate,
+} from './subscribe';
 import { AccessTokens, tokenRouter } from './token';
 import { wxacodeRouter } from './wxacode';
 
+export {
+  DEFAULT_SUBSCRIBE_TEMPLATES,
+  type ReceivedMessage,
+  type SubscribeMessages,
+  type SubscribeTemplate,
+} from './subscribe';
 export { buildJoinLink, isValidScene, SCENE_MAX_LENGTH } from './wxacode';
 export type { WechatPaySandbox, WechatPaySandboxOptions } from './pay';
 export type { RefundHold } from './pay/refunds';
@@ -53,6 +65,8 @@ export interface WechatSandboxOptions {
   now?: () => number;
   /** WeChat Pay APIv3 (merchant id, where keys live, platform verification mode). */
   pay?: WechatPaySandboxOptions;
+  /** The app's subscribe-message templates (小程序后台 → 我的模板); DEFAULT_SUBSCRIBE_TEMPLATES otherwise. */
+  subscribeTemplates?: SubscribeTemplate[];
 }
 
 export interface WechatSandbox {
@@ -64,6 +78,8 @@ export interface WechatSandbox {
   issuePhoneCode(phone: string): string;
   /** WeChat Pay: the merchant credentials (generated on first access) and the platform mode. */
   pay: WechatPaySandbox;
+  /** Subscribe messages: the users' consents and what was delivered. */
+  messages: SubscribeMessages;
 }
 
 // wx.login codes and getPhoneNumber codes both live 5 minutes.
@@ -76,6 +92,8 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
   const phoneCodes = new SingleUseCodes<string>(CODE_TTL_MS, now);
   const tokens = new AccessTokens(now);
 
+  const messages = new SubscribeMessages(options.subscribeTemplates ?? DEFAULT_SUBSCRIBE_TEMPLATES);
+
   const paySandbox = createPaySandbox(options.appid, options.pay ?? {}, now);
 
   const router = Router();
@@ -87,6 +105,7 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
   router.use(phoneRouter(options.appid, phoneCodes, tokens, now));
   router.use(tokenRouter(credentials, tokens));
   router.use(wxacodeRouter(options.publicUrl, tokens));
+  router.use(subscribeRouter(messages, tokens, now));
   router.use(paySandbox.testRouter);
   router.use(bodyErrorHandler);
 
@@ -95,5 +114,6 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
     issueLoginCode: (openid) => loginCodes.issue(openid),
     issuePhoneCode: (phone) => phoneCodes.issue(phone),
     pay: paySandbox.pay,
+    messages,
   };
 }

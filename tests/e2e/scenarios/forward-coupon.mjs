@@ -3,7 +3,7 @@
 // first purchase brings the sender the 拉新 reward, an issue-only coupon 领券中心 never shows, and the
 // sender's card says it arrived.
 import path from 'node:path';
-import { agreeAndJoin, arrived, artifactsDir, assert, PHONE, settle, shown } from '../lib.mjs';
+import { agreeAndJoin, arrived, artifactsDir, assert, claimInCentre, PHONE, settle, shown } from '../lib.mjs';
 
 export const name = 'forward-coupon';
 
@@ -72,11 +72,7 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
 
   // Member A joins, then claims the coupon in 领券中心.
   await joinAsNewShopper(page, baseUrl, qr.scene);
-  await shown(page, '.card__entry', { hasText: '领券中心' }).tap();
-  const offer = shown(page, '.coupon-item', { hasText: title });
-  await offer.waitFor();
-  await offer.getByText('立即领取').tap();
-  await offer.getByText('已领取').waitFor();
+  await claimInCentre(page, title);
   assert(
     (await shown(page, '.coupon-item', { hasText: rewardTitle }).count()) === 0,
     'the issue-only reward coupon is not offered in 领券中心',

@@ -5,6 +5,8 @@ import {
   type BenefitSettingsRequest,
   type CreateQrCodeRequest,
   type Merchant,
+  type MessageTemplatesAnswer,
+  type MessageTemplatesRequest,
   type PrivacyPolicy,
   type PublishPolicyRequest,
   type QrCode,
@@ -81,6 +83,9 @@ export const api = {
 
   benefits: () => call<BenefitSettings>('GET', '/admin/benefits'),
   setBenefits: (body: BenefitSettingsRequest) => call<BenefitSettings>('PUT', '/admin/benefits', body),
+  messageTemplates: () => call<MessageTemplatesAnswer>('GET', '/admin/message-templates'),
+  setMessageTemplates: (body: MessageTemplatesRequest) =>
+    call<MessageTemplatesAnswer>('PUT', '/admin/message-templates', body),
 
   referralRule: () => call<ReferralRule>('GET', '/admin/referral-rule'),
   setReferralRule: (body: ReferralRule) => call<ReferralRule>('PUT', '/admin/referral-rule', body),

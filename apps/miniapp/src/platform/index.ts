@@ -12,3 +12,4 @@ export { PhoneCodeButton, type PhoneCodeButtonProps } from './phone';
 export { canScan, scanMemberCode, scanMerchantScene, scanPickupCode } from './scan';
 export { SharePanel, deliverShare, shareLink, useShareTarget, type ShareTarget } from './share';
 export { AgreePrivacyButton, listenForPrivacyPrompts, requirePrivacy } from './privacy';
+export { requestSubscribe } from './subscribe';

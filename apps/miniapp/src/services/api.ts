@@ -10,6 +10,9 @@ import type {
   CounterRecord,
   CounterRecordList,
   MemberExport,
+  MySubscription,
+  SubscribeAnswer,
+  SubscriptionQuota,
   PrivacyPolicy,
   CreatedOrder,
   MallItem,
@@ -103,6 +106,10 @@ export function createAllycardClient(getToken: () => string | null, transport: T
         code,
         ...(policyVersion && { policyVersion }),
       }),
+    // subscribe messages: the alliance's kinds with the consents left, and what the dialog answered
+    mySubscriptions: () => call<MySubscription[]>('GET', '/me/subscriptions'),
+    reportSubscriptions: (results: Record<string, SubscribeAnswer>) =>
+      call<SubscriptionQuota[]>('POST', '/me/subscriptions', { results }),
     // points and the points mall
     points: () => call<PointsSummary>('GET', '/me/points'),
     pointsHistory: (before?: string) =>

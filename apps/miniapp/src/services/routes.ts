@@ -23,6 +23,8 @@ export const ROUTES = {
   account: '/privacy/account/index',
   /** 会员权益 (sub-package benefits), opened from the card */
   benefits: '/benefits/index/index',
+  /** 我的 → 消息设置 (sub-package messages) */
+  messageSettings: '/messages/settings/index',
   staffLogin: '/staff/login/index',
   staffVerify: '/staff/verify/index',
   staffPickup: '/staff/pickup/index',

@@ -82,6 +82,7 @@ const defaults = {
   openLocation: () => Promise.resolve({ errMsg: 'openLocation:ok' }),
   makePhoneCall: () => Promise.resolve({ errMsg: 'makePhoneCall:ok' }),
   requirePrivacyAuthorize: (options: { success?: () => void }) => options.success?.(),
+  requestSubscribeMessage: () => Promise.reject({ errMsg: 'requestSubscribeMessage:fail not mocked' }),
 };
 type Defaults = typeof defaults;
 const fns = {} as { [K in keyof Defaults]: jest.Mock<any, any> };
@@ -112,6 +113,7 @@ export const {
   openLocation,
   makePhoneCall,
   requirePrivacyAuthorize,
+  requestSubscribeMessage,
 } = fns;
 export const nextTick = (fn: () => void) => setTimeout(fn, 0);
 export const createSelectorQuery = jest.fn(() => {
@@ -184,6 +186,7 @@ const Taro = {
   openLocation,
   makePhoneCall,
   requirePrivacyAuthorize,
+  requestSubscribeMessage,
   useLoad,
   useDidShow,
   useDidHide,

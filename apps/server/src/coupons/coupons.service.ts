@@ -12,6 +12,7 @@ import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
+import { readStoredTime } from '../database/columns';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
@@ -346,6 +347,47 @@ export class CouponsService implements OnModuleInit {
       ),
     );
     return result.affected ?? 0;
+  }
+
+  /**
+   * Available coupons whose validity ends in (from, to], after `afterId` in id order, with their title:
+   * the subscribe-message reminder (messages/) reads them in batches.
+   */
+  async expiringBetween(
+    from: Date,
+    to: Date,
+    afterId: string,
+    take: number,
+  ): Promise<{ id: string; allianceId: string; memberId: string; title: string; validUntil: Date }[]> {
+    const rows = await this.coupons
+      .createQueryBuilder('c')
+      .innerJoin(CouponTemplate, 't', 't.id = c.template_id')
+      .select('c.id', 'id')
+      .addSelect('c.alliance_id', 'allianceId')
+      .addSelect('c.member_id', 'memberId')
+      .addSelect('t.title', 'title')
+      .addSelect('c.valid_until', 'validUntil')
+      .where("c.status = 'available' AND c.valid_until > :from AND c.valid_until <= :to AND c.id > :after", {
+        from,
+        to,
+        after: Number(afterId),
+      })
+      .orderBy('c.id', 'ASC')
+      .limit(take)
+      .getRawMany<{
+        id: unknown;
+        allianceId: unknown;
+        memberId: unknown;
+        title: string;
+        validUntil: Date | string;
+      }>();
+    return rows.map((r) => ({
+      id: String(r.id),
+      allianceId: String(r.allianceId),
+      memberId: String(r.memberId),
+      title: r.title,
+      validUntil: readStoredTime(r.validUntil),
+    }));
   }
 
   toDto(

@@ -1,3 +1,5 @@
+import { RewardGranted } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { templateIssueProblem } from '@allycard/domain';
@@ -36,6 +38,7 @@ export class ReferralService {
     private readonly ledger: LedgerService,
     private readonly tx: TransactionRunner,
     @InjectRepository(ReferralReward) private readonly rewards: Repository<ReferralReward>,
+    private readonly events: EventBus,
   ) {
     this.members.latestReferralRewardWith((member) => this.latestRewardOf(member));
   }
@@ -122,6 +125,20 @@ export class ReferralService {
       status: template && !coupon ? 'out_of_stock' : 'rewarded',
       createdAt: new Date(),
     });
+    if (coupon || rule.rewardPoints > 0)
+      await this.events.publish(
+        em,
+        new RewardGranted(
+          referrer,
+          friend.id,
+          {
+            couponId: coupon?.id ?? null,
+            couponTitle: coupon ? template!.title : null,
+            points: rule.rewardPoints,
+          },
+          new Date(),
+        ),
+      );
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { CouponRow, CouponSource } from '../coupons/coupon.entity';
-import type { Member } from '../members/member.entity';
+import type { Member, TierChangeReason } from '../members/member.entity';
 import type { Order, Refund } from '../orders/order.entities';
 import type { PointsTransaction } from '../points/points.entities';
 
@@ -108,4 +108,28 @@ export type DomainEvent =
   | OrderClosed
   | OrderRefunded
   | RefundSucceeded
-  | PointsPosted;
+  | PointsPosted
+  | RewardGranted
+  | TierChanged;
+
+/** A referrer's reward for a friend's first purchase was granted: a coupon (its title), points, or both. */
+export class RewardGranted {
+  constructor(
+    readonly referrer: Member,
+    readonly friendId: string,
+    readonly reward: { couponId: string | null; couponTitle: string | null; points: number },
+    readonly at: Date,
+  ) {}
+}
+
+/** members.tier_code moved (recorded in member_tier_changes): by a purchase, a refund, the review or a grant. */
+export class TierChanged {
+  constructor(
+    readonly member: { id: string; allianceId: string },
+    readonly from: string,
+    readonly to: string,
+    readonly reason: TierChangeReason,
+    readonly changeId: string,
+    readonly at: Date,
+  ) {}
+}

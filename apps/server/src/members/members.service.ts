@@ -27,7 +27,7 @@ import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { AlliancesService } from '../alliances/alliances.service';
 import { QrCodesService } from '../qrcodes/qrcodes.service';
 import { EventBus } from '../events/event-bus';
-import { FirstPurchase, MemberJoined, ProfileChanged } from '../events/domain-events';
+import { FirstPurchase, MemberJoined, ProfileChanged, TierChanged } from '../events/domain-events';
 import { Clock } from '../common/clock';
 import { WechatClient } from '../wechat/wechat.client';
 import { Member, MemberTierChange, TierChangeReason } from './member.entity';
@@ -314,7 +314,7 @@ export class MembersService implements MemberSessions {
       { tierCode: change.to, updatedAt: at },
     );
     if (moved.affected !== 1) return false;
-    await em.insert(MemberTierChange, {
+    const recorded = await em.insert(MemberTierChange, {
       allianceId: member.allianceId,
       memberId: member.id,
       fromCode: change.from,
@@ -322,6 +322,11 @@ export class MembersService implements MemberSessions {
       reason: change.reason,
       createdAt: at,
     });
+    const changeId = String(recorded.identifiers[0]?.id);
+    await this.events.publish(
+      em,
+      new TierChanged(member, change.from, change.to, change.reason, changeId, at),
+    );
     return true;
   }
 

@@ -35,6 +35,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /me/export': { ok: 'MemberExport' },
   'GET /tiers': { ok: 'Tier[]' },
   'GET /benefits': { ok: 'MemberBenefits' },
+  'POST /me/subscriptions': { ok: 'SubscriptionQuota[]', status: [200] },
+  'GET /me/subscriptions': { ok: 'MySubscription[]' },
   'GET /merchants': { ok: 'Merchant[]' },
   // coupons and forwarding
   'GET /offers': { ok: 'Offer[]' },
@@ -128,6 +130,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /admin/invariants': { ok: 'InvariantReport' },
   'GET /admin/benefits': { ok: 'BenefitSettings' },
   'PUT /admin/benefits': { ok: 'BenefitSettings', errors: [404] },
+  'GET /admin/message-templates': { ok: 'MessageTemplatesAnswer' },
+  'PUT /admin/message-templates': { ok: 'MessageTemplatesAnswer' },
   // lifecycle, segments and campaigns
   'GET /admin/lifecycle-policy': { ok: 'LifecyclePolicy' },
   'PUT /admin/lifecycle-policy': { ok: 'LifecyclePolicy' },

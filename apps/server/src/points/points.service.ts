@@ -4,6 +4,7 @@ import { In, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import type { TierRule } from '@allycard/domain';
 import { Principal } from '../common/auth';
 import { validationFailed } from '../common/errors';
+import { readStoredTime } from '../database/columns';
 import { TransactionRunner } from '../common/transactions';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
@@ -81,6 +82,40 @@ export class PointsService {
         createdAt: p.createdAt.toISOString(),
       };
     });
+  }
+
+  /**
+   * Members with unspent points expiring in (from, to]: how many and the earliest expiry, after
+   * `afterMemberId` in id order (the 积分清零 reminder of messages/ reads them in batches).
+   */
+  async expiringBetween(
+    from: Date,
+    to: Date,
+    afterMemberId: string,
+    take: number,
+  ): Promise<{ allianceId: string; memberId: string; points: number; expiresAt: Date }[]> {
+    const rows = await this.lots
+      .createQueryBuilder('l')
+      .select('l.alliance_id', 'allianceId')
+      .addSelect('l.member_id', 'memberId')
+      .addSelect('SUM(l.remaining)', 'points')
+      .addSelect('MIN(l.expires_at)', 'expiresAt')
+      .where('l.remaining > 0 AND l.expires_at > :from AND l.expires_at <= :to AND l.member_id > :after', {
+        from,
+        to,
+        after: Number(afterMemberId),
+      })
+      .groupBy('l.alliance_id')
+      .addGroupBy('l.member_id')
+      .orderBy('l.member_id', 'ASC')
+      .limit(take)
+      .getRawMany<{ allianceId: unknown; memberId: unknown; points: unknown; expiresAt: Date | string }>();
+    return rows.map((r) => ({
+      allianceId: String(r.allianceId),
+      memberId: String(r.memberId),
+      points: Number(r.points),
+      expiresAt: readStoredTime(r.expiresAt),
+    }));
   }
 
   policy(allianceId: string) {

@@ -11,6 +11,7 @@ import { MallRedemptionService } from '../mall/mall-redemption.service';
 import { MembersService } from '../members/members.service';
 import { OrdersService } from '../orders/orders.service';
 import { PaymentReconciler } from '../orders/payment-reconciler.service';
+import { SubscribeMessagesService } from '../messages/subscribe-messages.service';
 import { LedgerService } from '../points/ledger.service';
 import { PointsService } from '../points/points.service';
 import { PolicyService } from './policy.service';
@@ -39,6 +40,7 @@ export class AccountService {
     private readonly policies: PolicyService,
     private readonly audit: AuditLogService,
     private readonly tx: TransactionRunner,
+    private readonly messages: SubscribeMessagesService,
   ) {}
 
   /** Everything the alliance holds about the member, the phone in full (it is the member's own). */
@@ -61,6 +63,7 @@ export class AccountService {
       mallOrders: await this.mall.myOrders(who, null),
       shares: await this.sharing.sent(who),
       consents: await this.policies.consentsOf(member.id),
+      messages: await this.messages.exportOf(who.allianceId, member.id),
     };
     await this.audit.record(
       null,

@@ -4,6 +4,7 @@ import { AlliancesModule } from '../alliances/alliances.module';
 import { CouponsModule } from '../coupons/coupons.module';
 import { MemberDatabaseModule } from '../member-database/member-database.module';
 import { MallModule } from '../mall/mall.module';
+import { MessagesModule } from '../messages/messages.module';
 import { MembersModule } from '../members/members.module';
 import { OrdersModule } from '../orders/orders.module';
 import { PointsModule } from '../points/points.module';
@@ -26,6 +27,7 @@ import { RetentionJobs } from './retention.jobs';
     MallModule,
     PointsModule,
     MemberDatabaseModule,
+    MessagesModule,
   ],
   controllers: [PrivacyController],
   providers: [PolicyService, AccountService, RetentionJobs],

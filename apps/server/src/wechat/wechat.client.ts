@@ -81,6 +81,44 @@ export class WechatClient {
     });
   }
 
+  /**
+   * Sends a subscribe message (subscribeMessage.send). Answers WeChat's errcode (0 sent; 43101 the
+   * user has no consent left, 40037 unknown template, 47003 bad data, 40003 bad openid …); throws
+   * WECHAT_UNAVAILABLE when the outcome is unknown (no answer), so the outbox retries.
+   */
+  async sendSubscribeMessage(message: {
+    openid: string;
+    templateId: string;
+    page: string;
+    data: Record<string, { value: string }>;
+  }): Promise<{ errcode: number; errmsg: string }> {
+    const body = await this.withAccessToken((token) =>
+      this.requestJson<WechatErrorBody>(
+        `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`,
+        {
+          touser: message.openid,
+          template_id: message.templateId,
+          page: message.page,
+          data: message.data,
+          miniprogram_state: this.config.production ? 'formal' : 'developer',
+          lang: 'zh_CN',
+        },
+      ),
+    );
+    return { errcode: body.errcode ?? 0, errmsg: body.errmsg ?? 'ok' };
+  }
+
+  /**
+   * Sandbox only: tells the sandbox what the member answered in requestSubscribeMessage. On WeChat
+   * the dialog itself records the consent; the H5 build has no WeChat client, so the server's copy of
+   * the answer is what the sandbox learns. Live mode does nothing.
+   */
+  async reportSubscribeAnswers(openid: string, results: Record<string, 'accept' | 'reject'>): Promise<void> {
+    if (this.config.wechat.mode !== 'sandbox' || this.config.production) return;
+    const res = await this.request('/wechat/subscriptions', { openid, results });
+    if (!res.ok) this.logger.warn(`sandbox subscriptions answered ${res.status}`);
+  }
+
   /** Runs a call with a cached access token; a rejected token is refreshed once. */
   private async withAccessToken<T extends WechatErrorBody | Response>(
     call: (token: string) => Promise<T>,

@@ -21,6 +21,7 @@ import { brandOf, merchantNames, visitorMerchantNames } from '../../services/mer
 import { useMemberPage } from '../../services/member-page';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
 import '../coupon.scss';
+import { SubscribePrompt } from '../../components/subscribe-sheet';
 
 type OfferState = 'claimable' | 'claimed' | 'sold_out';
 
@@ -164,6 +165,7 @@ export default function OffersPage() {
           </Text>
         )}
       </View>
+      {Object.keys(claimedCoupons).length ? <SubscribePrompt moment="claim" /> : null}
       {offers.length ? (
         offers.map((offer) => {
           const status = offerState(offer);

@@ -30,6 +30,7 @@ import {
   welcomeSeen,
 } from '../../services/welcome';
 import './index.scss';
+import { SubscribePrompt } from '../../components/subscribe-sheet';
 
 /** Fetch the next member code this long before the current one expires (codes live ≤ 60 s). */
 export const CODE_REFRESH_LEAD_MS = 5_000;
@@ -187,6 +188,7 @@ export default function CardPage() {
         <MemberCard member={profile} allianceName={profile.alliance?.name || profile.alliance?.cardTitle} />
       </View>
 
+      {welcome.length ? <SubscribePrompt moment="join" /> : null}
       {welcome.length && !welcomeOpen ? (
         <View className="section card__welcome card__welcome--folded" onClick={() => setWelcomeOpen(true)}>
           <Text className="card__welcome-badge">{welcomeBadge}</Text>

@@ -219,6 +219,14 @@ export default function MePage() {
 
       <CellGroup className="me__group">
         <Cell
+          className="me__row me__row--messages"
+          title="消息设置"
+          description="券到期、积分清零等提醒"
+          extra="›"
+          clickable
+          onClick={() => void Taro.navigateTo({ url: ROUTES.messageSettings })}
+        />
+        <Cell
           className="me__row me__row--account"
           title="账号与隐私"
           description="协议、导出我的数据、注销账号"

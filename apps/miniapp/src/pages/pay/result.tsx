@@ -17,6 +17,7 @@ import { pageParam, ROUTES, withQuery } from '../../services/routes';
 import type { OrderDetail, WalletCoupon } from '@allycard/contracts';
 import { forgetWelcomeCoupon } from '../../services/welcome';
 import './pay.scss';
+import { SubscribePrompt } from '../../components/subscribe-sheet';
 
 interface ResultData {
   order: OrderDetail;
@@ -220,6 +221,8 @@ export default function PayResultPage() {
           <Text className="pay-result__value">{shortTradeNo(order.outTradeNo)} 复制</Text>
         </View>
       </View>
+
+      {!refund ? <SubscribePrompt moment="pay" /> : null}
 
       {forwardable.length && !refund ? (
         <View className="section pay-result__invite">

@@ -19,6 +19,7 @@ import { MallPhotos1733890000000 } from './1733890000000-mall-photos';
 import { MerchantLogos1733895000000 } from './1733895000000-merchant-logos';
 import { Benefits1734100000000 } from './1734100000000-benefits';
 import { Campaigns1734200000000 } from './1734200000000-campaigns';
+import { Messages1734300000000 } from './1734300000000-messages';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   MerchantLogos1733895000000,
   Benefits1734100000000,
   Campaigns1734200000000,
+  Messages1734300000000,
 ];
