@@ -1,5 +1,6 @@
 import { CampaignRunner } from '../src/campaigns/campaign-runner.service';
 import { Clock } from '../src/common/clock';
+import { OutboxDispatcher } from '../src/outbox/outbox.dispatcher';
 import { expectEnvelope, factories } from './factories';
 import { startTestApp, TestApp, TEST_DB } from './harness';
 
@@ -14,7 +15,7 @@ describe(`campaigns (${TEST_DB})`, () => {
   let clerk: { token: string };
   let shopAdmin: { token: string };
   let dormant: { id: string };
-  const members: { token: string; member: { id: string } }[] = [];
+  const members: { openid: string; token: string; member: { id: string } }[] = [];
 
   const runner = () => t.app.get(CampaignRunner);
   const post = (path: string, body?: unknown, token = admin) => t.api('POST', path, { token, body });
@@ -150,6 +151,77 @@ describe(`campaigns (${TEST_DB})`, () => {
     const row = settlement.body.rows.find((r: any) => r.party === 'merchant' && r.merchantId === shop.id);
     expect(row).toMatchObject({ pointsFunded: 9 * 50, pointsRedeemed: 0 });
     expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
+  });
+
+  it('messages each target holding a subscription exactly once, with its gift; the others and the holdout get none', async () => {
+    const offer = 'sandbox-campaign-offer';
+    const put = await t.api('PUT', '/admin/message-templates', {
+      token: admin,
+      body: {
+        templates: [
+          {
+            kind: 'campaign_offer',
+            templateId: offer,
+            page: 'pages/card/index',
+            fields: { thing1: 'campaignName', thing2: 'couponTitle', thing3: 'tip' },
+          },
+        ],
+      },
+    });
+    expect(put.status).toBe(200);
+    const subscribed = members.slice(0, 4);
+    for (const m of subscribed) {
+      const res = await t.api('POST', '/me/subscriptions', {
+        token: m.token,
+        body: { results: { [offer]: 'accept' } },
+      });
+      expect(res.status).toBe(200);
+    }
+    // noon in Shanghai on the moved day: outside the quiet hours whenever the suite runs
+    const moved = t.app.get(Clock).now();
+    const noon = new Date(
+      `${new Date(moved.getTime() + 8 * 3600_000).toISOString().slice(0, 10)}T12:00:00+08:00`,
+    );
+    t.app.get(Clock).travelTo(noon);
+    const data = {
+      thing1: { value: '沉睡唤醒' },
+      thing2: { value: '30 积分' },
+      thing3: { value: '回来看看吧' },
+    };
+    const { body } = await post('/admin/campaigns', {
+      ...campaignBody('0', { holdoutPermille: 200 }),
+      action: { type: 'points', points: 30, fundedBy: { type: 'alliance' } },
+      message: { templateId: offer, page: 'points/history/index', data },
+    });
+    expect(body.status).toBe('draft');
+    expect((await post(`/admin/campaigns/${body.id}/launch`)).status).toBe(202);
+    await runner().runDue();
+    await runner().runDue(); // a second pass finds nothing more to send
+    await t.app.get(OutboxDispatcher).dispatchDue(t.app.get(Clock).now());
+
+    const targets = await t.dataSource.query(
+      'SELECT member_id, holdout, messaged_at FROM campaign_targets WHERE campaign_id = ?',
+      [body.id],
+    );
+    const held = new Set(
+      targets.filter((r: any) => Boolean(Number(r.holdout))).map((r: any) => String(r.member_id)),
+    );
+    let expected = 0;
+    for (const m of members) {
+      const inbox = (await t.http('GET', `/sandbox/wechat/messages?openid=${m.openid}`)).body.items.filter(
+        (x: any) => x.templateId === offer,
+      );
+      const reached = subscribed.includes(m) && !held.has(String(m.member.id));
+      if (reached) expected += 1;
+      expect({ member: m.member.id, messages: inbox.length }).toEqual({
+        member: m.member.id,
+        messages: reached ? 1 : 0,
+      });
+      if (reached) expect(inbox[0]).toMatchObject({ page: 'points/history/index', data });
+    }
+    const report = (await t.api('GET', `/admin/campaigns/${body.id}/report`, { token: admin })).body;
+    expect(report).toMatchObject({ targeted: 8, holdout: 2, issued: 8, messaged: expected });
+    expect(targets.filter((r: any) => r.messaged_at !== null)).toHaveLength(expected);
   });
 
   it('refuses bad campaigns with 4xx and creates nothing: other alliances, wrong fields, merchant scope', async () => {

@@ -77,10 +77,9 @@ export class CampaignRunner {
       action.type === 'coupon'
         ? ((await this.templates.find(campaign.allianceId, action.templateId))?.template ?? null)
         : null;
-    const given: string[] = [];
     for (const target of pending) {
       try {
-        if (await this.actOn(campaign, action, template, target)) given.push(target.memberId);
+        await this.actOn(campaign, action, template, target);
         // Test-only crash point (FAULT_INJECT is refused outside NODE_ENV=test): a kill -9 mid-batch.
         if (this.config.faultInject === `campaign-after:${++this.acted}`)
           process.kill(process.pid, 'SIGKILL');
@@ -89,7 +88,6 @@ export class CampaignRunner {
         if (!isUniqueViolation(error, 'claim_seq')) throw error;
       }
     }
-    if (given.length) await this.messages.messageTargets(campaign, given);
     return pending.length;
   }
 
@@ -123,6 +121,7 @@ export class CampaignRunner {
         const issued = await this.coupons.issueWithinLimit(em, template, member, 'campaign', now);
         if (typeof issued === 'string') return skip(issued);
         await em.update(CampaignTarget, { id: target.id }, { couponId: issued.id });
+        await this.messages.messageTarget(em, campaign, target, now);
         return true;
       }
       await this.ledger.earn(
@@ -138,6 +137,7 @@ export class CampaignRunner {
         now,
       );
       await em.update(CampaignTarget, { id: target.id }, { points: action.points });
+      await this.messages.messageTarget(em, campaign, target, now);
       return true;
     });
   }

@@ -4,6 +4,7 @@ import { CouponsModule } from '../coupons/coupons.module';
 import { MemberDatabaseModule } from '../member-database/member-database.module';
 import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { MessagesModule } from '../messages/messages.module';
 import { PointsModule } from '../points/points.module';
 import { CampaignMessages } from './campaign-messages';
 import { CampaignReportService } from './campaign-report.service';
@@ -23,6 +24,7 @@ import { SegmentsService } from './segments.service';
     CouponsModule,
     PointsModule,
     MerchantsModule,
+    MessagesModule,
   ],
   controllers: [CampaignsController],
   providers: [
