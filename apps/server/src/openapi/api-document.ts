@@ -16,7 +16,11 @@ const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
 function successSchema(ok: string): Schema {
   if (ok.endsWith('[]')) return { type: 'array', items: ref(ok.slice(0, -2)) };
   if (ok.startsWith('list:')) {
-    return { type: 'object', properties: { items: { type: 'array', items: ref(ok.slice(5)) } }, required: ['items'] };
+    return {
+      type: 'object',
+      properties: { items: { type: 'array', items: ref(ok.slice(5)) } },
+      required: ['items'],
+    };
   }
   if (ok.startsWith('page:')) {
     return {
