@@ -4,7 +4,7 @@ import { DEFAULT_TIERS } from '@allycard/domain';
 import { api } from '../src/api/admin';
 import BenefitsPage from '../src/pages/benefits/BenefitsPage';
 import { tierPreview } from '../src/pages/benefits/benefitPreview';
-import { prepareAntdJsdom } from './antdJsdom';
+import { prepareAntdInJsdom } from './antd-jsdom';
 
 jest.mock('../src/api/admin', () => ({
   api: { benefits: jest.fn(), setBenefits: jest.fn(), templates: jest.fn(), tiers: jest.fn() },
@@ -13,7 +13,7 @@ const mocked = api as unknown as Record<'benefits' | 'setBenefits' | 'templates'
 
 jest.setTimeout(30_000);
 
-beforeAll(prepareAntdJsdom);
+beforeAll(prepareAntdInJsdom);
 
 const settings: BenefitSettings = {
   birthday: { couponTemplateId: null, points: 200 },

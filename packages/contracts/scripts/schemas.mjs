@@ -1,6 +1,7 @@
 // JSON Schemas of the API's shapes, generated from the very types the clients compile against, so
 // the OpenAPI document (apps/server/src/openapi) cannot drift from packages/contracts.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createGenerator } from 'ts-json-schema-generator';
 
@@ -14,10 +15,23 @@ const files = fs
   )
   .map((f) => f.replace(/\.ts$/, ''));
 
+// The shapes re-export a few of packages/domain's types: read them from its source, which a fresh
+// clone has before anything is built.
+const tsconfig = path.join(os.tmpdir(), `allycard-contracts-schemas-${process.pid}.json`);
+fs.writeFileSync(
+  tsconfig,
+  JSON.stringify({
+    extends: path.join(root, 'tsconfig.json'),
+    compilerOptions: { baseUrl: root, paths: { '@allycard/domain': ['../domain/src/index.ts'] } },
+    include: [path.join(root, 'src')],
+  }),
+);
+process.on('exit', () => fs.rmSync(tsconfig, { force: true }));
+
 function definitions(pattern, type) {
   const generator = createGenerator({
     path: path.join(root, pattern),
-    tsconfig: path.join(root, 'tsconfig.json'),
+    tsconfig,
     type,
     expose: 'export',
     skipTypeCheck: true,
