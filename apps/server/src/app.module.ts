@@ -32,6 +32,7 @@ import { MerchantsModule } from './merchants/merchants.module';
 import { DirectoryModule } from './directory/directory.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { QrCodesModule } from './qrcodes/qrcodes.module';
+import { ReportsModule } from './reports/reports.module';
 import { SeedModule } from './seed/seed.module';
 import { SettlementModule } from './settlement/settlement.module';
 import { StaffModule } from './staff/staff.module';
@@ -99,6 +100,7 @@ export class AppModule {
         OrdersModule,
         SettlementModule,
         MemberDatabaseModule,
+        ReportsModule,
         PrivacyModule,
         InvariantsModule,
         SeedModule,

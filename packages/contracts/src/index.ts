@@ -5,3 +5,4 @@ export * from './member';
 export * from './client';
 export * from './member-database';
 export * from './privacy';
+export * from './reports';

@@ -16,6 +16,7 @@ import { CouponChannel1733788800000 } from './1733788800000-coupon-channel';
 import { CounterVoids1733875200000 } from './1733875200000-counter-voids';
 import { StorePlaces1733875200000 } from './1733875200000-store-places';
 import { MallPhotos1733890000000 } from './1733890000000-mall-photos';
+import { Reports1734000000000 } from './1734000000000-reports';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CounterVoids1733875200000,
   StorePlaces1733875200000,
   MallPhotos1733890000000,
+  Reports1734000000000,
 ];
