@@ -10,26 +10,6 @@ const updateStore = api.updateStore as jest.Mock;
 // antd in jsdom is slow: the first render of a drawer with a table and a form takes seconds
 jest.setTimeout(30_000);
 
-beforeAll(() => {
-  // jsdom implements getComputedStyle without pseudo-elements (antd asks for the scrollbar's)
-  const computed = window.getComputedStyle.bind(window);
-  window.getComputedStyle = (elt: Element) => computed(elt);
-  // antd reads media queries (responsive grid) and computed styles; jsdom has no matchMedia
-  Object.defineProperty(window, 'matchMedia', {
-    configurable: true,
-    value: (query: string) => ({
-      matches: false,
-      media: query,
-      addListener: () => {},
-      removeListener: () => {},
-      addEventListener: () => {},
-      removeEventListener: () => {},
-      dispatchEvent: () => false,
-      onchange: null,
-    }),
-  });
-});
-
 const renmin = {
   id: '11',
   name: '街角咖啡·人民路店',
