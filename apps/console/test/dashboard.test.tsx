@@ -5,7 +5,14 @@ import { api } from '../src/api/admin';
 import { reportsApi } from '../src/api/reports';
 import { useSession } from '../src/auth';
 import DashboardPage from '../src/pages/dashboard/DashboardPage';
-import { funnel, growth, kpis, lastDays, previousPeriod } from '../src/pages/dashboard/dashboardModel';
+import {
+  funnel,
+  growth,
+  kpis,
+  lastDays,
+  previousPeriod,
+  stepLabel,
+} from '../src/pages/dashboard/dashboardModel';
 
 jest.mock('../src/api/reports', () => ({
   reportsApi: { overview: jest.fn(), overviewCsv: jest.fn(), acquisition: jest.fn() },
@@ -114,6 +121,14 @@ describe('dashboard figures', () => {
     expect(funnel(rows.rows).map((s) => s.value)).toEqual([60, 30, 11, 4]);
     expect(funnel(rows.rows, '2').map((s) => s.value)).toEqual([10, 4, 1, 0]);
     expect(growth(report())).toEqual([900, 1_000]);
+    const steps = funnel(rows.rows);
+    expect(steps.map((_, i) => stepLabel(steps, i))).toEqual([
+      '60',
+      '30（50.0%）',
+      '11（36.7%）',
+      '4（36.4%）',
+    ]);
+    expect(stepLabel([{ value: 0 }, { value: 3 }], 1)).toBe('3');
   });
 });
 

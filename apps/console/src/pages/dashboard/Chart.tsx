@@ -1,5 +1,5 @@
 import ReactEChartsCore from 'echarts-for-react/lib/core';
-import { BarChart, FunnelChart, LineChart, PieChart } from 'echarts/charts';
+import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -7,16 +7,7 @@ import { SVGRenderer } from 'echarts/renderers';
 
 // Only the charts and parts the dashboard draws, with the SVG renderer: a fraction of all of ECharts,
 // in the dashboard's own chunk (App.tsx loads the page lazily).
-echarts.use([
-  LineChart,
-  BarChart,
-  PieChart,
-  FunnelChart,
-  GridComponent,
-  TooltipComponent,
-  LegendComponent,
-  SVGRenderer,
-]);
+echarts.use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
 
 /** People who asked their system for less motion get the charts without animation. */
 const reducedMotion = () =>

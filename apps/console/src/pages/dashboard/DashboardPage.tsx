@@ -28,6 +28,7 @@ import { useDirectory } from '../members/useDirectory';
 import { Chart } from './Chart';
 import {
   funnel,
+  stepLabel,
   growth,
   isEmpty,
   kpis,
@@ -267,7 +268,11 @@ function Figures({ now, before, acquisition, merchantId, tierName }: Loaded & Fi
                   {
                     type: 'pie',
                     radius: ['40%', '68%'],
-                    data: now.tiers.map((t) => ({ name: tierName(t.code), value: t.members })),
+                    label: { formatter: '{b} {c}' },
+                    // empty tiers would crowd the ring with labels of 0
+                    data: now.tiers
+                      .filter((t) => t.members > 0)
+                      .map((t) => ({ name: tierName(t.code), value: t.members })),
                   },
                 ],
               }}
@@ -279,15 +284,21 @@ function Figures({ now, before, acquisition, merchantId, tierName }: Loaded & Fi
             <Chart
               label="拉新漏斗"
               option={{
-                tooltip: { trigger: 'item' },
+                // bars rather than a cone: the steps need not shrink (members who joined without a code
+                // have no scan), and each bar says what share of the step before it went on
+                tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+                grid: { left: 72, right: 88, top: 8, bottom: 24 },
+                xAxis: { type: 'value', minInterval: 1 },
+                yAxis: { type: 'category', inverse: true, data: steps.map((s) => s.name) },
                 series: [
                   {
-                    type: 'funnel',
-                    sort: 'none',
-                    left: 8,
-                    right: 8,
-                    data: steps,
-                    label: { formatter: '{b} {c}' },
+                    type: 'bar',
+                    data: steps.map((s) => s.value),
+                    label: {
+                      show: true,
+                      position: 'right',
+                      formatter: ({ dataIndex }: { dataIndex: number }) => stepLabel(steps, dataIndex),
+                    },
                   },
                 ],
               }}

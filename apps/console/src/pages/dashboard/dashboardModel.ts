@@ -168,3 +168,10 @@ export function growth(o: ReportsOverview): number[] {
   }
   return totals;
 }
+
+/** "30（50.0%）": a step's count and its share of the step before; the first step has no share. */
+export function stepLabel(steps: { value: number }[], index: number): string {
+  const value = steps[index].value;
+  const before = index > 0 ? steps[index - 1].value : 0;
+  return index > 0 && before > 0 ? `${value}（${((value * 100) / before).toFixed(1)}%）` : String(value);
+}
