@@ -361,6 +361,21 @@ describe(`reports (${TEST_DB})`, () => {
     });
   });
 
+  it('counts every one of racing openings of a scene', async () => {
+    const qrC = await f.qrcode(shopA.id, { campaign: 'rush' });
+    const opened = await Promise.all(Array.from({ length: 12 }, () => t.api('GET', `/scenes/${qrC.scene}`)));
+    expect(opened.map((r) => r.status)).toEqual(Array(12).fill(200));
+    // an unknown scene counts nowhere
+    expect((await t.api('GET', '/scenes/unknownscene1')).status).toBe(404);
+    const rows = (await get(`/admin/reports/acquisition?from=${F}&to=${T}`)).body.rows;
+    expect(rows.find((r: any) => r.campaign === 'rush')).toMatchObject({
+      merchantId: shopA.id,
+      scans: 12,
+      joins: 0,
+    });
+    expect(rows.reduce((sum: number, r: any) => sum + r.scans, 0)).toBe(3 + 1 + 12);
+  });
+
   it('answers bad input with the error envelope, never a 5xx', async () => {
     const cases: [string, number, string][] = [
       ['', 400, 'VALIDATION_FAILED'],
