@@ -27,7 +27,8 @@ const TARGETS = [
   {
     name: '@allycard/contracts',
     dir: 'packages/contracts',
-    marker: 'dist/index.js',
+    // the JSON Schemas the server's API document is made of come last
+    marker: 'dist/schemas.json',
     inputs: TSC_INPUTS,
     clean: 'dist',
   },

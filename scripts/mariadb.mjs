@@ -8,6 +8,7 @@
 //
 //   node scripts/mariadb.mjs           // prints the URL, runs until Ctrl-C
 //   node scripts/mariadb.mjs --character-set-server=latin1   // arguments: more server options
+//   echo "outage 10000" | …            // on stdin: stop the server 10 s, then start it again
 //
 // The server lives in a fresh temp dir (datadir, socket, log). It is killed and the dir removed when
 // stop() is called, when this process exits, and — through a tiny watchdog — even if this process is
@@ -78,7 +79,7 @@ function rootSql(socket) {
  * @param {number} [options.timeoutMs]  how long to wait for the server (default 30000)
  * @param {string[]} [options.serverArgs] more server options, after (so overriding) the defaults,
  *                                      e.g. ['--character-set-server=latin1']
- * @returns {Promise<{url: string, port: number, socket: string, dir: string, pid: number, startMs: number, stop: () => Promise<void>}>}
+ * @returns {Promise<{url: string, port: number, socket: string, dir: string, pid: number, startMs: number, stop: () => Promise<void>, outage: (downMs: number) => Promise<void>}>}
  */
 export async function startMariaDB(options = {}) {
   const t0 = Date.now();
@@ -119,6 +120,41 @@ export async function startMariaDB(options = {}) {
       return readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n');
     } catch {
       return '(no log)';
+    }
+  };
+
+  /** Spawns the server with `args` and waits until it answers on its socket (or exits). */
+  const launch = async (args) => {
+    child = spawn(server, args, { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', (code, sig) => r({ code, sig })));
+    const sql = rootSql(socket);
+    const deadline = Date.now() + timeoutMs;
+    let ready = false;
+    while (!ready) {
+      const early = await Promise.race([exited, sleep(50).then(() => null)]);
+      if (early) break;
+      if (existsSync(socket)) {
+        try {
+          await sql('SELECT 1');
+          ready = true;
+        } catch {
+          /* ignore */
+        }
+      }
+      if (!ready && Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${path.basename(server)} not ready after ${timeoutMs} ms\n${logTail()}`);
+      }
+    }
+    return { ready, exited };
+  };
+  const shutDown = async (exited) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const done = await Promise.race([exited, sleep(5000).then(() => null)]);
+    if (!done) {
+      child.kill('SIGKILL');
+      await exited;
     }
   };
 
@@ -171,33 +207,14 @@ export async function startMariaDB(options = {}) {
           : ['--mysqlx=OFF', '--performance-schema=OFF']),
         ...serverArgs,
       ];
-      child = spawn(server, args, { stdio: 'ignore' });
-      const exited = new Promise((r) => child.once('exit', (code, sig) => r({ code, sig })));
-      const sql = rootSql(socket);
-      const deadline = Date.now() + timeoutMs;
-      let ready = false;
-      while (!ready) {
-        const early = await Promise.race([exited, sleep(50).then(() => null)]);
-        if (early) break;
-        if (existsSync(socket)) {
-          try {
-            await sql('SELECT 1');
-            ready = true;
-          } catch {
-            /* ignore */
-          }
-        }
-        if (!ready && Date.now() > deadline) {
-          child.kill('SIGKILL');
-          throw new Error(`${path.basename(server)} not ready after ${timeoutMs} ms\n${logTail()}`);
-        }
-      }
+      const { ready, exited } = await launch(args);
       if (!ready) {
         const inUse = /address already in use|bind on tcp\/ip port/i.test(logTail());
         if (inUse && options.port === undefined && attempt < 5) continue; // port raced away: pick another
         throw new Error(`${path.basename(server)} exited during start-up\n${logTail()}`);
       }
 
+      const sql = rootSql(socket);
       // 3. Database and a TCP user allowed to create/drop databases of its own.
       const q = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
       await sql(
@@ -220,14 +237,7 @@ export async function startMariaDB(options = {}) {
         if (stopped) return;
         stopped = true;
         process.removeListener('exit', killNow);
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const done = await Promise.race([exited, sleep(5000).then(() => null)]);
-          if (!done) {
-            child.kill('SIGKILL');
-            await exited;
-          }
-        }
+        await shutDown(running);
         try {
           watchdog.kill('SIGKILL');
         } catch {
@@ -235,7 +245,18 @@ export async function startMariaDB(options = {}) {
         }
         rmSync(dir, { recursive: true, force: true });
       };
-      return { url, port, socket, dir, pid, startMs: Date.now() - t0, stop };
+      let running = exited;
+      /** A real outage: shuts the server down, keeps it down `downMs`, starts it again on its data. */
+      const outage = async (downMs) => {
+        await shutDown(running);
+        await sleep(downMs);
+        const again = await launch(args);
+        if (!again.ready) throw new Error(`${path.basename(server)} did not come back\n${logTail()}`);
+        running = again.exited;
+        watchdog.kill('SIGKILL');
+        watchdog = startWatchdog(child.pid, dir);
+      };
+      return { url, port, socket, dir, pid, startMs: Date.now() - t0, stop, outage };
     }
   } catch (e) {
     process.removeListener('exit', killNow);
@@ -245,4 +266,16 @@ export async function startMariaDB(options = {}) {
 }
 
 // CLI: extra arguments are server options (serverArgs).
-await runAsCli(import.meta.url, 'MariaDB', () => startMariaDB({ serverArgs: process.argv.slice(2) }));
+const cli = await runAsCli(import.meta.url, 'MariaDB', () =>
+  startMariaDB({ serverArgs: process.argv.slice(2) }),
+);
+// A fault test drives a real outage through stdin: "outage <ms>" stops the server that long and
+// starts it again on its data; "back" on stdout says it answers again.
+if (cli) {
+  process.stdin.on('data', async (chunk) => {
+    const ms = /^outage (\d+)/.exec(chunk.toString())?.[1];
+    if (!ms) return;
+    await cli.outage(Number(ms));
+    console.log('back');
+  });
+}

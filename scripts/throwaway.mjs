@@ -50,4 +50,5 @@ export async function runAsCli(moduleUrl, name, start) {
   process.once('SIGTERM', shutdown);
   process.once('SIGHUP', shutdown);
   setInterval(() => {}, 1 << 30); // keep the event loop alive
+  return service;
 }

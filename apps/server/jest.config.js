@@ -23,6 +23,7 @@ module.exports = {
   moduleNameMapper: {
     '^@allycard/(domain|contracts|wechat-sandbox)$': path.join(__dirname, '../../packages/$1/src'),
   },
+  setupFilesAfterEnv: ['<rootDir>/test/api-document-setup.ts'],
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
   testTimeout: 60_000,

@@ -12,9 +12,13 @@ import * as jsxModule from 'react/jsx-runtime';
 import * as componentsModule from '@tarojs/components';
 import * as taroModule from './__mocks__/taro';
 import MerchantsPage, { arrange, badgeColour } from '../src/alliance/merchants/index';
+import { businessDateTime } from '@allycard/domain';
 import CardPage from '../src/pages/card/index';
 import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
 import { apiError, mockServer, profile } from './helpers';
+
+/** 'HH:mm' in Shanghai `hours` from now, so a store opens or closes around the test's own time. */
+const shanghaiIn = (hours: number) => businessDateTime(new Date(Date.now() + hours * 3600_000)).slice(11, 16);
 
 const place = (over: Record<string, unknown>) => ({
   address: null,
@@ -42,7 +46,9 @@ const nanjing = place({
   address: '上海市静安区南京西路 1038 号 1 楼',
   latitude: 31.229912,
   longitude: 121.458046,
-  hoursText: '08:00–22:00',
+  hoursText: null,
+  opensAt: shanghaiIn(-1),
+  closesAt: shanghaiIn(1),
   phone: '021-62170532',
 });
 const bund = place({
@@ -51,7 +57,9 @@ const bund = place({
   address: '上海市黄浦区中山东二路 88 号',
   latitude: 31.233471,
   longitude: 121.494317,
-  hoursText: '08:00–20:30',
+  hoursText: '早八晚六',
+  opensAt: shanghaiIn(1),
+  closesAt: shanghaiIn(2),
 });
 const unplaced = place({ id: 's4', name: '知行书店·文化街店', address: '上海市黄浦区福州路 401 号' });
 
@@ -139,6 +147,12 @@ describe('联盟商户', () => {
     expect(cafe.getByText('每消费¥1得1积分')).toBeTruthy();
     expect(cafe.getByText('上海市黄浦区人民路 328 号')).toBeTruthy();
     expect(cafe.getByText('营业时间 07:30–21:00')).toBeTruthy();
+    // open or closed now, from the opening and closing times a store gives
+    expect(cafe.getByText(`营业时间 ${shanghaiIn(-1)}–${shanghaiIn(1)}`)).toBeTruthy();
+    expect(cafe.getAllByText('营业中')).toHaveLength(1);
+    const bakeryStore = within(container.querySelector('[data-merchant="麦香烘焙"]') as HTMLElement);
+    expect(bakeryStore.getByText('已打烊')).toBeTruthy();
+    expect(bakeryStore.getByText('营业时间 早八晚六')).toBeTruthy();
     fireEvent.click(cafe.getByText('去领券 ›'));
     expect(navigateTo).toHaveBeenCalledWith({ url: '/coupon/offers/index' });
 

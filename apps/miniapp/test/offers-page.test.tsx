@@ -128,6 +128,7 @@ describe('领券中心', () => {
       'POST /sandbox/wechat/login-code': { status: 200, body: { code: 'lc' } },
       'POST /api/v1/auth/login': apiError(404, 'NOT_A_MEMBER', '还不是会员'),
       'GET /api/v1/offers/browse?scene=shop1': { status: 200, body: [offer] },
+      'GET /api/v1/merchants/browse?scene=shop1': { status: 200, body: merchants },
       'GET /api/v1/privacy-policy?scene=shop1': {
         status: 200,
         body: {
@@ -150,6 +151,8 @@ describe('领券中心', () => {
     const { container } = render(<OffersPage />);
     expect(await screen.findByText('入会后即可领取')).toBeTruthy();
     expect(screen.queryByText('我的券 ›')).toBeNull();
+    // a visitor already reads where the coupon is used
+    expect(within(ticket(container, '老街满减券')).getByText('老街咖啡可用')).toBeTruthy();
     fireEvent.click(within(ticket(container, '老街满减券')).getByText('立即领取'));
     // nothing joins before the agreement has loaded and been ticked
     fireEvent.click(await screen.findByText('入会并领取'));

@@ -2,6 +2,7 @@ import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { completeApiDocument } from './openapi/api-document';
 import { createWechatSandbox } from '@allycard/wechat-sandbox';
 import compression from 'compression';
 import express, { NextFunction, Request, Response } from 'express';
@@ -93,16 +94,19 @@ export async function createApp(
   app.useGlobalFilters(new ErrorEnvelopeFilter());
   app.useGlobalPipes(new BodyShapePipe(), validationPipe);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('allycard API')
-      .setDescription(
-        '联盟会员卡 — members, staff and alliance admin API. Errors: {"error": {"code", "message", "details"}}.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+  const document = completeApiDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('allycard API')
+        .setDescription(
+          '联盟会员卡 — members, staff and alliance admin API. Errors: {"error": {"code", "message", "details"}}.',
+        )
+        .setVersion('1')
+        .addBearerAuth(undefined, 'bearer')
+        .build(),
+    ),
+    `/${API_PREFIX}`,
   );
   app.use('/api/docs', docsSecurityPolicy);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

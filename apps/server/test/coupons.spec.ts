@@ -252,6 +252,11 @@ describe(`coupons (${TEST_DB})`, () => {
         claimedByMe: 0,
         remaining: 100,
       });
+      // and it can name the merchants a coupon is used at, still without a token
+      const merchants = await t.api('GET', `/merchants/browse?scene=${qr.scene}`);
+      expect(merchants.status).toBe(200);
+      expect(merchants.body.find((x: any) => x.id === merchant.id)).toMatchObject({ name: merchant.name });
+      expect(merchants.body.every((x: any) => x.cardBenefits === undefined)).toBe(true);
       // a member's 领券中心 after joining offers the same coupons
       const m = await f.member({ scene: qr.scene });
       const offered = (await t.api('GET', '/offers', { token: m.token })).body.map((o: any) => o.id);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
+import { checkAgainstDocument } from './api-document-check';
 import { loadConfig } from '../src/common/config';
 import { REPLICATED, startReplicatedTestApp } from './replicas';
 
@@ -135,6 +136,7 @@ export function httpClient(baseUrl: string): Pick<TestApp, 'http' | 'api'> {
     } catch {
       /* not JSON: keep the text */
     }
+    await checkAgainstDocument(baseUrl, method, urlPath, res.status, parsed, res.headers.get('content-type'));
     return { status: res.status, body: parsed as any, headers: res.headers };
   };
   return { http, api: (method, urlPath, options) => http(method, '/api/v1' + urlPath, options) };

@@ -27,7 +27,7 @@ describe(`privacy (${TEST_DB})`, () => {
     t.api('DELETE', '/me', { token, body });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ RATE_LIMIT_SCALE: '10' }); // one member makes 130 orders below
     f = factories(t);
     admin = await f.adminToken();
     shop = await f.merchant();
@@ -204,6 +204,31 @@ describe(`privacy (${TEST_DB})`, () => {
     expect(JSON.stringify(audit.body.items[0])).not.toContain(phone);
   });
 
+  it('exports every order and points entry, past any page size (130 of each)', async () => {
+    const m = await f.member();
+    for (let i = 0; i < 130; i += 10) {
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          t.api('POST', '/orders', { token: m.token, body: { merchantId: shop.id, amountFen: 100 + i + j } }),
+        ),
+      );
+      expect(created.map((r) => r.status)).toEqual(Array(10).fill(201));
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          t.api('POST', `/admin/members/${m.member.id}/points-adjustments`, {
+            token: admin,
+            body: { points: 10, reason: '导出测试' },
+          }),
+        ),
+      );
+    }
+    const res = await t.api('GET', '/me/export', { token: m.token });
+    expect(res.status).toBe(200);
+    expect(res.body.orders).toHaveLength(130);
+    expect(new Set(res.body.orders.map((o: any) => o.amountFen)).size).toBe(130);
+    expect(res.body.pointsTransactions).toHaveLength(130);
+  });
+
   it('closes an account in one go: orders closed, shares back, coupons void, points to breakage, data erased', async () => {
     const openid = `o_${f.unique()}`;
     const joined = await joinWith(openid);
@@ -222,6 +247,12 @@ describe(`privacy (${TEST_DB})`, () => {
     });
     expect(pending.body.order.status).toBe('pending');
     const paid = await paidOrders(t).pay(m.token, { merchantId: shop.id, amountFen: 2_000 });
+    const shelf = await f.mallItem({ merchantId: shop.id, pointsPrice: 60, stock: 3 });
+    const exchange = await t.api('POST', `/mall/items/${shelf.id}/redeem`, {
+      token: m.token,
+      body: { quantity: 1 },
+    });
+    expect(exchange.body.status).toBe('awaiting_pickup');
 
     const res = await close(m.token);
     expect(res.status).toBe(200);
@@ -230,9 +261,20 @@ describe(`privacy (${TEST_DB})`, () => {
       couponsVoided: 3,
       ordersClosed: 1,
       sharesCancelled: 1,
-      // 500 + 20 from the paid order, 100 spent and given back by the close
+      pickupsCancelled: 1,
+      // 500 + 20 from the paid order, 100 spent and 60 exchanged, both given back by the close
       pointsForfeited: 520,
     });
+    // no pickup code outlives its member, and the item is back on the shelf
+    expectEnvelope(
+      await t.api('POST', '/staff/pickups', {
+        token: clerk.token,
+        body: { pickupCode: exchange.body.pickupCode },
+      }),
+      409,
+    );
+    const [stock] = await t.dataSource.query('SELECT issued FROM mall_items WHERE id = ?', [shelf.id]);
+    expect(Number(stock.issued)).toBe(0);
 
     const [row] = await t.dataSource.query('SELECT * FROM members WHERE id = ?', [m.id]);
     expect(row).toMatchObject({ nickname: null, birthday: null, phone_enc: null, phone_hash: null });
@@ -285,6 +327,35 @@ describe(`privacy (${TEST_DB})`, () => {
     expect(again.body.member.id).not.toBe(m.id);
     expect(again.body.member).toMatchObject({ points: 0, nickname: null, phoneMasked: null });
     expect((await t.api('GET', '/me/coupons', { token: again.body.token })).body).toEqual([]);
+    await invariantsOk();
+  });
+
+  it('refuses to close while an item paid partly in cash awaits pickup, changing nothing', async () => {
+    const m = await f.member();
+    await f.purchase(clerk.token, m.token, 30_000);
+    const item = await f.mallItem({ merchantId: shop.id, pointsPrice: 100, cashFen: 1_500, stock: 2 });
+    const redeemed = await t.api('POST', `/mall/items/${item.id}/redeem`, {
+      token: m.token,
+      body: { quantity: 1 },
+    });
+    const payment = (await t.api('GET', `/orders/${redeemed.body.paymentOrderId}`, { token: m.token })).body;
+    await t.http('POST', `/sandbox/wechat/pay/${payment.outTradeNo}/confirm`);
+    const before = (await t.api('GET', '/me/export', { token: m.token })).body;
+    expect(before.mallOrders[0].status).toBe('awaiting_pickup');
+
+    const refused = await close(m.token);
+    expectEnvelope(refused, 409, 'PICKUP_PENDING');
+    expect(refused.body.error.message).toContain('1 件含现金的兑换待取货');
+    const after = (await t.api('GET', '/me/export', { token: m.token })).body;
+    expect(after.mallOrders).toEqual(before.mallOrders);
+    expect(after.member.points).toBe(before.member.points);
+
+    // picked up, the account closes
+    await t.api('POST', '/staff/pickups', {
+      token: clerk.token,
+      body: { pickupCode: before.mallOrders[0].pickupCode },
+    });
+    expect((await close(m.token)).status).toBe(200);
     await invariantsOk();
   });
 

@@ -33,6 +33,39 @@ function startService(script: string, args: string[] = []): Promise<ThrowawaySer
 
 export const startRedis = () => startService('redis.mjs');
 
+/** A MariaDB of the test's own that it can take down: `outage(ms)` stops it that long, then starts it. */
+export async function startOwnMariaDB(): Promise<ThrowawayService & { outage(ms: number): Promise<void> }> {
+  const file = path.resolve(__dirname, '../../../scripts/mariadb.mjs');
+  const child = spawn(process.execPath, [file], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b) => (out += b));
+  child.stderr.on('data', (b) => (err += b));
+  const line = async (pattern: RegExp, timeoutMs: number) => {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+      const found = out.split('\n').find((l) => pattern.test(l));
+      if (found) return found.trim();
+      if (child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`scripts/mariadb.mjs: no ${pattern} (${err.slice(-500)})`);
+  };
+  const url = await line(/^mysql:\/\//, 60_000);
+  return {
+    url,
+    outage: async (ms) => {
+      out = '';
+      child.stdin.write(`outage ${ms}\n`);
+      await line(/^back$/, ms + 60_000);
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** nginx on loopback `port`, round robin over `upstreams` (host:port). */
 export const startNginx = (port: number, upstreams: string[]) =>
   startService('nginx.mjs', [`--port=${port}`, ...upstreams]);

@@ -6,6 +6,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'NOT_A_MEMBER'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'BAD_REQUEST'
   | 'RATE_LIMITED'
   | 'CODE_EXPIRED'
   | 'CODE_INVALID'
@@ -37,6 +40,7 @@ export type ErrorCode =
   | 'ALREADY_VOIDED'
   | 'VOID_WINDOW_PASSED'
   | 'POLICY_OUTDATED'
+  | 'PICKUP_PENDING'
   | 'CONFLICT'
   | 'INTERNAL_ERROR';
 

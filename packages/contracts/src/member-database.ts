@@ -93,3 +93,13 @@ export interface AuditLogEntry {
   reason: string | null;
   detail: Record<string, unknown>;
 }
+
+/** POST /admin/members/:id/points-adjustments: the member's balance after it. */
+export interface PointsBalance {
+  balance: number;
+}
+
+/** POST /admin/members/:id/phone-reveal: the full number (the reveal is audited). */
+export interface RevealedPhone {
+  phone: string;
+}

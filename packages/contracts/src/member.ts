@@ -83,7 +83,8 @@ export interface PointsSummary {
   expiring: { points: number; expiresAt: string }[];
 }
 
-export type PointsKind = 'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund';
+/** `adjustment`: the alliance's operator added or took points, with a reason (audited). */
+export type PointsKind = 'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund' | 'adjustment';
 
 export interface PointsEntry {
   id: string;
@@ -318,4 +319,9 @@ export type RefundStatus = 'processing' | 'succeeded' | 'failed';
 /** POST /staff/orders/:id/refund: the order and the refund, which WeChat settles a moment later. */
 export interface RefundResult extends Order {
   refund: { id: string; outRefundNo: string; amountFen: number; status: RefundStatus };
+}
+
+/** PUT /admin/tiers: the ladder as stored. */
+export interface TierList {
+  tiers: Tier[];
 }

@@ -60,4 +60,6 @@ export interface AccountClosed {
   pointsForfeited: number;
   ordersClosed: number;
   sharesCancelled: number;
+  /** points-mall exchanges still awaiting pickup, cancelled (their points forfeited with the rest) */
+  pickupsCancelled: number;
 }

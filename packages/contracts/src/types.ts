@@ -187,3 +187,11 @@ export interface Health {
   database: 'sqlite' | 'mysql';
   outbox: { pending: number; dead: number };
 }
+
+/** GET /health/live and /health/ready (@nestjs/terminus): each indicator `up` or `down`. */
+export interface HealthCheck {
+  status: 'ok' | 'error' | 'shutting_down';
+  info?: Record<string, { status: string; [detail: string]: unknown }>;
+  error?: Record<string, { status: string; [detail: string]: unknown }>;
+  details: Record<string, { status: string; [detail: string]: unknown }>;
+}

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  isOpenAt,
   cardBenefitsAt,
   describeEarnRate,
   distanceMetres,
@@ -182,5 +183,49 @@ describe('wgs84ToGcj02', () => {
   it('leaves places outside mainland China as they are', () => {
     const london = { latitude: 51.5074, longitude: -0.1278 };
     expect(wgs84ToGcj02(london)).toEqual(london);
+  });
+});
+
+describe('isOpenAt', () => {
+  const at = (hhmm: string) => new Date(`2026-12-07T${hhmm}:00+08:00`);
+  const day = { opensAt: '08:00', closesAt: '21:30' };
+  const night = { opensAt: '18:00', closesAt: '02:00' };
+
+  it('is open from the opening minute up to, not at, the closing minute (Shanghai time)', () => {
+    expect(isOpenAt(day, at('07:59'))).toBe(false);
+    expect(isOpenAt(day, at('08:00'))).toBe(true);
+    expect(isOpenAt(day, at('21:29'))).toBe(true);
+    expect(isOpenAt(day, at('21:30'))).toBe(false);
+    // 00:30 UTC is 08:30 in Shanghai
+    expect(isOpenAt(day, new Date('2026-12-07T00:30:00Z'))).toBe(true);
+  });
+
+  it('wraps hours past midnight', () => {
+    expect(isOpenAt(night, at('17:59'))).toBe(false);
+    expect(isOpenAt(night, at('23:00'))).toBe(true);
+    expect(isOpenAt(night, at('01:59'))).toBe(true);
+    expect(isOpenAt(night, at('02:00'))).toBe(false);
+  });
+
+  it('says nothing without both times', () => {
+    expect(isOpenAt({ opensAt: null, closesAt: '20:00' }, at('12:00'))).toBeNull();
+    expect(isOpenAt({ opensAt: '09:00', closesAt: null }, at('12:00'))).toBeNull();
+    expect(isOpenAt({ opensAt: '09:00', closesAt: '09:00' }, at('12:00'))).toBeNull();
+  });
+
+  it('is open for exactly the minutes between opening and closing, on any day', () => {
+    const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }));
+    const text = ([h, m]: [number, number]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+    fc.assert(
+      fc.property(hhmm, hhmm, fc.integer({ min: 0, max: 1439 }), (o, c, minute) => {
+        fc.pre(text(o) !== text(c));
+        const store = { opensAt: text(o), closesAt: text(c) };
+        const when = new Date(Date.UTC(2026, 11, 7, 0, minute) - 8 * 3600_000);
+        const open = (o[0] * 60 + o[1]) % 1440;
+        const close = (c[0] * 60 + c[1]) % 1440;
+        const minutesSinceOpening = (minute - open + 1440) % 1440;
+        expect(isOpenAt(store, when)).toBe(minutesSinceOpening < (close - open + 1440) % 1440);
+      }),
+    );
   });
 });

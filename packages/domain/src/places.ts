@@ -1,5 +1,6 @@
 import { couponDiscountFen, CouponTerms, describeCoupon } from './coupons';
 import { formatFen, formatZhe } from './money';
+import { businessDateTime } from './calendar';
 
 /**
  * Where the card works (issue 14 item 10): how far a store is from the shopper, and what the card
@@ -199,4 +200,18 @@ export function describeEarnRate(earnFenPerPoint: number, multiplierPermille: nu
     .replace(/(\.\d)0$/, '$1');
   const points = String(multiplierPermille / 1000);
   return `每消费${spend}得${points}积分`;
+}
+
+/**
+ * Whether a store is open at `at` (Asia/Shanghai wall time), from its 'HH:mm' opening and closing
+ * times; hours past midnight (22:00–02:00) wrap. null when the store gives no times to go by.
+ */
+export function isOpenAt(
+  store: { opensAt: string | null; closesAt: string | null },
+  at: Date,
+): boolean | null {
+  const { opensAt, closesAt } = store;
+  if (!opensAt || !closesAt || opensAt === closesAt) return null;
+  const now = businessDateTime(at).slice(11, 16);
+  return opensAt < closesAt ? now >= opensAt && now < closesAt : now >= opensAt || now < closesAt;
 }

@@ -80,6 +80,8 @@ export function createAllycardClient(getToken: () => string | null, transport: T
     // coupons
     offers: () => call<Offer[]>('GET', '/offers'),
     /** 领券中心 before joining: what a newcomer of the scene's alliance could claim (no token needed) */
+    browseMerchants: (scene?: string) =>
+      call<Merchant[]>('GET', scene ? `/merchants/browse?scene=${seg(scene)}` : '/merchants/browse'),
     browseOffers: (scene?: string) =>
       call<Offer[]>('GET', scene ? `/offers/browse?scene=${seg(scene)}` : '/offers/browse'),
     /** what joining gives, named on the join page before anyone joins (no token needed) */

@@ -26,6 +26,14 @@ export function merchantNames(now = Date.now()): Promise<Map<string, string>> {
   return pending;
 }
 
+/** The same names for a visitor who has not joined (no token): the scanned scene's alliance's. */
+export function visitorMerchantNames(scene?: string): Promise<Map<string, string>> {
+  return memberApi
+    .browseMerchants(scene)
+    .then((list) => new Map(list.map((m) => [String(m.id), m.name])))
+    .catch(() => new Map<string, string>());
+}
+
 /** Tests: forget what was fetched. */
 export function resetMerchantNames(): void {
   cached = null;

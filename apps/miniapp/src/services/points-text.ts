@@ -17,6 +17,8 @@ export function pointsEntryTitle(entry: Pick<PointsEntry, 'kind' | 'source'>): s
       return '退款扣回';
     case 'refund':
       return '积分退回';
+    case 'adjustment':
+      return '联盟调整';
     default:
       return '积分变动';
   }

@@ -22,6 +22,32 @@ const CODE_BY_STATUS: Record<number, [string, string]> = {
   429: ['RATE_LIMITED', '操作太频繁，请稍后再试'],
 };
 
+/** What the database drivers throw when the database is not there (stopped, restarting, unreachable). */
+const DATABASE_GONE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_QUERY_INTERRUPTED',
+  'ER_CONNECTION_KILLED',
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && DATABASE_GONE.has(e.code)) return true;
+    // mysql2 on a connection that died under it
+    if (typeof e.message === 'string' && /connection is in closed state|Connection lost/i.test(e.message))
+      return true;
+    e = e.driverError ?? e.cause;
+  }
+  return false;
+}
+
 /** Maps any thrown value to the envelope; anything unexpected is a logged 500 without internals. */
 export function toEnvelope(error: unknown): { status: number; body: ErrorEnvelope } {
   if (error instanceof DomainError) {
@@ -34,6 +60,13 @@ export function toEnvelope(error: unknown): { status: number; body: ErrorEnvelop
           ...(error.details !== undefined && { details: error.details }),
         },
       },
+    };
+  }
+  // A database outage is not a bug: say so, and the client retries later (issue 16).
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: 503,
+      body: { error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂不可用，请稍后再试' } },
     };
   }
   // Express's router fails to decode a path segment such as `/me/coupons/%E0%A4%A` (a URIError),
@@ -87,7 +120,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       return;
     }
     const { status, body } = toEnvelope(error);
-    if (status >= 500)
+    if (status === 503) this.logger.warn(`database unavailable: ${(error as Error)?.message ?? error}`);
+    else if (status >= 500)
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (res.headersSent) return;
     res.status(status).json(body);

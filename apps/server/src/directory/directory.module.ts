@@ -12,5 +12,6 @@ import { DirectoryService } from './directory.service';
   imports: [MerchantsModule, MembersModule, CouponsModule, AlliancesModule, PointsModule],
   controllers: [DirectoryController],
   providers: [DirectoryService],
+  exports: [DirectoryService],
 })
 export class DirectoryModule {}

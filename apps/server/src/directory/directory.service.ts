@@ -24,15 +24,22 @@ export class DirectoryService {
   ) {}
 
   async list(who: Principal, options: { benefits: boolean }): Promise<MerchantDto[]> {
-    const [merchants, stores] = await Promise.all([
-      this.merchants.list(who.allianceId),
-      this.merchants.listAllStores(who.allianceId),
+    const [merchants, benefitsAt] = await Promise.all([
+      this.listOf(who.allianceId),
+      options.benefits && who.role === 'member' ? this.benefitsOf(who) : null,
     ]);
-    const benefitsAt = options.benefits && who.role === 'member' ? await this.benefitsOf(who) : null;
+    return benefitsAt ? merchants.map((m) => ({ ...m, cardBenefits: benefitsAt(m.id) })) : merchants;
+  }
+
+  /** The alliance's merchants and their stores, as anyone may see them (a visitor before joining). */
+  async listOf(allianceId: string): Promise<MerchantDto[]> {
+    const [merchants, stores] = await Promise.all([
+      this.merchants.list(allianceId),
+      this.merchants.listAllStores(allianceId),
+    ]);
     return merchants.map((m) => ({
       ...toMerchantDto(m),
       stores: stores.filter((s) => s.merchantId === m.id).map(toStoreDto),
-      ...(benefitsAt && { cardBenefits: benefitsAt(m.id) }),
     }));
   }
 

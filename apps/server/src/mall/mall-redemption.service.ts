@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { randomDigits } from '../common/crypto';
 import { DomainError, notFound } from '../common/errors';
@@ -178,14 +178,36 @@ export class MallRedemptionService {
    * its points, stock and the member's allowance given back — once (guarded on the status).
    */
   async cancelUnpaid(em: EntityManager, order: Order, at: Date, from: 'pending_payment' | 'awaiting_pickup') {
-    if (!order.mallOrderId) return;
-    const cancelled = await em.update(
-      MallOrder,
-      { id: order.mallOrderId, status: from },
-      { status: 'cancelled' },
-    );
-    if (cancelled.affected !== 1) return;
-    const mallOrder = await em.findOneByOrFail(MallOrder, { id: order.mallOrderId });
+    if (order.mallOrderId) await this.cancelIn(em, order.mallOrderId, from, at);
+  }
+
+  /**
+   * A closing account's exchanges still awaiting pickup that it paid with points only: cancelled, the
+   * points given back (the closure then forfeits them with the rest) and the stock returned, so no
+   * pickup code outlives its member. Answers how many.
+   */
+  async cancelPointsPickupsOf(em: EntityManager, memberId: string, at: Date): Promise<number> {
+    const waiting = await em.findBy(MallOrder, { memberId, status: 'awaiting_pickup', cashFen: 0 });
+    let cancelled = 0;
+    for (const o of waiting) if (await this.cancelIn(em, o.id, 'awaiting_pickup', at)) cancelled += 1;
+    return cancelled;
+  }
+
+  /** Exchanges awaiting pickup whose cash part was paid: only the merchant can refund those. */
+  countPaidPickupsOf(memberId: string): Promise<number> {
+    return this.orders.countBy({ memberId, status: 'awaiting_pickup', cashFen: MoreThan(0) });
+  }
+
+  /** Cancels one exchange from `from`, once (guarded on the status), giving everything back. */
+  private async cancelIn(
+    em: EntityManager,
+    mallOrderId: string,
+    from: 'pending_payment' | 'awaiting_pickup',
+    at: Date,
+  ): Promise<boolean> {
+    const cancelled = await em.update(MallOrder, { id: mallOrderId, status: from }, { status: 'cancelled' });
+    if (cancelled.affected !== 1) return false;
+    const mallOrder = await em.findOneByOrFail(MallOrder, { id: mallOrderId });
     if (mallOrder.merchantId) {
       await this.ledger.returnSpent(
         em,
@@ -211,6 +233,7 @@ export class MallRedemptionService {
         member: mallOrder.memberId,
       })
       .execute();
+    return true;
   }
 
   /** The member's exchanges, newest first: the latest `limit`, or all of them (null) for the export. */

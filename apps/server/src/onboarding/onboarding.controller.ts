@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { RATE_LIMITS } from '../common/throttling';
 import { CouponsService } from '../coupons/coupons.service';
 import { JoiningService } from '../coupons/joining.service';
+import { DirectoryService } from '../directory/directory.service';
 import { SharingService } from '../coupons/sharing.service';
 import { AcceptShareDto, JoinDto } from '../members/dto/member.dto';
 import { PolicyService } from '../privacy/policy.service';
@@ -20,6 +21,7 @@ export class OnboardingController {
     private readonly wechat: WechatClient,
     private readonly policies: PolicyService,
     private readonly coupons: CouponsService,
+    private readonly directory: DirectoryService,
   ) {}
 
   /** Public: what joining gives (the join gifts of the scanned code's alliance), named on the join page. */
@@ -32,6 +34,12 @@ export class OnboardingController {
   @Get('offers/browse')
   async browseOffers(@Query('scene') scene?: unknown) {
     return this.coupons.offersForNewcomer(await this.allianceOfScene(scene));
+  }
+
+  /** Public: the scene's merchants and stores, so 领券中心 names where a coupon is used before joining. */
+  @Get('merchants/browse')
+  async browseMerchants(@Query('scene') scene?: unknown) {
+    return this.directory.listOf(await this.allianceOfScene(scene));
   }
 
   /** The alliance of the scanned code; no scene, or an unknown one, is the default alliance's. */

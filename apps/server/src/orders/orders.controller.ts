@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
@@ -82,7 +82,6 @@ export class OrdersController {
   @Post('payments/wechat/notify')
   @HttpCode(204)
   @SkipThrottle()
-  @ApiExcludeEndpoint()
   async notify(@Req() req: Request & { rawBody?: Buffer }) {
     await this.payments.handle(req.headers, req.rawBody);
   }

@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import type { PointsKind } from '@allycard/contracts';
 import { bigintNumber, IdColumn, idTransformer } from '../database/columns';
 
 export type AccountKind =
@@ -9,8 +10,7 @@ export type AccountKind =
   | 'breakage'
   /** the other side of an operator's points adjustment (issue 11) */
   | 'alliance_adjustment';
-export type PointsTransactionKind =
-  'earn' | 'spend' | 'expire' | 'reward' | 'reversal' | 'refund' | 'adjustment';
+export type PointsTransactionKind = PointsKind;
 
 /** What earned points: a purchase (paid order, counter purchase) or a referral reward. */
 export type EarnSourceType = 'order' | 'redemption' | 'referral';

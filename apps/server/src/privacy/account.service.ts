@@ -16,6 +16,12 @@ import { PointsService } from '../points/points.service';
 import { PolicyService } from './policy.service';
 
 const closedAlready = () => new DomainError('CONFLICT', 409, '账号已注销');
+const paidPickupWaiting = (n: number) =>
+  new DomainError(
+    'PICKUP_PENDING',
+    409,
+    `你还有 ${n} 件含现金的兑换待取货，请先到店取货或请商户退款后再注销`,
+  );
 
 /** PIPL's rights of the member over its own data: GET /me/export and DELETE /me. */
 @Injectable()
@@ -85,14 +91,18 @@ export class AccountService {
   async close(who: Principal): Promise<AccountClosed> {
     const member = await this.members.get(who);
     await this.payments.reconcilePendingOf(member);
+    // Cash paid for an item still on the shelf is the merchant's to refund: closing would strand it.
+    const paidPickups = await this.mall.countPaidPickupsOf(member.id);
+    if (paidPickups > 0) throw paidPickupWaiting(paidPickups);
     const at = new Date();
     return this.tx.run(async (em) => {
       if (!(await this.members.closeIn(em, member, at))) throw closedAlready();
       const ordersClosed = await this.payments.closeAllPendingIn(em, member, at);
       const sharesCancelled = await this.sharing.cancelAllFrom(em, member.id);
       const couponsVoided = await this.couponUsage.voidAllOf(em, member, at);
+      const pickupsCancelled = await this.mall.cancelPointsPickupsOf(em, member.id, at);
       const pointsForfeited = await this.ledger.forfeitAll(em, member, at);
-      const outcome = { couponsVoided, pointsForfeited, ordersClosed, sharesCancelled };
+      const outcome = { couponsVoided, pointsForfeited, ordersClosed, sharesCancelled, pickupsCancelled };
       await this.audit.record(
         em,
         who,

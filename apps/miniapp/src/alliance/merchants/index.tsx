@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import type { Merchant, StorePlace } from '@allycard/contracts';
-import { formatDistance, sortByDistance, type LatLng } from '@allycard/domain';
+import { formatDistance, isOpenAt, sortByDistance, type LatLng } from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { PrivacyGateSheet } from '../../components/privacy-sheet';
 import { getShopperLocation, StoreMapLink } from '../../platform/location';
@@ -117,6 +117,24 @@ function Benefits({ merchant }: { merchant: Merchant }) {
   );
 }
 
+/** 营业时间 with 营业中 / 已打烊 when the store gives its opening and closing times. */
+function StoreHours({ store }: { store: PlacedStore['store'] }) {
+  const hours =
+    store.hoursText ?? (store.opensAt && store.closesAt ? `${store.opensAt}–${store.closesAt}` : null);
+  if (!hours) return null;
+  const open = isOpenAt(store, new Date());
+  return (
+    <View className="merchants__hours">
+      {open !== null ? (
+        <Text className={`merchants__open${open ? '' : ' merchants__open--closed'}`}>
+          {open ? '营业中' : '已打烊'}
+        </Text>
+      ) : null}
+      <Text className="merchants__line">营业时间 {hours}</Text>
+    </View>
+  );
+}
+
 function Store({ store, distanceMetres }: PlacedStore) {
   const { latitude, longitude } = store;
   return (
@@ -128,7 +146,7 @@ function Store({ store, distanceMetres }: PlacedStore) {
         ) : null}
       </View>
       {store.address ? <Text className="merchants__line">{store.address}</Text> : null}
-      {store.hoursText ? <Text className="merchants__line">营业时间 {store.hoursText}</Text> : null}
+      <StoreHours store={store} />
       <View className="merchants__actions">
         {store.phone ? (
           <Text

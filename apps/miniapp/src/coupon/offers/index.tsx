@@ -17,7 +17,7 @@ import {
 import { hasCode, toastError, toastSuccess, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { joinAlliance } from '../../services/joining';
-import { merchantNames } from '../../services/merchants';
+import { merchantNames, visitorMerchantNames } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { pageParam, ROUTES, withQuery } from '../../services/routes';
 import '../coupon.scss';
@@ -58,11 +58,13 @@ export default function OffersPage() {
       return { offers, names, guest: false };
     },
     {
-      guest: async () => ({
-        offers: await memberApi.browseOffers(scene),
-        names: new Map<string, string>(),
-        guest: true,
-      }),
+      guest: async () => {
+        const [offers, names] = await Promise.all([
+          memberApi.browseOffers(scene),
+          visitorMerchantNames(scene),
+        ]);
+        return { offers, names, guest: true };
+      },
     },
   );
 
