@@ -123,6 +123,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'PUT /admin/privacy-policy': { ok: 'PrivacyPolicy', status: [200] },
   'GET /admin/reports/settlement': { ok: 'SettlementReport', media: 'text/csv' },
   'GET /admin/reports/staff-activity': { ok: 'StaffActivityReport', errors: [404] },
+  'GET /admin/reports/overview': { ok: 'ReportsOverview', errors: [404] },
+  'GET /admin/reports/overview.csv': { ok: null, media: 'text/csv', errors: [404] },
+  'GET /admin/reports/acquisition': { ok: 'ReportsAcquisition' },
   'GET /admin/invariants': { ok: 'InvariantReport' },
   // operations
   'GET /health': { ok: 'Health', public: true },
