@@ -19,8 +19,11 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.(t|j|mj)sx?$': swc },
+  // ECharts and its renderer ship ES modules only: compiled like the sources.
+  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/(echarts|zrender)@|(echarts|zrender)/)'],
   moduleNameMapper: {
     '^@allycard/(domain|contracts)$': '<rootDir>/../../packages/$1/src',
   },
+  setupFiles: ['<rootDir>/test/setup-browser-apis.cjs'],
   clearMocks: true,
 };

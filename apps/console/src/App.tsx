@@ -8,6 +8,7 @@ import { NAV, navFor } from './nav';
 
 // One chunk per page: the login screen and the layout load first, each page when opened.
 const LoginPage = lazy(() => import('./pages/login/LoginPage'));
+const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage'));
 const MerchantsPage = lazy(() => import('./pages/merchants/MerchantsPage'));
 const QrCodesPage = lazy(() => import('./pages/qrcodes/QrCodesPage'));
 const MembersPage = lazy(() => import('./pages/members/MembersPage'));
@@ -53,6 +54,7 @@ function Home() {
 }
 
 const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
+  '/dashboard': DashboardPage,
   '/merchants': MerchantsPage,
   '/qrcodes': QrCodesPage,
   '/members': MembersPage,

@@ -2,6 +2,7 @@ import {
   AlertOutlined,
   AuditOutlined,
   ClusterOutlined,
+  DashboardOutlined,
   FileProtectOutlined,
   FileSearchOutlined,
   FireOutlined,
@@ -34,6 +35,7 @@ const MERCHANT: ConsoleRole[] = ['merchant_admin'];
 
 /** The side menu, in order; a role sees only what the API lets it use. */
 export const NAV: NavItem[] = [
+  { path: '/dashboard', label: '经营看板', icon: <DashboardOutlined />, roles: BOTH },
   { path: '/merchants', label: '商户与门店', icon: <ShopOutlined />, roles: ALLIANCE },
   { path: '/qrcodes', label: '小程序码', icon: <QrcodeOutlined />, roles: ALLIANCE },
   { path: '/coupons', label: '优惠券', icon: <TagsOutlined />, roles: BOTH },

@@ -4,7 +4,6 @@ import { DEFAULT_TIERS } from '@allycard/domain';
 import { api } from '../src/api/admin';
 import BenefitsPage from '../src/pages/benefits/BenefitsPage';
 import { tierPreview } from '../src/pages/benefits/benefitPreview';
-import { prepareAntdInJsdom } from './antd-jsdom';
 
 jest.mock('../src/api/admin', () => ({
   api: { benefits: jest.fn(), setBenefits: jest.fn(), templates: jest.fn(), tiers: jest.fn() },
@@ -12,8 +11,6 @@ jest.mock('../src/api/admin', () => ({
 const mocked = api as unknown as Record<'benefits' | 'setBenefits' | 'templates' | 'tiers', jest.Mock>;
 
 jest.setTimeout(30_000);
-
-beforeAll(prepareAntdInJsdom);
 
 const settings: BenefitSettings = {
   birthday: { couponTemplateId: null, points: 200 },

@@ -6,7 +6,6 @@ import { campaignsApi } from '../src/api/campaigns';
 import { campaignBodyOf } from '../src/pages/campaigns/CampaignsPage';
 import { liftPermille, ratePermille, segmentFilterOf } from '../src/pages/campaigns/campaignText';
 import SegmentsPage from '../src/pages/campaigns/SegmentsPage';
-import { prepareAntdInJsdom } from './antd-jsdom';
 
 jest.mock('../src/api/campaigns', () => ({
   campaignsApi: {
@@ -23,8 +22,6 @@ jest.mock('../src/auth', () => ({
 const mocked = campaignsApi as unknown as Record<string, jest.Mock>;
 
 jest.setTimeout(30_000);
-
-beforeAll(prepareAntdInJsdom);
 
 describe('segment filter from the builder form', () => {
   it('leaves out what is not chosen, turns yuan into fen and days into business dates', () => {

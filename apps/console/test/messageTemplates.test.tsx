@@ -3,7 +3,6 @@ import { ApiError } from '@allycard/contracts';
 import { api } from '../src/api/admin';
 import MessageTemplatesPage from '../src/pages/messages/MessageTemplatesPage';
 import { errorPath, toFormValues, toRequest } from '../src/pages/messages/templateForm';
-import { prepareAntdInJsdom } from './antd-jsdom';
 
 jest.mock('../src/api/admin', () => ({
   api: { messageTemplates: jest.fn(), setMessageTemplates: jest.fn() },
@@ -11,8 +10,6 @@ jest.mock('../src/api/admin', () => ({
 const load = api.messageTemplates as jest.Mock;
 const save = api.setMessageTemplates as jest.Mock;
 jest.setTimeout(30_000);
-
-beforeAll(prepareAntdInJsdom);
 
 const couponSetting = {
   kind: 'coupon_expiring' as const,

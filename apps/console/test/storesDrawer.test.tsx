@@ -2,7 +2,6 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { ApiError, type AdminMerchant } from '@allycard/contracts';
 import { api } from '../src/api/admin';
 import { StoresDrawer } from '../src/pages/merchants/StoresDrawer';
-import { prepareAntdInJsdom } from './antd-jsdom';
 
 jest.mock('../src/api/admin', () => ({ api: { addStore: jest.fn(), updateStore: jest.fn() } }));
 const addStore = api.addStore as jest.Mock;
@@ -10,8 +9,6 @@ const updateStore = api.updateStore as jest.Mock;
 
 // antd in jsdom is slow: the first render of a drawer with a table and a form takes seconds
 jest.setTimeout(30_000);
-
-beforeAll(prepareAntdInJsdom);
 
 const renmin = {
   id: '11',

@@ -35,6 +35,7 @@ import { MerchantsModule } from './merchants/merchants.module';
 import { DirectoryModule } from './directory/directory.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { QrCodesModule } from './qrcodes/qrcodes.module';
+import { ReportsModule } from './reports/reports.module';
 import { SeedModule } from './seed/seed.module';
 import { SettlementModule } from './settlement/settlement.module';
 import { StaffModule } from './staff/staff.module';
@@ -103,6 +104,7 @@ export class AppModule {
         SettlementModule,
         MemberDatabaseModule,
         CampaignsModule,
+        ReportsModule,
         PrivacyModule,
         BenefitsModule,
         MessagesModule,

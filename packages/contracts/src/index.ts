@@ -8,3 +8,4 @@ export * from './privacy';
 export * from './campaigns';
 export * from './benefits';
 export * from './messages';
+export * from './reports';

@@ -75,6 +75,8 @@ export type AuditAction =
   | 'points_adjustment'
   | 'phone_reveal'
   | 'members_export'
+  /** GET /admin/reports/overview.csv */
+  | 'reports_export'
   /** a member's own GET /me/export and DELETE /me */
   | 'member_self_export'
   | 'account_closure'

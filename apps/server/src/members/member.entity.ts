@@ -60,6 +60,10 @@ export class Member {
   @Column({ type: 'varchar', nullable: true })
   joinCampaign: string | null;
 
+  /** the 小程序码 the member joined by (reports' acquisition funnel); null without one */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  joinQrcodeId: string | null;
+
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   referrerMemberId: string | null;
 

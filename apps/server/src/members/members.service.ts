@@ -144,6 +144,7 @@ export class MembersService implements MemberSessions {
               joinMerchantId: qr?.merchantId ?? null,
               joinStoreId: qr?.storeId ?? null,
               joinCampaign: qr?.campaign ?? null,
+              joinQrcodeId: qr?.id ?? null,
               referrerMemberId:
                 source.referrer && source.referrer.openid !== openid ? source.referrer.id : null,
               firstPurchaseAt: null,

@@ -7,6 +7,7 @@ import { randomToken } from '../common/crypto';
 import { notFound } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { MerchantsService, toMerchantDto } from '../merchants/merchants.service';
+import { SceneScansService } from '../reports/scene-scans';
 import { WechatClient } from '../wechat/wechat.client';
 import { QrCode } from './qrcode.entity';
 
@@ -20,6 +21,7 @@ export class QrCodesService {
     private readonly merchants: MerchantsService,
     private readonly wechat: WechatClient,
     private readonly tx: TransactionRunner,
+    private readonly scans: SceneScansService,
   ) {}
 
   /** A new scene for a merchant (and store / campaign), with its 小程序码 image from WeChat. */
@@ -67,6 +69,8 @@ export class QrCodesService {
   async describe(scene: string): Promise<SceneInfo> {
     const qr = await this.resolve(scene);
     if (!qr) throw notFound('二维码');
+    // Each opening counts as a scan in the acquisition funnel (GET /admin/reports/acquisition).
+    await this.scans.opened(qr);
     const merchant = await this.merchants.get(qr.allianceId, qr.merchantId);
     const store = qr.storeId ? await this.merchants.getStore(qr.allianceId, qr.merchantId, qr.storeId) : null;
     return {

@@ -15,6 +15,7 @@ const ACTION_COLOR: Record<AuditAction, string> = {
   points_adjustment: 'blue',
   phone_reveal: 'red',
   members_export: 'purple',
+  reports_export: 'purple',
   member_self_export: 'cyan',
   account_closure: 'volcano',
   privacy_policy_publish: 'geekblue',

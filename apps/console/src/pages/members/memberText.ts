@@ -28,6 +28,7 @@ export const AUDIT_ACTION: Record<AuditAction, string> = {
   points_adjustment: '调整积分',
   phone_reveal: '查看完整号码',
   members_export: '导出会员 CSV',
+  reports_export: '导出经营报表 CSV',
   member_self_export: '会员导出本人数据',
   account_closure: '会员注销账号',
   privacy_policy_publish: '发布协议新版本',
@@ -146,6 +147,8 @@ export function auditDetail(entry: AuditLogEntry, names: Names): string {
         ? filters.map(([k, v]) => `${FILTER_LABEL[k] ?? k}：${describeFilter(k, v, names)}`).join('；')
         : '全部会员';
     }
+    case 'reports_export':
+      return `${String(d.from)} 至 ${String(d.to)}（不含）${d.merchantId ? `，${names.merchant(d.merchantId)}` : ''}`;
     case 'member_self_export':
       return `${Number(d.coupons)} 张券、${Number(d.pointsTransactions)} 条积分记录、${Number(d.orders)} 笔订单`;
     case 'account_closure':

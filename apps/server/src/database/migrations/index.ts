@@ -17,6 +17,7 @@ import { CounterVoids1733875200000 } from './1733875200000-counter-voids';
 import { StorePlaces1733875200000 } from './1733875200000-store-places';
 import { MallPhotos1733890000000 } from './1733890000000-mall-photos';
 import { MerchantLogos1733895000000 } from './1733895000000-merchant-logos';
+import { Reports1734000000000 } from './1734000000000-reports';
 import { Benefits1734100000000 } from './1734100000000-benefits';
 import { Campaigns1734200000000 } from './1734200000000-campaigns';
 import { Messages1734300000000 } from './1734300000000-messages';
@@ -42,6 +43,7 @@ export const migrations = [
   StorePlaces1733875200000,
   MallPhotos1733890000000,
   MerchantLogos1733895000000,
+  Reports1734000000000,
   Benefits1734100000000,
   Campaigns1734200000000,
   Messages1734300000000,

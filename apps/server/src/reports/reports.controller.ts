@@ -1,0 +1,47 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, Principal, Roles } from '../common/auth';
+import { TransactionRunner } from '../common/transactions';
+import { AuditLogService } from '../member-database/audit-log.service';
+import { AcquisitionQueryDto, OverviewQueryDto } from './dto/reports.dto';
+import { overviewCsv } from './reports-csv';
+import { ReportsService } from './reports.service';
+
+/** The figures an alliance is judged by (contract: "Operating the alliance", reports). */
+@ApiTags('admin: reports')
+@ApiBearerAuth()
+@Controller('admin/reports')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly audit: AuditLogService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  @Get('overview')
+  @Roles('alliance_admin', 'merchant_admin')
+  @ApiOkResponse({ description: 'ReportsOverview: counts of the period, money in fen, rates in per mille' })
+  overview(@CurrentPrincipal() who: Principal, @Query() query: OverviewQueryDto) {
+    return this.reports.overview(who, query);
+  }
+
+  /** The overview's daily series as CSV; every export is audited. */
+  @Get('overview.csv')
+  @Roles('alliance_admin', 'merchant_admin')
+  @ApiProduces('text/csv')
+  async overviewCsv(
+    @CurrentPrincipal() who: Principal,
+    @Query() query: OverviewQueryDto,
+    @Res() res: Response,
+  ) {
+    await overviewCsv(res, who, query, this.reports, this.audit, this.tx);
+  }
+
+  @Get('acquisition')
+  @Roles('alliance_admin', 'merchant_admin')
+  @ApiOkResponse({ description: '{rows: AcquisitionRow[]}: scans, joins, first purchases, repeaters' })
+  acquisition(@CurrentPrincipal() who: Principal, @Query() query: AcquisitionQueryDto) {
+    return this.reports.acquisition(who, query);
+  }
+}
