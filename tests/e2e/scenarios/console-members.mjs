@@ -36,7 +36,7 @@ export async function run({ browser }) {
     await page.getByTestId('identity').getByText('联盟管理员').waitFor();
 
     // 会员: the three demo shoppers, newest first.
-    await page.getByRole('menuitem', { name: /会员/ }).click();
+    await page.getByRole('menuitem', { name: /(^|\s)会员$/ }).click();
     const rows = page.locator('.ant-table-tbody tr.ant-table-row');
     await page.getByRole('cell', { name: '老周' }).waitFor();
     assert((await rows.count()) === 3, `three demo shoppers listed: ${await rows.count()}`);
@@ -144,7 +144,7 @@ export async function run({ browser }) {
     // 22 more members: the list shows 20, 加载更多 brings the other 5; a search without hits says so.
     for (let i = 0; i < 22; i++)
       await api.post('/join', { code: await api.loginCode(`e2e_members_page_${Date.now()}_${i}`) });
-    await page.getByRole('menuitem', { name: /会员/ }).click();
+    await page.getByRole('menuitem', { name: /(^|\s)会员$/ }).click();
     await page.getByRole('button', { name: /加载更多/ }).waitFor();
     assert((await rows.count()) === 20, `a first page of 20: ${await rows.count()}`);
     await page.getByRole('button', { name: /加载更多/ }).click();
@@ -171,7 +171,7 @@ export async function run({ browser }) {
     await login.getByLabel('用户名').fill(boss);
     await login.getByLabel('密码').fill('password123');
     await login.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByRole('menuitem', { name: /会员/ }).click();
+    await page.getByRole('menuitem', { name: /(^|\s)会员$/ }).click();
     await page.getByRole('cell', { name: '阿芳' }).waitFor();
     const names = await page.locator('.ant-table-tbody tr.ant-table-row td:nth-child(2)').allInnerTexts();
     assert(names.join('|') === '阿芳|小林', `the coffee shop's members only: ${names.join('|')}`);

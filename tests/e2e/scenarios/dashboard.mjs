@@ -86,7 +86,7 @@ export async function run({ browser }) {
     assert(/,2,2,104\.00$/.test(report[7]), `today at the coffee shop: ${report[7]}`);
 
     // 会员: 小林 by phone, the timeline, a tier grant, the member CSV.
-    await page.getByRole('menuitem', { name: /会员/ }).click();
+    await page.getByRole('menuitem', { name: /(^|\s)会员$/ }).click();
     const search = page.getByPlaceholder('卡号 / 昵称 / 手机号');
     await search.fill(PHONE);
     await search.press('Enter');
