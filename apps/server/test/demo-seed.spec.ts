@@ -58,6 +58,17 @@ describe(`demo alliance (${TEST_DB})`, () => {
     expect(issueOnly.map((x: any) => x.id)).toContain(rule.rewardTemplateId);
     const offered = (await t.api('GET', '/offers', { token: joined.body.token })).body.map((o: any) => o.id);
     for (const x of issueOnly) expect(offered).not.toContain(x.id);
+
+    // Every message kind is set up with the sandbox's template, so a shopper is asked and can allow it.
+    const messages = (await t.api('GET', '/admin/message-templates', { token: admin })).body.items;
+    expect(messages.map((m: any) => m.kind).sort()).toEqual(
+      ['campaign_offer', 'coupon_expiring', 'points_expiring', 'referral_reward', 'tier_upgraded'].sort(),
+    );
+    const allowed = await t.api('POST', '/me/subscriptions', {
+      token: joined.body.token,
+      body: { results: { 'sandbox-coupon-expiring': 'accept' } },
+    });
+    expect(allowed.status).toBe(200);
   });
 
   it('seeds with an ADMIN_USERNAME written with spaces and capitals: the admin is the stored account', async () => {

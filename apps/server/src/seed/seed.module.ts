@@ -4,6 +4,7 @@ import { CouponsModule } from '../coupons/coupons.module';
 import { MallModule } from '../mall/mall.module';
 import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { MessagesModule } from '../messages/messages.module';
 import { PrivacyModule } from '../privacy/privacy.module';
 import { QrCodesModule } from '../qrcodes/qrcodes.module';
 import { StaffModule } from '../staff/staff.module';
@@ -20,6 +21,7 @@ import { DemoSeedService } from './demo-seed.service';
     CounterModule,
     MallModule,
     PrivacyModule,
+    MessagesModule,
   ],
   providers: [BootstrapService, DemoSeedService],
 })
