@@ -1,5 +1,6 @@
 import { CampaignRunner } from '../src/campaigns/campaign-runner.service';
 import { Clock } from '../src/common/clock';
+import { SANDBOX_MESSAGE_TEMPLATES } from '../src/messages/sandbox-templates';
 import { OutboxDispatcher } from '../src/outbox/outbox.dispatcher';
 import { expectEnvelope, factories } from './factories';
 import { startTestApp, TestApp, TEST_DB } from './harness';
@@ -157,16 +158,7 @@ describe(`campaigns (${TEST_DB})`, () => {
     const offer = 'sandbox-campaign-offer';
     const put = await t.api('PUT', '/admin/message-templates', {
       token: admin,
-      body: {
-        templates: [
-          {
-            kind: 'campaign_offer',
-            templateId: offer,
-            page: 'pages/card/index',
-            fields: { thing1: 'campaignName', thing2: 'couponTitle', thing3: 'tip' },
-          },
-        ],
-      },
+      body: { templates: SANDBOX_MESSAGE_TEMPLATES.filter((setting) => setting.templateId === offer) },
     });
     expect(put.status).toBe(200);
     const subscribed = members.slice(0, 4);

@@ -1,3 +1,4 @@
+import { SANDBOX_MESSAGE_TEMPLATES } from '../src/messages/sandbox-templates';
 import { parseBusinessDate, businessDate } from '@allycard/domain';
 import { factories } from './factories';
 import { startTestApp, TestApp, TEST_DB } from './harness';
@@ -36,28 +37,7 @@ describe(`message causes (${TEST_DB})`, () => {
     const put = await t.api('PUT', '/admin/message-templates', {
       token: admin,
       body: {
-        templates: [
-          {
-            kind: 'coupon_expiring',
-            templateId: 'sandbox-coupon-expiring',
-            fields: { thing1: 'couponTitle', time2: 'validUntil', thing3: 'tip' },
-          },
-          {
-            kind: 'points_expiring',
-            templateId: 'sandbox-points-expiring',
-            fields: { number1: 'points', time2: 'expiresAt', thing3: 'tip' },
-          },
-          {
-            kind: 'referral_reward',
-            templateId: 'sandbox-referral-reward',
-            fields: { thing1: 'rewardTitle', time2: 'rewardedAt', thing3: 'tip' },
-          },
-          {
-            kind: 'tier_upgraded',
-            templateId: 'sandbox-tier-upgraded',
-            fields: { thing1: 'tierName', time2: 'upgradedAt', thing3: 'tip' },
-          },
-        ],
+        templates: SANDBOX_MESSAGE_TEMPLATES.filter((setting) => setting.kind !== 'campaign_offer'),
       },
     });
     expect(put.status).toBe(200);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { MessageTemplateSetting } from '@allycard/contracts';
 import { Principal } from '../common/auth';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { ReferralService } from '../coupons/referral.service';
@@ -8,40 +7,12 @@ import { MallCatalogueService } from '../mall/mall-catalogue.service';
 import { MallRedemptionService } from '../mall/mall-redemption.service';
 import { MembersService } from '../members/members.service';
 import { MessageTemplatesService } from '../messages/message-templates.service';
+import { SANDBOX_MESSAGE_TEMPLATES } from '../messages/sandbox-templates';
 import { DEMO_POLICY } from '../privacy/demo-policy';
 import { PolicyService } from '../privacy/policy.service';
 
 /** 小林's phone number in the demo alliance (a reserved-looking test number). */
 export const DEMO_SHOPPER_PHONE = '13800138000';
-
-/** Each message kind mapped onto the sandbox's template of the same purpose (its keywords). */
-const DEMO_MESSAGE_TEMPLATES: MessageTemplateSetting[] = [
-  {
-    kind: 'coupon_expiring',
-    templateId: 'sandbox-coupon-expiring',
-    fields: { thing1: 'couponTitle', time2: 'validUntil', thing3: 'tip' },
-  },
-  {
-    kind: 'points_expiring',
-    templateId: 'sandbox-points-expiring',
-    fields: { number1: 'points', time2: 'expiresAt', thing3: 'tip' },
-  },
-  {
-    kind: 'referral_reward',
-    templateId: 'sandbox-referral-reward',
-    fields: { thing1: 'rewardTitle', time2: 'rewardedAt', thing3: 'tip' },
-  },
-  {
-    kind: 'tier_upgraded',
-    templateId: 'sandbox-tier-upgraded',
-    fields: { thing1: 'tierName', time2: 'upgradedAt', thing3: 'tip' },
-  },
-  {
-    kind: 'campaign_offer',
-    templateId: 'sandbox-campaign-offer',
-    fields: { thing1: 'campaignName', thing2: 'couponTitle', thing3: 'tip' },
-  },
-];
 
 export interface DemoMerchant {
   id: string;
@@ -139,7 +110,7 @@ export class DemoSeedService {
     });
     await this.referral.setRule(allianceId, { rewardTemplateId: reward.template.id, rewardPoints: 50 });
     // The WeChat sandbox's subscribe templates, so the demo asks shoppers and sends its messages.
-    await this.messageTemplates.replace(allianceId, DEMO_MESSAGE_TEMPLATES);
+    await this.messageTemplates.replace(allianceId, SANDBOX_MESSAGE_TEMPLATES);
 
     await this.mall.createItem(admin, {
       title: '手冲咖啡一杯',

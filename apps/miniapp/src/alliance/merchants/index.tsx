@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import type { Merchant, StorePlace } from '@allycard/contracts';
 import { formatDistance, isOpenAt, sortByDistance, type LatLng } from '@allycard/domain';
+import { MerchantMark } from '../../components/merchant-mark';
 import { PageState } from '../../components/page-state';
 import { PrivacyGateSheet } from '../../components/privacy-sheet';
 import { getShopperLocation, StoreMapLink } from '../../platform/location';
 import { memberApi } from '../../services/api';
-import { serverAsset } from '../../services/assets';
 import { badgeColour } from '../../services/merchants';
 import { useMemberPage } from '../../services/member-page';
 import { ROUTES } from '../../services/routes';
@@ -47,24 +47,14 @@ export function arrange(
 }
 
 function Logo({ merchant }: { merchant: Merchant }) {
-  if (merchant.logoUrl) {
-    return (
-      <Image
-        className="merchants__logo"
-        src={serverAsset(merchant.logoUrl)}
-        mode="aspectFill"
-        aria-label={merchant.name}
-      />
-    );
-  }
   return (
-    <View
-      className="merchants__logo merchants__badge"
-      style={{ background: badgeColour(merchant.id) }}
-      aria-hidden
-    >
-      {Array.from(merchant.name)[0] ?? '店'}
-    </View>
+    <MerchantMark
+      name={merchant.name}
+      logoUrl={merchant.logoUrl}
+      colour={badgeColour(merchant.id)}
+      className="merchants__logo"
+      initialClassName="merchants__badge"
+    />
   );
 }
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Image, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import {
   canForward,
   COUPON_STATUS_TEXT,
@@ -10,7 +10,7 @@ import {
   couponValidity,
   usableText,
 } from '../../services/coupon-text';
-import { serverAsset } from '../../services/assets';
+import { MerchantMark } from '../merchant-mark';
 import { brandOf, type MerchantBrand } from '../../services/merchants';
 import type { WalletCoupon } from '@allycard/contracts';
 import './index.scss';
@@ -59,7 +59,13 @@ export function CouponTicket(props: CouponTicketProps) {
       </View>
       <View className="coupon-item__body">
         <View className="coupon-item__head">
-          {brand ? <BrandMark brand={brand} /> : null}
+          {brand ? (
+            <MerchantMark
+              {...brand}
+              className="coupon-item__brand"
+              initialClassName="coupon-item__brand--initial"
+            />
+          ) : null}
           <Text className="coupon-item__title">{title}</Text>
         </View>
         {description ? <Text className="coupon-item__rule">{description}</Text> : null}
@@ -83,28 +89,6 @@ export function CouponTicket(props: CouponTicketProps) {
       </View>
       {stamp ? <Text className="coupon-item__stamp">{stamp}</Text> : null}
     </View>
-  );
-}
-
-function BrandMark({ brand }: { brand: MerchantBrand }) {
-  if (brand.logoUrl) {
-    return (
-      <Image
-        className="coupon-item__brand"
-        src={serverAsset(brand.logoUrl)}
-        mode="aspectFill"
-        aria-label={brand.name}
-      />
-    );
-  }
-  return (
-    <Text
-      className="coupon-item__brand coupon-item__brand--initial"
-      style={{ background: brand.colour }}
-      aria-hidden
-    >
-      {Array.from(brand.name)[0]}
-    </Text>
   );
 }
 
