@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { StaffLimitsDto, StaffLimitValuesDto } from './dto/staff-limits.dto';
 import { StaffLimitsService } from './staff-limits.service';
+import { IdParam } from '../common/ids';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -29,7 +30,7 @@ export class StaffLimitsController {
   @Roles('alliance_admin')
   setMerchant(
     @CurrentPrincipal() who: Principal,
-    @Param('merchantId') merchantId: string,
+    @IdParam('merchantId', '商户') merchantId: string,
     @Body() body: StaffLimitValuesDto,
   ) {
     return this.limits.setMerchant(who, merchantId, body);
@@ -37,7 +38,7 @@ export class StaffLimitsController {
 
   @Delete('merchants/:merchantId')
   @Roles('alliance_admin')
-  clearMerchant(@CurrentPrincipal() who: Principal, @Param('merchantId') merchantId: string) {
+  clearMerchant(@CurrentPrincipal() who: Principal, @IdParam('merchantId', '商户') merchantId: string) {
     return this.limits.clearMerchant(who, merchantId);
   }
 }

@@ -14,6 +14,7 @@ import { TiersService } from '../points/tiers.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
 import { CounterDailyTotal } from './counter-daily-total.entity';
 import { Redemption } from './redemption.entity';
+import { isId } from '../common/ids';
 
 const alreadyVoided = () => new DomainError('ALREADY_VOIDED', 409, '这条记录已撤销');
 
@@ -48,7 +49,7 @@ export class CounterVoidService {
 
   /** The record at the staff's merchant, or 404 (another merchant's record is never revealed). */
   async find(staff: Principal, id: string, em: EntityManager = this.tx.dataSource.manager) {
-    const row = /^\d{1,19}$/.test(id)
+    const row = isId(id)
       ? await em.findOneBy(Redemption, { id, allianceId: staff.allianceId, merchantId: staff.merchantId! })
       : null;
     if (!row) throw notFound('记录');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { CounterRecord, CounterRecordList, StaffMe } from '@allycard/contracts';
 import { Throttle } from '@nestjs/throttler';
@@ -11,6 +11,7 @@ import { CounterRecordsService } from './counter-records.service';
 import { CounterVoidService } from './counter-void.service';
 import { CounterService } from './counter.service';
 import { CreateRedemptionDto, VoidRedemptionDto } from './dto/redemption.dto';
+import { IdParam } from '../common/ids';
 
 @ApiTags('staff')
 @ApiBearerAuth()
@@ -56,7 +57,7 @@ export class CounterController {
   @ApiOkResponse({ description: 'the record, now voided' })
   async void(
     @CurrentPrincipal() staff: Principal,
-    @Param('id') id: string,
+    @IdParam('id', '记录') id: string,
     @Body() body: VoidRedemptionDto,
   ): Promise<CounterRecord> {
     const row = await this.voids.void(staff, id, body.reason.trim());

@@ -9,6 +9,7 @@ import { TransactionRunner } from '../common/transactions';
 import { MerchantsService } from '../merchants/merchants.service';
 import { CouponTemplate, CouponTemplateMerchant } from './coupon-template.entity';
 import { CreateCouponTemplateDto, UpdateCouponTemplateDto } from './dto/coupon-template.dto';
+import { isId } from '../common/ids';
 
 export interface TemplateView {
   template: CouponTemplate;
@@ -185,7 +186,7 @@ export class CouponTemplatesService {
   }
 
   async find(allianceId: string, id: string): Promise<TemplateView | null> {
-    if (!/^\d{1,19}$/.test(id)) return null;
+    if (!isId(id)) return null;
     const template = await this.templates.findOneBy({ id, allianceId });
     return template ? (await this.withMerchants([template]))[0] : null;
   }

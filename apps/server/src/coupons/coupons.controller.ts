@@ -10,6 +10,7 @@ import { CreateCouponTemplateDto, UpdateCouponTemplateDto } from './dto/coupon-t
 import { ReferralRuleBodyDto, WalletQueryDto } from './dto/coupon-query.dto';
 import { ReferralService } from './referral.service';
 import { SharingService } from './sharing.service';
+import { IdParam } from '../common/ids';
 
 @ApiTags('coupons')
 @ApiBearerAuth()
@@ -38,7 +39,7 @@ export class CouponsController {
 
   @Get('admin/coupon-templates/:id')
   @Roles('alliance_admin', 'merchant_admin')
-  async getTemplate(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async getTemplate(@CurrentPrincipal() who: Principal, @IdParam('id', '券模板') id: string) {
     return toTemplateDto(await this.templates.getManaged(who, id));
   }
 
@@ -46,7 +47,7 @@ export class CouponsController {
   @Roles('alliance_admin', 'merchant_admin')
   async updateTemplate(
     @CurrentPrincipal() who: Principal,
-    @Param('id') id: string,
+    @IdParam('id', '券模板') id: string,
     @Body() body: UpdateCouponTemplateDto,
   ) {
     return toTemplateDto(await this.templates.update(who, id, body));
@@ -55,14 +56,14 @@ export class CouponsController {
   @Post('admin/coupon-templates/:id/pause')
   @HttpCode(200)
   @Roles('alliance_admin', 'merchant_admin')
-  async pause(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async pause(@CurrentPrincipal() who: Principal, @IdParam('id', '券模板') id: string) {
     return toTemplateDto(await this.templates.update(who, id, { status: 'paused' }));
   }
 
   @Post('admin/coupon-templates/:id/resume')
   @HttpCode(200)
   @Roles('alliance_admin', 'merchant_admin')
-  async resume(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async resume(@CurrentPrincipal() who: Principal, @IdParam('id', '券模板') id: string) {
     return toTemplateDto(await this.templates.update(who, id, { status: 'active' }));
   }
 
@@ -98,7 +99,7 @@ export class CouponsController {
     },
   })
   @Throttle({ default: RATE_LIMITS.claim })
-  claim(@CurrentPrincipal() who: Principal, @Param('templateId') templateId: string) {
+  claim(@CurrentPrincipal() who: Principal, @IdParam('templateId', '优惠券') templateId: string) {
     return this.coupons.claim(who, templateId);
   }
 
@@ -110,7 +111,7 @@ export class CouponsController {
 
   @Get('me/coupons/:id')
   @Roles('member')
-  async coupon(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async coupon(@CurrentPrincipal() who: Principal, @IdParam('id', '优惠券') id: string) {
     const { row, view } = await this.coupons.getOwned(who, id);
     // While it is being forwarded, the open share's link, so the phone can show it again.
     const share = row.status === 'sharing' ? await this.sharing.openShareOf(who, row.id) : null;
@@ -119,13 +120,13 @@ export class CouponsController {
 
   @Post('me/coupons/:id/share')
   @Roles('member')
-  share(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  share(@CurrentPrincipal() who: Principal, @IdParam('id', '优惠券') id: string) {
     return this.sharing.share(who, id);
   }
 
   @Delete('me/coupons/:id/share')
   @Roles('member')
-  cancelShare(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  cancelShare(@CurrentPrincipal() who: Principal, @IdParam('id', '优惠券') id: string) {
     return this.sharing.cancel(who, id);
   }
 

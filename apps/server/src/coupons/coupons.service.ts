@@ -21,6 +21,7 @@ import { EventBus } from '../events/event-bus';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponRow, CouponSource } from './coupon.entity';
 import { CouponTemplatesService, TemplateView } from './coupon-templates.service';
+import { isId } from '../common/ids';
 
 /** Coupon instances: claiming, issuing, the member's wallet. */
 @Injectable()
@@ -284,7 +285,7 @@ export class CouponsService implements OnModuleInit {
 
   /** A coupon the member owns (another member's id reads as not found). */
   async getOwned(who: Principal, couponId: string): Promise<{ row: CouponRow; view: TemplateView }> {
-    const row = /^\d{1,19}$/.test(couponId)
+    const row = isId(couponId)
       ? await this.coupons.findOneBy({ id: couponId, allianceId: who.allianceId, memberId: who.id })
       : null;
     if (!row) throw notFound('优惠券');
@@ -293,9 +294,7 @@ export class CouponsService implements OnModuleInit {
   }
 
   async get(allianceId: string, couponId: string): Promise<{ row: CouponRow; view: TemplateView } | null> {
-    const row = /^\d{1,19}$/.test(couponId)
-      ? await this.coupons.findOneBy({ id: couponId, allianceId })
-      : null;
+    const row = isId(couponId) ? await this.coupons.findOneBy({ id: couponId, allianceId }) : null;
     if (!row) return null;
     return { row, view: (await this.templates.byIds(allianceId, [row.templateId])).get(row.templateId)! };
   }

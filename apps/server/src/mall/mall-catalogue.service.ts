@@ -8,6 +8,7 @@ import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import { CreateMallItemDto } from './dto/mall.dto';
 import { MallItem, MallMemberCount } from './mall.entities';
+import { isId } from '../common/ids';
 
 /** The points mall's catalogue (积分商城): items, what members see of them, pausing and resuming. */
 @Injectable()
@@ -102,7 +103,7 @@ export class MallCatalogueService {
 
   /** An item of the alliance by id (404 otherwise). */
   async get(allianceId: string, id: string): Promise<MallItem> {
-    const item = /^\d{1,19}$/.test(id) ? await this.items.findOneBy({ id, allianceId }) : null;
+    const item = isId(id) ? await this.items.findOneBy({ id, allianceId }) : null;
     if (!item) throw notFound('商品');
     return item;
   }

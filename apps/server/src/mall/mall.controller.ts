@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
@@ -9,6 +9,7 @@ import { MerchantsService } from '../merchants/merchants.service';
 import { CreateMallItemDto, PickupDto, RedeemDto, SetMallItemImageDto } from './dto/mall.dto';
 import { itemDto, MallCatalogueService } from './mall-catalogue.service';
 import { MallRedemptionService } from './mall-redemption.service';
+import { IdParam } from '../common/ids';
 
 @ApiTags('mall')
 @ApiBearerAuth()
@@ -28,7 +29,7 @@ export class MallController {
 
   @Get('mall/items/:id')
   @Roles('member')
-  async item(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async item(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string) {
     const found = (await this.catalogue.list(who)).find((i) => i.id === id);
     if (!found) throw notFound('商品');
     return found;
@@ -41,7 +42,7 @@ export class MallController {
     replay: (get, who, id) => get(MallRedemptionService).redeemed(who, id),
   })
   @Throttle({ default: RATE_LIMITS.claim })
-  redeem(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: RedeemDto) {
+  redeem(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string, @Body() body: RedeemDto) {
     return this.mall.redeem(who, id, body.quantity);
   }
 
@@ -77,7 +78,7 @@ export class MallController {
   @Roles('alliance_admin')
   async setImage(
     @CurrentPrincipal() who: Principal,
-    @Param('id') id: string,
+    @IdParam('id', '商品') id: string,
     @Body() body: SetMallItemImageDto,
   ) {
     return itemDto(await this.catalogue.setImage(who, id, body.imageUrl), await this.names(who));
@@ -86,14 +87,14 @@ export class MallController {
   @Post('admin/mall/items/:id/pause')
   @HttpCode(200)
   @Roles('alliance_admin')
-  async pause(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async pause(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string) {
     return itemDto(await this.catalogue.setStatus(who, id, 'paused'), await this.names(who));
   }
 
   @Post('admin/mall/items/:id/resume')
   @HttpCode(200)
   @Roles('alliance_admin')
-  async resume(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async resume(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string) {
     return itemDto(await this.catalogue.setStatus(who, id, 'active'), await this.names(who));
   }
 

@@ -31,6 +31,7 @@ import { FirstPurchase, MemberJoined, ProfileChanged, TierChanged } from '../eve
 import { Clock } from '../common/clock';
 import { WechatClient } from '../wechat/wechat.client';
 import { Member, MemberTierChange, TierChangeReason } from './member.entity';
+import { isId } from '../common/ids';
 
 /** A join as members/ answers it; the coupons it issued are added by coupons/ (JoiningService). */
 export interface Joined {
@@ -396,7 +397,7 @@ export class MembersService implements MemberSessions {
 
   /** A member of the alliance by id, or null (for other modules; never from client input unscoped). */
   findInAlliance(allianceId: string, memberId: string, em?: EntityManager): Promise<Member | null> {
-    return /^\d{1,19}$/.test(memberId)
+    return isId(memberId)
       ? (em?.getRepository(Member) ?? this.members).findOneBy({ id: memberId, allianceId })
       : Promise.resolve(null);
   }

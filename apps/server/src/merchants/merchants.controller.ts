@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { CreateMerchantDto, SetMerchantLogoDto } from './dto/create-merchant.dto';
 import { CreateStoreDto, UpdateStoreDto } from './dto/store.dto';
 import { Merchant } from './merchant.entity';
 import { MerchantsService, toMerchantDto, toStoreDto } from './merchants.service';
+import { IdParam } from '../common/ids';
 
 /** The console's merchants and stores; the members' GET /merchants is directory/'s. */
 @ApiTags('merchants')
@@ -35,7 +36,7 @@ export class MerchantsController {
 
   @Get('admin/merchants/:id')
   @Roles('alliance_admin')
-  async get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async get(@CurrentPrincipal() who: Principal, @IdParam('id', '商户') id: string) {
     const merchant = await this.merchants.get(who.allianceId, id);
     return this.withStores(who, merchant);
   }
@@ -45,7 +46,7 @@ export class MerchantsController {
   @Roles('alliance_admin')
   async setLogo(
     @CurrentPrincipal() who: Principal,
-    @Param('id') id: string,
+    @IdParam('id', '商户') id: string,
     @Body() body: SetMerchantLogoDto,
   ) {
     const merchant = await this.merchants.setLogo(who.allianceId, id, body.logoUrl);
@@ -54,7 +55,11 @@ export class MerchantsController {
 
   @Post('admin/merchants/:id/stores')
   @Roles('alliance_admin')
-  async addStore(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: CreateStoreDto) {
+  async addStore(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '商户') id: string,
+    @Body() body: CreateStoreDto,
+  ) {
     return toStoreDto(await this.merchants.addStore(who.allianceId, id, body));
   }
 
@@ -62,8 +67,8 @@ export class MerchantsController {
   @Roles('alliance_admin')
   async updateStore(
     @CurrentPrincipal() who: Principal,
-    @Param('id') id: string,
-    @Param('storeId') storeId: string,
+    @IdParam('id', '商户') id: string,
+    @IdParam('storeId', '门店') storeId: string,
     @Body() body: UpdateStoreDto,
   ) {
     return toStoreDto(await this.merchants.updateStore(who.allianceId, id, storeId, body));

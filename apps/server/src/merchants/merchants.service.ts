@@ -6,6 +6,7 @@ import { notFound, validationFailed } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { Merchant } from './merchant.entity';
 import { Store } from './store.entity';
+import { isId } from '../common/ids';
 
 export function toMerchantDto(m: Merchant): MerchantDto {
   return { id: m.id, name: m.name, description: m.description, logoUrl: m.logoUrl };
@@ -71,17 +72,13 @@ export class MerchantsService {
 
   /** A merchant of this alliance; another alliance's id reads as not found. */
   async get(allianceId: string, merchantId: string): Promise<Merchant> {
-    const merchant = /^\d{1,19}$/.test(merchantId)
-      ? await this.merchants.findOneBy({ id: merchantId, allianceId })
-      : null;
+    const merchant = isId(merchantId) ? await this.merchants.findOneBy({ id: merchantId, allianceId }) : null;
     if (!merchant) throw notFound('商户');
     return merchant;
   }
 
   async getStore(allianceId: string, merchantId: string, storeId: string): Promise<Store> {
-    const store = /^\d{1,19}$/.test(storeId)
-      ? await this.stores.findOneBy({ id: storeId, allianceId, merchantId })
-      : null;
+    const store = isId(storeId) ? await this.stores.findOneBy({ id: storeId, allianceId, merchantId }) : null;
     if (!store) throw notFound('门店');
     return store;
   }
@@ -148,9 +145,7 @@ export class MerchantsService {
   /** Changes a store's name, place, hours or phone; omitted fields stay, null clears them. */
   async updateStore(allianceId: string, merchantId: string, storeId: string, patch: StorePatch) {
     return this.tx.run(async (em) => {
-      const store = /^\d{1,19}$/.test(storeId)
-        ? await em.findOneBy(Store, { id: storeId, allianceId, merchantId })
-        : null;
+      const store = isId(storeId) ? await em.findOneBy(Store, { id: storeId, allianceId, merchantId }) : null;
       if (!store) throw notFound('门店');
       const next = { ...placeFields(store, patch), ...(patch.name !== undefined && { name: patch.name }) };
       await em.update(Store, { id: store.id, allianceId, merchantId }, next);

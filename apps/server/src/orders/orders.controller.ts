@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
@@ -11,6 +11,7 @@ import { OrderPricingService } from './order-pricing.service';
 import { OrdersService } from './orders.service';
 import { PaymentsService } from './payments.service';
 import { RefundsService } from './refunds.service';
+import { IdParam } from '../common/ids';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -53,14 +54,14 @@ export class OrdersController {
 
   @Get('orders/:id')
   @Roles('member')
-  get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  get(@CurrentPrincipal() who: Principal, @IdParam('id', '订单') id: string) {
     return this.orders.get(who, id);
   }
 
   @Post('orders/:id/cancel')
   @HttpCode(200)
   @Roles('member')
-  cancel(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  cancel(@CurrentPrincipal() who: Principal, @IdParam('id', '订单') id: string) {
     return this.checkout.cancel(who, id);
   }
 
@@ -74,7 +75,11 @@ export class OrdersController {
   @HttpCode(200)
   @Roles(...STAFF_ROLES)
   @Idempotent({ action: 'refund', replay: (get, staff, id) => get(RefundsService).answer(staff, id) })
-  refund(@CurrentPrincipal() staff: Principal, @Param('id') id: string, @Body() body: RefundRequestDto) {
+  refund(
+    @CurrentPrincipal() staff: Principal,
+    @IdParam('id', '订单') id: string,
+    @Body() body: RefundRequestDto,
+  ) {
     return this.refunds.request(staff, id, body.amountFen);
   }
 

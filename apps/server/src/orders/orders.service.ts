@@ -7,6 +7,7 @@ import { notFound } from '../common/errors';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import { Order, Refund } from './order.entities';
+import { isId } from '../common/ids';
 
 export function toOrderDto(o: Order) {
   return {
@@ -42,7 +43,7 @@ export class OrdersService {
 
   /** The member's own order by id; another member's reads as not found. */
   async findOwn(who: Principal, id: string): Promise<Order> {
-    const order = /^\d{1,19}$/.test(id)
+    const order = isId(id)
       ? await this.orders.findOneBy({ id, allianceId: who.allianceId, memberId: who.id })
       : null;
     if (!order) throw notFound('订单');

@@ -26,6 +26,7 @@ import { Order, Refund } from './order.entities';
 import { toOrderDto } from './orders.service';
 import { NOTIFY_PATH } from './pay-settings';
 import { REFUND_TOPIC } from './wechat-topics';
+import { isId } from '../common/ids';
 
 /**
  * Refunds, full or partial, by the order's merchant. The amount is reserved on the order by a guarded
@@ -66,7 +67,7 @@ export class RefundsService implements OnModuleInit {
   }
 
   async request(staff: Principal, orderId: string, amountFen?: number) {
-    const order = /^\d{1,19}$/.test(orderId)
+    const order = isId(orderId)
       ? await this.orders.findOneBy({ id: orderId, allianceId: staff.allianceId })
       : null;
     if (!order || order.merchantId !== staff.merchantId) throw notFound('订单');

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { CreateStaffDto, ResetPasswordDto } from './dto/login.dto';
 import { StaffAccount } from './staff-account.entity';
 import { StaffService } from './staff.service';
+import { IdParam } from '../common/ids';
 
 const toStaffDto = (a: StaffAccount) => ({
   id: a.id,
@@ -29,7 +30,7 @@ export class StaffAdminController {
   @Roles('alliance_admin')
   async create(
     @CurrentPrincipal() who: Principal,
-    @Param('id') merchantId: string,
+    @IdParam('id', '商户') merchantId: string,
     @Body() body: CreateStaffDto,
   ) {
     return toStaffDto(await this.staff.createStaff(who.allianceId, merchantId, body));
@@ -37,21 +38,21 @@ export class StaffAdminController {
 
   @Get('merchants/:id/staff')
   @Roles('alliance_admin', 'merchant_admin')
-  async list(@CurrentPrincipal() who: Principal, @Param('id') merchantId: string) {
+  async list(@CurrentPrincipal() who: Principal, @IdParam('id', '商户') merchantId: string) {
     return (await this.staff.listForMerchant(who, merchantId)).map(toStaffDto);
   }
 
   @Post('staff/:id/disable')
   @HttpCode(200)
   @Roles('alliance_admin', 'merchant_admin')
-  async disable(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async disable(@CurrentPrincipal() who: Principal, @IdParam('id', '员工账号') id: string) {
     return toStaffDto(await this.staff.setDisabled(who, id, true));
   }
 
   @Post('staff/:id/enable')
   @HttpCode(200)
   @Roles('alliance_admin', 'merchant_admin')
-  async enable(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  async enable(@CurrentPrincipal() who: Principal, @IdParam('id', '员工账号') id: string) {
     return toStaffDto(await this.staff.setDisabled(who, id, false));
   }
 
@@ -60,7 +61,7 @@ export class StaffAdminController {
   @Roles('alliance_admin', 'merchant_admin')
   async resetPassword(
     @CurrentPrincipal() who: Principal,
-    @Param('id') id: string,
+    @IdParam('id', '员工账号') id: string,
     @Body() body: ResetPasswordDto,
   ) {
     return toStaffDto(await this.staff.resetPassword(who, id, body.password));

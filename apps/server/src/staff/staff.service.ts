@@ -11,6 +11,7 @@ import { LoginAttempt, LoginAttempts, WARN_ATTEMPTS_LEFT } from './login-attempt
 import { RefreshTokens } from './refresh-tokens';
 import { StaffAccount } from './staff-account.entity';
 import { normalizeUsername, USERNAME_MAX } from './username';
+import { isId } from '../common/ids';
 
 const BCRYPT_ROUNDS = 10;
 // Compared against when the username is unknown, so timing does not reveal which usernames exist.
@@ -219,7 +220,7 @@ export class StaffService implements StaffSessions {
    * merchant admin its own merchant's clerks. Alliance admins are managed by no one here (404).
    */
   private async manageable(em: EntityManager, who: Principal, accountId: string): Promise<StaffAccount> {
-    const account = /^\d{1,19}$/.test(accountId)
+    const account = isId(accountId)
       ? await em.findOneBy(StaffAccount, { id: accountId, allianceId: who.allianceId })
       : null;
     if (!account || account.role === 'alliance_admin') throw notFound('员工账号');

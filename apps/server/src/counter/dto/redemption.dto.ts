@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { COUNTER_VOID_REASON_MAX } from '@allycard/domain';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 export class CreateRedemptionDto {
   @ApiProperty({ description: 'the rotating code from the member card' })
@@ -12,7 +13,7 @@ export class CreateRedemptionDto {
   @ApiPropertyOptional({ description: 'the coupon to redeem' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'couponId must be an id' })
+  @IsId()
   couponId?: string;
 
   @ApiPropertyOptional({ description: 'the purchase amount in fen, before the coupon' })

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Matches, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 export class WalletQueryDto {
   @ApiPropertyOptional({ enum: ['available', 'locked', 'sharing', 'used', 'expired'] })
@@ -16,7 +17,7 @@ export class ReferralRuleDto {
   })
   @IsOptional() // null is meaningful here
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'rewardTemplateId must be an id' })
+  @IsId()
   rewardTemplateId?: string | null;
 }
 

@@ -8,14 +8,13 @@ import {
   IsInt,
   IsNotEmpty,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { IsInstant, IsOptionalNotNull, NestedObject } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
-const ID = /^\d{1,19}$/;
 const MAX_FEN = 100_000_000; // ¥1,000,000
 
 export class CouponIssuerDto {
@@ -26,7 +25,7 @@ export class CouponIssuerDto {
   @ApiPropertyOptional({ description: 'required when type is merchant' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(ID, { message: 'merchantId must be an id' })
+  @IsId()
   merchantId?: string;
 }
 
@@ -112,7 +111,7 @@ export class CreateCouponTemplateDto {
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
-  @Matches(ID, { each: true, message: 'merchantIds must be ids' })
+  @IsId({ each: true })
   merchantIds?: string[];
 
   @ApiPropertyOptional({

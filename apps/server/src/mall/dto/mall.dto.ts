@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
 import { IMAGE_URL } from '../../uploads/image-files';
-
-const ID = /^\d{1,19}$/;
+import { IsId } from '../../common/ids';
 
 export class CreateMallItemDto {
   @ApiProperty({ example: '手冲咖啡一杯' })
@@ -52,13 +51,13 @@ export class CreateMallItemDto {
   @ApiPropertyOptional({ description: 'pickup: the merchant that hands it over' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(ID, { message: 'merchantId must be an id' })
+  @IsId()
   merchantId?: string;
 
   @ApiPropertyOptional({ description: 'coupon: the template issued per unit' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(ID, { message: 'couponTemplateId must be an id' })
+  @IsId()
   couponTemplateId?: string;
 
   @ApiPropertyOptional({ description: 'a photo uploaded with POST /admin/uploads (its url)' })

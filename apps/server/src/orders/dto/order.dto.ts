@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 export class OrderRequestDto {
   @ApiProperty({ example: '1' })
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'merchantId must be an id' })
+  @IsId()
   merchantId: string;
 
   @ApiProperty({ example: 12800, description: 'the amount to pay the merchant, in fen, before discounts' })
@@ -17,7 +18,7 @@ export class OrderRequestDto {
   @ApiPropertyOptional()
   @IsOptionalNotNull()
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'couponId must be an id' })
+  @IsId()
   couponId?: string;
 
   @ApiPropertyOptional({

@@ -11,6 +11,7 @@ import {
   Min,
 } from 'class-validator';
 import { IsOptionalNotNull, NestedObjectArray } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 export class PointsPolicyDto {
   @ApiProperty({ example: 100, description: 'fen paid per point earned (100: one point per full yuan)' })
@@ -74,6 +75,6 @@ export class TiersDto {
 export class HistoryQueryDto {
   @ApiPropertyOptional({ description: 'postings older than this posting id (paging)' })
   @IsOptionalNotNull()
-  @Matches(/^\d{1,19}$/)
+  @IsId()
   before?: string;
 }

@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 export class CreateQrCodeDto {
   @ApiProperty({ example: '1' })
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'merchantId must be an id' })
+  @IsId()
   merchantId: string;
 
   @ApiPropertyOptional({ example: '1' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'storeId must be an id' })
+  @IsId()
   storeId?: string;
 
   @ApiPropertyOptional({ example: 'opening-week', description: 'up to 32 letters, digits, _ or -' })
