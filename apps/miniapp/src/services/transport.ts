@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro';
 import { ApiError, type Transport } from '@allycard/contracts';
+import { takeEarlyAnswer } from '../platform/early-requests';
 
 /** What a request that never got an HTTP answer (offline, DNS, timeout) becomes. */
 export const NETWORK_ERROR_CODE = 'NETWORK_ERROR';
@@ -18,6 +19,8 @@ function parseBody(data: unknown): unknown {
 
 /** The contracts client's Transport over Taro.request: wx.request on weapp, fetch on h5. */
 export const taroTransport: Transport = async ({ method, url, headers, body }) => {
+  const early = await takeEarlyAnswer(method, url, headers);
+  if (early) return { status: early.status, body: parseBody(early.body) };
   let res: { statusCode: number; data: unknown };
   try {
     res = await Taro.request({
