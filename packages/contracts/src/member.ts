@@ -13,6 +13,8 @@ export interface WalletCoupon extends Coupon {
   maxDiscountFen?: number | null;
   /** set when a friend forwarded it: such a coupon cannot be forwarded again */
   receivedFrom?: string | null;
+  /** GET /me/coupons/:id only: the open link while the coupon is being forwarded, so the phone can show it again */
+  share?: ShareCreated | null;
 }
 
 /** A template the member may claim in 领券中心. */
@@ -286,6 +288,10 @@ export interface Order {
   pointsEarned: number;
   couponId: string | null;
   refundedFen: number;
+  /** refunds asked so far, settled by WeChat or not: what is left to refund is payableFen minus this */
+  refundRequestedFen: number;
+  /** the points-mall order this payment pays the cash part of, or null */
+  mallOrderId: string | null;
   paidAt: string | null;
   createdAt: string;
   /** what refunds did to the order (GET /orders, /orders/:id, /staff/orders); null when none was asked */

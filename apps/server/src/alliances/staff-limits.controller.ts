@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Put, Query } from '@nestjs/common';
+import type { StaffLimits } from '@allycard/contracts';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { StaffLimitsDto, StaffLimitValuesDto } from './dto/staff-limits.dto';
@@ -15,13 +16,13 @@ export class StaffLimitsController {
   @Get()
   @Roles('alliance_admin', 'merchant_admin')
   @ApiQuery({ name: 'merchantId', required: false })
-  view(@CurrentPrincipal() who: Principal, @Query('merchantId') merchantId?: string) {
+  view(@CurrentPrincipal() who: Principal, @Query('merchantId') merchantId?: string): Promise<StaffLimits> {
     return this.limits.view(who, typeof merchantId === 'string' && merchantId ? merchantId : undefined);
   }
 
   @Put()
   @Roles('alliance_admin')
-  set(@CurrentPrincipal() who: Principal, @Body() body: StaffLimitsDto) {
+  set(@CurrentPrincipal() who: Principal, @Body() body: StaffLimitsDto): Promise<StaffLimits> {
     return this.limits.setAlliance(who, body);
   }
 
@@ -32,13 +33,16 @@ export class StaffLimitsController {
     @CurrentPrincipal() who: Principal,
     @IdParam('merchantId', '商户') merchantId: string,
     @Body() body: StaffLimitValuesDto,
-  ) {
+  ): Promise<StaffLimits> {
     return this.limits.setMerchant(who, merchantId, body);
   }
 
   @Delete('merchants/:merchantId')
   @Roles('alliance_admin')
-  clearMerchant(@CurrentPrincipal() who: Principal, @IdParam('merchantId', '商户') merchantId: string) {
+  clearMerchant(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('merchantId', '商户') merchantId: string,
+  ): Promise<StaffLimits> {
     return this.limits.clearMerchant(who, merchantId);
   }
 }

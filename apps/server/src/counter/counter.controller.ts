@@ -1,6 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { CounterRecord, CounterRecordList, StaffMe } from '@allycard/contracts';
+import type {
+  CounterRecord,
+  CounterRecordList,
+  MemberLookupResponse,
+  Redemption,
+  StaffMe,
+} from '@allycard/contracts';
 import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
 import { Idempotent } from '../common/idempotency';
@@ -69,7 +75,7 @@ export class CounterController {
   @HttpCode(200)
   @Roles(...STAFF_ROLES)
   @Throttle({ default: RATE_LIMITS.codeLookup })
-  lookup(@CurrentPrincipal() staff: Principal, @Body() body: MemberLookupDto) {
+  lookup(@CurrentPrincipal() staff: Principal, @Body() body: MemberLookupDto): Promise<MemberLookupResponse> {
     return this.counter.lookup(staff, body.memberCode);
   }
 
@@ -77,7 +83,7 @@ export class CounterController {
   @Roles(...STAFF_ROLES)
   @Idempotent({ action: 'redemption', replay: (get, staff, id) => get(CounterService).redemption(staff, id) })
   @Throttle({ default: RATE_LIMITS.codeLookup })
-  redeem(@CurrentPrincipal() staff: Principal, @Body() body: CreateRedemptionDto) {
+  redeem(@CurrentPrincipal() staff: Principal, @Body() body: CreateRedemptionDto): Promise<Redemption> {
     return this.counter.redeem(staff, body);
   }
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import type { StaffActivityReport } from '@allycard/contracts';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { StaffActivityService } from './staff-activity.service';
@@ -22,7 +23,7 @@ export class StaffActivityController {
     @Query('from') from?: string,
     @Query('to') to?: string,
     @Query('merchantId') merchantId?: string,
-  ) {
+  ): Promise<StaffActivityReport> {
     return this.activity.report(who, { from: text(from), to: text(to), merchantId: text(merchantId) });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { FieldError } from '@allycard/contracts';
+import type { CouponTemplate as CouponTemplateView, FieldError } from '@allycard/contracts';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
@@ -233,7 +233,7 @@ export class CouponTemplatesService {
   }
 }
 
-export function toTemplateDto({ template: t, merchantIds }: TemplateView) {
+export function toTemplateDto({ template: t, merchantIds }: TemplateView): CouponTemplateView {
   return {
     id: t.id,
     title: t.title,

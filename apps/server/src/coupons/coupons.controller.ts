@@ -1,4 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import type {
+  CouponTemplate,
+  Offer,
+  ReferralRule,
+  SentShare,
+  ShareCreated,
+  SharePreview,
+  WalletCoupon,
+} from '@allycard/contracts';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { AuthedRequest, CurrentPrincipal, Principal, principalOf, Roles, TokenService } from '../common/auth';
@@ -27,19 +36,25 @@ export class CouponsController {
   // ── alliance and merchant admins ──────────────────────────────────────────
   @Post('admin/coupon-templates')
   @Roles('alliance_admin', 'merchant_admin')
-  async createTemplate(@CurrentPrincipal() who: Principal, @Body() body: CreateCouponTemplateDto) {
+  async createTemplate(
+    @CurrentPrincipal() who: Principal,
+    @Body() body: CreateCouponTemplateDto,
+  ): Promise<CouponTemplate> {
     return toTemplateDto(await this.templates.create(who, body));
   }
 
   @Get('admin/coupon-templates')
   @Roles('alliance_admin', 'merchant_admin')
-  async listTemplates(@CurrentPrincipal() who: Principal) {
+  async listTemplates(@CurrentPrincipal() who: Principal): Promise<CouponTemplate[]> {
     return (await this.templates.list(who)).map(toTemplateDto);
   }
 
   @Get('admin/coupon-templates/:id')
   @Roles('alliance_admin', 'merchant_admin')
-  async getTemplate(@CurrentPrincipal() who: Principal, @IdParam('id', '券模板') id: string) {
+  async getTemplate(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '券模板') id: string,
+  ): Promise<CouponTemplate> {
     return toTemplateDto(await this.templates.getManaged(who, id));
   }
 
@@ -49,33 +64,42 @@ export class CouponsController {
     @CurrentPrincipal() who: Principal,
     @IdParam('id', '券模板') id: string,
     @Body() body: UpdateCouponTemplateDto,
-  ) {
+  ): Promise<CouponTemplate> {
     return toTemplateDto(await this.templates.update(who, id, body));
   }
 
   @Post('admin/coupon-templates/:id/pause')
   @HttpCode(200)
   @Roles('alliance_admin', 'merchant_admin')
-  async pause(@CurrentPrincipal() who: Principal, @IdParam('id', '券模板') id: string) {
+  async pause(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '券模板') id: string,
+  ): Promise<CouponTemplate> {
     return toTemplateDto(await this.templates.update(who, id, { status: 'paused' }));
   }
 
   @Post('admin/coupon-templates/:id/resume')
   @HttpCode(200)
   @Roles('alliance_admin', 'merchant_admin')
-  async resume(@CurrentPrincipal() who: Principal, @IdParam('id', '券模板') id: string) {
+  async resume(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '券模板') id: string,
+  ): Promise<CouponTemplate> {
     return toTemplateDto(await this.templates.update(who, id, { status: 'active' }));
   }
 
   @Get('admin/referral-rule')
   @Roles('alliance_admin')
-  referralRule(@CurrentPrincipal() who: Principal) {
+  referralRule(@CurrentPrincipal() who: Principal): Promise<ReferralRule> {
     return this.referral.rule(who.allianceId);
   }
 
   @Put('admin/referral-rule')
   @Roles('alliance_admin')
-  setReferralRule(@CurrentPrincipal() who: Principal, @Body() body: ReferralRuleBodyDto) {
+  setReferralRule(
+    @CurrentPrincipal() who: Principal,
+    @Body() body: ReferralRuleBodyDto,
+  ): Promise<ReferralRule> {
     return this.referral.setRule(who.allianceId, {
       rewardTemplateId: body.rewardTemplateId ?? null,
       rewardPoints: body.rewardPoints ?? 0,
@@ -85,7 +109,7 @@ export class CouponsController {
   // ── members ───────────────────────────────────────────────────────────────
   @Get('offers')
   @Roles('member')
-  offers(@CurrentPrincipal() who: Principal) {
+  offers(@CurrentPrincipal() who: Principal): Promise<Offer[]> {
     return this.coupons.offers(who);
   }
 
@@ -99,19 +123,25 @@ export class CouponsController {
     },
   })
   @Throttle({ default: RATE_LIMITS.claim })
-  claim(@CurrentPrincipal() who: Principal, @IdParam('templateId', '优惠券') templateId: string) {
+  claim(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('templateId', '优惠券') templateId: string,
+  ): Promise<WalletCoupon> {
     return this.coupons.claim(who, templateId);
   }
 
   @Get('me/coupons')
   @Roles('member')
-  wallet(@CurrentPrincipal() who: Principal, @Query() query: WalletQueryDto) {
+  wallet(@CurrentPrincipal() who: Principal, @Query() query: WalletQueryDto): Promise<WalletCoupon[]> {
     return this.coupons.wallet(who, query.status);
   }
 
   @Get('me/coupons/:id')
   @Roles('member')
-  async coupon(@CurrentPrincipal() who: Principal, @IdParam('id', '优惠券') id: string) {
+  async coupon(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '优惠券') id: string,
+  ): Promise<WalletCoupon> {
     const { row, view } = await this.coupons.getOwned(who, id);
     // While it is being forwarded, the open share's link, so the phone can show it again.
     const share = row.status === 'sharing' ? await this.sharing.openShareOf(who, row.id) : null;
@@ -120,25 +150,28 @@ export class CouponsController {
 
   @Post('me/coupons/:id/share')
   @Roles('member')
-  share(@CurrentPrincipal() who: Principal, @IdParam('id', '优惠券') id: string) {
+  share(@CurrentPrincipal() who: Principal, @IdParam('id', '优惠券') id: string): Promise<ShareCreated> {
     return this.sharing.share(who, id);
   }
 
   @Delete('me/coupons/:id/share')
   @Roles('member')
-  cancelShare(@CurrentPrincipal() who: Principal, @IdParam('id', '优惠券') id: string) {
+  cancelShare(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '优惠券') id: string,
+  ): Promise<WalletCoupon> {
     return this.sharing.cancel(who, id);
   }
 
   @Get('me/shares')
   @Roles('member')
-  sentShares(@CurrentPrincipal() who: Principal) {
+  sentShares(@CurrentPrincipal() who: Principal): Promise<SentShare[]> {
     return this.sharing.sent(who);
   }
 
   /** Public: the friend's preview before accepting; a member's token, when sent, tells who is looking. */
   @Get('shares/:token')
-  preview(@Param('token') token: string, @Req() req: AuthedRequest) {
+  preview(@Param('token') token: string, @Req() req: AuthedRequest): Promise<SharePreview> {
     return this.sharing.preview(token, principalOf(req, this.tokens));
   }
 }

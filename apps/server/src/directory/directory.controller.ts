@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import type { Merchant } from '@allycard/contracts';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { DirectoryService } from './directory.service';
@@ -16,7 +17,7 @@ export class DirectoryController {
    */
   @Get('merchants')
   @Roles('member', 'clerk', 'merchant_admin', 'alliance_admin')
-  list(@CurrentPrincipal() who: Principal, @Query('with') include?: unknown) {
+  list(@CurrentPrincipal() who: Principal, @Query('with') include?: unknown): Promise<Merchant[]> {
     return this.directory.list(who, { benefits: include === 'benefits' });
   }
 }

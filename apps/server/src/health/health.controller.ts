@@ -7,7 +7,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import type { Health } from '@allycard/contracts';
+import type { Health, HealthCheck as HealthAnswer } from '@allycard/contracts';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { DomainError } from '../common/errors';
@@ -52,8 +52,8 @@ export class HealthController {
   /** Liveness (the kubelet restarts a process that fails it): the process answers; no dependency is asked. */
   @Get('live')
   @HealthCheck()
-  live() {
-    return this.health.check([]);
+  async live(): Promise<HealthAnswer> {
+    return (await this.health.check([])) as HealthAnswer;
   }
 
   /**
@@ -64,14 +64,15 @@ export class HealthController {
    */
   @Get('ready')
   @HealthCheck()
-  async ready() {
+  async ready(): Promise<HealthAnswer> {
     try {
-      return await this.health.check([
+      // terminus types its reports as Partial records (values possibly undefined); it never leaves one out
+      return (await this.health.check([
         () => this.notDraining(),
         () => this.db.pingCheck('database', { timeout: 1500 }),
         ...(this.redis.configured ? [() => this.redisPing()] : []),
         () => this.outboxLag(),
-      ]);
+      ])) as HealthAnswer;
     } catch (error) {
       if (error instanceof ServiceUnavailableException)
         throw new DomainError('SERVICE_UNAVAILABLE', 503, '服务暂不可用，请稍后再试', error.getResponse());

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import type { AdminMallItem, MallItem, MallOrder } from '@allycard/contracts';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '../common/auth';
@@ -23,13 +24,13 @@ export class MallController {
 
   @Get('mall/items')
   @Roles('member')
-  list(@CurrentPrincipal() who: Principal) {
+  list(@CurrentPrincipal() who: Principal): Promise<MallItem[]> {
     return this.catalogue.list(who);
   }
 
   @Get('mall/items/:id')
   @Roles('member')
-  async item(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string) {
+  async item(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string): Promise<MallItem> {
     const found = (await this.catalogue.list(who)).find((i) => i.id === id);
     if (!found) throw notFound('商品');
     return found;
@@ -42,13 +43,17 @@ export class MallController {
     replay: (get, who, id) => get(MallRedemptionService).redeemed(who, id),
   })
   @Throttle({ default: RATE_LIMITS.claim })
-  redeem(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string, @Body() body: RedeemDto) {
+  redeem(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '商品') id: string,
+    @Body() body: RedeemDto,
+  ): Promise<MallOrder> {
     return this.mall.redeem(who, id, body.quantity);
   }
 
   @Get('me/mall-orders')
   @Roles('member')
-  orders(@CurrentPrincipal() who: Principal) {
+  orders(@CurrentPrincipal() who: Principal): Promise<MallOrder[]> {
     return this.mall.myOrders(who);
   }
 
@@ -56,19 +61,19 @@ export class MallController {
   @HttpCode(200)
   @Roles(...STAFF_ROLES)
   @Throttle({ default: RATE_LIMITS.codeLookup })
-  pickup(@CurrentPrincipal() staff: Principal, @Body() body: PickupDto) {
+  pickup(@CurrentPrincipal() staff: Principal, @Body() body: PickupDto): Promise<MallOrder> {
     return this.mall.pickup(staff, body.pickupCode);
   }
 
   @Post('admin/mall/items')
   @Roles('alliance_admin')
-  async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMallItemDto) {
+  async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMallItemDto): Promise<AdminMallItem> {
     return itemDto(await this.catalogue.createItem(who, body), await this.names(who));
   }
 
   @Get('admin/mall/items')
   @Roles('alliance_admin')
-  async adminList(@CurrentPrincipal() who: Principal) {
+  async adminList(@CurrentPrincipal() who: Principal): Promise<AdminMallItem[]> {
     const names = await this.names(who);
     return (await this.catalogue.listAdmin(who)).map((i) => itemDto(i, names));
   }
@@ -80,21 +85,24 @@ export class MallController {
     @CurrentPrincipal() who: Principal,
     @IdParam('id', '商品') id: string,
     @Body() body: SetMallItemImageDto,
-  ) {
+  ): Promise<AdminMallItem> {
     return itemDto(await this.catalogue.setImage(who, id, body.imageUrl), await this.names(who));
   }
 
   @Post('admin/mall/items/:id/pause')
   @HttpCode(200)
   @Roles('alliance_admin')
-  async pause(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string) {
+  async pause(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string): Promise<AdminMallItem> {
     return itemDto(await this.catalogue.setStatus(who, id, 'paused'), await this.names(who));
   }
 
   @Post('admin/mall/items/:id/resume')
   @HttpCode(200)
   @Roles('alliance_admin')
-  async resume(@CurrentPrincipal() who: Principal, @IdParam('id', '商品') id: string) {
+  async resume(
+    @CurrentPrincipal() who: Principal,
+    @IdParam('id', '商品') id: string,
+  ): Promise<AdminMallItem> {
     return itemDto(await this.catalogue.setStatus(who, id, 'active'), await this.names(who));
   }
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import type { LoginResponse, Member, MemberCode, MemberProfile } from '@allycard/contracts';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
@@ -14,21 +15,21 @@ export class MembersController {
   @Post('auth/login')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
-  login(@Body() body: WechatCodeDto) {
+  login(@Body() body: WechatCodeDto): Promise<LoginResponse> {
     return this.members.login(body.code);
   }
 
   @Get('me')
   @ApiBearerAuth()
   @Roles('member')
-  me(@CurrentPrincipal() who: Principal) {
+  me(@CurrentPrincipal() who: Principal): Promise<MemberProfile> {
     return this.members.profile(who);
   }
 
   @Patch('me')
   @ApiBearerAuth()
   @Roles('member')
-  update(@CurrentPrincipal() who: Principal, @Body() body: UpdateMeDto) {
+  update(@CurrentPrincipal() who: Principal, @Body() body: UpdateMeDto): Promise<Member> {
     return this.members.update(who, body);
   }
 
@@ -36,14 +37,14 @@ export class MembersController {
   @HttpCode(200)
   @ApiBearerAuth()
   @Roles('member')
-  bindPhone(@CurrentPrincipal() who: Principal, @Body() body: WechatCodeDto) {
+  bindPhone(@CurrentPrincipal() who: Principal, @Body() body: WechatCodeDto): Promise<Member> {
     return this.members.bindPhone(who, body.code);
   }
 
   @Get('me/member-code')
   @ApiBearerAuth()
   @Roles('member')
-  memberCode(@CurrentPrincipal() who: Principal) {
+  memberCode(@CurrentPrincipal() who: Principal): Promise<MemberCode> {
     return this.members.memberCode(who);
   }
 }

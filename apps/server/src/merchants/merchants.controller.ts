@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Patch, Post, Put } from '@nestjs/common';
+import type { AdminMerchant, StorePlace } from '@allycard/contracts';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { CreateMerchantDto, SetMerchantLogoDto } from './dto/create-merchant.dto';
@@ -16,7 +17,7 @@ export class MerchantsController {
 
   @Get('admin/merchants')
   @Roles('alliance_admin')
-  async adminList(@CurrentPrincipal() who: Principal) {
+  async adminList(@CurrentPrincipal() who: Principal): Promise<AdminMerchant[]> {
     const [merchants, stores] = await Promise.all([
       this.merchants.list(who.allianceId),
       this.merchants.listAllStores(who.allianceId),
@@ -29,14 +30,14 @@ export class MerchantsController {
 
   @Post('admin/merchants')
   @Roles('alliance_admin')
-  async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMerchantDto) {
+  async create(@CurrentPrincipal() who: Principal, @Body() body: CreateMerchantDto): Promise<AdminMerchant> {
     const merchant = await this.merchants.create(who.allianceId, body);
     return this.withStores(who, merchant);
   }
 
   @Get('admin/merchants/:id')
   @Roles('alliance_admin')
-  async get(@CurrentPrincipal() who: Principal, @IdParam('id', '商户') id: string) {
+  async get(@CurrentPrincipal() who: Principal, @IdParam('id', '商户') id: string): Promise<AdminMerchant> {
     const merchant = await this.merchants.get(who.allianceId, id);
     return this.withStores(who, merchant);
   }
@@ -48,7 +49,7 @@ export class MerchantsController {
     @CurrentPrincipal() who: Principal,
     @IdParam('id', '商户') id: string,
     @Body() body: SetMerchantLogoDto,
-  ) {
+  ): Promise<AdminMerchant> {
     const merchant = await this.merchants.setLogo(who.allianceId, id, body.logoUrl);
     return this.withStores(who, merchant);
   }
@@ -59,7 +60,7 @@ export class MerchantsController {
     @CurrentPrincipal() who: Principal,
     @IdParam('id', '商户') id: string,
     @Body() body: CreateStoreDto,
-  ) {
+  ): Promise<StorePlace> {
     return toStoreDto(await this.merchants.addStore(who.allianceId, id, body));
   }
 
@@ -70,7 +71,7 @@ export class MerchantsController {
     @IdParam('id', '商户') id: string,
     @IdParam('storeId', '门店') storeId: string,
     @Body() body: UpdateStoreDto,
-  ) {
+  ): Promise<StorePlace> {
     return toStoreDto(await this.merchants.updateStore(who.allianceId, id, storeId, body));
   }
 

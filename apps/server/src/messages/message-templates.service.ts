@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { MessageTemplateSetting } from '@allycard/contracts';
+import type { MessageTemplatesAnswer, MessageTemplateSetting } from '@allycard/contracts';
 import {
   DEFAULT_MESSAGE_PAGES,
   fieldMappingProblems,
@@ -25,16 +25,13 @@ export class MessageTemplatesService {
     private readonly clock: Clock,
   ) {}
 
-  async list(allianceId: string): Promise<{ items: MessageTemplateSetting[] }> {
+  async list(allianceId: string): Promise<MessageTemplatesAnswer> {
     const rows = await this.templates.find({ where: { allianceId }, order: { kind: 'ASC' } });
     return { items: rows.map(toSetting) };
   }
 
   /** Replaces the alliance's settings: kinds not listed are removed (their messages stop). */
-  async replace(
-    allianceId: string,
-    settings: MessageTemplateSetting[],
-  ): Promise<{ items: MessageTemplateSetting[] }> {
+  async replace(allianceId: string, settings: MessageTemplateSetting[]): Promise<MessageTemplatesAnswer> {
     const problems = settings.flatMap((s, i) => {
       const at = `templates.${i}`;
       const found: { field: string; message: string }[] = [];
@@ -91,7 +88,7 @@ export class MessageTemplatesService {
   }
 }
 
-export function toSetting(row: MessageTemplate): MessageTemplateSetting {
+export function toSetting(row: MessageTemplate): Required<MessageTemplateSetting> {
   return {
     kind: row.kind,
     templateId: row.templateId,

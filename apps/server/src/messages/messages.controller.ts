@@ -1,6 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { MessageTemplateSetting } from '@allycard/contracts';
+import type {
+  MessageTemplateSetting,
+  MessageTemplatesAnswer,
+  MySubscription,
+  SubscriptionQuota,
+} from '@allycard/contracts';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { MessageTemplatesDto, SubscriptionsDto } from './dto/messages.dto';
 import { MessageTemplatesService } from './message-templates.service';
@@ -19,27 +24,33 @@ export class MessagesController {
   @Post('me/subscriptions')
   @HttpCode(200)
   @Roles('member')
-  subscribe(@CurrentPrincipal() who: Principal, @Body() body: SubscriptionsDto) {
+  subscribe(
+    @CurrentPrincipal() who: Principal,
+    @Body() body: SubscriptionsDto,
+  ): Promise<SubscriptionQuota[]> {
     return this.messages.recordAnswers(who, body.results);
   }
 
   /** The alliance's message kinds, their template ids and the consents the member has left. */
   @Get('me/subscriptions')
   @Roles('member')
-  mine(@CurrentPrincipal() who: Principal) {
+  mine(@CurrentPrincipal() who: Principal): Promise<MySubscription[]> {
     return this.messages.mine(who);
   }
 
   @Get('admin/message-templates')
   @Roles('alliance_admin')
-  list(@CurrentPrincipal() who: Principal) {
+  list(@CurrentPrincipal() who: Principal): Promise<MessageTemplatesAnswer> {
     return this.templates.list(who.allianceId);
   }
 
   /** 消息模板: replaces the alliance's settings (a kind left out sends no more messages). */
   @Put('admin/message-templates')
   @Roles('alliance_admin')
-  replace(@CurrentPrincipal() who: Principal, @Body() body: MessageTemplatesDto) {
+  replace(
+    @CurrentPrincipal() who: Principal,
+    @Body() body: MessageTemplatesDto,
+  ): Promise<MessageTemplatesAnswer> {
     return this.templates.replace(who.allianceId, body.templates as MessageTemplateSetting[]);
   }
 }

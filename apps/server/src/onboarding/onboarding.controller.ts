@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { AcceptShareResponse, JoinResponse, Merchant, Offer } from '@allycard/contracts';
 import { ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
@@ -26,19 +27,19 @@ export class OnboardingController {
 
   /** Public: what joining gives (the join gifts of the scanned code's alliance), named on the join page. */
   @Get('join-gifts')
-  async joinGifts(@Query('scene') scene?: unknown) {
+  async joinGifts(@Query('scene') scene?: unknown): Promise<Offer[]> {
     return this.coupons.joinGiftPreview(await this.allianceOfScene(scene));
   }
 
   /** Public: 领券中心 before joining; the first claim joins (POST /join, then the claim). */
   @Get('offers/browse')
-  async browseOffers(@Query('scene') scene?: unknown) {
+  async browseOffers(@Query('scene') scene?: unknown): Promise<Offer[]> {
     return this.coupons.offersForNewcomer(await this.allianceOfScene(scene));
   }
 
   /** Public: the scene's merchants and stores, so 领券中心 names where a coupon is used before joining. */
   @Get('merchants/browse')
-  async browseMerchants(@Query('scene') scene?: unknown) {
+  async browseMerchants(@Query('scene') scene?: unknown): Promise<Merchant[]> {
     return this.directory.listOf(await this.allianceOfScene(scene));
   }
 
@@ -55,7 +56,7 @@ export class OnboardingController {
    */
   @Post('join')
   @Throttle({ default: RATE_LIMITS.join })
-  async join(@Body() body: JoinDto, @Res({ passthrough: true }) res: Response) {
+  async join(@Body() body: JoinDto, @Res({ passthrough: true }) res: Response): Promise<JoinResponse> {
     if (body.policyVersion)
       await this.policies.assertCurrent(await this.policies.allianceForVisitor(body), body.policyVersion);
     const result = body.shareToken
@@ -74,7 +75,7 @@ export class OnboardingController {
   @Post('shares/:token/accept')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.join })
-  async accept(@Param('token') token: string, @Body() body: AcceptShareDto) {
+  async accept(@Param('token') token: string, @Body() body: AcceptShareDto): Promise<AcceptShareResponse> {
     // an unknown link is the share's own 404, not an outdated policy
     const allianceId = body.policyVersion ? await this.sharing.allianceOfToken(token) : null;
     if (body.policyVersion && allianceId) await this.policies.assertCurrent(allianceId, body.policyVersion);

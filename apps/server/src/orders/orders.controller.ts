@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import type { CreatedOrder, Order, OrderDetail, OrderPreview, RefundResult } from '@allycard/contracts';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
@@ -28,7 +29,7 @@ export class OrdersController {
   @Post('orders/preview')
   @HttpCode(200)
   @Roles('member')
-  preview(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto) {
+  preview(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto): Promise<OrderPreview> {
     return this.pricing.preview(who, body);
   }
 
@@ -42,32 +43,32 @@ export class OrdersController {
     },
   })
   @Throttle({ default: RATE_LIMITS.claim })
-  create(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto) {
+  create(@CurrentPrincipal() who: Principal, @Body() body: OrderRequestDto): Promise<CreatedOrder> {
     return this.checkout.create(who, body);
   }
 
   @Get('orders')
   @Roles('member')
-  list(@CurrentPrincipal() who: Principal) {
+  list(@CurrentPrincipal() who: Principal): Promise<Order[]> {
     return this.orders.listForMember(who);
   }
 
   @Get('orders/:id')
   @Roles('member')
-  get(@CurrentPrincipal() who: Principal, @IdParam('id', '订单') id: string) {
+  get(@CurrentPrincipal() who: Principal, @IdParam('id', '订单') id: string): Promise<OrderDetail> {
     return this.orders.get(who, id);
   }
 
   @Post('orders/:id/cancel')
   @HttpCode(200)
   @Roles('member')
-  cancel(@CurrentPrincipal() who: Principal, @IdParam('id', '订单') id: string) {
+  cancel(@CurrentPrincipal() who: Principal, @IdParam('id', '订单') id: string): Promise<OrderDetail> {
     return this.checkout.cancel(who, id);
   }
 
   @Get('staff/orders')
   @Roles(...STAFF_ROLES)
-  merchantOrders(@CurrentPrincipal() staff: Principal) {
+  merchantOrders(@CurrentPrincipal() staff: Principal): Promise<Order[]> {
     return this.orders.listForMerchant(staff);
   }
 
@@ -79,7 +80,7 @@ export class OrdersController {
     @CurrentPrincipal() staff: Principal,
     @IdParam('id', '订单') id: string,
     @Body() body: RefundRequestDto,
-  ) {
+  ): Promise<RefundResult> {
     return this.refunds.request(staff, id, body.amountFen);
   }
 
@@ -87,7 +88,7 @@ export class OrdersController {
   @Post('payments/wechat/notify')
   @HttpCode(204)
   @SkipThrottle()
-  async notify(@Req() req: Request & { rawBody?: Buffer }) {
+  async notify(@Req() req: Request & { rawBody?: Buffer }): Promise<void> {
     await this.payments.handle(req.headers, req.rawBody);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { OrderRefundSummary } from '@allycard/contracts';
+import type { Order as OrderView, OrderRefundSummary } from '@allycard/contracts';
 import { In, Not, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { notFound } from '../common/errors';
@@ -9,7 +9,7 @@ import { MerchantsService } from '../merchants/merchants.service';
 import { Order, Refund } from './order.entities';
 import { isId } from '../common/ids';
 
-export function toOrderDto(o: Order) {
+export function toOrderDto(o: Order): OrderView {
   return {
     id: o.id,
     outTradeNo: o.outTradeNo,

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import type { AccountClosed, ConsentState, MemberExport, PrivacyPolicy } from '@allycard/contracts';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
@@ -32,7 +33,7 @@ export class PrivacyController {
   @Get('privacy-policy')
   @ApiQuery({ name: 'scene', required: false })
   @ApiQuery({ name: 'share', required: false })
-  async current(@Query() query: PolicyQueryDto) {
+  async current(@Query() query: PolicyQueryDto): Promise<PrivacyPolicy> {
     return this.policies.currentOrFail(
       await this.policies.allianceForVisitor({ scene: query.scene, shareToken: query.share }),
     );
@@ -43,14 +44,14 @@ export class PrivacyController {
   @HttpCode(200)
   @ApiBearerAuth()
   @Roles('member')
-  accept(@CurrentPrincipal() who: Principal, @Body() body: AcceptPolicyDto) {
+  accept(@CurrentPrincipal() who: Principal, @Body() body: AcceptPolicyDto): Promise<ConsentState> {
     return this.policies.acceptAsMember(who, body.version);
   }
 
   @Get('me/export')
   @ApiBearerAuth()
   @Roles('member')
-  export(@CurrentPrincipal() who: Principal) {
+  export(@CurrentPrincipal() who: Principal): Promise<MemberExport> {
     return this.account.export(who);
   }
 
@@ -58,14 +59,14 @@ export class PrivacyController {
   @ApiBearerAuth()
   @Roles('member')
   // The body is only validated: the typed confirmation is what the DTO checks.
-  close(@CurrentPrincipal() who: Principal, @Body() _confirmation: CloseAccountDto) {
+  close(@CurrentPrincipal() who: Principal, @Body() _confirmation: CloseAccountDto): Promise<AccountClosed> {
     return this.account.close(who);
   }
 
   @Get('admin/privacy-policy')
   @ApiBearerAuth()
   @Roles('alliance_admin')
-  adminCurrent(@CurrentPrincipal() who: Principal) {
+  adminCurrent(@CurrentPrincipal() who: Principal): Promise<PrivacyPolicy> {
     return this.policies.currentOrFail(who.allianceId);
   }
 
@@ -73,7 +74,7 @@ export class PrivacyController {
   @Put('admin/privacy-policy')
   @ApiBearerAuth()
   @Roles('alliance_admin')
-  publish(@CurrentPrincipal() who: Principal, @Body() body: PublishPolicyDto) {
+  publish(@CurrentPrincipal() who: Principal, @Body() body: PublishPolicyDto): Promise<PrivacyPolicy> {
     return this.policies.publish(who, who.allianceId, body);
   }
 }

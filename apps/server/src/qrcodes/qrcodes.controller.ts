@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import type { QrCode, QrCodeRow, SceneInfo } from '@allycard/contracts';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { CreateQrCodeDto } from './dto/create-qrcode.dto';
@@ -12,14 +13,17 @@ export class QrCodesController {
   @Post('admin/qrcodes')
   @ApiBearerAuth()
   @Roles('alliance_admin')
-  create(@CurrentPrincipal() who: Principal, @Body() body: CreateQrCodeDto) {
+  create(@CurrentPrincipal() who: Principal, @Body() body: CreateQrCodeDto): Promise<QrCode> {
     return this.qrcodes.create(who.allianceId, body);
   }
 
   @Get('admin/qrcodes')
   @ApiBearerAuth()
   @Roles('alliance_admin')
-  async list(@CurrentPrincipal() who: Principal, @Query('merchantId') merchantId?: string) {
+  async list(
+    @CurrentPrincipal() who: Principal,
+    @Query('merchantId') merchantId?: string,
+  ): Promise<QrCodeRow[]> {
     const rows = await this.qrcodes.list(
       who.allianceId,
       typeof merchantId === 'string' ? merchantId : undefined,
@@ -36,7 +40,7 @@ export class QrCodesController {
 
   /** Public: the join page shows whose code was scanned before the shopper joins. */
   @Get('scenes/:scene')
-  describe(@Param('scene') scene: string) {
+  describe(@Param('scene') scene: string): Promise<SceneInfo> {
     return this.qrcodes.describe(scene);
   }
 }

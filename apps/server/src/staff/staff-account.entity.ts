@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import type { Role } from '@allycard/contracts';
+import type { Role, StaffRole } from '@allycard/contracts';
 import { IdColumn, idTransformer } from '../database/columns';
 
 /** Everyone who logs in with a password: merchant clerks and admins, and alliance admins. */
@@ -39,4 +39,11 @@ export class StaffAccount {
 
   @Column({ type: 'datetime' })
   createdAt: Date;
+}
+
+/** A merchant's staff account (a clerk or a merchant admin) as the API names it: merchant and role. */
+export function merchantStaffOf(account: StaffAccount): { id: string; merchantId: string; role: StaffRole } {
+  if (account.role === 'alliance_admin' || account.merchantId === null)
+    throw new Error(`staff account ${account.id} belongs to no merchant`);
+  return { id: account.id, merchantId: account.merchantId, role: account.role };
 }

@@ -1,16 +1,17 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import type { Role } from '@allycard/contracts';
+import type { Role, SessionTokens, StaffLoginResponse } from '@allycard/contracts';
 import type { Request } from 'express';
 import { STAFF_ROLES } from '../common/auth';
 import { RATE_LIMITS } from '../common/throttling';
 import { PasswordLoginDto, RefreshTokenDto } from './dto/login.dto';
+import { merchantStaffOf } from './staff-account.entity';
 import { StaffService, StaffSession } from './staff.service';
 
 const ADMIN_ROLES: Role[] = ['alliance_admin'];
 
-const toSessionDto = (s: StaffSession) => ({
+const toSessionDto = (s: StaffSession): SessionTokens => ({
   token: s.token,
   refreshToken: s.refreshToken,
   expiresAt: s.expiresAt.toISOString(),
@@ -25,7 +26,7 @@ export class StaffController {
   @Post('staff/login')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
-  async staffLogin(@Body() body: PasswordLoginDto, @Req() req: Request) {
+  async staffLogin(@Body() body: PasswordLoginDto, @Req() req: Request): Promise<StaffLoginResponse> {
     const { session, account } = await this.staff.login(
       body.username,
       body.password,
@@ -34,21 +35,22 @@ export class StaffController {
     );
     return {
       ...toSessionDto(session),
-      staff: { id: account.id, merchantId: account.merchantId, role: account.role },
+      // a counter login is a clerk's or a merchant admin's (STAFF_ROLES)
+      staff: merchantStaffOf(account),
     };
   }
 
   @Post('staff/refresh')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
-  async staffRefresh(@Body() body: RefreshTokenDto) {
+  async staffRefresh(@Body() body: RefreshTokenDto): Promise<SessionTokens> {
     return toSessionDto(await this.staff.refresh(body.refreshToken, STAFF_ROLES));
   }
 
   @Post('admin/login')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
-  async adminLogin(@Body() body: PasswordLoginDto, @Req() req: Request) {
+  async adminLogin(@Body() body: PasswordLoginDto, @Req() req: Request): Promise<SessionTokens> {
     const { session } = await this.staff.login(body.username, body.password, ADMIN_ROLES, req.ip ?? '');
     return toSessionDto(session);
   }
@@ -56,7 +58,7 @@ export class StaffController {
   @Post('admin/refresh')
   @HttpCode(200)
   @Throttle({ default: RATE_LIMITS.login })
-  async adminRefresh(@Body() body: RefreshTokenDto) {
+  async adminRefresh(@Body() body: RefreshTokenDto): Promise<SessionTokens> {
     return toSessionDto(await this.staff.refresh(body.refreshToken, ADMIN_ROLES));
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs/promises';
+import type { UploadedImage } from '@allycard/contracts';
 import * as path from 'node:path';
 import { Controller, Get, Inject, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
@@ -11,7 +12,7 @@ import { notFound, validationFailed } from '../common/errors';
 import { contentName, contentTypeOfName, IMAGE_NAME, imageTypeOf, UPLOADS_PATH } from './image-files';
 
 /** What multer hands over for the file part (kept in memory). */
-interface UploadedImage {
+interface ImageUpload {
   buffer: Buffer;
   size: number;
 }
@@ -34,7 +35,7 @@ export class UploadsController {
     // no storage given: multer keeps the file in memory (≤ 2 MB)
     FileInterceptor('file', { limits: { fileSize: SHELF_IMAGE_MAX_BYTES, files: 1 } }),
   )
-  async upload(@UploadedFile() file?: UploadedImage): Promise<{ url: string; bytes: number }> {
+  async upload(@UploadedFile() file?: ImageUpload): Promise<UploadedImage> {
     if (!file)
       throw validationFailed([{ field: 'file', message: 'an image file is required' }], '请选择图片');
     const type = imageTypeOf(file.buffer);
