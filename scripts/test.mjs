@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm test`: every test of the workspace, in order, with one total at the end.
-//   1. unit tests of the packages (jest)           2. server tests on SQLite, then on MariaDB/MySQL
+//   1. unit tests of the packages (jest)           2. server tests on SQLite and on MariaDB/MySQL, side by side
 //   2b. replicas: the race suite through nginx to two server processes on one MariaDB and one Redis
 //   3. full build, then the end-to-end tests (tests/e2e/run.mjs) and Lighthouse on the H5 build and the
 //      console (tests/e2e/lighthouse.mjs: one test per page, failing below 90 accessibility / 70 performance)
@@ -44,17 +44,27 @@ function hasTests(dir) {
 }
 
 /** Runs a command with inherited output (stdout also captured when `capture`); resolves {code, out}. */
-function run(cmd, args, { env = {}, capture = false } = {}) {
+function run(cmd, args, { env = {}, capture = false, buffer = false, header: title = '' } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
       env: { ...process.env, ...env },
-      stdio: ['inherit', capture ? 'pipe' : 'inherit', 'inherit'],
+      stdio: ['inherit', capture || buffer ? 'pipe' : 'inherit', buffer ? 'pipe' : 'inherit'],
     });
     let out = '';
-    child.stdout?.on('data', (b) => ((out += b), process.stdout.write(b)));
-    child.on('error', (e) => resolve({ code: -1, out, error: e.message }));
-    child.on('close', (code, signal) => resolve({ code: code ?? `signal ${signal}`, out }));
+    // buffered: a step running beside another prints its whole output when it is done, not interleaved
+    const chunks = [];
+    child.stdout?.on('data', (b) => ((out += b), buffer ? chunks.push(b) : process.stdout.write(b)));
+    child.stderr?.on('data', (b) => chunks.push(b));
+    const done = (result) => {
+      if (buffer) {
+        if (title) header(title);
+        process.stdout.write(Buffer.concat(chunks));
+      }
+      resolve(result);
+    };
+    child.on('error', (e) => done({ code: -1, out, error: e.message }));
+    child.on('close', (code, signal) => done({ code: code ?? `signal ${signal}`, out }));
   });
 }
 
@@ -68,8 +78,8 @@ function record(title, t0, passed, failed, note = '') {
 }
 
 /** One jest run through `pnpm --filter <pkg> test`, counted from its --json output. */
-async function jestStep(title, pkg, dir, env = {}, jestArgs = []) {
-  header(title);
+async function jestStep(title, pkg, dir, env = {}, jestArgs = [], { buffer = false } = {}) {
+  if (!buffer) header(title);
   const t0 = Date.now();
   if (!existsSync(path.join(root, dir, 'package.json')) || !hasTests(dir)) {
     console.log(`${pkg}: no test files, skipped`);
@@ -86,7 +96,8 @@ async function jestStep(title, pkg, dir, env = {}, jestArgs = []) {
     ...(process.env.CI ? ['--ci'] : []),
     ...jestArgs,
   ];
-  const { code, error } = await run('pnpm', args, { env });
+  if (buffer) console.log(`\n(${title}: running beside the step above; its output follows when it is done)`);
+  const { code, error } = await run('pnpm', args, { env, buffer, header: buffer && title });
   let r = null;
   try {
     r = JSON.parse(readFileSync(json, 'utf8'));
@@ -132,7 +143,8 @@ try {
     await jestStep('unit: @allycard/console', '@allycard/console', 'apps/console');
   }
   if (groups.includes('server')) {
-    await jestStep('server: SQLite', '@allycard/server', 'apps/server', { TEST_DB: 'sqlite' });
+    // SQLite and MariaDB side by side: each jest runs one file at a time (maxWorkers 1), so together
+    // they use both cores of a 2-core machine instead of one after the other.
     let url = process.env.MYSQL_URL;
     if (!url && hasTests('apps/server')) {
       try {
@@ -145,12 +157,19 @@ try {
         record('server: MariaDB', Date.now(), 0, 1, 'MariaDB did not start');
       }
     }
-    if (url)
-      await jestStep('server: MariaDB/MySQL', '@allycard/server', 'apps/server', {
-        TEST_DB: 'mysql',
-        MYSQL_URL: url,
-      });
-    else if (!hasTests('apps/server')) summary.push('skip server: MariaDB/MySQL');
+    const sqlite = jestStep('server: SQLite', '@allycard/server', 'apps/server', { TEST_DB: 'sqlite' });
+    const mysql = url
+      ? jestStep(
+          'server: MariaDB/MySQL',
+          '@allycard/server',
+          'apps/server',
+          { TEST_DB: 'mysql', MYSQL_URL: url },
+          [],
+          { buffer: true },
+        )
+      : undefined;
+    if (!url && !hasTests('apps/server')) summary.push('skip server: MariaDB/MySQL');
+    await Promise.all([sqlite, mysql]);
   }
   if (groups.includes('replicas')) {
     // The race suite through nginx to two server processes on one MariaDB and one Redis.

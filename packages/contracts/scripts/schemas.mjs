@@ -45,5 +45,8 @@ const schemas = {
   ...definitions('src/errors.ts', 'ErrorEnvelope'),
 };
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-fs.writeFileSync(path.join(root, 'dist/schemas.json'), JSON.stringify(schemas, null, 1));
+// written whole, then renamed: two test runs side by side (SQLite and MariaDB) generate it at once
+const target = path.join(root, 'dist/schemas.json');
+fs.writeFileSync(`${target}.${process.pid}`, JSON.stringify(schemas, null, 1));
+fs.renameSync(`${target}.${process.pid}`, target);
 console.log(`contracts: ${Object.keys(schemas).length} schemas → dist/schemas.json`);
