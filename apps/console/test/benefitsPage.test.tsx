@@ -6,15 +6,31 @@ import BenefitsPage from '../src/pages/benefits/BenefitsPage';
 import { tierPreview } from '../src/pages/benefits/benefitPreview';
 
 jest.mock('../src/api/admin', () => ({
-  api: { benefits: jest.fn(), setBenefits: jest.fn(), templates: jest.fn(), tiers: jest.fn() },
+  api: {
+    benefits: jest.fn(),
+    setBenefits: jest.fn(),
+    templates: jest.fn(),
+    tiers: jest.fn(),
+    adminMerchants: jest.fn(),
+  },
 }));
-const mocked = api as unknown as Record<'benefits' | 'setBenefits' | 'templates' | 'tiers', jest.Mock>;
+const mocked = api as unknown as Record<
+  'benefits' | 'setBenefits' | 'templates' | 'tiers' | 'adminMerchants',
+  jest.Mock
+>;
+const NO_DISCOUNT = { discountPermille: null, discountFen: null, merchantIds: null };
 
 jest.setTimeout(30_000);
 
 const settings: BenefitSettings = {
   birthday: { couponTemplateId: null, points: 200 },
-  memberDay: { weekday: 6, monthDay: null, pointsMultiplierPermille: 2000, minTierCode: null },
+  memberDay: {
+    weekday: 6,
+    monthDay: null,
+    pointsMultiplierPermille: 2000,
+    minTierCode: null,
+    ...NO_DISCOUNT,
+  },
   tasks: { profilePoints: 50, phonePoints: 30 },
   maxMultiplierPermille: 5000,
 };
@@ -23,6 +39,7 @@ beforeEach(() => {
   mocked.benefits.mockResolvedValue(settings);
   mocked.templates.mockResolvedValue([]);
   mocked.tiers.mockResolvedValue(DEFAULT_TIERS);
+  mocked.adminMerchants.mockResolvedValue([{ id: '7', name: '老街咖啡' }]);
 });
 
 const previewRows = () =>
@@ -42,6 +59,7 @@ describe('tierPreview', () => {
       monthDay: null,
       pointsMultiplierPermille: 3000,
       minTierCode: 'silver',
+      ...NO_DISCOUNT,
     });
     expect(rows.map((r) => [r.name, r.discountText, r.ordinaryPoints, r.memberDayPoints, r.capped])).toEqual([
       ['普通会员', '原价', 100, null, false],
@@ -71,7 +89,13 @@ describe('会员权益 page', () => {
   it('refuses a member day of the 31st and a multiplier over 5× before sending', async () => {
     mocked.benefits.mockResolvedValue({
       ...settings,
-      memberDay: { weekday: null, monthDay: 18, pointsMultiplierPermille: 2000, minTierCode: null },
+      memberDay: {
+        weekday: null,
+        monthDay: 18,
+        pointsMultiplierPermille: 2000,
+        minTierCode: null,
+        ...NO_DISCOUNT,
+      },
     });
     render(<BenefitsPage />);
     const day = (await screen.findByDisplayValue('18')) as HTMLInputElement;
@@ -80,6 +104,31 @@ describe('会员权益 page', () => {
     fireEvent.click(screen.getByText('保 存'));
     expect(await screen.findByText('每月的会员日须在 1–28 号之间，这样每个月都有')).toBeTruthy();
     expect(screen.getByText('积分倍数须在 1–5 倍之间（与等级倍数相乘后最多 5 倍）')).toBeTruthy();
+    expect(mocked.setBenefits).not.toHaveBeenCalled();
+  });
+
+  it('keeps the member day’s discount and merchants, and refuses a discount below 5 折 before sending', async () => {
+    const discounted = {
+      ...settings,
+      memberDay: { ...settings.memberDay!, discountPermille: 100, merchantIds: ['7'] },
+    };
+    mocked.benefits.mockResolvedValue(discounted);
+    mocked.setBenefits.mockImplementation(async () => discounted);
+    render(<BenefitsPage />);
+    const zhe = (await screen.findByDisplayValue('9.00')) as HTMLInputElement;
+    expect(screen.getByText('老街咖啡')).toBeTruthy();
+    fireEvent.click(screen.getByText('保 存'));
+    await waitFor(() => expect(mocked.setBenefits).toHaveBeenCalled());
+    expect(mocked.setBenefits.mock.calls[0][0].memberDay).toEqual({
+      weekday: 6,
+      pointsMultiplierPermille: 2000,
+      discountPermille: 100,
+      merchantIds: ['7'],
+    });
+    mocked.setBenefits.mockClear();
+    fireEvent.change(zhe, { target: { value: '3' } });
+    fireEvent.click(screen.getByText('保 存'));
+    expect(await screen.findByText('会员日折扣须在 5–9.99 折之间')).toBeTruthy();
     expect(mocked.setBenefits).not.toHaveBeenCalled();
   });
 

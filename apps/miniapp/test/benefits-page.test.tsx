@@ -9,7 +9,15 @@ import { resetMerchantNames } from '../src/services/merchants';
 import { merchants, mockServer, profile } from './helpers';
 
 const tiers = DEFAULT_TIERS.slice(0, 3).map((t) => ({ ...t }));
-const memberDay = { weekday: 6 as const, monthDay: null, pointsMultiplierPermille: 2000, minTierCode: null };
+const memberDay = {
+  weekday: 6 as const,
+  monthDay: null,
+  pointsMultiplierPermille: 2000,
+  minTierCode: null,
+  discountPermille: null,
+  discountFen: null,
+  merchantIds: null,
+};
 const benefits: MemberBenefits = {
   tiers,
   tierCode: 'silver',

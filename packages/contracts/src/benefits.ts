@@ -6,12 +6,21 @@ export interface BirthdayBenefit {
   points: number;
 }
 
-/** Weekly (ISO weekday, 1 = Monday) or monthly (1–28): a points multiplier, optionally from a tier up. */
+/**
+ * Weekly (ISO weekday, 1 = Monday) or monthly (1–28): a points multiplier and/or an extra discount
+ * (per mille off the member price, or fen off), optionally from a tier up and at chosen merchants.
+ */
 export interface MemberDayBenefit {
   weekday: number | null;
   monthDay: number | null;
   pointsMultiplierPermille: number;
   minTierCode: string | null;
+  /** 100 = 10% off; null: no percentage discount */
+  discountPermille: number | null;
+  /** fen off; null: no amount discount */
+  discountFen: number | null;
+  /** null: at every merchant of the alliance */
+  merchantIds: string[] | null;
 }
 
 /** Points once per member for each task. 0 turns a task off. */
@@ -36,6 +45,9 @@ export interface BenefitSettingsRequest {
     monthDay?: number;
     pointsMultiplierPermille: number;
     minTierCode?: string;
+    discountPermille?: number;
+    discountFen?: number;
+    merchantIds?: string[];
   } | null;
   tasks?: TaskBenefits;
 }

@@ -8,6 +8,8 @@ import {
   isMemberDay,
   MAX_COMBINED_MULTIPLIER_PERMILLE,
   MemberDayRule,
+  memberDayDiscountFor,
+  memberDayDiscountText,
   memberDayProblem,
   PointsPromotionRule,
   purchaseEarning,
@@ -15,6 +17,7 @@ import {
 } from './benefits';
 import { parseInstant } from './calendar';
 import { DEFAULT_POINTS_POLICY, purchasePoints } from './points';
+import { priceOrder, proportionalShare } from './pricing';
 import { DEFAULT_TIERS } from './tiers';
 
 const at = (s: string) => parseInstant(s)!;
@@ -179,6 +182,88 @@ describe('purchaseEarning', () => {
         });
         expect(after.points).toBeGreaterThanOrEqual(before);
       }),
+    );
+  });
+});
+
+describe('the member day’s discount and the whole pay-page rule', () => {
+  const discountDay: MemberDayRule = {
+    ...saturdays,
+    discountPermille: 100,
+    merchantIds: ['1'],
+    minTierCode: 'gold',
+  };
+  it('applies on the day, from its tier up, at its merchants only', () => {
+    const ctx = { ...base, memberDay: discountDay, tierCode: 'gold', at: saturday };
+    expect(memberDayDiscountFor(ctx)).toEqual({ offPermille: 100, offFen: null });
+    expect(memberDayDiscountFor({ ...ctx, at: sunday })).toBeNull();
+    expect(memberDayDiscountFor({ ...ctx, tierCode: 'silver' })).toBeNull();
+    expect(memberDayDiscountFor({ ...ctx, merchantId: '2' })).toBeNull();
+    // the multiplier follows the same merchants
+    expect(
+      purchaseEarning(10_000, DEFAULT_POINTS_POLICY, { ...ctx, merchantId: '2' }).memberDayPermille,
+    ).toBeNull();
+    expect(memberDayDiscountFor({ ...ctx, memberDay: saturdays })).toBeNull(); // no discount set
+    expect(memberDayProblem({ ...discountDay, discountFen: 500 })).toMatch(/选一个/);
+    expect(memberDayProblem({ ...discountDay, discountPermille: 600 })).toMatch(/50%/);
+    expect(memberDayProblem({ ...discountDay, merchantIds: [] })).toMatch(/至少选一个/);
+    expect(memberDayProblem(discountDay)).toBeNull();
+    expect(memberDayDiscountText({ offPermille: 100, offFen: null })).toBe('再享 9 折');
+    expect(memberDayDiscountText({ offPermille: 150, offFen: null })).toBe('再享 8.5 折');
+    expect(memberDayDiscountText({ offPermille: null, offFen: 500 })).toBe('再减 5 元');
+  });
+
+  it('preview = charge, and refunds in any steps take back exactly the points earned', () => {
+    const dayArb = fc.record({
+      weekday: fc.constantFrom(1, 6) as fc.Arbitrary<MemberDayRule['weekday']>,
+      monthDay: fc.constant(null),
+      pointsMultiplierPermille: fc.integer({ min: 1000, max: 5000 }),
+      minTierCode: fc.option(fc.constantFrom(...DEFAULT_TIERS.map((t) => t.code))),
+      discountPermille: fc.option(fc.integer({ min: 1, max: 500 })),
+      discountFen: fc.constant(null),
+      merchantIds: fc.option(fc.constant(['1'])),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5_000_000 }),
+        fc.constantFrom(...DEFAULT_TIERS.map((t) => t.code)),
+        fc.constantFrom('1', '2'),
+        fc.option(dayArb),
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 5 }),
+        (amountFen, tierCode, merchantId, memberDay, steps) => {
+          const ctx = { tiers: DEFAULT_TIERS, tierCode, merchantId, at: saturday, memberDay, promotions: [] };
+          const price = () =>
+            priceOrder({
+              amountFen,
+              tierDiscountPermille: DEFAULT_TIERS.find((t) => t.code === tierCode)!.discountPermille,
+              memberDayDiscount: memberDayDiscountFor(ctx),
+              coupon: null,
+              merchantId,
+              hasPurchased: true,
+              pointsRequested: 0,
+              pointsBalance: 0,
+              pointValueFen: 1,
+              now: saturday,
+            });
+          const preview = price();
+          const charge = price();
+          expect(charge).toEqual(preview);
+          if (!preview.ok) throw new Error('no coupon: always priced');
+          const p = preview.price;
+          expect(p.tierDiscountFen + p.memberDayDiscountFen + p.payableFen).toBe(amountFen);
+          const earned = purchaseEarning(p.payableFen, DEFAULT_POINTS_POLICY, ctx).points;
+          let refunded = 0;
+          let clawed = 0;
+          for (const step of steps) {
+            const amount = Math.min(step, p.payableFen - refunded);
+            if (amount <= 0) break;
+            clawed += proportionalShare(earned, p.payableFen, refunded, amount);
+            refunded += amount;
+          }
+          clawed += proportionalShare(earned, p.payableFen, refunded, p.payableFen - refunded);
+          expect(clawed).toBe(earned);
+        },
+      ),
     );
   });
 });

@@ -25,7 +25,22 @@ export interface MemberDayRule {
   pointsMultiplierPermille: number;
   /** only members at this tier or above (null: everyone) */
   minTierCode: string | null;
+  /** the day's extra discount off the member price: per mille off (100 = 10% off), or fen off */
+  discountPermille?: number | null;
+  discountFen?: number | null;
+  /** only at these merchants, both the multiplier and the discount (null/absent: the whole alliance) */
+  merchantIds?: readonly string[] | null;
 }
+
+/** The member day's extra discount, as priceOrder takes it (one of the two is set). */
+export interface MemberDayDiscount {
+  offPermille: number | null;
+  offFen: number | null;
+}
+
+/** A member-day discount lies in 1–50% off, or ¥0.01–¥500 off. */
+export const MAX_MEMBER_DAY_DISCOUNT_PERMILLE = 500;
+export const MAX_MEMBER_DAY_DISCOUNT_FEN = 50_000;
 
 export interface PointsPromotionRule {
   id: string;
@@ -55,6 +70,17 @@ export function memberDayProblem(rule: MemberDayRule): string | null {
     !(Number.isInteger(rule.monthDay) && rule.monthDay! >= 1 && rule.monthDay! <= MAX_MEMBER_DAY_OF_MONTH)
   )
     return `每月的会员日须在 1–${MAX_MEMBER_DAY_OF_MONTH} 号之间，这样每个月都有`;
+  const permille = rule.discountPermille ?? null;
+  const fen = rule.discountFen ?? null;
+  if (permille !== null && fen !== null) return '会员日折扣请在「打折」和「立减」中选一个';
+  if (
+    permille !== null &&
+    !(Number.isInteger(permille) && permille >= 1 && permille <= MAX_MEMBER_DAY_DISCOUNT_PERMILLE)
+  )
+    return `会员日折扣须在 0.1%–${MAX_MEMBER_DAY_DISCOUNT_PERMILLE / 10}% 之间`;
+  if (fen !== null && !(Number.isInteger(fen) && fen >= 1 && fen <= MAX_MEMBER_DAY_DISCOUNT_FEN))
+    return `会员日立减须在 0.01–${MAX_MEMBER_DAY_DISCOUNT_FEN / 100} 元之间`;
+  if (rule.merchantIds && rule.merchantIds.length === 0) return '会员日的商户请至少选一个，或不限商户';
   return multiplierProblem(rule.pointsMultiplierPermille);
 }
 
@@ -158,13 +184,38 @@ export function promotionApplies(p: PointsPromotionRule, merchantId: string, at:
   );
 }
 
-/** Whether the member day gives its multiplier to this purchase (the day, and the tier it asks for). */
-export function memberDayApplies(ctx: Omit<EarningContext, 'promotions' | 'merchantId'>): boolean {
+/**
+ * Whether the member day gives its multiplier and discount to this purchase (the day, the tier it
+ * asks for, and its merchants when it names some; without a merchant: whether it is for the member).
+ */
+export function memberDayApplies(
+  ctx: Omit<EarningContext, 'promotions' | 'merchantId'> & { merchantId?: string },
+): boolean {
+  const rule = ctx.memberDay;
   return (
-    !!ctx.memberDay &&
-    isMemberDay(ctx.memberDay, ctx.at) &&
-    tierAtLeast(ctx.tiers, ctx.tierCode, ctx.memberDay.minTierCode)
+    !!rule &&
+    isMemberDay(rule, ctx.at) &&
+    tierAtLeast(ctx.tiers, ctx.tierCode, rule.minTierCode) &&
+    (!rule.merchantIds || ctx.merchantId === undefined || rule.merchantIds.includes(ctx.merchantId))
   );
+}
+
+/** The member day's extra discount for this purchase (priceOrder's `memberDayDiscount`), or null. */
+export function memberDayDiscountFor(ctx: Omit<EarningContext, 'promotions'>): MemberDayDiscount | null {
+  if (!memberDayApplies(ctx)) return null;
+  const offPermille = ctx.memberDay!.discountPermille ?? null;
+  const offFen = ctx.memberDay!.discountFen ?? null;
+  return offPermille !== null || offFen !== null ? { offPermille, offFen } : null;
+}
+
+/** The member day's discount in words: '再享 9 折' / '再减 5 元'. */
+export function memberDayDiscountText(d: MemberDayDiscount): string {
+  if (d.offPermille !== null) {
+    const rate = (1000 - d.offPermille) / 100;
+    return `再享 ${Number(rate.toFixed(2))} 折`;
+  }
+  const yuan = (d.offFen ?? 0) / 100;
+  return `再减 ${Number(yuan.toFixed(2))} 元`;
 }
 
 /** The one stacking rule: tier × member day × every promotion, rounded down per step, capped. */

@@ -10,13 +10,23 @@ export interface EarningRules {
   promotions: PointsPromotionRule[];
 }
 
-export function memberDayOf(row: BenefitSettingsRow | null): MemberDayRule | null {
+/** A member day as stored: every optional part present (null when unset). */
+export type StoredMemberDay = MemberDayRule & {
+  discountPermille: number | null;
+  discountFen: number | null;
+  merchantIds: string[] | null;
+};
+
+export function memberDayOf(row: BenefitSettingsRow | null): StoredMemberDay | null {
   if (!row || row.memberDayMultiplierPermille === null) return null;
   return {
     weekday: (row.memberDayWeekday as IsoWeekday | null) ?? null,
     monthDay: row.memberDayMonthDay,
     pointsMultiplierPermille: row.memberDayMultiplierPermille,
     minTierCode: row.memberDayMinTierCode,
+    discountPermille: row.memberDayDiscountPermille ?? null,
+    discountFen: row.memberDayDiscountFen ?? null,
+    merchantIds: row.memberDayMerchantIds ?? null,
   };
 }
 

@@ -31,6 +31,18 @@ export class BenefitSettingsRow {
   @Column({ type: 'varchar', nullable: true })
   memberDayMinTierCode: string | null;
 
+  /** the member day's extra discount: per mille off the member price (100 = 10% off), or null */
+  @Column({ type: 'int', nullable: true })
+  memberDayDiscountPermille: number | null;
+
+  /** or fen off, or null */
+  @Column({ type: 'int', nullable: true })
+  memberDayDiscountFen: number | null;
+
+  /** only at these merchants (multiplier and discount); null: the whole alliance */
+  @Column({ type: 'simple-json', nullable: true })
+  memberDayMerchantIds: string[] | null;
+
   @Column({ type: 'int' })
   profileTaskPoints: number;
 

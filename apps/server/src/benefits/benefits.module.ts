@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CouponsModule } from '../coupons/coupons.module';
 import { MembersModule } from '../members/members.module';
+import { MerchantsModule } from '../merchants/merchants.module';
 import { PointsModule } from '../points/points.module';
 import { BenefitRulesModule } from './benefit-rules';
 import { BenefitSettingsRow, BirthdayGift, TaskCompletion } from './benefit.entities';
@@ -18,6 +19,7 @@ import { TasksService } from './tasks.service';
     TypeOrmModule.forFeature([BenefitSettingsRow, BirthdayGift, TaskCompletion]),
     BenefitRulesModule,
     MembersModule,
+    MerchantsModule,
     PointsModule,
     CouponsModule,
   ],

@@ -17,6 +17,7 @@ export function toOrderDto(o: Order) {
     amountFen: o.amountFen,
     couponDiscountFen: o.couponDiscountFen,
     tierDiscountFen: o.tierDiscountFen,
+    memberDayDiscountFen: o.memberDayDiscountFen,
     pointsUsed: o.pointsUsed,
     pointsDiscountFen: o.pointsDiscountFen,
     payableFen: o.payableFen,
