@@ -76,6 +76,8 @@ export interface MemberBenefits {
   birthday: (BirthdayBenefit & { couponTitle: string | null; memberBirthday: string | null }) | null;
   memberDay: (MemberDayBenefit & { forMe: boolean }) | null;
   tasks: BenefitTask[];
+  /** the points promotions running now (the 会员权益 page lists them) */
+  promotions: PointsPromotion[];
   maxMultiplierPermille: number;
   today: {
     birthday: boolean;
@@ -92,4 +94,32 @@ export interface EarningInfo {
   memberDay: boolean;
   promotionIds: string[];
   capped: boolean;
+}
+
+/**
+ * A points promotion (积分活动): N× points in [startsAt, endsAt), at chosen merchants or the whole
+ * alliance, optionally sponsored by a merchant (who funds the extra points it adds in settlement).
+ * Stacked with the tier and member day multipliers and capped at maxMultiplierPermille per purchase.
+ */
+export interface PointsPromotion {
+  id: string;
+  name: string;
+  multiplierPermille: number;
+  startsAt: string;
+  endsAt: string;
+  /** null: the whole alliance */
+  merchantIds: string[] | null;
+  sponsorMerchantId: string | null;
+  /** 'upcoming' | 'active' | 'ended', by the server's clock */
+  state: 'upcoming' | 'active' | 'ended';
+}
+
+/** POST /admin/benefits/promotions and PUT /admin/benefits/promotions/:id. */
+export interface PointsPromotionRequest {
+  name: string;
+  multiplierPermille: number;
+  startsAt: string;
+  endsAt: string;
+  merchantIds?: string[] | null;
+  sponsorMerchantId?: string | null;
 }

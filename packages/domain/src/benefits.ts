@@ -50,6 +50,56 @@ export interface PointsPromotionRule {
   endsAt: Date;
   /** null: the whole alliance */
   merchantIds: readonly string[] | null;
+  /** the merchant that funds the extra points this promotion adds (null/absent: as ordinary points) */
+  sponsorMerchantId?: string | null;
+}
+
+/** A promotion multiplies by more than 1× and at most 5×. */
+export const MIN_PROMOTION_MULTIPLIER_PERMILLE = 1001;
+/** A promotion runs at most a year. */
+export const MAX_PROMOTION_DAYS = 366;
+
+/** Why a promotion cannot be saved on its own terms (multiplier, window), or null. */
+export function promotionProblem(
+  p: Pick<PointsPromotionRule, 'multiplierPermille' | 'startsAt' | 'endsAt'>,
+): string | null {
+  if (
+    !Number.isInteger(p.multiplierPermille) ||
+    p.multiplierPermille < MIN_PROMOTION_MULTIPLIER_PERMILLE ||
+    p.multiplierPermille > MAX_BENEFIT_MULTIPLIER_PERMILLE
+  )
+    return `积分活动的倍数须大于 1 倍、最多 ${MAX_BENEFIT_MULTIPLIER_PERMILLE / 1000} 倍`;
+  if (!(p.endsAt.getTime() > p.startsAt.getTime())) return '积分活动的结束时间须晚于开始时间';
+  if (p.endsAt.getTime() - p.startsAt.getTime() > MAX_PROMOTION_DAYS * 86_400_000)
+    return `积分活动最长 ${MAX_PROMOTION_DAYS} 天`;
+  return null;
+}
+
+/** Whether two promotions can ever apply to the same purchase (their windows and merchants meet). */
+export function promotionsOverlap(
+  a: Pick<PointsPromotionRule, 'startsAt' | 'endsAt' | 'merchantIds'>,
+  b: Pick<PointsPromotionRule, 'startsAt' | 'endsAt' | 'merchantIds'>,
+): boolean {
+  if (!(a.startsAt < b.endsAt && b.startsAt < a.endsAt)) return false;
+  if (!a.merchantIds || !b.merchantIds) return true;
+  return a.merchantIds.some((m) => b.merchantIds!.includes(m));
+}
+
+/**
+ * The most the promotions overlapping `candidate` multiply by together with it (per mille): an
+ * upper bound, as if every overlapping one applied at once. Above the cap a new promotion is refused
+ * ('overlapping promotions would multiply without limit'); tier × member day × promotions is then
+ * still capped per purchase by earningMultiplier.
+ */
+export function stackedPromotionPermille(
+  candidate: Pick<PointsPromotionRule, 'id' | 'startsAt' | 'endsAt' | 'merchantIds' | 'multiplierPermille'>,
+  others: readonly PointsPromotionRule[],
+): number {
+  let product = candidate.multiplierPermille;
+  for (const o of others)
+    if (o.id !== candidate.id && promotionsOverlap(candidate, o))
+      product = Math.floor((product * o.multiplierPermille) / 1000);
+  return product;
 }
 
 export interface TierLike {
@@ -240,6 +290,11 @@ export interface Earning extends EarningMultiplier {
   points: number;
   /** points the promotions add over tier × member day (what a promotion's sponsor funds) */
   promotionPoints: number;
+  /**
+   * Who funds promotionPoints: each applying promotion's marginal share (added in id order), by its
+   * sponsor (null: no sponsor — funded like the ordinary points). The shares sum to promotionPoints.
+   */
+  sponsored: { promotionId: string; sponsorMerchantId: string | null; points: number }[];
 }
 
 /**
@@ -251,7 +306,25 @@ export function purchaseEarning(paidFen: number, policy: PointsPolicy, ctx: Earn
   const points = pointsEarned(paidFen, policy, m.permille);
   const withoutPromotions = earningMultiplier({ ...ctx, promotions: [] });
   const promotionPoints = points - pointsEarned(paidFen, policy, withoutPromotions.permille);
-  return { ...m, points, promotionPoints };
+  const applying = ctx.promotions
+    .filter((p) => m.promotionIds.includes(p.id))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sponsored: Earning['sponsored'] = [];
+  let before = points - promotionPoints;
+  for (let i = 0; i < applying.length; i++) {
+    const upTo = pointsEarned(
+      paidFen,
+      policy,
+      earningMultiplier({ ...ctx, promotions: applying.slice(0, i + 1) }).permille,
+    );
+    sponsored.push({
+      promotionId: applying[i].id,
+      sponsorMerchantId: applying[i].sponsorMerchantId ?? null,
+      points: upTo - before,
+    });
+    before = upTo;
+  }
+  return { ...m, points, promotionPoints, sponsored };
 }
 
 const WEEKDAY_NAMES = ['一', '二', '三', '四', '五', '六', '日'];

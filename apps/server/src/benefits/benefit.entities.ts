@@ -102,3 +102,39 @@ export class TaskCompletion {
   @Column({ type: 'datetime' })
   createdAt: Date;
 }
+
+/** A points promotion (积分活动): N× points in [startsAt, endsAt), at merchants or alliance-wide. */
+@Entity('points_promotions')
+export class PointsPromotionRow {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'varchar' })
+  name: string;
+
+  @Column({ type: 'int' })
+  multiplierPermille: number;
+
+  @Column({ type: 'datetime' })
+  startsAt: Date;
+
+  @Column({ type: 'datetime' })
+  endsAt: Date;
+
+  /** null: the whole alliance */
+  @Column({ type: 'simple-json', nullable: true })
+  merchantIds: string[] | null;
+
+  /** the merchant funding the extra points, or null */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  sponsorMerchantId: string | null;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}

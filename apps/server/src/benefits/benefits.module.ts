@@ -5,18 +5,19 @@ import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { PointsModule } from '../points/points.module';
 import { BenefitRulesModule } from './benefit-rules';
-import { BenefitSettingsRow, BirthdayGift, TaskCompletion } from './benefit.entities';
+import { BenefitSettingsRow, BirthdayGift, PointsPromotionRow, TaskCompletion } from './benefit.entities';
 import { BenefitsController } from './benefits.controller';
 import { BenefitsJobs } from './benefits.jobs';
 import { BenefitsListeners } from './benefits.listeners';
 import { BenefitsService } from './benefits.service';
 import { BirthdayGiftsService } from './birthday-gifts.service';
+import { PromotionsService } from './promotions.service';
 import { TasksService } from './tasks.service';
 
 /** Member benefits (issue 13): birthday gifts, the member day, tasks. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([BenefitSettingsRow, BirthdayGift, TaskCompletion]),
+    TypeOrmModule.forFeature([BenefitSettingsRow, BirthdayGift, TaskCompletion, PointsPromotionRow]),
     BenefitRulesModule,
     MembersModule,
     MerchantsModule,
@@ -24,7 +25,14 @@ import { TasksService } from './tasks.service';
     CouponsModule,
   ],
   controllers: [BenefitsController],
-  providers: [BenefitsService, BirthdayGiftsService, TasksService, BenefitsListeners, BenefitsJobs],
+  providers: [
+    PromotionsService,
+    BenefitsService,
+    BirthdayGiftsService,
+    TasksService,
+    BenefitsListeners,
+    BenefitsJobs,
+  ],
   exports: [BirthdayGiftsService],
 })
 export class BenefitsModule {}

@@ -20,6 +20,7 @@ import { BenefitRulesService, memberDayOf } from './benefit-rules';
 import { BenefitSettingsRow } from './benefit.entities';
 import { BirthdayGiftsService } from './birthday-gifts.service';
 import { BenefitSettingsDto } from './dto/benefits.dto';
+import { PromotionsService } from './promotions.service';
 import { TasksService } from './tasks.service';
 
 const NO_SETTINGS = {
@@ -49,6 +50,7 @@ export class BenefitsService {
     private readonly tiers: TiersService,
     private readonly gifts: BirthdayGiftsService,
     private readonly tasks: TasksService,
+    private readonly promotions: PromotionsService,
     private readonly clock: Clock,
     private readonly tx: TransactionRunner,
   ) {}
@@ -164,6 +166,7 @@ export class BenefitsService {
         forMe: tierAtLeast(tiers, member.tierCode, settings.memberDay.minTierCode),
       },
       tasks: await this.tasks.tasksOf(member, row),
+      promotions: await this.promotions.active(who.allianceId),
       maxMultiplierPermille: MAX_COMBINED_MULTIPLIER_PERMILLE,
       today: {
         birthday: isBirthday(member.birthday, now),

@@ -9,6 +9,7 @@ import { TransactionRunner } from '../common/transactions';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { invalidMemberCode, MembersService } from '../members/members.service';
+import { Clock } from '../common/clock';
 import { PurchasesService } from '../points/purchases.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
 import { CounterDailyTotal } from './counter-daily-total.entity';
@@ -25,6 +26,7 @@ export class CounterService {
     private readonly settlement: SettlementEntriesService,
     private readonly tx: TransactionRunner,
     private readonly couponUsage: CouponUsageService,
+    private readonly clock: Clock,
   ) {}
 
   /** How many counter purchases the member made (any redemption not voided is one). */
@@ -59,7 +61,8 @@ export class CounterService {
     const merchantId = staff.merchantId!;
     const coupon = input.couponId ? await this.coupons.get(staff.allianceId, input.couponId) : null;
     if (input.couponId && (!coupon || coupon.row.memberId !== member.id)) throw notFound('优惠券');
-    const now = new Date();
+    // the injected clock: the day decides the member day and promotions (tests move it)
+    const now = this.clock.now();
     const amountFen = input.amountFen ?? 0;
     const limits = amountFen > 0 ? await this.limits.checkCounterPurchase(staff, amountFen, member.id) : null;
     let discountFen = 0;

@@ -133,6 +133,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /admin/invariants': { ok: 'InvariantReport' },
   'GET /admin/benefits': { ok: 'BenefitSettings' },
   'PUT /admin/benefits': { ok: 'BenefitSettings', errors: [404] },
+  'GET /admin/benefits/promotions': { ok: 'PointsPromotion[]' },
+  'POST /admin/benefits/promotions': { ok: 'PointsPromotion', errors: [404] },
+  'PUT /admin/benefits/promotions/{id}': { ok: 'PointsPromotion', errors: [404] },
+  'DELETE /admin/benefits/promotions/{id}': { ok: 'PointsPromotion', status: [200], errors: [404] },
   'GET /admin/message-templates': { ok: 'MessageTemplatesAnswer' },
   'PUT /admin/message-templates': { ok: 'MessageTemplatesAnswer' },
   // lifecycle, segments and campaigns

@@ -42,12 +42,13 @@ export class OrderPricingService {
     const tiers = await this.alliances.tiers(who.allianceId);
     const policy = await this.ledger.policy(who.allianceId);
     // the same rule and inputs as the paid order's earning (PurchasesService.record)
+    const now = this.clock.now();
     const earning = purchaseEarning(price.payableFen, policy, {
-      ...(await this.benefits.earningRules(who.allianceId)),
+      ...(await this.benefits.earningRules(who.allianceId, now)),
       tiers,
       tierCode: member.tierCode,
       merchantId: input.merchantId,
-      at: this.clock.now(),
+      at: now,
     });
     return {
       merchantId: input.merchantId,
@@ -91,7 +92,7 @@ export class OrderPricingService {
     }
     // the injected clock: the day decides the member day (tests move it); the order is dated by it too
     const now = this.clock.now();
-    const rules = await this.benefits.earningRules(member.allianceId);
+    const rules = await this.benefits.earningRules(member.allianceId, now);
     const result = priceOrder({
       amountFen: input.amountFen,
       tierDiscountPermille: tier?.discountPermille ?? 1000,
