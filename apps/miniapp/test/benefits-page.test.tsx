@@ -29,6 +29,7 @@ const benefits: MemberBenefits = {
     { code: 'phone', title: '绑定手机号', points: 30, done: false },
   ],
   promotions: [],
+  spendGet: [],
   maxMultiplierPermille: 5000,
   today: { birthday: false, memberDay: false, birthdayGift: null },
 };
@@ -61,7 +62,7 @@ describe('会员权益', () => {
     expect(container.querySelector('.benefits__banner')).toBeNull();
   });
 
-  it('lists the running points promotions and the member day’s discount', async () => {
+  it('lists the running points promotions, the spend-and-get offers and the member day’s discount', async () => {
     mockServer({
       'GET /api/v1/benefits': {
         status: 200,
@@ -80,6 +81,9 @@ describe('会员权益', () => {
               state: 'active',
             },
           ],
+          spendGet: [
+            { id: '8', merchantId: null, minPaidFen: 10_000, templateId: '9', couponTitle: '满百返五元' },
+          ],
         },
       },
     });
@@ -89,6 +93,7 @@ describe('会员权益', () => {
       '双十二双倍积分：全联盟商户消费积分双倍，至 2026-12-13 00:00',
     );
     expect(screen.getByText(/每周六消费，积分再双倍.*，买单再享 9 折（限指定商户）/)).toBeTruthy();
+    expect(screen.getByText('全联盟商户单笔实付满 ¥100.00，返「满百返五元」')).toBeTruthy();
   });
 
   it('says so when the alliance has no member day or gift, and offers to fill in the birthday', async () => {

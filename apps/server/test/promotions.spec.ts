@@ -1,7 +1,11 @@
+import { SpendGetService } from '../src/benefits/spend-get.service';
 import { Clock } from '../src/common/clock';
+import { TransactionRunner } from '../src/common/transactions';
+import { Order } from '../src/orders/order.entities';
 import { expectEnvelope, factories } from './factories';
 import { startTestApp, TestApp, TEST_DB } from './harness';
 import { paidOrders } from './paid-orders';
+import { notificationCrafter, payKeys, postNotification } from './pay-helpers';
 
 const at = (s: string) => new Date(s);
 
@@ -288,5 +292,104 @@ describe(`member-day discount and points promotions (${TEST_DB})`, () => {
     const after = (await promotions(undefined, 'GET')).body;
     expect(after.filter((p: any) => p.id !== later.body.id)).toEqual(before);
     for (const p of after) await promotions(undefined, 'DELETE', `/admin/benefits/promotions/${p.id}`);
+  });
+
+  it('spend-and-get: racing notifications of one order issue one coupon, a full refund withdraws it unused, a used one stays and is listed', async () => {
+    const shop = await f.merchant();
+    const manager = await f.staff(shop.id, 'merchant_admin');
+    const template = await f.template({ title: '满百返五元', channel: 'issue_only', stock: 100 });
+    const rule = await t.api('POST', '/admin/benefits/spend-get', {
+      token: admin,
+      body: { merchantId: shop.id, minPaidFen: 10_000, templateId: template.id },
+    });
+    expect(rule.status).toBe(201);
+    expect(rule.body).toMatchObject({ minPaidFen: 10_000, couponTitle: '满百返五元' });
+    const m = await f.member();
+    expect((await t.api('GET', '/benefits', { token: m.token })).body.spendGet).toEqual([rule.body]);
+    const spendGetCoupons = async () =>
+      (
+        await t.dataSource.query(
+          `SELECT id, status FROM coupons WHERE member_id = ? AND source = 'spend_get'`,
+          [m.member.id],
+        )
+      ).map((c: any) => ({ id: String(c.id), status: c.status }));
+
+    // below the amount: nothing
+    const pay = paidOrders(t);
+    await pay.pay(m.token, { merchantId: shop.id, amountFen: 9_999 });
+    expect(await spendGetCoupons()).toEqual([]);
+
+    // two notifications of the same order at once: one coupon
+    const created = await t.api('POST', '/orders', {
+      token: m.token,
+      body: { merchantId: shop.id, amountFen: 12_000 },
+    });
+    expect(created.status).toBe(201);
+    const order = created.body.order;
+    const craft = notificationCrafter(await payKeys(t));
+    const notice = () => craft.build(craft.transaction(order.outTradeNo, order.payableFen));
+    const answers = await Promise.all([postNotification(t, notice()), postNotification(t, notice())]);
+    expect(answers.map((a) => a.status).every((s) => s === 200 || s === 204)).toBe(true);
+    await t.http('POST', `/sandbox/wechat/pay/${order.outTradeNo}/confirm`);
+    expect((await pay.get(m.token, order.id)).status).toBe('paid');
+    const [first] = await spendGetCoupons();
+    expect(await spendGetCoupons()).toEqual([{ id: first.id, status: 'available' }]);
+    // the grant's unique key, not the order's guard, decides: two more runs of the listener at once
+    const paidRow = await t.dataSource.getRepository(Order).findOneByOrFail({ id: order.id });
+    const again = () =>
+      t.app.get(TransactionRunner).run((em) => t.app.get(SpendGetService).onPaid(em, paidRow, new Date()));
+    expect(await Promise.all([again(), again()])).toEqual([null, null]);
+    expect(await spendGetCoupons()).toHaveLength(1);
+
+    // a partial refund keeps it; the full refund withdraws the unused coupon
+    const refund = (amountFen: number, id = order.id) =>
+      t.api('POST', `/staff/orders/${id}/refund`, { token: manager.token, body: { amountFen } });
+    expect((await refund(2_000)).status).toBe(200);
+    await pay.settled(m.token, order.id, 2_000);
+    expect((await spendGetCoupons())[0].status).toBe('available');
+    expect((await refund(10_000)).status).toBe(200);
+    await pay.settled(m.token, order.id, 12_000);
+    expect(await spendGetCoupons()).toEqual([{ id: first.id, status: 'void' }]);
+
+    // used before the full refund: it stays, and the case is listed
+    const second = await pay.pay(m.token, { merchantId: shop.id, amountFen: 10_000 });
+    const issued = (await spendGetCoupons()).find((c: any) => c.status === 'available')!;
+    await pay.pay(m.token, { merchantId: shop.id, amountFen: 1_000, couponId: issued.id });
+    expect((await refund(second.payableFen, second.id)).status).toBe(200);
+    await pay.settled(m.token, second.id, second.payableFen);
+    expect((await spendGetCoupons()).find((c: any) => c.id === issued.id)!.status).toBe('used');
+    const kept = await t.api('GET', '/admin/benefits/spend-get/kept', { token: admin });
+    expect(kept.body).toEqual([expect.objectContaining({ orderId: second.id, couponId: issued.id })]);
+    const inv = (await t.api('GET', '/admin/invariants', { token: admin })).body;
+    expect(inv.checks.filter((c: any) => !c.ok)).toEqual([]);
+    expect(
+      (await t.api('DELETE', `/admin/benefits/spend-get/${rule.body.id}`, { token: admin })).status,
+    ).toBe(200);
+  });
+
+  it('refuses a spend-and-get rule with another alliance’s template, an unknown merchant, a bad amount — nothing changed', async () => {
+    const template = await f.template({ title: '外盟券' });
+    const [{ id: otherAlliance }] = await t.dataSource.query(`SELECT MAX(id) + 1 AS id FROM alliances`);
+    await t.dataSource.query(`UPDATE coupon_templates SET alliance_id = ? WHERE id = ?`, [
+      otherAlliance,
+      template.id,
+    ]);
+    const mine = await f.template({ title: '本盟券' });
+    const post = (body: object) => t.api('POST', '/admin/benefits/spend-get', { token: admin, body });
+    const before = (await t.api('GET', '/admin/benefits/spend-get', { token: admin })).body;
+    expectEnvelope(await post({ minPaidFen: 10_000, templateId: template.id }), 404, 'NOT_FOUND');
+    expectEnvelope(
+      await post({ minPaidFen: 10_000, templateId: mine.id, merchantId: '987654321' }),
+      404,
+      'NOT_FOUND',
+    );
+    expectEnvelope(await post({ minPaidFen: 0, templateId: mine.id }), 400, 'VALIDATION_FAILED');
+    expectEnvelope(await post({ minPaidFen: 1.5, templateId: mine.id }), 400, 'VALIDATION_FAILED');
+    expectEnvelope(
+      await t.api('DELETE', '/admin/benefits/spend-get/987654321', { token: admin }),
+      404,
+      'NOT_FOUND',
+    );
+    expect((await t.api('GET', '/admin/benefits/spend-get', { token: admin })).body).toEqual(before);
   });
 });

@@ -78,6 +78,8 @@ export interface MemberBenefits {
   tasks: BenefitTask[];
   /** the points promotions running now (the 会员权益 page lists them) */
   promotions: PointsPromotion[];
+  /** the spend-and-get offers (满额返券) */
+  spendGet: SpendGetRule[];
   maxMultiplierPermille: number;
   today: {
     birthday: boolean;
@@ -122,4 +124,30 @@ export interface PointsPromotionRequest {
   endsAt: string;
   merchantIds?: string[] | null;
   sponsorMerchantId?: string | null;
+}
+
+/** 满额返券: a paid order of at least minPaidFen (at merchantId, or anywhere) issues one coupon. */
+export interface SpendGetRule {
+  id: string;
+  merchantId: string | null;
+  minPaidFen: number;
+  templateId: string;
+  /** the template's title, for the lists */
+  couponTitle: string;
+}
+
+/** POST /admin/benefits/spend-get */
+export interface SpendGetRuleRequest {
+  merchantId?: string | null;
+  minPaidFen: number;
+  templateId: string;
+}
+
+/** A purchase fully refunded after its spend-and-get coupon was used: the coupon stayed. */
+export interface SpendGetKeptCase {
+  grantId: string;
+  orderId: string;
+  memberId: string;
+  couponId: string;
+  updatedAt: string;
 }

@@ -138,3 +138,66 @@ export class PointsPromotionRow {
   @Column({ type: 'datetime' })
   updatedAt: Date;
 }
+
+/** 满额返券: a paid purchase of at least minPaidFen (at the merchant, or anywhere) issues a coupon. */
+@Entity('spend_get_rules')
+export class SpendGetRule {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  /** null: at every merchant of the alliance */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  merchantId: string | null;
+
+  @Column({ type: 'int' })
+  minPaidFen: number;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  templateId: string;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+/**
+ * What a purchase got from spend-and-get: unique per purchase (source type, id), so two payment
+ * notifications of one order issue one coupon. 'kept_used': fully refunded after the coupon was used
+ * (the coupon stays; the console lists these).
+ */
+export type SpendGetGrantStatus = 'issued' | 'not_issued' | 'withdrawn' | 'kept_used';
+
+@Entity('spend_get_grants')
+export class SpendGetGrant {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  ruleId: string;
+
+  @Column({ type: 'varchar' })
+  sourceType: 'order';
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  sourceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  couponId: string | null;
+
+  @Column({ type: 'varchar' })
+  status: SpendGetGrantStatus;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}

@@ -5,6 +5,8 @@ import { BenefitsService } from './benefits.service';
 import { BenefitSettingsDto } from './dto/benefits.dto';
 import { PointsPromotionDto } from './dto/promotions.dto';
 import { PromotionsService } from './promotions.service';
+import { SpendGetRuleDto } from './dto/spend-get.dto';
+import { SpendGetService } from './spend-get.service';
 
 @ApiTags('benefits')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class BenefitsController {
   constructor(
     private readonly benefits: BenefitsService,
     private readonly promotions: PromotionsService,
+    private readonly spendGet: SpendGetService,
   ) {}
 
   @Get('benefits')
@@ -60,5 +63,30 @@ export class BenefitsController {
   @Roles('alliance_admin')
   removePromotion(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
     return this.promotions.remove(who.allianceId, id);
+  }
+
+  @Get('admin/benefits/spend-get')
+  @Roles('alliance_admin')
+  listSpendGet(@CurrentPrincipal() who: Principal) {
+    return this.spendGet.list(who.allianceId);
+  }
+
+  @Get('admin/benefits/spend-get/kept')
+  @Roles('alliance_admin')
+  keptSpendGet(@CurrentPrincipal() who: Principal) {
+    return this.spendGet.keptCases(who.allianceId);
+  }
+
+  @Post('admin/benefits/spend-get')
+  @Roles('alliance_admin')
+  createSpendGet(@CurrentPrincipal() who: Principal, @Body() body: SpendGetRuleDto) {
+    return this.spendGet.create(who.allianceId, body);
+  }
+
+  @Delete('admin/benefits/spend-get/:id')
+  @HttpCode(200)
+  @Roles('alliance_admin')
+  removeSpendGet(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+    return this.spendGet.remove(who.allianceId, id);
   }
 }

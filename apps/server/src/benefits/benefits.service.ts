@@ -21,6 +21,7 @@ import { BenefitSettingsRow } from './benefit.entities';
 import { BirthdayGiftsService } from './birthday-gifts.service';
 import { BenefitSettingsDto } from './dto/benefits.dto';
 import { PromotionsService } from './promotions.service';
+import { SpendGetService } from './spend-get.service';
 import { TasksService } from './tasks.service';
 
 const NO_SETTINGS = {
@@ -51,6 +52,7 @@ export class BenefitsService {
     private readonly gifts: BirthdayGiftsService,
     private readonly tasks: TasksService,
     private readonly promotions: PromotionsService,
+    private readonly spendGet: SpendGetService,
     private readonly clock: Clock,
     private readonly tx: TransactionRunner,
   ) {}
@@ -167,6 +169,7 @@ export class BenefitsService {
       },
       tasks: await this.tasks.tasksOf(member, row),
       promotions: await this.promotions.active(who.allianceId),
+      spendGet: await this.spendGet.list(who.allianceId),
       maxMultiplierPermille: MAX_COMBINED_MULTIPLIER_PERMILLE,
       today: {
         birthday: isBirthday(member.birthday, now),

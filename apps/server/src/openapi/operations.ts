@@ -137,6 +137,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /admin/benefits/promotions': { ok: 'PointsPromotion', errors: [404] },
   'PUT /admin/benefits/promotions/{id}': { ok: 'PointsPromotion', errors: [404] },
   'DELETE /admin/benefits/promotions/{id}': { ok: 'PointsPromotion', status: [200], errors: [404] },
+  'GET /admin/benefits/spend-get': { ok: 'SpendGetRule[]' },
+  'POST /admin/benefits/spend-get': { ok: 'SpendGetRule', errors: [404] },
+  'DELETE /admin/benefits/spend-get/{id}': { ok: 'SpendGetRule', status: [200], errors: [404] },
+  'GET /admin/benefits/spend-get/kept': { ok: 'SpendGetKeptCase[]' },
   'GET /admin/message-templates': { ok: 'MessageTemplatesAnswer' },
   'PUT /admin/message-templates': { ok: 'MessageTemplatesAnswer' },
   // lifecycle, segments and campaigns

@@ -108,6 +108,18 @@ export default function BenefitsPage() {
         </View>
       ) : null}
 
+      {b.spendGet.length ? (
+        <View className="section benefits__block benefits__spend-get">
+          <Text className="benefits__heading">满额返券</Text>
+          {b.spendGet.map((r) => (
+            <Text key={r.id} className="benefits__line benefits__spend-get-rule">
+              {`${r.merchantId ? '指定商户' : '全联盟商户'}单笔实付满 ${formatFen(r.minPaidFen)}，返「${r.couponTitle}」`}
+            </Text>
+          ))}
+          <Text className="benefits__line benefits__muted">全额退款时，未使用的返券会收回</Text>
+        </View>
+      ) : null}
+
       <View className="section benefits__block">
         <Text className="benefits__heading">生日礼</Text>
         {b.birthday ? (
