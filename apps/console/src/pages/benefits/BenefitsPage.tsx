@@ -18,7 +18,9 @@ import { api } from '../../api/admin';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
 import { termsText } from '../coupons/couponText';
+import type { PointsPromotion } from '@allycard/contracts';
 import { PREVIEW_PAID_FEN, tierPreview } from './benefitPreview';
+import { PromotionsSection } from './PromotionsSection';
 
 const NONE = '';
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'].map((d, i) => ({
@@ -152,7 +154,10 @@ export default function BenefitsPage() {
     ...(tiers.data ?? []).map((t) => ({ value: t.code, label: `${t.name}及以上` })),
   ];
   const day = values ? memberDayOf(values) : null;
-  const rows = tierPreview(tiers.data ?? [], day);
+  const [promotions, setPromotions] = useState<PointsPromotion[]>([]);
+  const promotion =
+    promotions.find((p) => p.state === 'active') ?? promotions.find((p) => p.state === 'upcoming') ?? null;
+  const rows = tierPreview(tiers.data ?? [], day, undefined, undefined, promotion);
   const cap = MAX_COMBINED_MULTIPLIER_PERMILLE / 1000;
 
   return (
@@ -353,6 +358,16 @@ export default function BenefitsPage() {
                 render: (_, r) =>
                   r.memberDayPoints === null ? '—' : `${r.memberDayPoints}${r.capped ? '（已达上限）' : ''}`,
               },
+              ...(promotion
+                ? [
+                    {
+                      title: `「${promotion.name}」期间积分`,
+                      key: 'promotion',
+                      render: (_: unknown, r: (typeof rows)[number]) =>
+                        `${r.promotionPoints}${r.promotionCapped ? '（已达上限）' : ''}`,
+                    },
+                  ]
+                : []),
             ]}
           />
 
@@ -363,6 +378,7 @@ export default function BenefitsPage() {
           </Form.Item>
         </Form>
       )}
+      <PromotionsSection merchants={merchants.data ?? []} onChange={setPromotions} />
     </Card>
   );
 }
