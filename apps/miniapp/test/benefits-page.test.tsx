@@ -9,7 +9,15 @@ import { resetMerchantNames } from '../src/services/merchants';
 import { merchants, mockServer, profile } from './helpers';
 
 const tiers = DEFAULT_TIERS.slice(0, 3).map((t) => ({ ...t }));
-const memberDay = { weekday: 6 as const, monthDay: null, pointsMultiplierPermille: 2000, minTierCode: null };
+const memberDay = {
+  weekday: 6 as const,
+  monthDay: null,
+  pointsMultiplierPermille: 2000,
+  minTierCode: null,
+  discountPermille: null,
+  discountFen: null,
+  merchantIds: null,
+};
 const benefits: MemberBenefits = {
   tiers,
   tierCode: 'silver',
@@ -20,6 +28,8 @@ const benefits: MemberBenefits = {
     { code: 'profile', title: '完善资料（昵称和生日）', points: 50, done: true },
     { code: 'phone', title: '绑定手机号', points: 30, done: false },
   ],
+  promotions: [],
+  spendGet: [],
   maxMultiplierPermille: 5000,
   today: { birthday: false, memberDay: false, birthdayGift: null },
 };
@@ -50,6 +60,40 @@ describe('会员权益', () => {
     expect(screen.getByText('已完成 +50')).toBeTruthy();
     expect(screen.getByText('+30 积分')).toBeTruthy();
     expect(container.querySelector('.benefits__banner')).toBeNull();
+  });
+
+  it('lists the running points promotions, the spend-and-get offers and the member day’s discount', async () => {
+    mockServer({
+      'GET /api/v1/benefits': {
+        status: 200,
+        body: {
+          ...benefits,
+          memberDay: { ...memberDay, discountPermille: 100, merchantIds: ['3'], forMe: true },
+          promotions: [
+            {
+              id: '5',
+              name: '双十二双倍积分',
+              multiplierPermille: 2000,
+              startsAt: '2026-12-11T16:00:00.000Z',
+              endsAt: '2026-12-12T16:00:00.000Z',
+              merchantIds: null,
+              sponsorMerchantId: '3',
+              state: 'active',
+            },
+          ],
+          spendGet: [
+            { id: '8', merchantId: null, minPaidFen: 10_000, templateId: '9', couponTitle: '满百返五元' },
+          ],
+        },
+      },
+    });
+    const { container } = render(<BenefitsPage />);
+    expect(await screen.findByText('积分活动')).toBeTruthy();
+    expect(container.querySelector('.benefits__promotion')?.textContent).toBe(
+      '双十二双倍积分：全联盟商户消费积分双倍，至 2026-12-13 00:00',
+    );
+    expect(screen.getByText(/每周六消费，积分再双倍.*，买单再享 9 折（限指定商户）/)).toBeTruthy();
+    expect(screen.getByText('全联盟商户单笔实付满 ¥100.00，返「满百返五元」')).toBeTruthy();
   });
 
   it('says so when the alliance has no member day or gift, and offers to fill in the birthday', async () => {

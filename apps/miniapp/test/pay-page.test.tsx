@@ -40,11 +40,12 @@ const tiers = [
 const POINTS = 1280;
 
 /** The server's preview: the same domain function the server prices with. */
-function previewOf(body: OrderRequest) {
+function previewOf(body: OrderRequest, memberDay = false) {
   const c = [firstOrder, bigger, elsewhere].find((x) => x.id === body.couponId) ?? null;
   const result = priceOrder({
     amountFen: body.amountFen,
     tierDiscountPermille: 1000,
+    memberDayDiscount: memberDay ? { offPermille: 100, offFen: null } : null,
     coupon: c && {
       ...c,
       maxDiscountFen: null,
@@ -64,7 +65,10 @@ function previewOf(body: OrderRequest) {
     body: {
       merchantId: body.merchantId,
       ...result.price,
-      pointsEarned: Math.floor(result.price.payableFen / 100),
+      pointsEarned: Math.floor(result.price.payableFen / 100) * (memberDay ? 2 : 1),
+      ...(memberDay && {
+        earning: { multiplierPermille: 2000, memberDay: true, promotionIds: [], capped: false },
+      }),
       couponId: body.couponId ?? null,
       pointsBalance: POINTS,
       pointValueFen: 1,
@@ -150,6 +154,20 @@ describe('付款', () => {
     expect(within(couponRow).getByText('-¥10.00 ›')).toBeTruthy();
     expect(screen.getByText('预计获得 118 积分 · 共省 ¥10.00')).toBeTruthy();
     expect(screen.getByText('确认支付 ¥118.00')).toBeTruthy();
+  });
+
+  it('shows the member day’s discount and doubled points from the server’s preview on the day', async () => {
+    payServer({ 'POST /api/v1/orders/preview': (req) => previewOf(req.body as OrderRequest, true) });
+    const { container } = render(<PayPage />);
+    expect(await screen.findByText('老街咖啡')).toBeTruthy();
+    typeAmount(container, '128');
+    // 12800 − 10% = 11520, then the ¥10 first-order coupon
+    await payable(container, '¥105.20');
+    const row = container.querySelector('.pay__row--member-day') as HTMLElement;
+    expect(within(row).getByText('会员日优惠')).toBeTruthy();
+    expect(within(row).getByText('-¥12.80')).toBeTruthy();
+    expect(screen.getByText('今天会员日 再享 -¥12.80 · 本单积分 双倍')).toBeTruthy();
+    expect(screen.getByText('预计获得 210 积分 · 共省 ¥22.80')).toBeTruthy();
   });
 
   it('asks for a new preview once the typing pauses, with the amount in fen', async () => {

@@ -6,12 +6,21 @@ export interface BirthdayBenefit {
   points: number;
 }
 
-/** Weekly (ISO weekday, 1 = Monday) or monthly (1–28): a points multiplier, optionally from a tier up. */
+/**
+ * Weekly (ISO weekday, 1 = Monday) or monthly (1–28): a points multiplier and/or an extra discount
+ * (per mille off the member price, or fen off), optionally from a tier up and at chosen merchants.
+ */
 export interface MemberDayBenefit {
   weekday: number | null;
   monthDay: number | null;
   pointsMultiplierPermille: number;
   minTierCode: string | null;
+  /** 100 = 10% off; null: no percentage discount */
+  discountPermille: number | null;
+  /** fen off; null: no amount discount */
+  discountFen: number | null;
+  /** null: at every merchant of the alliance */
+  merchantIds: string[] | null;
 }
 
 /** Points once per member for each task. 0 turns a task off. */
@@ -36,6 +45,9 @@ export interface BenefitSettingsRequest {
     monthDay?: number;
     pointsMultiplierPermille: number;
     minTierCode?: string;
+    discountPermille?: number;
+    discountFen?: number;
+    merchantIds?: string[];
   } | null;
   tasks?: TaskBenefits;
 }
@@ -64,6 +76,10 @@ export interface MemberBenefits {
   birthday: (BirthdayBenefit & { couponTitle: string | null; memberBirthday: string | null }) | null;
   memberDay: (MemberDayBenefit & { forMe: boolean }) | null;
   tasks: BenefitTask[];
+  /** the points promotions running now (the 会员权益 page lists them) */
+  promotions: PointsPromotion[];
+  /** the spend-and-get offers (满额返券) */
+  spendGet: SpendGetRule[];
   maxMultiplierPermille: number;
   today: {
     birthday: boolean;
@@ -80,4 +96,58 @@ export interface EarningInfo {
   memberDay: boolean;
   promotionIds: string[];
   capped: boolean;
+}
+
+/**
+ * A points promotion (积分活动): N× points in [startsAt, endsAt), at chosen merchants or the whole
+ * alliance, optionally sponsored by a merchant (who funds the extra points it adds in settlement).
+ * Stacked with the tier and member day multipliers and capped at maxMultiplierPermille per purchase.
+ */
+export interface PointsPromotion {
+  id: string;
+  name: string;
+  multiplierPermille: number;
+  startsAt: string;
+  endsAt: string;
+  /** null: the whole alliance */
+  merchantIds: string[] | null;
+  sponsorMerchantId: string | null;
+  /** 'upcoming' | 'active' | 'ended', by the server's clock */
+  state: 'upcoming' | 'active' | 'ended';
+}
+
+/** POST /admin/benefits/promotions and PUT /admin/benefits/promotions/:id. */
+export interface PointsPromotionRequest {
+  name: string;
+  multiplierPermille: number;
+  startsAt: string;
+  endsAt: string;
+  merchantIds?: string[] | null;
+  sponsorMerchantId?: string | null;
+}
+
+/** 满额返券: a paid order of at least minPaidFen (at merchantId, or anywhere) issues one coupon. */
+export interface SpendGetRule {
+  id: string;
+  merchantId: string | null;
+  minPaidFen: number;
+  templateId: string;
+  /** the template's title, for the lists */
+  couponTitle: string;
+}
+
+/** POST /admin/benefits/spend-get */
+export interface SpendGetRuleRequest {
+  merchantId?: string | null;
+  minPaidFen: number;
+  templateId: string;
+}
+
+/** A purchase fully refunded after its spend-and-get coupon was used: the coupon stayed. */
+export interface SpendGetKeptCase {
+  grantId: string;
+  orderId: string;
+  memberId: string;
+  couponId: string;
+  updatedAt: string;
 }

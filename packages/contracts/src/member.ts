@@ -258,6 +258,8 @@ export interface OrderPreview {
   merchantId: string;
   amountFen: number;
   tierDiscountFen: number;
+  /** the member day's extra discount (0 when none) */
+  memberDayDiscountFen: number;
   couponDiscountFen: number;
   pointsUsed: number;
   pointsDiscountFen: number;
@@ -281,6 +283,8 @@ export interface Order {
   amountFen: number;
   couponDiscountFen: number;
   tierDiscountFen: number;
+  /** the member day's extra discount (0 when none) */
+  memberDayDiscountFen: number;
   pointsUsed: number;
   pointsDiscountFen: number;
   payableFen: number;

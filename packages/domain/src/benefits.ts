@@ -25,7 +25,22 @@ export interface MemberDayRule {
   pointsMultiplierPermille: number;
   /** only members at this tier or above (null: everyone) */
   minTierCode: string | null;
+  /** the day's extra discount off the member price: per mille off (100 = 10% off), or fen off */
+  discountPermille?: number | null;
+  discountFen?: number | null;
+  /** only at these merchants, both the multiplier and the discount (null/absent: the whole alliance) */
+  merchantIds?: readonly string[] | null;
 }
+
+/** The member day's extra discount, as priceOrder takes it (one of the two is set). */
+export interface MemberDayDiscount {
+  offPermille: number | null;
+  offFen: number | null;
+}
+
+/** A member-day discount lies in 1–50% off, or ¥0.01–¥500 off. */
+export const MAX_MEMBER_DAY_DISCOUNT_PERMILLE = 500;
+export const MAX_MEMBER_DAY_DISCOUNT_FEN = 50_000;
 
 export interface PointsPromotionRule {
   id: string;
@@ -35,6 +50,56 @@ export interface PointsPromotionRule {
   endsAt: Date;
   /** null: the whole alliance */
   merchantIds: readonly string[] | null;
+  /** the merchant that funds the extra points this promotion adds (null/absent: as ordinary points) */
+  sponsorMerchantId?: string | null;
+}
+
+/** A promotion multiplies by more than 1× and at most 5×. */
+export const MIN_PROMOTION_MULTIPLIER_PERMILLE = 1001;
+/** A promotion runs at most a year. */
+export const MAX_PROMOTION_DAYS = 366;
+
+/** Why a promotion cannot be saved on its own terms (multiplier, window), or null. */
+export function promotionProblem(
+  p: Pick<PointsPromotionRule, 'multiplierPermille' | 'startsAt' | 'endsAt'>,
+): string | null {
+  if (
+    !Number.isInteger(p.multiplierPermille) ||
+    p.multiplierPermille < MIN_PROMOTION_MULTIPLIER_PERMILLE ||
+    p.multiplierPermille > MAX_BENEFIT_MULTIPLIER_PERMILLE
+  )
+    return `积分活动的倍数须大于 1 倍、最多 ${MAX_BENEFIT_MULTIPLIER_PERMILLE / 1000} 倍`;
+  if (!(p.endsAt.getTime() > p.startsAt.getTime())) return '积分活动的结束时间须晚于开始时间';
+  if (p.endsAt.getTime() - p.startsAt.getTime() > MAX_PROMOTION_DAYS * 86_400_000)
+    return `积分活动最长 ${MAX_PROMOTION_DAYS} 天`;
+  return null;
+}
+
+/** Whether two promotions can ever apply to the same purchase (their windows and merchants meet). */
+export function promotionsOverlap(
+  a: Pick<PointsPromotionRule, 'startsAt' | 'endsAt' | 'merchantIds'>,
+  b: Pick<PointsPromotionRule, 'startsAt' | 'endsAt' | 'merchantIds'>,
+): boolean {
+  if (!(a.startsAt < b.endsAt && b.startsAt < a.endsAt)) return false;
+  if (!a.merchantIds || !b.merchantIds) return true;
+  return a.merchantIds.some((m) => b.merchantIds!.includes(m));
+}
+
+/**
+ * The most the promotions overlapping `candidate` multiply by together with it (per mille): an
+ * upper bound, as if every overlapping one applied at once. Above the cap a new promotion is refused
+ * ('overlapping promotions would multiply without limit'); tier × member day × promotions is then
+ * still capped per purchase by earningMultiplier.
+ */
+export function stackedPromotionPermille(
+  candidate: Pick<PointsPromotionRule, 'id' | 'startsAt' | 'endsAt' | 'merchantIds' | 'multiplierPermille'>,
+  others: readonly PointsPromotionRule[],
+): number {
+  let product = candidate.multiplierPermille;
+  for (const o of others)
+    if (o.id !== candidate.id && promotionsOverlap(candidate, o))
+      product = Math.floor((product * o.multiplierPermille) / 1000);
+  return product;
 }
 
 export interface TierLike {
@@ -55,6 +120,17 @@ export function memberDayProblem(rule: MemberDayRule): string | null {
     !(Number.isInteger(rule.monthDay) && rule.monthDay! >= 1 && rule.monthDay! <= MAX_MEMBER_DAY_OF_MONTH)
   )
     return `每月的会员日须在 1–${MAX_MEMBER_DAY_OF_MONTH} 号之间，这样每个月都有`;
+  const permille = rule.discountPermille ?? null;
+  const fen = rule.discountFen ?? null;
+  if (permille !== null && fen !== null) return '会员日折扣请在「打折」和「立减」中选一个';
+  if (
+    permille !== null &&
+    !(Number.isInteger(permille) && permille >= 1 && permille <= MAX_MEMBER_DAY_DISCOUNT_PERMILLE)
+  )
+    return `会员日折扣须在 0.1%–${MAX_MEMBER_DAY_DISCOUNT_PERMILLE / 10}% 之间`;
+  if (fen !== null && !(Number.isInteger(fen) && fen >= 1 && fen <= MAX_MEMBER_DAY_DISCOUNT_FEN))
+    return `会员日立减须在 0.01–${MAX_MEMBER_DAY_DISCOUNT_FEN / 100} 元之间`;
+  if (rule.merchantIds && rule.merchantIds.length === 0) return '会员日的商户请至少选一个，或不限商户';
   return multiplierProblem(rule.pointsMultiplierPermille);
 }
 
@@ -158,13 +234,38 @@ export function promotionApplies(p: PointsPromotionRule, merchantId: string, at:
   );
 }
 
-/** Whether the member day gives its multiplier to this purchase (the day, and the tier it asks for). */
-export function memberDayApplies(ctx: Omit<EarningContext, 'promotions' | 'merchantId'>): boolean {
+/**
+ * Whether the member day gives its multiplier and discount to this purchase (the day, the tier it
+ * asks for, and its merchants when it names some; without a merchant: whether it is for the member).
+ */
+export function memberDayApplies(
+  ctx: Omit<EarningContext, 'promotions' | 'merchantId'> & { merchantId?: string },
+): boolean {
+  const rule = ctx.memberDay;
   return (
-    !!ctx.memberDay &&
-    isMemberDay(ctx.memberDay, ctx.at) &&
-    tierAtLeast(ctx.tiers, ctx.tierCode, ctx.memberDay.minTierCode)
+    !!rule &&
+    isMemberDay(rule, ctx.at) &&
+    tierAtLeast(ctx.tiers, ctx.tierCode, rule.minTierCode) &&
+    (!rule.merchantIds || ctx.merchantId === undefined || rule.merchantIds.includes(ctx.merchantId))
   );
+}
+
+/** The member day's extra discount for this purchase (priceOrder's `memberDayDiscount`), or null. */
+export function memberDayDiscountFor(ctx: Omit<EarningContext, 'promotions'>): MemberDayDiscount | null {
+  if (!memberDayApplies(ctx)) return null;
+  const offPermille = ctx.memberDay!.discountPermille ?? null;
+  const offFen = ctx.memberDay!.discountFen ?? null;
+  return offPermille !== null || offFen !== null ? { offPermille, offFen } : null;
+}
+
+/** The member day's discount in words: '再享 9 折' / '再减 5 元'. */
+export function memberDayDiscountText(d: MemberDayDiscount): string {
+  if (d.offPermille !== null) {
+    const rate = (1000 - d.offPermille) / 100;
+    return `再享 ${Number(rate.toFixed(2))} 折`;
+  }
+  const yuan = (d.offFen ?? 0) / 100;
+  return `再减 ${Number(yuan.toFixed(2))} 元`;
 }
 
 /** The one stacking rule: tier × member day × every promotion, rounded down per step, capped. */
@@ -189,6 +290,11 @@ export interface Earning extends EarningMultiplier {
   points: number;
   /** points the promotions add over tier × member day (what a promotion's sponsor funds) */
   promotionPoints: number;
+  /**
+   * Who funds promotionPoints: each applying promotion's marginal share (added in id order), by its
+   * sponsor (null: no sponsor — funded like the ordinary points). The shares sum to promotionPoints.
+   */
+  sponsored: { promotionId: string; sponsorMerchantId: string | null; points: number }[];
 }
 
 /**
@@ -200,7 +306,25 @@ export function purchaseEarning(paidFen: number, policy: PointsPolicy, ctx: Earn
   const points = pointsEarned(paidFen, policy, m.permille);
   const withoutPromotions = earningMultiplier({ ...ctx, promotions: [] });
   const promotionPoints = points - pointsEarned(paidFen, policy, withoutPromotions.permille);
-  return { ...m, points, promotionPoints };
+  const applying = ctx.promotions
+    .filter((p) => m.promotionIds.includes(p.id))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sponsored: Earning['sponsored'] = [];
+  let before = points - promotionPoints;
+  for (let i = 0; i < applying.length; i++) {
+    const upTo = pointsEarned(
+      paidFen,
+      policy,
+      earningMultiplier({ ...ctx, promotions: applying.slice(0, i + 1) }).permille,
+    );
+    sponsored.push({
+      promotionId: applying[i].id,
+      sponsorMerchantId: applying[i].sponsorMerchantId ?? null,
+      points: upTo - before,
+    });
+    before = upTo;
+  }
+  return { ...m, points, promotionPoints, sponsored };
 }
 
 const WEEKDAY_NAMES = ['一', '二', '三', '四', '五', '六', '日'];

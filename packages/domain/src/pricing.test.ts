@@ -38,12 +38,37 @@ describe('priceOrder', () => {
       price: {
         amountFen: 12000,
         tierDiscountFen: 600,
+        memberDayDiscountFen: 0,
         couponDiscountFen: 2000,
         pointsUsed: 4700,
         pointsDiscountFen: 4700,
         payableFen: 4700,
       },
     });
+  });
+  it('takes the member day’s discount after the tier, before the coupon (its threshold sees it)', () => {
+    const tenPercent = { offPermille: 100, offFen: null };
+    const r = priceOrder({ ...base, memberDayDiscount: tenPercent });
+    expect(r.ok && r.price).toMatchObject({
+      tierDiscountFen: 600,
+      memberDayDiscountFen: 1140, // 10% of 11400
+      payableFen: 10260,
+    });
+    const withCoupon = priceOrder({ ...base, memberDayDiscount: tenPercent, coupon: coupon() });
+    expect(withCoupon.ok && withCoupon.price).toMatchObject({ couponDiscountFen: 2000, payableFen: 8260 });
+    const tooMuch = priceOrder({
+      ...base,
+      amountFen: 10_800,
+      memberDayDiscount: tenPercent,
+      coupon: coupon(),
+    });
+    expect(tooMuch).toMatchObject({ ok: false, refusal: { code: 'THRESHOLD_NOT_MET' } }); // 9234 < 10000
+    const fiveYuan = priceOrder({
+      ...base,
+      amountFen: 300,
+      memberDayDiscount: { offPermille: null, offFen: 500 },
+    });
+    expect(fiveYuan.ok && fiveYuan.price).toMatchObject({ memberDayDiscountFen: 285, payableFen: 0 });
   });
   it('checks the coupon threshold against the member price', () => {
     const r = priceOrder({ ...base, amountFen: 10200, coupon: coupon() }); // member price 9690 < 10000
@@ -75,7 +100,13 @@ describe('priceOrder', () => {
             thresholdFen: fc.integer({ min: 0, max: 100_000 }),
           }),
         ),
-        (amountFen, tier, pointsRequested, pointsBalance, pointValueFen, c) => {
+        fc.option(
+          fc.oneof(
+            fc.record({ offPermille: fc.integer({ min: 1, max: 500 }), offFen: fc.constant(null) }),
+            fc.record({ offPermille: fc.constant(null), offFen: fc.integer({ min: 1, max: 50_000 }) }),
+          ),
+        ),
+        (amountFen, tier, pointsRequested, pointsBalance, pointValueFen, c, md) => {
           const terms =
             c &&
             coupon({
@@ -95,13 +126,18 @@ describe('priceOrder', () => {
             pointsRequested,
             pointsBalance,
             pointValueFen,
+            memberDayDiscount: md,
           });
           if (!r.ok) return;
           const p = r.price;
           for (const v of Object.values(p)) expect(Number.isSafeInteger(v) && v >= 0).toBe(true);
-          expect(p.tierDiscountFen + p.couponDiscountFen + p.pointsDiscountFen + p.payableFen).toBe(
-            amountFen,
-          );
+          expect(
+            p.tierDiscountFen +
+              p.memberDayDiscountFen +
+              p.couponDiscountFen +
+              p.pointsDiscountFen +
+              p.payableFen,
+          ).toBe(amountFen);
           expect(p.pointsUsed).toBeLessThanOrEqual(pointsBalance);
         },
       ),

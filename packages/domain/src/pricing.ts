@@ -1,4 +1,5 @@
 import { couponDiscountFen, CouponTerms, couponUseRefusal, CouponUseRefusal, CouponStatus } from './coupons';
+import type { MemberDayDiscount } from './benefits';
 
 /**
  * The price of a payment to a merchant, the same on the phone (preview) and the server (charge).
@@ -6,17 +7,21 @@ import { couponDiscountFen, CouponTerms, couponUseRefusal, CouponUseRefusal, Cou
  * Order and rounding, all in integer fen:
  * 1. Tier discount on the amount: floor(amount × (1000 − permille) / 1000) — the reduction rounds
  *    down, so a member never gets a fraction of a fen more than the tier's rate.
- * 2. Coupon on the member price (amount − tier discount): the threshold is checked against it and
+ * 2. The member day's extra discount (benefits' memberDayDiscountFor) on what the tier leaves:
+ *    floor(that × offPermille / 1000), or offFen, never more than that amount.
+ * 3. Coupon on the member price (amount − tier − member day): the threshold is checked against it and
  *    the reduction never exceeds it (see couponDiscountFen).
- * 3. Points on what is left: at most MAX_POINTS_SHARE_PERMILLE of it, at the policy's value per
+ * 4. Points on what is left: at most MAX_POINTS_SHARE_PERMILLE of it, at the policy's value per
  *    point; points that would pay for less than a whole point are not used.
- * payable = amount − tier − coupon − points ≥ 0.
+ * payable = amount − tier − member day − coupon − points ≥ 0.
  */
 export const MAX_POINTS_SHARE_PERMILLE = 500;
 
 export interface PriceInput {
   amountFen: number;
   tierDiscountPermille: number;
+  /** the member day's extra discount when it applies to this payment (null/absent: none) */
+  memberDayDiscount?: MemberDayDiscount | null;
   coupon: (CouponTerms & { status: CouponStatus }) | null;
   merchantId: string;
   hasPurchased: boolean;
@@ -30,6 +35,7 @@ export interface PriceInput {
 export interface PriceBreakdown {
   amountFen: number;
   tierDiscountFen: number;
+  memberDayDiscountFen: number;
   couponDiscountFen: number;
   pointsUsed: number;
   pointsDiscountFen: number;
@@ -43,7 +49,9 @@ export function priceOrder(input: PriceInput): PriceResult {
   if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
     throw new Error('amountFen must be a positive integer');
   const tierDiscountFen = Math.floor((amountFen * (1000 - input.tierDiscountPermille)) / 1000);
-  const memberPriceFen = amountFen - tierDiscountFen;
+  const afterTierFen = amountFen - tierDiscountFen;
+  const memberDayDiscountFen = memberDayOff(input.memberDayDiscount ?? null, afterTierFen);
+  const memberPriceFen = afterTierFen - memberDayDiscountFen;
 
   let couponDiscount = 0;
   if (input.coupon) {
@@ -68,12 +76,19 @@ export function priceOrder(input: PriceInput): PriceResult {
     price: {
       amountFen,
       tierDiscountFen,
+      memberDayDiscountFen,
       couponDiscountFen: couponDiscount,
       pointsUsed,
       pointsDiscountFen,
       payableFen: afterCouponFen - pointsDiscountFen,
     },
   };
+}
+
+function memberDayOff(d: MemberDayDiscount | null, priceFen: number): number {
+  if (!d) return 0;
+  const off = d.offPermille !== null ? Math.floor((priceFen * d.offPermille) / 1000) : (d.offFen ?? 0);
+  return Math.max(0, Math.min(off, priceFen));
 }
 
 /**

@@ -17,6 +17,8 @@ import {
 import { call, client } from './client';
 import type {
   AdminMerchant,
+  PointsPromotion,
+  PointsPromotionRequest,
   CouponTemplate,
   CreateCouponTemplateBody,
   CreateMallItemBody,
@@ -83,6 +85,11 @@ export const api = {
 
   benefits: () => call<BenefitSettings>('GET', '/admin/benefits'),
   setBenefits: (body: BenefitSettingsRequest) => call<BenefitSettings>('PUT', '/admin/benefits', body),
+  promotions: () => call<PointsPromotion[]>('GET', '/admin/benefits/promotions'),
+  createPromotion: (body: PointsPromotionRequest) =>
+    call<PointsPromotion>('POST', '/admin/benefits/promotions', body),
+  removePromotion: (promotionId: string) =>
+    call<PointsPromotion>('DELETE', `/admin/benefits/promotions/${id(promotionId)}`),
   messageTemplates: () => call<MessageTemplatesAnswer>('GET', '/admin/message-templates'),
   setMessageTemplates: (body: MessageTemplatesRequest) =>
     call<MessageTemplatesAnswer>('PUT', '/admin/message-templates', body),

@@ -31,6 +31,18 @@ export class BenefitSettingsRow {
   @Column({ type: 'varchar', nullable: true })
   memberDayMinTierCode: string | null;
 
+  /** the member day's extra discount: per mille off the member price (100 = 10% off), or null */
+  @Column({ type: 'int', nullable: true })
+  memberDayDiscountPermille: number | null;
+
+  /** or fen off, or null */
+  @Column({ type: 'int', nullable: true })
+  memberDayDiscountFen: number | null;
+
+  /** only at these merchants (multiplier and discount); null: the whole alliance */
+  @Column({ type: 'simple-json', nullable: true })
+  memberDayMerchantIds: string[] | null;
+
   @Column({ type: 'int' })
   profileTaskPoints: number;
 
@@ -89,4 +101,103 @@ export class TaskCompletion {
 
   @Column({ type: 'datetime' })
   createdAt: Date;
+}
+
+/** A points promotion (积分活动): N× points in [startsAt, endsAt), at merchants or alliance-wide. */
+@Entity('points_promotions')
+export class PointsPromotionRow {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'varchar' })
+  name: string;
+
+  @Column({ type: 'int' })
+  multiplierPermille: number;
+
+  @Column({ type: 'datetime' })
+  startsAt: Date;
+
+  @Column({ type: 'datetime' })
+  endsAt: Date;
+
+  /** null: the whole alliance */
+  @Column({ type: 'simple-json', nullable: true })
+  merchantIds: string[] | null;
+
+  /** the merchant funding the extra points, or null */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  sponsorMerchantId: string | null;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
+}
+
+/** 满额返券: a paid purchase of at least minPaidFen (at the merchant, or anywhere) issues a coupon. */
+@Entity('spend_get_rules')
+export class SpendGetRule {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  /** null: at every merchant of the alliance */
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  merchantId: string | null;
+
+  @Column({ type: 'int' })
+  minPaidFen: number;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  templateId: string;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+}
+
+/**
+ * What a purchase got from spend-and-get: unique per purchase (source type, id), so two payment
+ * notifications of one order issue one coupon. 'kept_used': fully refunded after the coupon was used
+ * (the coupon stays; the console lists these).
+ */
+export type SpendGetGrantStatus = 'issued' | 'not_issued' | 'withdrawn' | 'kept_used';
+
+@Entity('spend_get_grants')
+export class SpendGetGrant {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  allianceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  ruleId: string;
+
+  @Column({ type: 'varchar' })
+  sourceType: 'order';
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  sourceId: string;
+
+  @Column({ type: 'bigint', transformer: idTransformer })
+  memberId: string;
+
+  @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
+  couponId: string | null;
+
+  @Column({ type: 'varchar' })
+  status: SpendGetGrantStatus;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt: Date;
 }

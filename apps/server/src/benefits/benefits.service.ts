@@ -14,11 +14,14 @@ import { DomainError, validationFailed } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { MembersService } from '../members/members.service';
+import { MerchantsService } from '../merchants/merchants.service';
 import { TiersService } from '../points/tiers.service';
 import { BenefitRulesService, memberDayOf } from './benefit-rules';
 import { BenefitSettingsRow } from './benefit.entities';
 import { BirthdayGiftsService } from './birthday-gifts.service';
 import { BenefitSettingsDto } from './dto/benefits.dto';
+import { PromotionsService } from './promotions.service';
+import { SpendGetService } from './spend-get.service';
 import { TasksService } from './tasks.service';
 
 const NO_SETTINGS = {
@@ -29,6 +32,9 @@ const NO_SETTINGS = {
   memberDayMonthDay: null,
   memberDayMultiplierPermille: null,
   memberDayMinTierCode: null,
+  memberDayDiscountPermille: null,
+  memberDayDiscountFen: null,
+  memberDayMerchantIds: null,
   profileTaskPoints: 0,
   phoneTaskPoints: 0,
 };
@@ -41,9 +47,12 @@ export class BenefitsService {
     private readonly templates: CouponTemplatesService,
     private readonly alliances: AlliancesService,
     private readonly members: MembersService,
+    private readonly merchants: MerchantsService,
     private readonly tiers: TiersService,
     private readonly gifts: BirthdayGiftsService,
     private readonly tasks: TasksService,
+    private readonly promotions: PromotionsService,
+    private readonly spendGet: SpendGetService,
     private readonly clock: Clock,
     private readonly tx: TransactionRunner,
   ) {}
@@ -84,6 +93,9 @@ export class BenefitsService {
         monthDay: body.memberDay.monthDay ?? null,
         pointsMultiplierPermille: body.memberDay.pointsMultiplierPermille,
         minTierCode: body.memberDay.minTierCode ?? null,
+        discountPermille: body.memberDay.discountPermille ?? null,
+        discountFen: body.memberDay.discountFen ?? null,
+        merchantIds: body.memberDay.merchantIds ? [...new Set(body.memberDay.merchantIds)] : null,
       };
       const problem = memberDayProblem(rule);
       if (problem) throw validationFailed([{ field: 'memberDay', message: problem }], problem);
@@ -95,17 +107,31 @@ export class BenefitsService {
           [{ field: 'memberDay.minTierCode', message: 'no such tier' }],
           '会员日的起始等级不存在',
         );
+      if (rule.merchantIds) await this.merchantsExist(allianceId, rule.merchantIds, 'memberDay.merchantIds');
       Object.assign(row, {
         memberDayWeekday: rule.weekday,
         memberDayMonthDay: rule.monthDay,
         memberDayMultiplierPermille: rule.pointsMultiplierPermille,
         memberDayMinTierCode: rule.minTierCode,
+        memberDayDiscountPermille: rule.discountPermille,
+        memberDayDiscountFen: rule.discountFen,
+        memberDayMerchantIds: rule.merchantIds,
       });
     }
     const now = this.clock.now();
     await this.tx.run((em) => em.save(em.create(BenefitSettingsRow, { ...row, allianceId, updatedAt: now })));
     if (row.birthdayEnabled) await this.gifts.issueDue(now, allianceId);
     return this.settings(allianceId);
+  }
+
+  /** 404 unless every id is a merchant of this alliance. */
+  private async merchantsExist(allianceId: string, ids: readonly string[], field: string): Promise<void> {
+    const known = new Set((await this.merchants.list(allianceId)).map((m) => m.id));
+    const unknown = ids.filter((id) => !known.has(id));
+    if (unknown.length)
+      throw new DomainError('NOT_FOUND', 404, '所选商户不存在（须是本联盟的商户）', [
+        { field, message: `no such merchant in this alliance: ${unknown.join(', ')}` },
+      ]);
   }
 
   /** GET /benefits: the ladder, the member day and birthday gift, the tasks, and what today is. */
@@ -142,6 +168,8 @@ export class BenefitsService {
         forMe: tierAtLeast(tiers, member.tierCode, settings.memberDay.minTierCode),
       },
       tasks: await this.tasks.tasksOf(member, row),
+      promotions: await this.promotions.active(who.allianceId),
+      spendGet: await this.spendGet.list(who.allianceId),
       maxMultiplierPermille: MAX_COMBINED_MULTIPLIER_PERMILLE,
       today: {
         birthday: isBirthday(member.birthday, now),

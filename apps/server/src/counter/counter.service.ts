@@ -9,6 +9,7 @@ import { TransactionRunner } from '../common/transactions';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { invalidMemberCode, MembersService } from '../members/members.service';
+import { Clock } from '../common/clock';
 import { PurchasesService } from '../points/purchases.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
 import { CounterDailyTotal } from './counter-daily-total.entity';
@@ -25,6 +26,7 @@ export class CounterService {
     private readonly settlement: SettlementEntriesService,
     private readonly tx: TransactionRunner,
     private readonly couponUsage: CouponUsageService,
+    private readonly clock: Clock,
   ) {}
 
   /** How many counter purchases the member made (any redemption not voided is one). */
@@ -59,7 +61,10 @@ export class CounterService {
     const merchantId = staff.merchantId!;
     const coupon = input.couponId ? await this.coupons.get(staff.allianceId, input.couponId) : null;
     if (input.couponId && (!coupon || coupon.row.memberId !== member.id)) throw notFound('优惠券');
+    // Stamps and coupon validity follow the system time, as the coupons module issues them; the
+    // injected clock decides the day whose member day and promotions apply (tests move it).
     const now = new Date();
+    const benefitsAt = this.clock.now();
     const amountFen = input.amountFen ?? 0;
     const limits = amountFen > 0 ? await this.limits.checkCounterPurchase(staff, amountFen, member.id) : null;
     let discountFen = 0;
@@ -109,6 +114,7 @@ export class CounterService {
         member,
         { merchantId, paidFen: amountFen - discountFen, sourceType: 'redemption', sourceId: saved.id },
         now,
+        benefitsAt,
       );
       if (coupon?.view.template.firstOrderOnly && !effects.firstPurchase)
         throw new DomainError('FIRST_ORDER_ONLY', 422, '此券仅限首单使用');

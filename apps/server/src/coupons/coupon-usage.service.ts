@@ -97,6 +97,19 @@ export class CouponUsageService {
     );
   }
 
+  /**
+   * available → void: a coupon issued for a purchase (满额返券) withdrawn after the purchase's full
+   * refund, only while unused and in the wallet (a guarded update); whether it was withdrawn.
+   */
+  async withdrawIssued(em: EntityManager, couponId: string, at: Date): Promise<boolean> {
+    const withdrawn = await em.update(
+      CouponRow,
+      { id: couponId, status: 'available' },
+      { status: 'void', updatedAt: at },
+    );
+    return withdrawn.affected === 1;
+  }
+
   /** used → available after the order's full refund, while still valid; whether it came back. */
   async restoreAfterRefund(em: EntityManager, couponId: string, orderId: string, at: Date): Promise<boolean> {
     const back = await em

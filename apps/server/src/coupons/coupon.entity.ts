@@ -2,7 +2,8 @@ import type { CouponStatus } from '@allycard/contracts';
 import { Column, Entity } from 'typeorm';
 import { IdColumn, idTransformer } from '../database/columns';
 
-export type CouponSource = 'claim' | 'join_gift' | 'referral' | 'mall' | 'campaign' | 'birthday';
+export type CouponSource =
+  'claim' | 'join_gift' | 'referral' | 'mall' | 'campaign' | 'birthday' | 'spend_get';
 
 /** One member's instance of a template. */
 @Entity('coupons')

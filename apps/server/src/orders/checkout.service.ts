@@ -135,6 +135,7 @@ export class CheckoutService {
         outTradeNo: newOutTradeNo(at),
         amountFen: cashFen,
         tierDiscountFen: 0,
+        memberDayDiscountFen: 0,
         couponId: null,
         couponDiscountFen: 0,
         pointsUsed: 0,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { priceOrder, PriceBreakdown, purchaseEarning } from '@allycard/domain';
+import { memberDayDiscountFor, priceOrder, PriceBreakdown, purchaseEarning } from '@allycard/domain';
 import { AlliancesService } from '../alliances/alliances.service';
 import { BenefitRulesService } from '../benefits/benefit-rules';
 import { Clock } from '../common/clock';
@@ -42,12 +42,13 @@ export class OrderPricingService {
     const tiers = await this.alliances.tiers(who.allianceId);
     const policy = await this.ledger.policy(who.allianceId);
     // the same rule and inputs as the paid order's earning (PurchasesService.record)
+    const now = this.clock.now();
     const earning = purchaseEarning(price.payableFen, policy, {
-      ...(await this.benefits.earningRules(who.allianceId)),
+      ...(await this.benefits.earningRules(who.allianceId, now)),
       tiers,
       tierCode: member.tierCode,
       merchantId: input.merchantId,
-      at: this.clock.now(),
+      at: now,
     });
     return {
       merchantId: input.merchantId,
@@ -89,16 +90,26 @@ export class OrderPricingService {
         validUntil: found.row.validUntil,
       };
     }
+    // the injected clock: the day decides the member day (tests move it); the order is dated by it too
+    const now = this.clock.now();
+    const rules = await this.benefits.earningRules(member.allianceId, now);
     const result = priceOrder({
       amountFen: input.amountFen,
       tierDiscountPermille: tier?.discountPermille ?? 1000,
+      memberDayDiscount: memberDayDiscountFor({
+        memberDay: rules.memberDay,
+        tiers,
+        tierCode: member.tierCode,
+        merchantId: input.merchantId,
+        at: now,
+      }),
       coupon: couponTerms,
       merchantId: input.merchantId,
       hasPurchased: member.firstPurchaseAt !== null,
       pointsRequested: input.points ?? 0,
       pointsBalance: member.points,
       pointValueFen: policy.pointValueFen,
-      now: new Date(),
+      now,
     });
     if (!result.ok) throw new DomainError(result.refusal.code, result.refusal.status, result.refusal.message);
     return { price: result.price, coupon: couponRow };

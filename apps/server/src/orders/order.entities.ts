@@ -30,6 +30,10 @@ export class Order {
   @Column({ type: 'bigint', transformer: bigintNumber })
   tierDiscountFen: number;
 
+  /** the member day's extra discount (benefits), taken after the tier discount */
+  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 })
+  memberDayDiscountFen: number;
+
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })
   couponId: string | null;
 

@@ -18,6 +18,7 @@ export function toOrderDto(o: Order): OrderView {
     amountFen: o.amountFen,
     couponDiscountFen: o.couponDiscountFen,
     tierDiscountFen: o.tierDiscountFen,
+    memberDayDiscountFen: o.memberDayDiscountFen,
     pointsUsed: o.pointsUsed,
     pointsDiscountFen: o.pointsDiscountFen,
     payableFen: o.payableFen,

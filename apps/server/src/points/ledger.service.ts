@@ -126,12 +126,30 @@ export class LedgerService {
     points: number,
     source: PointsSource<EarnSourceType> & { kind: 'earn' | 'reward' },
     at = new Date(),
+    /** parts of `points` other merchants fund (a promotion's sponsor); the rest as `source` says */
+    sponsored: readonly { sponsorMerchantId: string | null; points: number }[] = [],
   ): Promise<PointsTransaction | null> {
     if (points <= 0) return null;
     const policy = await this.policy(member.allianceId, em);
-    const funder: Posting = source.merchantId
-      ? { accountKind: 'merchant_funding', ownerId: source.merchantId, amount: -points }
-      : { accountKind: 'alliance', ownerId: '0', amount: -points };
+    const bySponsor = new Map<string, number>();
+    for (const s of sponsored)
+      if (s.sponsorMerchantId && s.points > 0)
+        bySponsor.set(s.sponsorMerchantId, (bySponsor.get(s.sponsorMerchantId) ?? 0) + s.points);
+    const sponsoredPoints = [...bySponsor.values()].reduce((sum, p) => sum + p, 0);
+    if (sponsoredPoints > points) throw new Error('sponsored points exceed the points earned');
+    const own = points - sponsoredPoints;
+    const funders: Posting[] = [];
+    if (own > 0)
+      funders.push(
+        source.merchantId
+          ? { accountKind: 'merchant_funding', ownerId: source.merchantId, amount: -own }
+          : { accountKind: 'alliance', ownerId: '0', amount: -own },
+      );
+    for (const [merchantId, p] of bySponsor) {
+      const same = funders.find((f) => f.accountKind === 'merchant_funding' && f.ownerId === merchantId);
+      if (same) same.amount -= p;
+      else funders.push({ accountKind: 'merchant_funding', ownerId: merchantId, amount: -p });
+    }
     const tx = await this.post(
       em,
       {
@@ -141,7 +159,7 @@ export class LedgerService {
         sourceId: source.id,
         memberId: member.id,
         merchantId: source.merchantId,
-        postings: [{ accountKind: 'member', ownerId: member.id, amount: points }, funder],
+        postings: [{ accountKind: 'member', ownerId: member.id, amount: points }, ...funders],
       },
       at,
     );
@@ -250,10 +268,19 @@ export class LedgerService {
     source: PointsSource<ClawBackSourceType>,
     at = new Date(),
   ): Promise<number> {
-    const earned = await this.postingAgainstMember(em, member.allianceId, earnedBy);
+    const earned = await this.fundersOf(em, member.allianceId, earnedBy);
     const fresh = await this.members.getIn(em, member.id);
     const take = Math.min(points, fresh.points);
     if (!earned || take <= 0) return 0;
+    // back to every account that funded the earning (a sponsor's share too), in proportion
+    const credits = splitInProportion(
+      take,
+      earned.funders.map((f) => f.amount),
+    ).map((amount, i) => ({
+      accountKind: earned.funders[i].accountKind,
+      ownerId: earned.funders[i].ownerId,
+      amount,
+    }));
     const tx = await this.post(
       em,
       {
@@ -265,7 +292,7 @@ export class LedgerService {
         merchantId: source.merchantId,
         postings: [
           { accountKind: 'member', ownerId: member.id, amount: -take },
-          { accountKind: earned.accountKind, ownerId: earned.ownerId, amount: take },
+          ...credits.filter((c) => c.amount > 0),
         ],
       },
       at,
@@ -438,6 +465,30 @@ export class LedgerService {
     );
   }
 
+  /** The accounts that funded an earning (several when a sponsor funds a promotion's share), by size. */
+  private async fundersOf(
+    em: EntityManager,
+    allianceId: string,
+    source: { type: PointsSourceType; id: string },
+  ): Promise<{ transactionId: string; funders: Posting[] } | null> {
+    const tx = await em.findOneBy(PointsTransaction, {
+      allianceId,
+      sourceType: source.type,
+      sourceId: source.id,
+    });
+    const others = tx
+      ? await em.find(PointsPosting, {
+          where: { transactionId: tx.id, accountKind: Not('member') },
+          order: { id: 'ASC' },
+        })
+      : [];
+    if (!tx || !others.length) return null;
+    return {
+      transactionId: tx.id,
+      funders: others.map((p) => ({ accountKind: p.accountKind, ownerId: p.ownerId, amount: -p.amount })),
+    };
+  }
+
   /**
    * The other side of the transaction recorded for `source`: the account that funded an earning or
    * was credited by a spend. Null when there is none.
@@ -456,4 +507,25 @@ export class LedgerService {
       tx && (await em.findOneBy(PointsPosting, { transactionId: tx.id, accountKind: Not('member') }));
     return other ? { transactionId: tx.id, accountKind: other.accountKind, ownerId: other.ownerId } : null;
   }
+}
+
+/**
+ * `total` split in proportion to `weights` (positive), in whole points: floors first, the remainder
+ * one by one to the largest fractions (ties: the earlier weight). The parts sum to `total`.
+ */
+export function splitInProportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum <= 0) return weights.map((_, i) => (i === 0 ? total : 0));
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((s, p) => s + p, 0);
+  const order = exact
+    .map((e, i) => ({ i, frac: e - Math.floor(e) }))
+    .sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i]++;
+    left--;
+  }
+  return parts;
 }

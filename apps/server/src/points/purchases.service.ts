@@ -41,8 +41,8 @@ export class PurchasesService {
     // Points follow the tier held when paying (read before the spend below may upgrade it).
     const tierRules = await this.alliances.tiers(member.allianceId, em);
     const policy = await this.ledger.policy(member.allianceId, em);
-    const { points } = purchaseEarning(purchase.paidFen, policy, {
-      ...(await this.benefits.earningRules(member.allianceId, em)),
+    const { points, sponsored } = purchaseEarning(purchase.paidFen, policy, {
+      ...(await this.benefits.earningRules(member.allianceId, benefitsAt, em)),
       tiers: tierRules,
       tierCode: member.tierCode,
       merchantId: purchase.merchantId,
@@ -65,6 +65,8 @@ export class PurchasesService {
       points,
       { kind: 'earn', type: purchase.sourceType, id: purchase.sourceId, merchantId: purchase.merchantId },
       at,
+      // a sponsored promotion's extra points are funded by its sponsor, the rest by the merchant
+      sponsored.filter((s) => s.sponsorMerchantId !== null && s.points > 0),
     );
     return { firstPurchase, pointsEarned: points, tierCode };
   }

@@ -18,7 +18,9 @@ import { api } from '../../api/admin';
 import { showError, toast } from '../../lib/feedback';
 import { useLoad } from '../../lib/useLoad';
 import { termsText } from '../coupons/couponText';
+import type { PointsPromotion } from '@allycard/contracts';
 import { PREVIEW_PAID_FEN, tierPreview } from './benefitPreview';
+import { PromotionsSection } from './PromotionsSection';
 
 const NONE = '';
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'].map((d, i) => ({
@@ -37,6 +39,12 @@ export interface BenefitValues {
   /** 倍, e.g. 2 for double points */
   multiplier: number;
   minTierCode: string;
+  /** the member day's extra discount: none, 折 (9 = 10% off) or 元 off */
+  discountKind: 'none' | 'percent' | 'amount';
+  discountZhe: number;
+  discountYuan: number;
+  /** only at these merchants (empty: all) */
+  memberDayMerchantIds: string[];
   profilePoints: number;
   phonePoints: number;
 }
@@ -52,6 +60,10 @@ export function toValues(s: BenefitSettings): BenefitValues {
     monthDay: s.memberDay?.monthDay ?? 18,
     multiplier: (s.memberDay?.pointsMultiplierPermille ?? 2000) / 1000,
     minTierCode: s.memberDay?.minTierCode ?? NONE,
+    discountKind: s.memberDay?.discountPermille ? 'percent' : s.memberDay?.discountFen ? 'amount' : 'none',
+    discountZhe: s.memberDay?.discountPermille ? (1000 - s.memberDay.discountPermille) / 100 : 9.5,
+    discountYuan: s.memberDay?.discountFen ? s.memberDay.discountFen / 100 : 5,
+    memberDayMerchantIds: s.memberDay?.merchantIds ?? [],
     profilePoints: s.tasks.profilePoints,
     phonePoints: s.tasks.phonePoints,
   };
@@ -64,6 +76,9 @@ export function memberDayOf(v: BenefitValues): MemberDayBenefit | null {
     monthDay: v.memberDayKind === 'monthDay' ? v.monthDay : null,
     pointsMultiplierPermille: Math.round((v.multiplier ?? 1) * 1000),
     minTierCode: v.minTierCode || null,
+    discountPermille: v.discountKind === 'percent' ? Math.round(1000 - (v.discountZhe ?? 10) * 100) : null,
+    discountFen: v.discountKind === 'amount' ? Math.round((v.discountYuan ?? 0) * 100) : null,
+    merchantIds: v.memberDayMerchantIds?.length ? v.memberDayMerchantIds : null,
   };
 }
 
@@ -80,6 +95,9 @@ export function toRequest(v: BenefitValues): BenefitSettingsRequest {
       ...(day.weekday ? { weekday: day.weekday } : { monthDay: day.monthDay! }),
       pointsMultiplierPermille: day.pointsMultiplierPermille,
       ...(day.minTierCode && { minTierCode: day.minTierCode }),
+      ...(day.discountPermille !== null && { discountPermille: day.discountPermille }),
+      ...(day.discountFen !== null && { discountFen: day.discountFen }),
+      ...(day.merchantIds && { merchantIds: day.merchantIds }),
     },
     tasks: { profilePoints: v.profilePoints ?? 0, phonePoints: v.phonePoints ?? 0 },
   };
@@ -92,6 +110,9 @@ const FIELD: Record<string, string> = {
   'memberDay.monthDay': 'monthDay',
   'memberDay.minTierCode': 'minTierCode',
   'memberDay.pointsMultiplierPermille': 'multiplier',
+  'memberDay.discountPermille': 'discountZhe',
+  'memberDay.discountFen': 'discountYuan',
+  'memberDay.merchantIds': 'memberDayMerchantIds',
   memberDay: 'multiplier',
 };
 
@@ -99,6 +120,7 @@ export default function BenefitsPage() {
   const settings = useLoad(api.benefits);
   const templates = useLoad(api.templates);
   const tiers = useLoad(api.tiers);
+  const merchants = useLoad(api.adminMerchants);
   const [form] = Form.useForm<BenefitValues>();
   const [saving, setSaving] = useState(false);
   const values = Form.useWatch([], form) as BenefitValues | undefined;
@@ -132,7 +154,10 @@ export default function BenefitsPage() {
     ...(tiers.data ?? []).map((t) => ({ value: t.code, label: `${t.name}及以上` })),
   ];
   const day = values ? memberDayOf(values) : null;
-  const rows = tierPreview(tiers.data ?? [], day);
+  const [promotions, setPromotions] = useState<PointsPromotion[]>([]);
+  const promotion =
+    promotions.find((p) => p.state === 'active') ?? promotions.find((p) => p.state === 'upcoming') ?? null;
+  const rows = tierPreview(tiers.data ?? [], day, undefined, undefined, promotion);
   const cap = MAX_COMBINED_MULTIPLIER_PERMILLE / 1000;
 
   return (
@@ -246,6 +271,48 @@ export default function BenefitsPage() {
                   <Form.Item name="minTierCode" label="适用会员">
                     <Select options={tierOptions} style={{ width: 200 }} />
                   </Form.Item>
+                  <Form.Item name="discountKind" label="会员日折扣">
+                    <Radio.Group
+                      options={[
+                        { value: 'none', label: '不打折' },
+                        { value: 'percent', label: '再打折' },
+                        { value: 'amount', label: '再立减' },
+                      ]}
+                    />
+                  </Form.Item>
+                  {getFieldValue('discountKind') === 'percent' ? (
+                    <Form.Item
+                      name="discountZhe"
+                      label="折扣"
+                      rules={[
+                        { required: true, message: '请填写折扣' },
+                        { type: 'number', min: 5, max: 9.99, message: '会员日折扣须在 5–9.99 折之间' },
+                      ]}
+                    >
+                      <InputNumber step={0.5} precision={2} addonAfter="折" style={{ width: 160 }} />
+                    </Form.Item>
+                  ) : null}
+                  {getFieldValue('discountKind') === 'amount' ? (
+                    <Form.Item
+                      name="discountYuan"
+                      label="立减"
+                      rules={[
+                        { required: true, message: '请填写立减金额' },
+                        { type: 'number', min: 0.01, max: 500, message: '会员日立减须在 0.01–500 元之间' },
+                      ]}
+                    >
+                      <InputNumber precision={2} addonAfter="元" style={{ width: 160 }} />
+                    </Form.Item>
+                  ) : null}
+                  <Form.Item name="memberDayMerchantIds" label="适用商户" extra="不选：全联盟商户">
+                    <Select
+                      mode="multiple"
+                      allowClear
+                      optionFilterProp="label"
+                      placeholder="全联盟商户"
+                      options={(merchants.data ?? []).map((m) => ({ value: m.id, label: m.name }))}
+                    />
+                  </Form.Item>
                 </>
               ) : null
             }
@@ -291,6 +358,16 @@ export default function BenefitsPage() {
                 render: (_, r) =>
                   r.memberDayPoints === null ? '—' : `${r.memberDayPoints}${r.capped ? '（已达上限）' : ''}`,
               },
+              ...(promotion
+                ? [
+                    {
+                      title: `「${promotion.name}」期间积分`,
+                      key: 'promotion',
+                      render: (_: unknown, r: (typeof rows)[number]) =>
+                        `${r.promotionPoints}${r.promotionCapped ? '（已达上限）' : ''}`,
+                    },
+                  ]
+                : []),
             ]}
           />
 
@@ -301,6 +378,7 @@ export default function BenefitsPage() {
           </Form.Item>
         </Form>
       )}
+      <PromotionsSection merchants={merchants.data ?? []} onChange={setPromotions} />
     </Card>
   );
 }

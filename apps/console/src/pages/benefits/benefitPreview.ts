@@ -1,4 +1,4 @@
-import type { MemberDayBenefit, TierRule } from '@allycard/contracts';
+import type { MemberDayBenefit, PointsPromotion, TierRule } from '@allycard/contracts';
 import {
   DEFAULT_POINTS_POLICY,
   formatZhe,
@@ -18,6 +18,9 @@ export interface TierPreviewRow {
   ordinaryPoints: number;
   memberDayPoints: number | null;
   capped: boolean;
+  /** points for ¥100 paid during the promotion (an ordinary day at its merchants), null without one */
+  promotionPoints: number | null;
+  promotionCapped: boolean;
 }
 
 /** The example payment of the preview: ¥100 paid. */
@@ -29,7 +32,15 @@ export function tierPreview(
   memberDay: MemberDayBenefit | null,
   policy: PointsPolicy = DEFAULT_POINTS_POLICY,
   now = new Date(),
+  promotion: PointsPromotion | null = null,
 ): TierPreviewRow[] {
+  const promo = promotion && {
+    id: promotion.id,
+    multiplierPermille: promotion.multiplierPermille,
+    startsAt: new Date(promotion.startsAt),
+    endsAt: new Date(promotion.endsAt),
+    merchantIds: promotion.merchantIds,
+  };
   const rule = memberDay && {
     weekday: (memberDay.weekday ?? null) as IsoWeekday | null,
     monthDay: memberDay.monthDay ?? null,
@@ -41,6 +52,18 @@ export function tierPreview(
     .sort((a, b) => a.minSpendFen - b.minSpendFen)
     .map((tier) => {
       const ctx = { tiers, tierCode: tier.code, merchantId: '', at: now, promotions: [] };
+      const promotionPreview = (tierCode: string) => {
+        if (!promo) return { promotionPoints: null, promotionCapped: false };
+        const during = purchaseEarning(PREVIEW_PAID_FEN, policy, {
+          ...ctx,
+          tierCode,
+          merchantId: promo.merchantIds?.[0] ?? '',
+          at: promo.startsAt,
+          memberDay: null,
+          promotions: [promo],
+        });
+        return { promotionPoints: during.points, promotionCapped: during.capped };
+      };
       const ordinary = purchaseEarning(PREVIEW_PAID_FEN, policy, { ...ctx, memberDay: null });
       // the member day's multiplier on top of the tier's, on the next member day itself
       const day =
@@ -55,6 +78,7 @@ export function tierPreview(
         ordinaryPoints: ordinary.points,
         memberDayPoints: onDay ? onDay.points : null,
         capped: !!onDay?.capped,
+        ...promotionPreview(tier.code),
       };
     });
 }

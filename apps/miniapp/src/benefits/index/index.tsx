@@ -1,7 +1,15 @@
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { MemberBenefits } from '@allycard/contracts';
-import { formatFen, formatZhe, memberDayText, multiplierText, tierProgress } from '@allycard/domain';
+import {
+  businessDateTime,
+  formatFen,
+  formatZhe,
+  memberDayDiscountText,
+  memberDayText,
+  multiplierText,
+  tierProgress,
+} from '@allycard/domain';
 import { PageState } from '../../components/page-state';
 import { memberApi } from '../../services/api';
 import { useMemberPage } from '../../services/member-page';
@@ -78,12 +86,39 @@ export default function BenefitsPage() {
           <Text className="benefits__line">
             {memberDayText(b.memberDay)}消费，积分再{multiplierText(b.memberDay.pointsMultiplierPermille)}
             （与等级倍数相乘，最多 {b.maxMultiplierPermille / 1000} 倍）
+            {b.memberDay.discountPermille !== null || b.memberDay.discountFen !== null
+              ? `，买单${memberDayDiscountText({ offPermille: b.memberDay.discountPermille, offFen: b.memberDay.discountFen })}`
+              : ''}
+            {b.memberDay.merchantIds ? '（限指定商户）' : ''}
             {b.memberDay.forMe ? '' : `，${tierName(b, b.memberDay.minTierCode)}及以上可享`}
           </Text>
         ) : (
           <Text className="benefits__line benefits__muted">联盟暂未设置会员日</Text>
         )}
       </View>
+
+      {b.promotions.length ? (
+        <View className="section benefits__block benefits__promotions">
+          <Text className="benefits__heading">积分活动</Text>
+          {b.promotions.map((p) => (
+            <Text key={p.id} className="benefits__line benefits__promotion">
+              {`${p.name}：${p.merchantIds ? '指定商户' : '全联盟商户'}消费积分${multiplierText(p.multiplierPermille)}，至 ${businessDateTime(new Date(p.endsAt))}`}
+            </Text>
+          ))}
+        </View>
+      ) : null}
+
+      {b.spendGet.length ? (
+        <View className="section benefits__block benefits__spend-get">
+          <Text className="benefits__heading">满额返券</Text>
+          {b.spendGet.map((r) => (
+            <Text key={r.id} className="benefits__line benefits__spend-get-rule">
+              {`${r.merchantId ? '指定商户' : '全联盟商户'}单笔实付满 ${formatFen(r.minPaidFen)}，返「${r.couponTitle}」`}
+            </Text>
+          ))}
+          <Text className="benefits__line benefits__muted">全额退款时，未使用的返券会收回</Text>
+        </View>
+      ) : null}
 
       <View className="section benefits__block">
         <Text className="benefits__heading">生日礼</Text>

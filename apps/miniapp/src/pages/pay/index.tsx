@@ -284,6 +284,13 @@ export default function PayPage() {
           title={`会员折扣 · ${profile.tier.name}${tierPermille < 1000 ? ` ${formatZhe(tierPermille)}` : ''}`}
           extra={shown && shown.tierDiscountFen > 0 ? `-${formatFen(shown.tierDiscountFen)}` : '无'}
         />
+        {shown && shown.memberDayDiscountFen > 0 ? (
+          <Cell
+            className="pay__row pay__row--member-day"
+            title="会员日优惠"
+            extra={<Text className="pay__minus">-{formatFen(shown.memberDayDiscountFen)}</Text>}
+          />
+        ) : null}
         <Cell
           className="pay__row pay__row--coupon"
           title={
@@ -347,10 +354,17 @@ export default function PayPage() {
               : ''}
           </Text>
         ) : null}
-        {shown && request && shown.earning?.memberDay ? (
+        {shown && request && (shown.earning?.memberDay || shown.memberDayDiscountFen > 0) ? (
           <Text className="pay__member-day">
-            今天会员日 · 本单积分 {multiplierText(shown.earning.multiplierPermille)}
-            {shown.earning.capped ? '（已达叠加上限）' : ''}
+            今天会员日
+            {shown.memberDayDiscountFen > 0 ? ` 再享 -${formatFen(shown.memberDayDiscountFen)}` : ''}
+            {shown.earning ? ` · 本单积分 ${multiplierText(shown.earning.multiplierPermille)}` : ''}
+            {shown.earning?.capped ? '（已达叠加上限）' : ''}
+          </Text>
+        ) : null}
+        {shown && request && shown.earning && shown.earning.promotionIds.length > 0 ? (
+          <Text className="pay__promotion">
+            积分活动进行中 · 本单 {multiplierText(shown.earning.multiplierPermille)} 积分
           </Text>
         ) : null}
         {preview.status === 'error' && preview.key === requestKey ? (

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../../common/validation';
 
 const ID = /^\d{1,19}$/;
@@ -45,6 +55,28 @@ export class MemberDayBenefitDto {
   @IsString()
   @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'minTierCode must be a tier code' })
   minTierCode?: string;
+
+  @ApiPropertyOptional({ example: 100, description: 'extra discount on the day, per mille off (1–500)' })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  discountPermille?: number;
+
+  @ApiPropertyOptional({ example: 500, description: 'or fen off on the day (1–50000)' })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(50_000)
+  discountFen?: number;
+
+  @ApiPropertyOptional({ type: [String], description: 'only at these merchants (absent: all)' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @Matches(ID, { each: true, message: 'merchantIds must be ids' })
+  merchantIds?: string[];
 }
 
 export class TaskBenefitsDto {
