@@ -6,11 +6,12 @@
 //   baseline  INSERT of N coupons in multi-row statements of 500 (the floor: no checks, no targets)
 //   run       POST /admin/campaigns/:id/launch, then a worker server (JOBS=on) runs the batches;
 //             meanwhile the run's HTTP members claim a 领券中心 template on the API server
-import type { Campaign, CouponTemplate, CreateCouponTemplateBody, Segment } from '@allycard/contracts';
+import type { Campaign, Segment } from '@allycard/contracts';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { fmt, table } from '../lib/report.js';
 import { startServer, type RunningServer } from '../lib/server.js';
 import { percentile } from '../lib/stats.js';
+import { makeTemplate } from '../lib/templates.js';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/types.js';
 
 const DAY_MS = 86_400_000;
@@ -33,38 +34,10 @@ interface LaunchState {
   claims: { ms: number[]; codes: Record<string, number> };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** the win-back coupon: issued by campaigns only, 30 days to use it */
+const CAMPAIGN_COUPON = { channel: 'issue_only', validDays: 30, forwardable: false } as const;
 
-async function makeTemplate(
-  ctx: BenchContext,
-  title: string,
-  stock: number,
-  channel: 'centre' | 'issue_only',
-  perMemberLimit = 1,
-): Promise<string> {
-  const body: CreateCouponTemplateBody = {
-    title,
-    kind: 'no_threshold',
-    valueFen: 500,
-    thresholdFen: 0,
-    stock,
-    perMemberLimit,
-    validDays: 30,
-    usableAt: 'alliance',
-    audience: 'all',
-    firstOrderOnly: false,
-    forwardable: false,
-    joinGift: false,
-    channel,
-    issuer: { type: 'alliance' },
-  };
-  const res = await ctx.api<CouponTemplate>('POST', '/admin/coupon-templates', {
-    token: ctx.adminToken,
-    body,
-  });
-  if (res.status !== 201) throw new Error(`create template: ${res.status} ${JSON.stringify(res.body)}`);
-  return String(res.body.id);
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** N members copied from one joined member (new openid and card number), each with one purchase 70 days ago. */
 async function seedDormant(ctx: BenchContext, size: number, merchantId: string): Promise<void> {
@@ -119,8 +92,11 @@ async function setup(ctx: BenchContext): Promise<LaunchState> {
   });
   if (segment.status !== 201) throw new Error(`segment: ${segment.status} ${JSON.stringify(segment.body)}`);
   const segmentMs = Date.now() - s0;
-  const campaignTemplateId = await makeTemplate(ctx, `唤醒券 ${ctx.runId}`, size, 'issue_only');
-  const claimTemplateId = await makeTemplate(ctx, `领券中心 ${ctx.runId}`, 1_000_000, 'centre', 100);
+  const campaignTemplateId = await makeTemplate(ctx, `唤醒券 ${ctx.runId}`, size, CAMPAIGN_COUPON);
+  const claimTemplateId = await makeTemplate(ctx, `领券中心 ${ctx.runId}`, 1_000_000, {
+    channel: 'centre',
+    perMemberLimit: 100,
+  });
   const campaign = await ctx.api<Campaign>('POST', '/admin/campaigns', {
     token: ctx.adminToken,
     body: {
@@ -149,7 +125,7 @@ async function setup(ctx: BenchContext): Promise<LaunchState> {
 /** The floor: as many coupons as the campaign gives, inserted by multi-row statements on a fresh template. */
 async function baseline(state: LaunchState): Promise<void> {
   const { ctx, size } = state;
-  const templateId = await makeTemplate(ctx, `基线 ${ctx.runId}`, size, 'issue_only');
+  const templateId = await makeTemplate(ctx, `基线 ${ctx.runId}`, size, CAMPAIGN_COUPON);
   const [ids] = await ctx.pool.query<RowDataPacket[]>(
     'SELECT id FROM members WHERE alliance_id = ? AND openid LIKE ? ORDER BY id',
     [ctx.allianceId, `seed\\_${ctx.runId}\\_%`],
