@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { lifecycleThresholds, type Lifecycle, type LifecyclePolicy } from '@allycard/domain';
 import { DataSource } from 'typeorm';
+import type { RfmFilter } from '@allycard/contracts';
 import type { Principal } from '../common/auth';
 
 /**
@@ -28,7 +29,18 @@ export interface MemberCriteria {
   birthdayMonth?: number;
   /** some unspent points expire within this many days of now */
   pointsExpiringWithinDays?: number;
+  /** R/F/M score bounds (inclusive); members without scores never match */
+  rfm?: RfmFilter;
 }
+
+const RFM_BOUNDS: [keyof RfmFilter, string][] = [
+  ['rMin', 'rf.r_score >= ?'],
+  ['rMax', 'rf.r_score <= ?'],
+  ['fMin', 'rf.f_score >= ?'],
+  ['fMax', 'rf.f_score <= ?'],
+  ['mMin', 'rf.m_score >= ?'],
+  ['mMax', 'rf.m_score <= ?'],
+];
 
 const PAID = `('paid', 'refunded', 'partially_refunded')`;
 const DAY_MS = 86_400_000;
@@ -111,6 +123,14 @@ export class MemberQuery {
       where.push(`EXISTS (SELECT 1 FROM points_lots pl WHERE pl.member_id = m.id AND pl.remaining > 0
         AND pl.expires_at > ? AND pl.expires_at <= ?)`);
       whereParams.push(time(now), time(new Date(now.getTime() + criteria.pointsExpiringWithinDays * DAY_MS)));
+    }
+
+    if (criteria.rfm) {
+      const bounds = RFM_BOUNDS.filter(([key]) => criteria.rfm![key] !== undefined);
+      where.push(
+        `EXISTS (SELECT 1 FROM member_rfm rf WHERE rf.member_id = m.id${bounds.map(([, sql]) => ` AND ${sql}`).join('')})`,
+      );
+      whereParams.push(...bounds.map(([key]) => criteria.rfm![key]));
     }
 
     const outer: string[] = [];
