@@ -15,6 +15,8 @@ import { makeTemplate } from '../lib/templates.js';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/types.js';
 
 const DAY_MS = 86_400_000;
+/** the segment's count and the launch read the member query over every seeded member: seconds */
+const SLOW_ADMIN_MS = 120_000;
 const INSERT_ROWS = 500;
 /** claims in flight on the API while the campaign runs */
 const CLAIMERS = 4;
@@ -88,6 +90,7 @@ async function setup(ctx: BenchContext): Promise<LaunchState> {
   const s0 = Date.now();
   const segment = await ctx.api<Segment>('POST', '/admin/segments', {
     token: ctx.adminToken,
+    timeoutMs: SLOW_ADMIN_MS,
     body: { name: `沉睡会员 ${ctx.runId}`, filter: { lifecycle: ['dormant'] } },
   });
   if (segment.status !== 201) throw new Error(`segment: ${segment.status} ${JSON.stringify(segment.body)}`);
@@ -186,6 +189,7 @@ async function run(state: LaunchState): Promise<void> {
     const t0 = Date.now();
     const launched = await ctx.api<Campaign>('POST', `/admin/campaigns/${state.campaignId}/launch`, {
       token: ctx.adminToken,
+      timeoutMs: SLOW_ADMIN_MS,
     });
     const launchMs = Date.now() - t0;
     if (launched.status !== 202)
