@@ -68,7 +68,8 @@ export class MemberQuery {
   build(who: Principal, criteria: MemberCriteria, policy: LifecyclePolicy, now: Date): BuiltMemberQuery {
     const time = (d: Date) => this.time(d);
     const merchantId = who.role === 'merchant_admin' ? who.merchantId! : null;
-    const orders = `FROM orders o WHERE o.member_id = m.id AND o.status IN ${PAID}${merchantId ? ' AND o.merchant_id = ?' : ''}`;
+    // `o.alliance_id = m.alliance_id` lets the (alliance_id, member_id) index find the member's orders
+    const orders = `FROM orders o WHERE o.alliance_id = m.alliance_id AND o.member_id = m.id AND o.status IN ${PAID}${merchantId ? ' AND o.merchant_id = ?' : ''}`;
     const counter = `FROM redemptions r WHERE r.member_id = m.id AND r.amount_fen > 0 AND r.voided_at IS NULL${merchantId ? ' AND r.merchant_id = ?' : ''}`;
     const scope = merchantId ? [merchantId] : [];
     const statsParams = [...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope];
@@ -110,7 +111,7 @@ export class MemberQuery {
     if (criteria.boughtAtMerchantIds) {
       const ids = criteria.boughtAtMerchantIds;
       const marks = ids.map(() => '?').join(', ');
-      where.push(`(EXISTS (SELECT 1 FROM orders bo WHERE bo.member_id = m.id AND bo.status IN ${PAID} AND bo.merchant_id IN (${marks}))
+      where.push(`(EXISTS (SELECT 1 FROM orders bo WHERE bo.alliance_id = m.alliance_id AND bo.member_id = m.id AND bo.status IN ${PAID} AND bo.merchant_id IN (${marks}))
         OR EXISTS (SELECT 1 FROM redemptions br WHERE br.member_id = m.id AND br.amount_fen > 0 AND br.voided_at IS NULL AND br.merchant_id IN (${marks})))`);
       whereParams.push(...ids, ...ids);
     }
