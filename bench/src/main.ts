@@ -104,6 +104,7 @@ async function main(): Promise<number> {
     http,
     api,
     pool: db.pool,
+    databaseUrl: db.url,
     meter: new Meter(db.pool, { server: server.pid, db: db.pid }, log),
     members: joined.members,
     adminToken: login.body.token,

@@ -128,6 +128,31 @@ describe(`campaigns (${TEST_DB})`, () => {
     expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
   });
 
+  it('keeps the per-member limit and the stock when the members claim while the batches run', async () => {
+    const template = await f.template({ channel: 'centre', stock: 100, perMemberLimit: 1 });
+    const { body } = await post('/admin/campaigns', campaignBody(template.id, { holdoutPermille: 0 }));
+    await post(`/admin/campaigns/${body.id}/launch`);
+    // every member claims the same template while the runner gives it to them in batches
+    const claims = members.map((m) => t.api('POST', `/offers/${template.id}/claim`, { token: m.token }));
+    await Promise.all([runner().runDue(), ...claims]);
+    await runner().runDue();
+    const given = await couponsOf(body.id, template.id);
+    expect(given).toEqual(Array(10).fill({ holdout: false, n: 1 }));
+    const states = await t.dataSource.query(
+      `SELECT status, skip_reason, COUNT(*) AS n FROM campaign_targets WHERE campaign_id = ? GROUP BY status, skip_reason`,
+      [body.id],
+    );
+    const byState = Object.fromEntries(states.map((r: any) => [`${r.status}:${r.skip_reason}`, Number(r.n)]));
+    const claimed = (await Promise.all(claims)).filter((r) => r.status === 201).length;
+    expect(byState['issued:null'] ?? 0).toBe(10 - claimed);
+    expect(byState['skipped:limit_reached'] ?? 0).toBe(claimed);
+    const [{ issued }] = await t.dataSource.query(`SELECT issued FROM coupon_templates WHERE id = ?`, [
+      template.id,
+    ]);
+    expect(Number(issued)).toBe(10);
+    expect((await t.api('GET', '/admin/invariants', { token: admin })).body.ok).toBe(true);
+  });
+
   it('grants merchant-funded points that appear in the settlement, which still sums to zero', async () => {
     // the campaign posts at the moved clock: a period around it holds its points only
     const since = new Date(t.app.get(Clock).now().getTime() - 1000).toISOString();

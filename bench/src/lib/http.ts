@@ -12,6 +12,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Source address (the joins come from several loopback addresses). */
   localAddress?: string;
+  /** This request's own timeout (an admin action over 100,000 members), instead of the client's. */
+  timeoutMs?: number;
 }
 
 export interface HttpAnswer<T> {
@@ -39,7 +41,11 @@ export type ApiClient = Request;
 
 export function httpClient(port: number, maxSockets: number, timeoutMs: number): HttpClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
-  const request: Request = (method, urlPath, { token, body, raw, headers = {}, localAddress } = {}) =>
+  const request: Request = (
+    method,
+    urlPath,
+    { token, body, raw, headers = {}, localAddress, timeoutMs: own } = {},
+  ) =>
     new Promise((resolve, reject) => {
       const payload =
         raw !== undefined ? Buffer.from(raw) : body === undefined ? null : Buffer.from(JSON.stringify(body));
@@ -76,7 +82,8 @@ export function httpClient(port: number, maxSockets: number, timeoutMs: number):
           });
         },
       );
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+      const limit = own ?? timeoutMs;
+      req.setTimeout(limit, () => req.destroy(new Error(`timeout after ${limit} ms`)));
       req.on('error', reject);
       req.end(payload ?? undefined);
     });

@@ -46,7 +46,12 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(databaseUrl: string, nodeArgs: string[]): Promise<RunningServer> {
+/** `env` overrides the defaults below, e.g. `{ JOBS: 'on' }` for a worker replica on the same database. */
+export async function startServer(
+  databaseUrl: string,
+  nodeArgs: string[],
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, path.join(serverDir, 'dist', 'main.js')], {
     cwd: serverDir,
@@ -61,6 +66,7 @@ export async function startServer(databaseUrl: string, nodeArgs: string[]): Prom
       // the production limits: the run is sized to stay under them
       RATE_LIMIT_SCALE: '1',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

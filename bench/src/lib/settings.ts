@@ -130,7 +130,7 @@ export function readSettings(argv: string[], known: string[], server: ServerCons
     membersDeadlineMs: 60_000,
     scenarioDeadlineMs: 30_000,
     requestTimeoutMs: 15_000,
-    totalDeadlineMs: 240_000,
+    totalDeadlineMs: 600_000,
     serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
     server,
   };

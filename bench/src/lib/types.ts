@@ -41,6 +41,8 @@ export interface BenchContext {
   api: ApiClient;
   /** mysql2 pool on the server's database, as large as the server's pool (the baselines use it). */
   pool: Pool;
+  /** The server's database URL (for a second, job-running server on it). */
+  databaseUrl: string;
   meter: Meter;
   members: BenchMember[];
   adminToken: string;

@@ -4,12 +4,12 @@
 //   flash    stock 100, 1,000 claimants: 100 win (201), 900 get 409 OUT_OF_STOCK
 //   large    stock = members: everyone wins — the cost of the winning path
 //   +idem    as large, each claim with an Idempotency-Key, as the mini-program sends it
-import type { CouponTemplate, CreateCouponTemplateBody } from '@allycard/contracts';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { answerCode } from '../lib/http.js';
 import { countAnswer, runPool, timed } from '../lib/pool.js';
 import { pool as poolRounds, type Measured, type Pooled } from '../lib/stats.js';
 import type { BenchContext, Outcome, Scenario } from '../lib/types.js';
+import { makeTemplate } from '../lib/templates.js';
 import { flashReport } from './flash-claim-report.js';
 
 type Key = 'flashSql' | 'flashHttp' | 'largeSql' | 'largeHttp' | 'largeIdem';
@@ -53,30 +53,6 @@ interface FlashState {
   shapes: ClaimShape[];
   byKey: Map<Key, ClaimRound[]>;
   warm: number;
-}
-
-async function makeTemplate(ctx: BenchContext, title: string, stock: number): Promise<string> {
-  const body: CreateCouponTemplateBody = {
-    title,
-    kind: 'no_threshold',
-    valueFen: 500,
-    thresholdFen: 0,
-    stock,
-    perMemberLimit: 1,
-    validDays: 7,
-    usableAt: 'alliance',
-    audience: 'all',
-    firstOrderOnly: false,
-    forwardable: true,
-    joinGift: false,
-    issuer: { type: 'alliance' },
-  };
-  const res = await ctx.api<CouponTemplate>('POST', '/admin/coupon-templates', {
-    token: ctx.adminToken,
-    body,
-  });
-  if (res.status !== 201) throw new Error(`create template: ${res.status} ${JSON.stringify(res.body)}`);
-  return String(res.body.id);
 }
 
 /** POST /api/v1/offers/:id/claim as the member's phone sends it. */

@@ -1,6 +1,7 @@
 // The benchmarks `pnpm bench` runs, in this order; `pnpm bench <name>` runs one.
 import type { Scenario } from '../lib/types.js';
+import { campaignLaunch } from './campaign-launch.js';
 import { flashClaim } from './flash-claim.js';
 import { payments } from './payments.js';
 
-export const SCENARIOS: Scenario[] = [flashClaim, payments];
+export const SCENARIOS: Scenario[] = [flashClaim, payments, campaignLaunch];

@@ -22,6 +22,17 @@ export interface SegmentFilter {
   /** 1–12 */
   birthdayMonth?: number;
   pointsExpiringWithinDays?: number;
+  /** R/F/M score bounds, each 1–5, inclusive: only members with scores match */
+  rfm?: RfmFilter;
+}
+
+export interface RfmFilter {
+  rMin?: number;
+  rMax?: number;
+  fMin?: number;
+  fMax?: number;
+  mMin?: number;
+  mMax?: number;
 }
 
 export interface Segment {

@@ -57,6 +57,24 @@ export interface AdminMemberDetail extends AdminMember {
   coupons: Coupon[];
   referrals: { memberId: string; joinedAt: string; firstPurchaseAt: string | null }[];
   timeline: MemberTimelineEntry[];
+  /** R/F/M quintiles over the last 12 months; null when the member bought nothing in that time */
+  rfm?: MemberRfm | null;
+}
+
+/**
+ * A member's R/F/M scores, each 1–5 (5: most recent, most frequent, highest spend) among the
+ * alliance's members who bought in the last 12 months: exact as of `computedAt` (the nightly run,
+ * or the member's last purchase, which scores it against the others' figures of the last night).
+ */
+export interface MemberRfm {
+  r: number;
+  f: number;
+  m: number;
+  lastPurchaseAt: string;
+  /** purchases and spend in the 12 months the scores rank */
+  purchases: number;
+  spendFen: number;
+  computedAt: string;
 }
 
 export interface TierGrantBody {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CampaignAction } from '@allycard/contracts';
-import { Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../common/config';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
@@ -13,13 +13,24 @@ import { LedgerService } from '../points/ledger.service';
 import { CampaignMessages } from './campaign-messages';
 import { CampaignRow, CampaignTarget } from './campaign.entities';
 
-export const CAMPAIGN_BATCH = 200;
+/** the full batch: targets per transaction once a run has warmed up */
+export const CAMPAIGN_BATCH = 500;
+/** how long one job tick goes on with batches, inside its 30 s lease */
+export const CAMPAIGN_TICK_MS = 20_000;
+
+/** The batch went wrong in a way the next one will not: the targets were taken by another holder. */
+class BatchRaced extends Error {}
 
 /**
- * Acts on a running campaign's frozen audience in batches. Each target is one transaction that
- * first moves it out of `pending` with a guarded update (also requiring the campaign to be running
- * still), then issues the coupon or posts the points: a batch that dies midway leaves the rest
- * pending, a rerun (another replica, a restart) finds only those, and no target is acted on twice.
+ * Acts on a running campaign's frozen audience in batches, each batch one transaction of set-based
+ * statements: a guarded update moves the whole batch out of `pending` (and requires the campaign to
+ * be running still), CouponsService.issueBatch / LedgerService.earnBatch give the coupons or points
+ * in bulk, one update per outcome records what each target got. A batch that dies (kill -9) leaves
+ * all its targets pending, a rerun (another replica, a restart) finds only those, and no target is
+ * acted on twice: the unique (campaign, member) key and the guarded update see to it. When a claim
+ * races the batch for a member's limit slot, the batch rolls back and its targets go one per
+ * transaction (the slow path, as before). Each run of a campaign starts with a batch of 1 and
+ * doubles up to CAMPAIGN_BATCH: a broken template or message costs one target, not 500.
  */
 @Injectable()
 export class CampaignRunner {
@@ -40,16 +51,22 @@ export class CampaignRunner {
 
   /** targets this process acted on, for the test-only crash point */
   private acted = 0;
+  /** the next batch size of each campaign this process is running (the slow start) */
+  private readonly nextSize = new Map<string, number>();
 
-  /** Every running campaign, until done, paused or `maxBatches` batches in all; the targets acted on. */
-  async runDue(maxBatches = Infinity): Promise<number> {
+  /**
+   * Every running campaign, until done or paused, or until `maxBatches` batches or `maxMs` in all;
+   * the targets acted on.
+   */
+  async runDue(maxBatches = Infinity, maxMs = Infinity): Promise<number> {
+    const until = Date.now() + maxMs;
     let done = 0;
     let batches = 0;
     for (const campaign of await this.campaigns.find({
       where: { status: 'running' },
       order: { id: 'ASC' },
     })) {
-      while (batches < maxBatches) {
+      while (batches < maxBatches && Date.now() < until) {
         const n = await this.runBatch(campaign.id);
         if (n === null) break;
         batches++;
@@ -59,36 +76,155 @@ export class CampaignRunner {
     return done;
   }
 
-  /** One batch of a campaign; null when it is not running or nothing is pending (then it completes). */
-  async runBatch(campaignId: string, size = CAMPAIGN_BATCH): Promise<number | null> {
+  /**
+   * One batch of a campaign (of `size` targets, or the slow start's next size); null when it is not
+   * running or nothing is pending (then it completes).
+   */
+  async runBatch(campaignId: string, size?: number): Promise<number | null> {
     const campaign = await this.campaigns.findOneBy({ id: campaignId });
-    if (!campaign || campaign.status !== 'running') return null;
+    if (!campaign || campaign.status !== 'running') {
+      this.nextSize.delete(campaignId);
+      return null;
+    }
+    const take = size ?? this.nextSize.get(campaignId) ?? 1;
     const pending = await this.targets.find({
       where: { campaignId, status: 'pending' },
       order: { id: 'ASC' },
-      take: size,
+      take,
     });
     if (!pending.length) {
+      this.nextSize.delete(campaignId);
       await this.complete(campaign);
       return null;
     }
+    if (size === undefined) this.nextSize.set(campaignId, Math.min(CAMPAIGN_BATCH, take * 2));
     const action = JSON.parse(campaign.action) as CampaignAction;
     const template =
       action.type === 'coupon'
         ? ((await this.templates.find(campaign.allianceId, action.templateId))?.template ?? null)
         : null;
+    try {
+      const n = await this.tx.run((em) => this.actOnBatch(em, campaign, action, template, pending));
+      this.acted += n;
+      this.crashPoint();
+      return n;
+    } catch (error) {
+      if (error instanceof BatchRaced) return 0;
+      // a claim raced the batch for a member's slot: this batch goes one target per transaction
+      if (!isUniqueViolation(error, 'claim_seq')) throw error;
+    }
     for (const target of pending) {
       try {
         await this.actOn(campaign, action, template, target);
-        // Test-only crash point (FAULT_INJECT is refused outside NODE_ENV=test): a kill -9 mid-batch.
-        if (this.config.faultInject === `campaign-after:${++this.acted}`)
-          process.kill(process.pid, 'SIGKILL');
+        this.acted++;
+        this.crashPoint();
       } catch (error) {
-        // a claim raced this issue for the member's slot: the target stays pending for the next batch
+        // the claim took the slot again: the target stays pending for the next batch
         if (!isUniqueViolation(error, 'claim_seq')) throw error;
       }
     }
     return pending.length;
+  }
+
+  /** Test-only crash point (FAULT_INJECT is refused outside NODE_ENV=test): kill -9 once N targets are done. */
+  private crashPoint() {
+    const at = /^campaign-after:(\d+)$/.exec(this.config.faultInject ?? '');
+    if (at && this.acted >= Number(at[1])) process.kill(process.pid, 'SIGKILL');
+  }
+
+  /** A batch of pending targets in the caller's transaction; how many were taken (all or none). */
+  private async actOnBatch(
+    em: EntityManager,
+    campaign: CampaignRow,
+    action: CampaignAction,
+    template: CouponTemplate | null,
+    batch: CampaignTarget[],
+  ): Promise<number> {
+    const now = this.clock.now();
+    const taken = await em
+      .createQueryBuilder()
+      .update(CampaignTarget)
+      .set({ status: 'issued', processedAt: now })
+      .where(
+        "id IN (:...ids) AND status = 'pending' AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = :campaignId AND c.status = 'running')",
+        { ids: batch.map((t) => t.id), campaignId: campaign.id },
+      )
+      .execute();
+    // paused or cancelled since the batch was read: nothing is taken
+    if (taken.affected === 0) return 0;
+    // another holder took some of them: roll back and read the pending ones again
+    if (taken.affected !== batch.length) throw new BatchRaced();
+
+    const open = new Map(
+      (
+        await this.members.findManyInAlliance(
+          campaign.allianceId,
+          batch.map((t) => t.memberId),
+          em,
+        )
+      )
+        .filter((m) => !m.closedAt)
+        .map((m) => [m.id, m]),
+    );
+    const skipped = new Map<string, string[]>();
+    const skip = (target: CampaignTarget, reason: string) =>
+      skipped.set(reason, [...(skipped.get(reason) ?? []), target.id]);
+    const reached: CampaignTarget[] = [];
+    for (const target of batch)
+      if (open.has(target.memberId)) reached.push(target);
+      else skip(target, 'closed');
+    const given: CampaignTarget[] = [];
+
+    if (action.type === 'coupon') {
+      const couponOf = new Map<string, string>();
+      if (!template) reached.forEach((t) => skip(t, 'template_unavailable'));
+      else {
+        const issued = await this.coupons.issueBatch(
+          em,
+          template,
+          reached.map((t) => open.get(t.memberId)!),
+          'campaign',
+          now,
+        );
+        for (const target of reached) {
+          const outcome = issued.get(target.memberId)!;
+          if (typeof outcome === 'string') skip(target, outcome);
+          else {
+            couponOf.set(target.id, outcome.id);
+            given.push(target);
+          }
+        }
+      }
+      if (given.length)
+        await em
+          .createQueryBuilder()
+          .update(CampaignTarget)
+          .set({
+            couponId: () =>
+              `CASE id ${given.map((t) => `WHEN ${Number(t.id)} THEN ${Number(couponOf.get(t.id))}`).join(' ')} END`,
+          })
+          .where('id IN (:...ids)', { ids: given.map((t) => t.id) })
+          .execute();
+    } else {
+      await this.ledger.earnBatch(
+        em,
+        reached.map((t) => ({ member: open.get(t.memberId)!, sourceId: t.id })),
+        action.points,
+        {
+          kind: 'reward',
+          type: 'campaign',
+          merchantId: action.fundedBy.type === 'merchant' ? action.fundedBy.merchantId : null,
+        },
+        now,
+      );
+      given.push(...reached);
+      if (given.length)
+        await em.update(CampaignTarget, { id: In(given.map((t) => t.id)) }, { points: action.points });
+    }
+    for (const [reason, ids] of skipped)
+      await em.update(CampaignTarget, { id: In(ids) }, { status: 'skipped', skipReason: reason });
+    for (const target of given) await this.messages.messageTarget(em, campaign, target, now);
+    return batch.length;
   }
 
   /** One target in one transaction; true when the member was given something. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { JobLeases } from '../jobs/job-leases';
-import { CampaignRunner } from './campaign-runner.service';
+import { CAMPAIGN_TICK_MS, CampaignRunner } from './campaign-runner.service';
 
 /**
  * Running campaigns advance every 5 s on one replica (the `campaigns` lease). A replica that dies
@@ -17,8 +17,10 @@ export class CampaignsJobs {
 
   @Cron(CronExpression.EVERY_5_SECONDS, { name: 'campaigns' })
   protected scheduledRun() {
-    // at most 10 batches (2,000 targets, seconds) per tick, well inside the 30 s lease; a holder that
-    // dies leaves the lease to expire and the next tick of any replica goes on
-    return this.leases.runExclusive('campaigns', 30_000, () => this.runner.runDue(10));
+    // batches for up to 20 s per tick, well inside the 30 s lease (a batch takes well under a second);
+    // a holder that dies leaves the lease to expire and the next tick of any replica goes on
+    return this.leases.runExclusive('campaigns', 30_000, () =>
+      this.runner.runDue(Infinity, CAMPAIGN_TICK_MS),
+    );
   }
 }

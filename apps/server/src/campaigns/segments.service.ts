@@ -5,11 +5,17 @@ import type { Segment, SegmentFilter } from '@allycard/contracts';
 import { Repository } from 'typeorm';
 import type { Principal } from '../common/auth';
 import { Clock } from '../common/clock';
-import { notFound, validationFailed } from '../common/errors';
+import { DomainError, notFound, validationFailed } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { LifecyclePolicies } from '../member-database/lifecycle-policies.service';
 import { MemberCriteria, MemberQuery } from '../member-database/member-query';
 import { SegmentRow } from './campaign.entities';
+
+/** R/F/M scores rank the whole alliance's purchases: not a merchant admin's to filter by. */
+function allianceWide(who: Principal, filter: SegmentFilter) {
+  if (filter.rfm && who.role === 'merchant_admin')
+    throw new DomainError('FORBIDDEN', 403, 'R/F/M 分值按全联盟计算，仅联盟管理员可用');
+}
 
 /**
  * Saved segments: a filter over the contract's fields, counted by the member list's own query. A
@@ -27,10 +33,12 @@ export class SegmentsService {
   ) {}
 
   async preview(who: Principal, filter: SegmentFilter): Promise<{ count: number }> {
+    allianceWide(who, filter);
     return { count: await this.count(this.scopeOf(who), filter) };
   }
 
   async create(who: Principal, name: string, filter: SegmentFilter): Promise<Segment> {
+    allianceWide(who, filter);
     this.criteria(filter, this.clock.now());
     const now = this.clock.now();
     const row = await this.tx.run((em) =>
@@ -126,6 +134,18 @@ export class SegmentsService {
       ]);
     if (after && after > now)
       throw validationFailed([{ field: 'filter.lastPurchaseAfter', message: 'must not be in the future' }]);
+    const rfm = filter.rfm;
+    if (rfm) {
+      if (!Object.values(rfm).some((v) => v !== undefined))
+        throw validationFailed([{ field: 'filter.rfm', message: 'must bound at least one score' }]);
+      for (const score of ['r', 'f', 'm'] as const) {
+        const [min, max] = [rfm[`${score}Min`], rfm[`${score}Max`]];
+        if (min !== undefined && max !== undefined && min > max)
+          throw validationFailed([
+            { field: `filter.rfm.${score}Min`, message: `must not exceed ${score}Max` },
+          ]);
+      }
+    }
     return {
       lifecycles: filter.lifecycle && [...new Set(filter.lifecycle)],
       tierCodes: filter.tierCodes,
@@ -136,6 +156,7 @@ export class SegmentsService {
       minSpendFen: filter.minSpendFen,
       birthdayMonth: filter.birthdayMonth,
       pointsExpiringWithinDays: filter.pointsExpiringWithinDays,
+      rfm: filter.rfm,
     };
   }
 

@@ -13,7 +13,7 @@ import { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { readStoredTime } from '../database/columns';
-import { isUniqueViolation, TransactionRunner } from '../common/transactions';
+import { isUniqueViolation, RetryableConflict, TransactionRunner } from '../common/transactions';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { CouponClaimed } from '../events/domain-events';
@@ -22,6 +22,41 @@ import { CouponTemplate } from './coupon-template.entity';
 import { CouponRow, CouponSource } from './coupon.entity';
 import { CouponTemplatesService, TemplateView } from './coupon-templates.service';
 import { isId } from '../common/ids';
+
+/** Why issueWithinLimit / issueBatch gave a member nothing. */
+export type IssueRefusal = 'unavailable' | 'limit_reached' | 'out_of_stock';
+
+/** rows per statement in bulk work (well under SQLite's bound-parameter limit) */
+const BULK_CHUNK = 500;
+
+/** A new, available coupon of `template` for `member`, as claimed or issued at `now`. */
+function newCoupon(
+  template: CouponTemplate,
+  member: Pick<Member, 'id' | 'allianceId'>,
+  source: CouponSource,
+  claimSeq: number | null,
+  now: Date,
+) {
+  const { validFrom, validUntil } = couponValidity(template, now);
+  return {
+    allianceId: member.allianceId,
+    templateId: template.id,
+    memberId: member.id,
+    claimedByMemberId: member.id,
+    claimSeq,
+    source,
+    status: 'available' as const,
+    validFrom,
+    validUntil,
+    receivedFromMemberId: null,
+    usedAt: null,
+    usedMerchantId: null,
+    redemptionId: null,
+    orderId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 /** Coupon instances: claiming, issuing, the member's wallet. */
 @Injectable()
@@ -176,7 +211,7 @@ export class CouponsService implements OnModuleInit {
     member: Member,
     source: CouponSource,
     at = new Date(),
-  ): Promise<CouponRow | 'unavailable' | 'limit_reached' | 'out_of_stock'> {
+  ): Promise<CouponRow | IssueRefusal> {
     const current = await em.findOneBy(CouponTemplate, { id: template.id });
     if (!current || current.status !== 'active' || templateIssueProblem(current, at) === 'expired')
       return 'unavailable';
@@ -184,6 +219,96 @@ export class CouponsService implements OnModuleInit {
     if (held >= current.perMemberLimit) return 'limit_reached';
     if (!(await this.takeStock(em, template.id))) return 'out_of_stock';
     return this.insertCoupon(em, current, member, source, held + 1);
+  }
+
+  /**
+   * issueWithinLimit for many members at once, in the caller's transaction (a campaign's batch), in
+   * set-based statements: one grouped count of what they hold, one locked read and one guarded update
+   * of the template's stock for the whole batch, bulk inserts of the coupons. Each coupon takes its
+   * member's next claim slot, so a claim racing the batch collides on the unique key and the whole
+   * transaction fails (the caller retries those targets one by one). When the stock cannot cover all,
+   * the first members in the given order get one. Answers, per member id, the coupon or why none.
+   */
+  async issueBatch(
+    em: EntityManager,
+    template: CouponTemplate,
+    members: Member[],
+    source: CouponSource,
+    at = new Date(),
+  ): Promise<Map<string, CouponRow | IssueRefusal>> {
+    const outcome = new Map<string, CouponRow | IssueRefusal>();
+    if (new Set(members.map((m) => m.id)).size !== members.length)
+      throw new Error('issueBatch: a member appears twice');
+    if (!members.length) return outcome;
+    const current = await this.lockTemplate(em, template.id);
+    if (!current || current.status !== 'active' || templateIssueProblem(current, at) === 'expired') {
+      for (const m of members) outcome.set(m.id, 'unavailable');
+      return outcome;
+    }
+    const held = new Map<string, number>();
+    for (let i = 0; i < members.length; i += BULK_CHUNK) {
+      const counts = await em
+        .createQueryBuilder(CouponRow, 'c')
+        .select('c.claimed_by_member_id', 'memberId')
+        .addSelect('COUNT(*)', 'n')
+        .where('c.template_id = :templateId AND c.claimed_by_member_id IN (:...ids)', {
+          templateId: current.id,
+          ids: members.slice(i, i + BULK_CHUNK).map((m) => m.id),
+        })
+        .groupBy('c.claimed_by_member_id')
+        .getRawMany<{ memberId: string | number; n: string | number }>();
+      for (const r of counts) held.set(String(r.memberId), Number(r.n));
+    }
+    const eligible: Member[] = [];
+    for (const m of members) {
+      if ((held.get(m.id) ?? 0) >= current.perMemberLimit) outcome.set(m.id, 'limit_reached');
+      else eligible.push(m);
+    }
+    // the template row is locked (MySQL) since lockTemplate: its stock is current and stays ours
+    const take = Math.max(0, Math.min(eligible.length, current.stock - current.issued));
+    if (take > 0) {
+      const taken = await em
+        .createQueryBuilder()
+        .update(CouponTemplate)
+        .set({ issued: () => `issued + ${take}` })
+        .where("id = :id AND issued + :take <= stock AND status = 'active'", { id: current.id, take })
+        .execute();
+      if (taken.affected !== 1) throw new RetryableConflict(`stock of template ${current.id} moved`);
+    }
+    const lucky = eligible.slice(0, take);
+    for (const m of eligible.slice(take)) outcome.set(m.id, 'out_of_stock');
+    const now = new Date();
+    for (let i = 0; i < lucky.length; i += BULK_CHUNK) {
+      const chunk = lucky.slice(i, i + BULK_CHUNK);
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(CouponRow)
+        .values(chunk.map((m) => newCoupon(current, m, source, (held.get(m.id) ?? 0) + 1, now)))
+        .updateEntity(false)
+        .execute();
+      const rows = await em.find(CouponRow, {
+        where: { templateId: current.id, claimedByMemberId: In(chunk.map((m) => m.id)), source },
+      });
+      for (const row of rows)
+        if (row.claimSeq === (held.get(row.claimedByMemberId) ?? 0) + 1)
+          outcome.set(row.claimedByMemberId, row);
+    }
+    for (const m of lucky) {
+      const coupon = outcome.get(m.id);
+      if (!coupon || typeof coupon === 'string')
+        throw new Error(`issueBatch: coupon of member ${m.id} not found`);
+      await this.events.publish(em, new CouponClaimed(coupon, source));
+    }
+    return outcome;
+  }
+
+  /** The template as it is now, its row locked until the transaction ends (MySQL; SQLite has one writer). */
+  private async lockTemplate(em: EntityManager, templateId: string): Promise<CouponTemplate | null> {
+    const qb = em.createQueryBuilder(CouponTemplate, 't').where('t.id = :id', { id: templateId });
+    return em.connection.options.type === 'better-sqlite3'
+      ? qb.getOne()
+      : qb.setLock('pessimistic_write').getOne();
   }
 
   /** The coupons a member's join issued, in the order they were issued. */
@@ -217,27 +342,8 @@ export class CouponsService implements OnModuleInit {
     source: CouponSource,
     claimSeq: number | null,
   ): Promise<CouponRow> {
-    const now = new Date();
-    const { validFrom, validUntil } = couponValidity(template, now);
     const coupon = await em.save(
-      em.create(CouponRow, {
-        allianceId: member.allianceId,
-        templateId: template.id,
-        memberId: member.id,
-        claimedByMemberId: member.id,
-        claimSeq,
-        source,
-        status: 'available',
-        validFrom,
-        validUntil,
-        receivedFromMemberId: null,
-        usedAt: null,
-        usedMerchantId: null,
-        redemptionId: null,
-        orderId: null,
-        createdAt: now,
-        updatedAt: now,
-      }),
+      em.create(CouponRow, newCoupon(template, member, source, claimSeq, new Date())),
     );
     await this.events.publish(em, new CouponClaimed(coupon, source));
     return coupon;

@@ -36,6 +36,20 @@ export class FirstPurchase {
   ) {}
 }
 
+/** A purchase of the member was recorded: a counter purchase or a paid order, with what was paid. */
+export class PurchaseMade {
+  constructor(
+    readonly member: Member,
+    readonly purchase: {
+      merchantId: string;
+      paidFen: number;
+      sourceType: 'order' | 'redemption';
+      sourceId: string;
+    },
+    readonly at: Date,
+  ) {}
+}
+
 /** A coupon came into a member's wallet: claimed, or issued as a join gift, reward or mall exchange. */
 export class CouponClaimed {
   constructor(
@@ -102,6 +116,7 @@ export class PointsPosted {
 export type DomainEvent =
   | MemberJoined
   | FirstPurchase
+  | PurchaseMade
   | CouponClaimed
   | CouponUsed
   | OrderPaid

@@ -16,14 +16,18 @@ import { MemberActionsService } from './member-actions.service';
 import { MemberDetailService } from './member-detail.service';
 import { MemberListService } from './member-list.service';
 import { MembersAdminController } from './members-admin.controller';
+import { MemberDatabaseListeners } from './member-database.listeners';
+import { RfmJobs } from './rfm.jobs';
+import { MemberRfmRow } from './rfm.entity';
+import { RfmService } from './rfm.service';
 
 /**
  * The operator's member database: list, detail and timeline, audited actions, the audit log, the
- * lifecycle policy and the member query that segments share with the list.
+ * lifecycle policy, the member query that segments share with the list, and the R/F/M scores.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AuditLogRow, LifecyclePolicyRow]),
+    TypeOrmModule.forFeature([AuditLogRow, LifecyclePolicyRow, MemberRfmRow]),
     AlliancesModule,
     MembersModule,
     PointsModule,
@@ -39,7 +43,10 @@ import { MembersAdminController } from './members-admin.controller';
     MemberActionsService,
     MemberQuery,
     LifecyclePolicies,
+    RfmService,
+    RfmJobs,
+    MemberDatabaseListeners,
   ],
-  exports: [AuditLogService, MemberQuery, LifecyclePolicies],
+  exports: [AuditLogService, MemberQuery, LifecyclePolicies, RfmService],
 })
 export class MemberDatabaseModule {}

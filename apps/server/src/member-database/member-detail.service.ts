@@ -10,6 +10,7 @@ import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { PointsService } from '../points/points.service';
 import { MemberListService } from './member-list.service';
+import { RfmService } from './rfm.service';
 
 type Num = string | number;
 type Time = Date | string;
@@ -31,6 +32,7 @@ export class MemberDetailService {
     private readonly members: MembersService,
     private readonly points: PointsService,
     private readonly coupons: CouponsService,
+    private readonly rfm: RfmService,
   ) {}
 
   /** The member if the caller may see it; another alliance's or an unseen member is 404. */
@@ -47,12 +49,14 @@ export class MemberDetailService {
     const scope = who.role === 'merchant_admin' ? who.merchantId! : null;
     const asMember: Principal = { role: 'member', id: member.id, allianceId: member.allianceId };
 
-    const [purchases, balance, coupons, referrals, timeline] = await Promise.all([
+    const [purchases, balance, coupons, referrals, timeline, rfm] = await Promise.all([
       this.purchases(member, scope),
       this.points.balance(asMember),
       this.coupons.wallet(asMember),
       this.referrals(member),
       this.timeline(member, scope),
+      // alliance-wide figures: a merchant admin sees its own merchant's only
+      scope ? null : this.rfm.of(member.allianceId, member.id),
     ]);
     return {
       ...summary,
@@ -67,6 +71,7 @@ export class MemberDetailService {
         : coupons,
       referrals,
       timeline,
+      rfm,
     };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { lifecycleThresholds, type Lifecycle, type LifecyclePolicy } from '@allycard/domain';
 import { DataSource } from 'typeorm';
+import type { RfmFilter } from '@allycard/contracts';
 import type { Principal } from '../common/auth';
 
 /**
@@ -28,7 +29,18 @@ export interface MemberCriteria {
   birthdayMonth?: number;
   /** some unspent points expire within this many days of now */
   pointsExpiringWithinDays?: number;
+  /** R/F/M score bounds (inclusive); members without scores never match */
+  rfm?: RfmFilter;
 }
+
+const RFM_BOUNDS: [keyof RfmFilter, string][] = [
+  ['rMin', 'rf.r_score >= ?'],
+  ['rMax', 'rf.r_score <= ?'],
+  ['fMin', 'rf.f_score >= ?'],
+  ['fMax', 'rf.f_score <= ?'],
+  ['mMin', 'rf.m_score >= ?'],
+  ['mMax', 'rf.m_score <= ?'],
+];
 
 const PAID = `('paid', 'refunded', 'partially_refunded')`;
 const DAY_MS = 86_400_000;
@@ -56,7 +68,8 @@ export class MemberQuery {
   build(who: Principal, criteria: MemberCriteria, policy: LifecyclePolicy, now: Date): BuiltMemberQuery {
     const time = (d: Date) => this.time(d);
     const merchantId = who.role === 'merchant_admin' ? who.merchantId! : null;
-    const orders = `FROM orders o WHERE o.member_id = m.id AND o.status IN ${PAID}${merchantId ? ' AND o.merchant_id = ?' : ''}`;
+    // `o.alliance_id = m.alliance_id` lets the (alliance_id, member_id) index find the member's orders
+    const orders = `FROM orders o WHERE o.alliance_id = m.alliance_id AND o.member_id = m.id AND o.status IN ${PAID}${merchantId ? ' AND o.merchant_id = ?' : ''}`;
     const counter = `FROM redemptions r WHERE r.member_id = m.id AND r.amount_fen > 0 AND r.voided_at IS NULL${merchantId ? ' AND r.merchant_id = ?' : ''}`;
     const scope = merchantId ? [merchantId] : [];
     const statsParams = [...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope, ...scope];
@@ -98,7 +111,7 @@ export class MemberQuery {
     if (criteria.boughtAtMerchantIds) {
       const ids = criteria.boughtAtMerchantIds;
       const marks = ids.map(() => '?').join(', ');
-      where.push(`(EXISTS (SELECT 1 FROM orders bo WHERE bo.member_id = m.id AND bo.status IN ${PAID} AND bo.merchant_id IN (${marks}))
+      where.push(`(EXISTS (SELECT 1 FROM orders bo WHERE bo.alliance_id = m.alliance_id AND bo.member_id = m.id AND bo.status IN ${PAID} AND bo.merchant_id IN (${marks}))
         OR EXISTS (SELECT 1 FROM redemptions br WHERE br.member_id = m.id AND br.amount_fen > 0 AND br.voided_at IS NULL AND br.merchant_id IN (${marks})))`);
       whereParams.push(...ids, ...ids);
     }
@@ -111,6 +124,14 @@ export class MemberQuery {
       where.push(`EXISTS (SELECT 1 FROM points_lots pl WHERE pl.member_id = m.id AND pl.remaining > 0
         AND pl.expires_at > ? AND pl.expires_at <= ?)`);
       whereParams.push(time(now), time(new Date(now.getTime() + criteria.pointsExpiringWithinDays * DAY_MS)));
+    }
+
+    if (criteria.rfm) {
+      const bounds = RFM_BOUNDS.filter(([key]) => criteria.rfm![key] !== undefined);
+      where.push(
+        `EXISTS (SELECT 1 FROM member_rfm rf WHERE rf.member_id = m.id${bounds.map(([, sql]) => ` AND ${sql}`).join('')})`,
+      );
+      whereParams.push(...bounds.map(([key]) => criteria.rfm![key]));
     }
 
     const outer: string[] = [];

@@ -282,6 +282,24 @@ export class MembersService implements MemberSessions {
    * members.points moves only here, by the ledger's postings in the caller's transaction: a debit is
    * guarded, so a balance never goes below zero (409 INSUFFICIENT_POINTS).
    */
+  /** movePoints of the same positive `amount` onto many members in one statement (a campaign's batch). */
+  async addPointsToMany(
+    em: EntityManager,
+    allianceId: string,
+    memberIds: string[],
+    amount: number,
+  ): Promise<void> {
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error('addPointsToMany: a positive amount');
+    if (!memberIds.length) return;
+    const result = await em
+      .createQueryBuilder()
+      .update(Member)
+      .set({ points: () => `points + ${amount}` })
+      .where('alliance_id = :allianceId AND id IN (:...ids)', { allianceId, ids: memberIds })
+      .execute();
+    if (result.affected !== new Set(memberIds).size) throw new Error('addPointsToMany: a member is missing');
+  }
+
   async movePoints(em: EntityManager, allianceId: string, memberId: string, amount: number): Promise<void> {
     const qb = em
       .createQueryBuilder()
@@ -391,8 +409,10 @@ export class MembersService implements MemberSessions {
   }
 
   /** Members of the alliance by id, in one query. */
-  findManyInAlliance(allianceId: string, memberIds: string[]): Promise<Member[]> {
-    return memberIds.length ? this.members.findBy({ allianceId, id: In(memberIds) }) : Promise.resolve([]);
+  findManyInAlliance(allianceId: string, memberIds: string[], em?: EntityManager): Promise<Member[]> {
+    return memberIds.length
+      ? (em?.getRepository(Member) ?? this.members).findBy({ allianceId, id: In(memberIds) })
+      : Promise.resolve([]);
   }
 
   /** A member of the alliance by id, or null (for other modules; never from client input unscoped). */

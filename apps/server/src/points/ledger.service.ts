@@ -47,6 +47,30 @@ export interface PointsSource<T extends PointsSourceType> {
   merchantId: string | null;
 }
 
+/** The lot an earn of `points` at `at` makes, expiring by the alliance's policy. */
+function newLot(
+  member: Pick<Member, 'id' | 'allianceId'>,
+  tx: Pick<PointsTransaction, 'id'>,
+  merchantId: string | null,
+  points: number,
+  at: Date,
+  policy: PointsPolicy,
+) {
+  return {
+    allianceId: member.allianceId,
+    memberId: member.id,
+    transactionId: tx.id,
+    merchantId,
+    points,
+    remaining: points,
+    expiresAt: lotExpiresAt(at, policy.expiryMonths),
+    createdAt: at,
+  };
+}
+
+/** rows per statement in bulk work (well under SQLite's bound-parameter limit) */
+const BULK_CHUNK = 250;
+
 /** The same business source was already posted: the caller's retry is a no-op. */
 export class AlreadyPosted extends Error {}
 
@@ -163,17 +187,93 @@ export class LedgerService {
       },
       at,
     );
-    await em.insert(PointsLot, {
-      allianceId: member.allianceId,
-      memberId: member.id,
-      transactionId: tx.id,
-      merchantId: source.merchantId,
-      points,
-      remaining: points,
-      expiresAt: lotExpiresAt(at, policy.expiryMonths),
-      createdAt: at,
-    });
+    await em.insert(PointsLot, newLot(member, tx, source.merchantId, points, at, policy));
     return tx;
+  }
+
+  /**
+   * earn of the same `points` for many members at once, in the caller's transaction (a campaign's
+   * batch): one transaction of two postings per member as earn makes, written by bulk inserts, the
+   * members' balances moved by one update. `sourceId` is per member (unique with the source type, so
+   * a batch posted twice fails on the key and rolls back whole). Answers the transactions by member id.
+   */
+  async earnBatch(
+    em: EntityManager,
+    grants: { member: Member; sourceId: string }[],
+    points: number,
+    source: { kind: 'earn' | 'reward'; type: EarnSourceType; merchantId: string | null },
+    at = new Date(),
+  ): Promise<Map<string, PointsTransaction>> {
+    const out = new Map<string, PointsTransaction>();
+    if (!grants.length || points <= 0) return out;
+    if (!Number.isSafeInteger(points)) throw new Error('points must be an integer');
+    const allianceId = grants[0].member.allianceId;
+    if (grants.some((g) => g.member.allianceId !== allianceId)) throw new Error('earnBatch: one alliance');
+    const policy = await this.policy(allianceId, em);
+    const funder = source.merchantId
+      ? { accountKind: 'merchant_funding' as const, ownerId: source.merchantId }
+      : { accountKind: 'alliance' as const, ownerId: '0' };
+    for (let i = 0; i < grants.length; i += BULK_CHUNK) {
+      const chunk = grants.slice(i, i + BULK_CHUNK);
+      try {
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(PointsTransaction)
+          .values(
+            chunk.map((g) => ({
+              allianceId,
+              kind: source.kind,
+              sourceType: source.type,
+              sourceId: g.sourceId,
+              memberId: g.member.id,
+              merchantId: source.merchantId,
+              points,
+              createdAt: at,
+            })),
+          )
+          .updateEntity(false)
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error, 'source')) throw new AlreadyPosted(`${source.type}: a batch`);
+        throw error;
+      }
+      const txs = await em.find(PointsTransaction, {
+        where: { allianceId, sourceType: source.type, sourceId: In(chunk.map((g) => g.sourceId)) },
+      });
+      const bySource = new Map(txs.map((t) => [t.sourceId, t]));
+      const posted = chunk.map((g) => ({ grant: g, tx: bySource.get(g.sourceId)! }));
+      if (posted.some((p) => !p.tx)) throw new Error('earnBatch: a transaction was not written');
+      await em.insert(
+        PointsPosting,
+        posted.flatMap(({ grant, tx }) => [
+          {
+            allianceId,
+            transactionId: tx.id,
+            accountKind: 'member' as const,
+            ownerId: grant.member.id,
+            amount: points,
+            createdAt: at,
+          },
+          { allianceId, transactionId: tx.id, ...funder, amount: -points, createdAt: at },
+        ]),
+      );
+      await this.members.addPointsToMany(
+        em,
+        allianceId,
+        chunk.map((g) => g.member.id),
+        points,
+      );
+      await em.insert(
+        PointsLot,
+        posted.map(({ grant, tx }) => newLot(grant.member, tx, source.merchantId, points, at, policy)),
+      );
+      for (const { grant, tx } of posted) {
+        await this.events.publish(em, new PointsPosted(tx, points));
+        out.set(grant.member.id, tx);
+      }
+    }
+    return out;
   }
 
   /**

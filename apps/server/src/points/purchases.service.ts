@@ -5,6 +5,8 @@ import { AlliancesService } from '../alliances/alliances.service';
 import { BenefitRulesService } from '../benefits/benefit-rules';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
+import { PurchaseMade } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { LedgerService } from './ledger.service';
 import { TiersService } from './tiers.service';
 
@@ -27,6 +29,7 @@ export class PurchasesService {
     private readonly tiers: TiersService,
     private readonly alliances: AlliancesService,
     private readonly benefits: BenefitRulesService,
+    private readonly events: EventBus,
   ) {}
 
   async record(
@@ -68,6 +71,7 @@ export class PurchasesService {
       // a sponsored promotion's extra points are funded by its sponsor, the rest by the merchant
       sponsored.filter((s) => s.sponsorMerchantId !== null && s.points > 0),
     );
+    await this.events.publish(em, new PurchaseMade(member, purchase, at));
     return { firstPurchase, pointsEarned: points, tierCode };
   }
 }

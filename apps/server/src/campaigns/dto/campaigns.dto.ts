@@ -23,6 +23,51 @@ const ID_LIST = {
   message: ({ property }: { property: string }) => `each of ${property} must be an id`,
 };
 
+/** R/F/M score bounds, each 1–5 inclusive. */
+export class RfmFilterDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rMin?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rMax?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  fMin?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  fMax?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  mMin?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  mMax?: number;
+}
+
 /** The contract's segment filter: unknown fields are refused by the whitelisting pipe. */
 export class SegmentFilterDto {
   @ApiPropertyOptional({ enum: LIFECYCLES, isArray: true })
@@ -92,6 +137,11 @@ export class SegmentFilterDto {
   @Min(1)
   @Max(366)
   pointsExpiringWithinDays?: number;
+
+  @ApiPropertyOptional({ type: RfmFilterDto })
+  @IsOptionalNotNull()
+  @NestedObject(() => RfmFilterDto)
+  rfm?: RfmFilterDto;
 }
 
 export class SegmentPreviewDto {

@@ -22,6 +22,7 @@ import { Benefits1734100000000 } from './1734100000000-benefits';
 import { Campaigns1734200000000 } from './1734200000000-campaigns';
 import { Messages1734300000000 } from './1734300000000-messages';
 import { Promotions1734500000000 } from './1734500000000-promotions';
+import { Rfm1734600000000 } from './1734600000000-rfm';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   Campaigns1734200000000,
   Messages1734300000000,
   Promotions1734500000000,
+  Rfm1734600000000,
 ];
