@@ -32,9 +32,12 @@ export async function createApp(
           appid: config.wechat.appid,
           secret: config.wechat.secret,
           publicUrl: config.publicUrl,
-          pay: { keyFile: config.sandboxKeyFile },
+          pay: { keyFile: config.sandboxKeyFile, redeliveryScale: config.sandboxRedeliveryScale },
         })
       : null;
+  // Payments and redeliveries its state file (beside the key file) left under way go on, but only
+  // where this sandbox is the server's WeChat: replicas pointed at another one leave the file alone.
+  if (sandbox && config.sandboxOwnsState) sandbox.pay.start();
   if (sandbox) {
     const k = sandbox.pay.keys;
     config.wechatPay = {
@@ -69,7 +72,10 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(config.production));
 
-  if (sandbox) app.use('/sandbox', sandbox.router);
+  if (sandbox) {
+    app.use('/sandbox', sandbox.router);
+    app.getHttpServer().once('close', () => sandbox.pay.close());
+  }
 
   // JSON only, size-capped; the raw bytes are kept for WeChat Pay signature checks.
   app.use(
