@@ -61,6 +61,12 @@ export async function createApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // A load balancer (nginx: keepalive_timeout 60 s) reuses idle connections to a replica; with Node's
+  // 5 s default the replica closes one just as a request is sent on it, and nginx answers that POST
+  // 502. Idle connections outlive the balancer's instead (graceful shutdown closes them anyway).
+  const httpServer = app.getHttpServer() as import('node:http').Server;
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   if (config.metrics.enabled) {
     // First, so every answer is counted (rate limits and validation errors too), and outside /api/v1.
     const metrics = app.get(Metrics);
