@@ -288,17 +288,20 @@ mysqlOnly('SIGKILL of one replica under load behind nginx', () => {
 
     progress('orders');
     // 3. Every order WeChat confirmed is paid, once: each payer's points are the sum of its orders.
+    /** How many of these orders (each with its member's token) are not yet in `status`. */
+    const notYet = async (orders: { id: string; token: string }[], status: string) =>
+      (
+        await Promise.all(
+          orders.map((o) =>
+            client.api('GET', `/orders/${o.id}`, { token: o.token }).then((r) => r.body.status),
+          ),
+        )
+      ).filter((s) => s !== status).length;
+    const confirmedOrders = confirmed.map((o) => ({ id: o.orderId, token: o.token }));
     await until(
       'every confirmed order paid',
-      async () =>
-        (
-          await Promise.all(
-            confirmed.map((o) =>
-              client.api('GET', `/orders/${o.orderId}`, { token: o.token }).then((r) => r.body.status),
-            ),
-          )
-        ).filter((s) => s !== 'paid').length,
-      (unpaid) => unpaid === 0,
+      () => notYet(confirmedOrders, 'paid'),
+      (n) => n === 0,
     );
     for (const m of payers) {
       const expected = confirmed
@@ -318,15 +321,8 @@ mysqlOnly('SIGKILL of one replica under load behind nginx', () => {
     expect(askedFor.length).toBeGreaterThan(0);
     await until(
       'every refund settled',
-      async () =>
-        (
-          await Promise.all(
-            askedFor.map((o) =>
-              client.api('GET', `/orders/${o.id}`, { token: o.token }).then((r) => r.body.status),
-            ),
-          )
-        ).filter((s) => s !== 'refunded').length,
-      (unsettled) => unsettled === 0,
+      () => notYet(askedFor, 'refunded'),
+      (n) => n === 0,
       45_000, // one in flight on the dead replica is resent when its outbox claim lapses (15 s)
     );
     for (const o of askedFor) {
