@@ -32,9 +32,12 @@ export async function createApp(
           appid: config.wechat.appid,
           secret: config.wechat.secret,
           publicUrl: config.publicUrl,
-          pay: { keyFile: config.sandboxKeyFile },
+          pay: { keyFile: config.sandboxKeyFile, redeliveryScale: config.sandboxRedeliveryScale },
         })
       : null;
+  // Payments and redeliveries its state file (beside the key file) left under way go on, but only
+  // where this sandbox is the server's WeChat: replicas pointed at another one leave the file alone.
+  if (sandbox && config.sandboxOwnsState) sandbox.pay.start();
   if (sandbox) {
     const k = sandbox.pay.keys;
     config.wechatPay = {
@@ -58,6 +61,12 @@ export async function createApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // A load balancer (nginx: keepalive_timeout 60 s) reuses idle connections to a replica; with Node's
+  // 5 s default the replica closes one just as a request is sent on it, and nginx answers that POST
+  // 502. Idle connections outlive the balancer's instead (graceful shutdown closes them anyway).
+  const httpServer = app.getHttpServer() as import('node:http').Server;
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   if (config.metrics.enabled) {
     // First, so every answer is counted (rate limits and validation errors too), and outside /api/v1.
     const metrics = app.get(Metrics);
@@ -69,7 +78,10 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(config.production));
 
-  if (sandbox) app.use('/sandbox', sandbox.router);
+  if (sandbox) {
+    app.use('/sandbox', sandbox.router);
+    app.getHttpServer().once('close', () => sandbox.pay.close());
+  }
 
   // JSON only, size-capped; the raw bytes are kept for WeChat Pay signature checks.
   app.use(

@@ -30,6 +30,16 @@ export interface AppConfig {
   wechatPay?: PayKeys;
   /** sandbox mode: where the sandbox keeps its generated key material between starts */
   sandboxKeyFile?: string;
+  /**
+   * The sandbox's WeChat Pay redeliveries: WeChat's schedule (15 s, 15 s, 30 s, 3 min, … 6 h) times
+   * this (SANDBOX_REDELIVERY_SCALE; default 1, and 0 = off under NODE_ENV=test; 0.001 for fault tests)
+   */
+  sandboxRedeliveryScale: number;
+  /**
+   * Whether this process's sandbox is the WeChat the server talks to (no WECHAT_API_BASE elsewhere):
+   * only then does it resume the refunds and redeliveries its state file left under way
+   */
+  sandboxOwnsState: boolean;
   admin: { username: string; password: string };
   /** root secret: tokens, member-code MACs and phone encryption keys are derived from it */
   appSecret: string;
@@ -199,6 +209,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 0)
     problems.push('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds');
 
+  const sandboxRedeliveryScale = Number(env.SANDBOX_REDELIVERY_SCALE ?? (nodeEnv === 'test' ? 0 : 1));
+  if (!Number.isFinite(sandboxRedeliveryScale) || sandboxRedeliveryScale < 0)
+    problems.push("SANDBOX_REDELIVERY_SCALE must be a number ≥ 0 (1 = WeChat's schedule, 0 = off)");
+
   if (env.FAULT_INJECT && nodeEnv !== 'test')
     problems.push('FAULT_INJECT kills the process on purpose: it is allowed only with NODE_ENV=test');
 
@@ -218,6 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       mode === 'sandbox'
         ? env.WECHAT_SANDBOX_KEY_FILE || (nodeEnv === 'test' ? undefined : './data/wechat-sandbox-keys.json')
         : undefined,
+    sandboxRedeliveryScale,
+    sandboxOwnsState: !env.WECHAT_API_BASE,
     admin,
     appSecret,
     seedDemo,

@@ -4,7 +4,9 @@ import { certificatesRouter } from './certificates';
 import { PayCredentials, type PayKeyMaterial, type PayKeys, type PlatformMode } from './keys';
 import { PayLedger } from './ledger';
 import { Notifier } from './notify';
+import { NotificationCourier } from './redelivery';
 import { RefundDesk, refundsRouter, type RefundHold } from './refunds';
+import { stateFileBeside } from './state';
 import { payTestRouter } from './test-facing';
 import { transactionsRouter } from './transactions';
 import { readRawBody, sendV3Failure, v3Failure, V3Failure, type V3Context } from './v3';
@@ -26,6 +28,17 @@ export interface WechatPaySandboxOptions {
   refundDelayMs?: number;
   /** How long a notification receiver may take to answer; default 5000 ms. */
   deliveryTimeoutMs?: number;
+  /**
+   * Where the payments, refunds and pending redeliveries are kept (JSON, replaced atomically on every
+   * change); default beside keyFile (wechat-sandbox-keys.json → wechat-sandbox-keys.pay-state.json).
+   * Without either the state lives in memory. One sandbox per state file.
+   */
+  stateFile?: string;
+  /**
+   * WeChat's redelivery schedule (15 s, 15 s, 30 s, 3 min, … 6 h) multiplied by this: 1 (default) is
+   * real time, 0.001 compresses it for tests, 0 turns redelivery off.
+   */
+  redeliveryScale?: number;
 }
 
 export interface WechatPaySandbox {
@@ -44,6 +57,18 @@ export interface WechatPaySandbox {
   holdRefunds(mode: RefundHold | null): void;
   /** Refund requests parked right now. */
   readonly heldRefunds: number;
+  /**
+   * Resumes what the state file left under way: refunds still PROCESSING settle, pending
+   * redeliveries fire at their due time. Runs at most once; the sandbox's first request runs it too.
+   * Call it only in the process whose sandbox the server talks to (one sandbox per state file).
+   */
+  start(): void;
+  /** Notifications not yet answered 2xx that are still due to be redelivered. */
+  readonly pendingRedeliveries: number;
+  /** Resolves once no redelivery is pending or under way. */
+  redeliveriesIdle(): Promise<void>;
+  /** Stops the redelivery timers; the pending ones stay in the state file for the next start. */
+  close(): void;
 }
 
 /**
@@ -63,11 +88,25 @@ export function createPaySandbox(
     ...(options.keyMaterial !== undefined ? { keyMaterial: options.keyMaterial } : {}),
     ...(options.platformMode !== undefined ? { platformMode: options.platformMode } : {}),
   });
-  const ledger = new PayLedger();
+  const stateFile =
+    options.stateFile ?? (options.keyFile !== undefined ? stateFileBeside(options.keyFile) : undefined);
+  const ledger = new PayLedger(stateFile);
   const notifier = new Notifier(credentials, now, options.deliveryTimeoutMs);
-  const refunds = new RefundDesk(credentials, ledger, notifier, now, options.refundDelayMs);
+  const courier = new NotificationCourier(ledger, notifier, now, options.redeliveryScale ?? 1);
+  const refunds = new RefundDesk(credentials, ledger, notifier, courier, now, options.refundDelayMs);
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    refunds.resume();
+    courier.resume();
+  };
 
   const apiRouter = Router();
+  apiRouter.use((_req, _res, next) => {
+    start();
+    next();
+  });
   // Every /v3 request is authenticated first, on its raw body, as WeChat's gateway does.
   apiRouter.use(async (req, res, next) => {
     if (!req.path.startsWith('/v3/')) {
@@ -111,7 +150,7 @@ export function createPaySandbox(
 
   return {
     apiRouter,
-    testRouter: payTestRouter(credentials, ledger, notifier, refunds, now),
+    testRouter: payTestRouter(credentials, ledger, notifier, courier, refunds, now),
     pay: {
       get keys() {
         return credentials.keys();
@@ -122,6 +161,12 @@ export function createPaySandbox(
       get heldRefunds() {
         return refunds.parkedCount;
       },
+      start,
+      get pendingRedeliveries() {
+        return courier.pendingCount;
+      },
+      redeliveriesIdle: () => courier.idle(),
+      close: () => courier.close(),
     },
   };
 }

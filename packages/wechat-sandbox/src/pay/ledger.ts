@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { compactShanghaiTime, formatWechatTime } from './crypto';
+import { readPayState, writePayState } from './state';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR' | 'USERPAYING';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS';
@@ -71,17 +72,47 @@ export interface Refund {
   notification?: StoredNotification;
 }
 
+/** A notification not answered 2xx, due to be sent again on WeChat's schedule. */
+export interface PendingRedelivery {
+  eventId: string;
+  outTradeNo: string;
+  /** Set for a REFUND.SUCCESS notification. */
+  outRefundNo?: string;
+  /** Which redelivery this will be: 0 for the first one after the original attempt. */
+  attempt: number;
+  /** Milliseconds since the epoch (the sandbox's clock). */
+  dueAt: number;
+}
+
 export const BANK_TYPE = 'OTHERS';
 export const USER_RECEIVED_ACCOUNT = '支付用户零钱';
 
-/** All payment state of the sandbox merchant, in memory. */
+/**
+ * All payment state of the sandbox merchant: in memory, and in `stateFile` when given (read on
+ * construction, rewritten atomically after every change), so a restarted sandbox knows what it
+ * confirmed, refunded and still has to redeliver. One sandbox per state file.
+ */
 export class PayLedger {
   readonly transactions = new Map<string, Transaction>();
   readonly refunds = new Map<string, Refund>();
+  /** By notification id. */
+  readonly redeliveries = new Map<string, PendingRedelivery>();
   private readonly byTransactionId = new Map<string, Transaction>();
+
+  constructor(private readonly stateFile?: string) {
+    const state = stateFile === undefined ? null : readPayState(stateFile);
+    if (!state) return;
+    for (const tx of state.transactions) {
+      this.transactions.set(tx.outTradeNo, tx);
+      if (tx.transactionId !== undefined) this.byTransactionId.set(tx.transactionId, tx);
+    }
+    for (const refund of state.refunds) this.refunds.set(refund.outRefundNo, refund);
+    for (const pending of state.redeliveries) this.redeliveries.set(pending.eventId, pending);
+  }
 
   add(transaction: Transaction): void {
     this.transactions.set(transaction.outTradeNo, transaction);
+    this.changed();
   }
 
   markPaid(transaction: Transaction, now: number): void {
@@ -89,6 +120,7 @@ export class PayLedger {
     transaction.successTime = now;
     transaction.transactionId = newTransactionId(now);
     this.byTransactionId.set(transaction.transactionId, transaction);
+    this.changed();
   }
 
   byTransaction(transactionId: string): Transaction | undefined {
@@ -97,6 +129,16 @@ export class PayLedger {
 
   refundsOf(outTradeNo: string): Refund[] {
     return [...this.refunds.values()].filter((refund) => refund.outTradeNo === outTradeNo);
+  }
+
+  /** Call after changing a transaction, refund or redelivery in place: persists the state file. */
+  changed(): void {
+    if (this.stateFile === undefined) return;
+    writePayState(this.stateFile, {
+      transactions: [...this.transactions.values()],
+      refunds: [...this.refunds.values()],
+      redeliveries: [...this.redeliveries.values()],
+    });
   }
 }
 

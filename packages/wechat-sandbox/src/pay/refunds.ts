@@ -9,6 +9,7 @@ import {
   type Transaction,
 } from './ledger';
 import type { DeliveryResult, Notifier } from './notify';
+import type { NotificationCourier } from './redelivery';
 import { notifyUrlFailure } from './transactions';
 import { fieldOf, v3Failure, v3Route, V3Failure, type V3Result } from './v3';
 import { firstFailure, OUT_REFUND_NO, OUT_TRADE_NO, ParamChecker, parseJsonObject } from './validate';
@@ -36,6 +37,7 @@ export class RefundDesk {
     private readonly credentials: PayCredentials,
     private readonly ledger: PayLedger,
     private readonly notifier: Notifier,
+    private readonly courier: NotificationCourier,
     private readonly now: () => number,
     private readonly delayMs: number = DEFAULT_REFUND_DELAY_MS,
   ) {}
@@ -59,19 +61,22 @@ export class RefundDesk {
     this.ledger.refunds.set(refund.outRefundNo, refund);
     tx.refunded += refund.refund;
     tx.state = 'REFUND';
-    this.track(
-      new Promise<void>((resolve) => {
-        // Unref'd: a pending refund never keeps a process (or a test run) alive on its own.
-        setTimeout(resolve, this.delayMs).unref();
-      }).then(() => this.settle(tx, refund)),
-    );
+    this.ledger.changed();
+    this.settleLater(tx, refund);
     return refund;
+  }
+
+  /** After a restart: refunds the state file holds as PROCESSING settle as if never interrupted. */
+  resume(): void {
+    for (const refund of this.ledger.refunds.values()) {
+      const tx = this.ledger.transactions.get(refund.outTradeNo);
+      if (refund.status === 'PROCESSING' && tx) this.settleLater(tx, refund);
+    }
   }
 
   /** Delivers the refund's REFUND.SUCCESS notification (again), recording the attempt on the order. */
   deliver(refund: Refund): Promise<DeliveryResult> {
-    const tx = this.ledger.transactions.get(refund.outTradeNo) as Transaction;
-    return this.notifier.deliver(refund.notification!, refund.notifyUrl!, tx.deliveries, refund.outRefundNo);
+    return this.courier.send({ outTradeNo: refund.outTradeNo, outRefundNo: refund.outRefundNo }, 'manual');
   }
 
   /** Sets the hold mode; null also lets every parked request go on. */
@@ -104,15 +109,27 @@ export class RefundDesk {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
+  private settleLater(tx: Transaction, refund: Refund): void {
+    this.track(
+      new Promise<void>((resolve) => {
+        // Unref'd: a pending refund never keeps a process (or a test run) alive on its own.
+        setTimeout(resolve, this.delayMs).unref();
+      }).then(() => this.settle(tx, refund)),
+    );
+  }
+
   private async settle(tx: Transaction, refund: Refund): Promise<void> {
     refund.status = 'SUCCESS';
     refund.successTime = this.now();
-    if (refund.notifyUrl === undefined) return;
-    refund.notification = this.notifier.create(
-      'REFUND.SUCCESS',
-      refundNotificationResource(refund, this.credentials.mchid),
-    );
-    await this.notifier.deliver(refund.notification, refund.notifyUrl, tx.deliveries, refund.outRefundNo);
+    if (refund.notifyUrl !== undefined) {
+      refund.notification = this.notifier.create(
+        'REFUND.SUCCESS',
+        refundNotificationResource(refund, this.credentials.mchid),
+      );
+    }
+    this.ledger.changed();
+    if (refund.notification === undefined) return;
+    await this.courier.send({ outTradeNo: tx.outTradeNo, outRefundNo: refund.outRefundNo }, 'first');
   }
 
   private track(work: Promise<void>): void {

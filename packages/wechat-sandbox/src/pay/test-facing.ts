@@ -3,6 +3,7 @@ import { sendValidationFailed, validateSingleField } from '../http';
 import { PLATFORM_MODES, type PayCredentials, type PlatformMode } from './keys';
 import { refundView, transactionView, type PayLedger } from './ledger';
 import type { Notifier } from './notify';
+import type { NotificationCourier } from './redelivery';
 import type { RefundDesk } from './refunds';
 
 function sendError(res: Response, status: number, code: string, message: string): void {
@@ -33,6 +34,7 @@ export function payTestRouter(
   credentials: PayCredentials,
   ledger: PayLedger,
   notifier: Notifier,
+  courier: NotificationCourier,
   refunds: RefundDesk,
   now: () => number,
 ): Router {
@@ -104,6 +106,15 @@ export function payTestRouter(
       ...(tx.timeExpire !== undefined ? { time_expire: tx.timeExpire } : {}),
       refunds: ledger.refundsOf(tx.outTradeNo).map(refundView),
       deliveries: tx.deliveries,
+      // The redeliveries WeChat still owes this order's notifications (payment, refunds).
+      redeliveries: [...ledger.redeliveries.values()]
+        .filter((pending) => pending.outTradeNo === tx.outTradeNo)
+        .map((pending) => ({
+          eventId: pending.eventId,
+          ...(pending.outRefundNo !== undefined ? { outRefundNo: pending.outRefundNo } : {}),
+          attempt: pending.attempt + 1,
+          dueAt: new Date(pending.dueAt).toISOString(),
+        })),
     });
   });
 
@@ -128,7 +139,7 @@ export function payTestRouter(
     }
     ledger.markPaid(tx, now());
     tx.notification = notifier.create('TRANSACTION.SUCCESS', transactionView(tx));
-    res.json(await notifier.deliver(tx.notification, tx.notifyUrl, tx.deliveries));
+    res.json(await courier.send({ outTradeNo: tx.outTradeNo }, 'first'));
   });
 
   router.post('/wechat/pay/:outTradeNo/redeliver', async (req, res) => {
@@ -142,7 +153,7 @@ export function payTestRouter(
       sendError(res, 409, 'NOT_PAID', 'The order is not paid; nothing was notified');
       return;
     }
-    res.json(await notifier.deliver(tx.notification, tx.notifyUrl, tx.deliveries));
+    res.json(await courier.send({ outTradeNo: tx.outTradeNo }, 'manual'));
   });
 
   return router;

@@ -2,11 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import express from 'express';
 import request from 'supertest';
-import { createWechatSandbox, type WechatSandbox } from '../index';
+import { createWechatSandbox, type WechatPaySandboxOptions, type WechatSandbox } from '../index';
 import { APPID, FakeClock, PUBLIC_URL, SECRET } from '../test-support';
 import { merchantAuthorization } from './auth';
 import { verifyMessage, wechatpayMessage } from './crypto';
-import { generatePayKeyMaterial, type PayKeyMaterial, type PayKeys, type PlatformMode } from './keys';
+import { generatePayKeyMaterial, type PayKeyMaterial, type PayKeys } from './keys';
 
 export { APPID, FakeClock, MINUTE } from '../test-support';
 export const MCHID = '1900000109';
@@ -26,14 +26,17 @@ export interface PayApp {
   keys: PayKeys;
 }
 
-export function payApp(options: { platformMode?: PlatformMode; refundDelayMs?: number } = {}): PayApp {
-  const clock = new FakeClock();
+/** A sandbox on the file's shared keys; pass `clock` (and stateFile) to restart one on the same state. */
+export function payApp(
+  options: Omit<WechatPaySandboxOptions, 'mchid' | 'keyMaterial' | 'keyFile'> & { clock?: FakeClock } = {},
+): PayApp {
+  const { clock = new FakeClock(), ...payOptions } = options;
   const sandbox = createWechatSandbox({
     appid: APPID,
     secret: SECRET,
     publicUrl: PUBLIC_URL,
     now: clock.now,
-    pay: { mchid: MCHID, keyMaterial: sharedKeyMaterial(), ...options },
+    pay: { mchid: MCHID, keyMaterial: sharedKeyMaterial(), ...payOptions },
   });
   const app = express();
   app.use('/sandbox', sandbox.router);
@@ -123,13 +126,18 @@ export function wechatpaySignatureValid(
 export interface ReceivedNotification {
   headers: IncomingHttpHeaders;
   body: string;
+  /** Date.now() on arrival (real time, whatever the sandbox clock says). */
+  arrivedAt: number;
 }
 
 /** A merchant notify endpoint on 127.0.0.1: records what arrives and answers as told. */
 export class Receiver {
   readonly received: ReceivedNotification[] = [];
   status = 200;
+  /** Statuses to answer first, one per notification, before falling back to `status`. */
+  script: number[] = [];
   answer = '';
+  private hold: { arrive: () => void; released: Promise<void> } | null = null;
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<Receiver> {
@@ -137,14 +145,31 @@ export class Receiver {
     const holder: { receiver?: Receiver } = {};
     app.post('/notify', express.text({ type: () => true }), (req, res) => {
       const receiver = holder.receiver!;
-      receiver.received.push({ headers: req.headers, body: String(req.body) });
-      res.status(receiver.status).send(receiver.answer);
+      receiver.received.push({ headers: req.headers, body: String(req.body), arrivedAt: Date.now() });
+      const hold = receiver.hold;
+      if (hold) {
+        receiver.hold = null;
+        hold.arrive();
+        void hold.released.then(() => res.status(200).end());
+        return;
+      }
+      res.status(receiver.script.shift() ?? receiver.status).send(receiver.answer);
     });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
     holder.receiver = new Receiver(server);
     return holder.receiver;
+  }
+
+  /** The next notification gets no answer until release(): a sender that dies meanwhile never hears. */
+  hangNext(): { arrived: Promise<void>; release: () => void } {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((r) => (arrive = r));
+    const released = new Promise<void>((r) => (release = r));
+    this.hold = { arrive, released };
+    return { arrived, release };
   }
 
   get url(): string {

@@ -179,6 +179,7 @@ export function transactionsRouter(
       if (!tx) return orderNotExist();
       if (isPaid(tx)) return v3Failure(400, 'ORDERPAID', '订单已支付，不能关闭');
       tx.state = 'CLOSED';
+      ledger.changed();
       return { status: 204 };
     }),
   );
