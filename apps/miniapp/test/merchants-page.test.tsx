@@ -18,8 +18,12 @@ import CardPage from '../src/pages/card/index';
 import { DEMO_OPENID_KEY } from '../src/platform/login.h5';
 import { apiError, mockServer, profile } from './helpers';
 
-/** 'HH:mm' in Shanghai `hours` from now, so a store opens or closes around the test's own time. */
-const shanghaiIn = (hours: number) => businessDateTime(new Date(Date.now() + hours * 3600_000)).slice(11, 16);
+/**
+ * 'HH:mm' in Shanghai `hours` from the test's start, so a store opens or closes around the test's own
+ * time; one start for every use, or a minute ticking between the fixture and an assertion fails it.
+ */
+const STARTED = Date.now();
+const shanghaiIn = (hours: number) => businessDateTime(new Date(STARTED + hours * 3600_000)).slice(11, 16);
 
 const place = (over: Record<string, unknown>) => ({
   address: null,
