@@ -66,26 +66,39 @@ describe('campaign body and report figures', () => {
       points: 50,
       fundedBy: { type: 'alliance' },
     });
-    const byMerchant = campaignBodyOf({
-      ...base,
-      holdoutPercent: 2.5,
-      actionType: 'points',
-      points: 50,
-      fundedBy: '3',
-      withMessage: true,
-      messageTemplateId: 'tpl',
-      messagePage: 'pages/coupons/index',
-      messageText: '你有一张礼券',
-    });
+    const offerTemplate = {
+      kind: 'campaign_offer' as const,
+      templateId: 'tpl',
+      page: 'coupon/mine/index',
+      fields: { thing1: 'campaignName', thing2: 'couponTitle', thing3: 'tip' },
+    };
+    const byMerchant = campaignBodyOf(
+      {
+        ...base,
+        holdoutPercent: 2.5,
+        actionType: 'points',
+        points: 50,
+        fundedBy: '3',
+        withMessage: true,
+        messagePage: 'coupon/mine/index',
+        messageText: '你有一张礼券',
+      },
+      { offerTemplate, giftTitle: '50 积分' },
+    );
     expect(byMerchant).toMatchObject({
       holdoutPermille: 25,
       action: { fundedBy: { type: 'merchant', merchantId: '3' } },
+      // every keyword of the alliance's 营销活动 template, filled by its field mapping
       message: {
         templateId: 'tpl',
-        page: 'pages/coupons/index',
-        data: { thing1: { value: '你有一张礼券' } },
+        page: 'coupon/mine/index',
+        data: { thing1: { value: '唤醒' }, thing2: { value: '50 积分' }, thing3: { value: '你有一张礼券' } },
       },
     });
+    // without the alliance's template there is no message to send
+    expect(
+      campaignBodyOf({ ...base, actionType: 'coupon', templateId: '9', withMessage: true, messageText: 'x' }),
+    ).not.toHaveProperty('message');
   });
 
   it('computes rates floored in per mille and the lift against the holdout', () => {

@@ -1,4 +1,5 @@
-import type { Campaign, CampaignCreate } from '@allycard/contracts';
+import type { Campaign, CampaignCreate, MessageTemplateSetting } from '@allycard/contracts';
+import { DEFAULT_MESSAGE_PAGES, MESSAGE_TIPS, messageData } from '@allycard/domain';
 import {
   Alert,
   Button,
@@ -36,13 +37,24 @@ interface CampaignForm {
   fundedBy?: string;
   holdoutPercent: number;
   withMessage: boolean;
-  messageTemplateId?: string;
   messagePage?: string;
+  /** the message's 温馨提示 */
   messageText?: string;
 }
 
-/** The contract's create body from the form ('alliance' or a merchant id funds the points). */
-export function campaignBodyOf(v: CampaignForm): CampaignCreate {
+/** What the form's message needs besides its fields: the alliance's 营销活动 template and the gift's name. */
+export interface CampaignMessageContext {
+  offerTemplate: MessageTemplateSetting | undefined;
+  giftTitle: string;
+}
+
+/**
+ * The contract's create body from the form ('alliance' or a merchant id funds the points). The
+ * message goes out on the alliance's 营销活动 template (消息模板), its keywords filled by the
+ * template's field mapping (活动名称, 优惠券名称, 温馨提示), so WeChat gets exactly its keywords.
+ */
+export function campaignBodyOf(v: CampaignForm, context?: CampaignMessageContext): CampaignCreate {
+  const offer = context?.offerTemplate;
   return {
     name: v.name,
     segmentId: v.segmentId,
@@ -58,13 +70,18 @@ export function campaignBodyOf(v: CampaignForm): CampaignCreate {
                 : { type: 'merchant', merchantId: v.fundedBy! },
           },
     holdoutPermille: Math.round(v.holdoutPercent * 10),
-    ...(v.withMessage && {
-      message: {
-        templateId: v.messageTemplateId!,
-        page: v.messagePage!,
-        data: { thing1: { value: v.messageText! } },
-      },
-    }),
+    ...(v.withMessage &&
+      offer && {
+        message: {
+          templateId: offer.templateId,
+          page: v.messagePage!,
+          data: messageData(offer.fields, {
+            campaignName: v.name,
+            couponTitle: context.giftTitle,
+            tip: v.messageText!,
+          }),
+        },
+      }),
   };
 }
 
@@ -78,6 +95,12 @@ export default function CampaignsPage() {
   const campaigns = useLoad(campaignsApi.campaigns);
   const segments = useLoad(campaignsApi.segments);
   const templates = useLoad(api.templates);
+  // the 营销活动 message template is the alliance's setting (消息模板), which only its admins read
+  const messageTemplates = useLoad(
+    () => (isAlliance ? api.messageTemplates() : Promise.resolve({ items: [] })),
+    [isAlliance],
+  );
+  const offerTemplate = messageTemplates.data?.items.find((t) => t.kind === 'campaign_offer');
   const directory = useDirectory();
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -113,7 +136,11 @@ export default function CampaignsPage() {
     if (!values) return;
     setSaving(true);
     try {
-      const created = await campaignsApi.createCampaign(campaignBodyOf(values));
+      const giftTitle =
+        values.actionType === 'coupon'
+          ? (templates.data?.find((t) => t.id === values.templateId)?.title ?? '')
+          : `${values.points} 积分`;
+      const created = await campaignsApi.createCampaign(campaignBodyOf(values, { offerTemplate, giftTitle }));
       campaigns.set((list) => [created, ...(list ?? [])]);
       toast.success('活动已创建，确认人群后即可启动');
       setCreating(false);
@@ -308,30 +335,33 @@ export default function CampaignsPage() {
           >
             <InputNumber min={0} max={50} precision={1} />
           </Form.Item>
-          <Form.Item name="withMessage" label="发送订阅消息" valuePropName="checked">
-            <Switch />
+          <Form.Item
+            name="withMessage"
+            label="发送订阅消息"
+            valuePropName="checked"
+            extra={
+              offerTemplate
+                ? `用「营销活动」模板 ${offerTemplate.templateId} 通知订阅了它的会员，每人一条`
+                : '先在「消息模板」里设置「营销活动」的微信模板，才能发送消息'
+            }
+          >
+            <Switch disabled={!offerTemplate} />
           </Form.Item>
-          {withMessage && (
+          {withMessage && offerTemplate && (
             <>
-              <Form.Item
-                name="messageTemplateId"
-                label="消息模板 ID"
-                rules={[{ required: true, message: '请填写模板 ID' }]}
-              >
-                <Input maxLength={64} />
-              </Form.Item>
               <Form.Item
                 name="messagePage"
                 label="点击后打开的页面"
-                initialValue="pages/coupons/index"
+                initialValue={offerTemplate.page ?? DEFAULT_MESSAGE_PAGES.campaign_offer}
                 rules={[{ required: true, message: '请填写页面路径' }]}
               >
                 <Input maxLength={128} />
               </Form.Item>
               <Form.Item
                 name="messageText"
-                label="消息内容"
-                rules={[{ required: true, whitespace: true, message: '请填写内容' }]}
+                label="温馨提示"
+                initialValue={MESSAGE_TIPS.campaign_offer}
+                rules={[{ required: true, whitespace: true, message: '请填写温馨提示' }]}
               >
                 <Input maxLength={20} placeholder="如：你有一张回归礼券待使用" />
               </Form.Item>
