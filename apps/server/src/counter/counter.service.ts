@@ -8,6 +8,8 @@ import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
+import { CounterPurchaseRecorded } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { invalidMemberCode, MembersService } from '../members/members.service';
 import { PurchasesService } from '../points/purchases.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
@@ -25,6 +27,7 @@ export class CounterService {
     private readonly settlement: SettlementEntriesService,
     private readonly tx: TransactionRunner,
     private readonly couponUsage: CouponUsageService,
+    private readonly events: EventBus,
   ) {}
 
   /** How many counter purchases the member made (any redemption not voided is one). */
@@ -128,8 +131,10 @@ export class CounterService {
           at: now,
         });
       }
+      const recorded = { ...saved, firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned };
+      await this.events.publish(em, new CounterPurchaseRecorded(recorded, now));
       await rememberResult(em, 'redemption', saved.id);
-      return { ...saved, firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned };
+      return recorded;
     });
     const redemption = await this.limits.recordingRefusal(staff, work);
 

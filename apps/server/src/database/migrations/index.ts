@@ -21,6 +21,7 @@ import { Reports1734000000000 } from './1734000000000-reports';
 import { Benefits1734100000000 } from './1734100000000-benefits';
 import { Campaigns1734200000000 } from './1734200000000-campaigns';
 import { Messages1734300000000 } from './1734300000000-messages';
+import { DailyStats1734700000000 } from './1734700000000-daily-stats';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   Benefits1734100000000,
   Campaigns1734200000000,
   Messages1734300000000,
+  DailyStats1734700000000,
 ];
