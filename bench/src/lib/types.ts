@@ -42,6 +42,9 @@ export interface BenchContext {
   /** mysql2 pool on the server's database, as large as the server's pool (the baselines use it). */
   pool: Pool;
   meter: Meter;
+  /** the server process (its /proc status) and port */
+  serverPid: number;
+  serverPort: number;
   members: BenchMember[];
   adminToken: string;
   allianceId: string;

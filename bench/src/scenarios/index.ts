@@ -2,5 +2,6 @@
 import type { Scenario } from '../lib/types.js';
 import { flashClaim } from './flash-claim.js';
 import { payments } from './payments.js';
+import { reports1m } from './reports-1m.js';
 
-export const SCENARIOS: Scenario[] = [flashClaim, payments];
+export const SCENARIOS: Scenario[] = [flashClaim, payments, reports1m];

@@ -27,10 +27,10 @@ const n = (v: Num | undefined): number => (v === null || v === undefined ? 0 : N
  * - daily_stats, member_counts and purchase_gaps: the sums of those over the members.
  *
  * A member's event (joined, order paid, refund, counter purchase recorded or voided, tier changed)
- * calls `refreshMember` in the emitting transaction: the member's old rows are taken off the sums,
- * recomputed from the source tables and added back. Recomputing (not counting) makes redelivery and
- * retries harmless; on MySQL the member row is locked first, so racing events of one member run one
- * after the other and the second reads the first's rows (INSERT … SELECT reads the latest rows).
+ * calls `refresh` once the event's transaction committed: the member's old rows are taken off the
+ * sums, recomputed from the source tables and added back. Recomputing (not counting) makes
+ * redelivery, retries and a lost refresh harmless (the next event of the member, or the nightly
+ * rebuild, puts it right).
  * `rebuild` recomputes an alliance from scratch in one transaction.
  */
 @Injectable()
@@ -185,10 +185,30 @@ export class DailyStatsService {
   }
 
   /**
-   * Recomputes one member's rows and their share of the sums, in the caller's transaction (a domain
-   * event's listener). The member row is locked first on MySQL (see the class).
+   * Recomputes one member's rows and their share of the sums in a transaction of its own, after the
+   * event's transaction committed. On MySQL it runs READ COMMITTED (each statement reads the latest
+   * committed rows and takes no gap locks, so members refreshed side by side do not deadlock on each
+   * other's key ranges), with the member row locked first so one member's refreshes run one after
+   * the other; a deadlock on a shared sum row is retried.
    */
-  async refreshMember(em: EntityManager, allianceId: string, memberId: string): Promise<void> {
+  async refresh(allianceId: string, memberId: string): Promise<void> {
+    if (!this.mysql) {
+      await this.tx.run((em) => this.refreshIn(em, allianceId, memberId));
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.transaction('READ COMMITTED', (em) => this.refreshIn(em, allianceId, memberId));
+        return;
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string } }).driverError?.code;
+        if (attempt >= 8 || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')) throw error;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  private async refreshIn(em: EntityManager, allianceId: string, memberId: string): Promise<void> {
     if (this.mysql) await em.query('SELECT id FROM members WHERE id = ? FOR UPDATE', [memberId]);
     await this.addToSums(em, allianceId, memberId, -1);
     await em.query('DELETE FROM member_days WHERE alliance_id = ? AND member_id = ?', [allianceId, memberId]);
@@ -203,7 +223,7 @@ export class DailyStatsService {
   /** Recomputes an alliance's stats from the source tables, in one transaction. */
   async rebuild(allianceId: string): Promise<DailyStatsRebuild> {
     const started = Date.now();
-    const counts = await this.tx.run(async (em) => {
+    const work = async (em: EntityManager) => {
       for (const table of ['purchase_gaps', 'member_counts', 'daily_stats', 'report_members', 'member_days'])
         await em.query(`DELETE FROM ${table} WHERE alliance_id = ?`, [allianceId]);
       await this.writeMemberRows(em, allianceId, null);
@@ -214,7 +234,11 @@ export class DailyStatsService {
         [allianceId, allianceId],
       )) as { members: Num; days: Num }[];
       return { members: n(row.members), memberDays: n(row.days) };
-    });
+    };
+    // READ COMMITTED on MySQL: the source tables are read without holding locks on them meanwhile.
+    const counts = this.mysql
+      ? await this.dataSource.transaction('READ COMMITTED', work)
+      : await this.tx.run(work);
     this.logger.log(
       `alliance ${allianceId}: rebuilt the daily stats of ${counts.members} members, ${counts.memberDays} member days in ${Date.now() - started} ms`,
     );

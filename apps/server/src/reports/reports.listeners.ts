@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import {
   CounterPurchaseRecorded,
   CounterPurchaseVoided,
@@ -8,46 +7,47 @@ import {
   RefundSucceeded,
   TierChanged,
 } from '../events/domain-events';
-import { InTransaction } from '../events/event-bus';
+import { AfterCommit } from '../events/event-bus';
 import { DailyStatsService } from './daily-stats';
 
 /**
  * How reports/ keeps its daily stats current: every event that changes a member's purchases, spend,
- * join or tier recomputes that member's share of the stats in the emitting transaction (so they commit
- * or roll back with it; recomputing makes a redelivered or retried event harmless).
+ * join or tier recomputes that member's share of the stats after the event's transaction committed
+ * (statistics may lag: docs/architecture.md), in a transaction of its own (DailyStatsService.refresh).
+ * Never after a rollback, once per committed event; recomputing makes a repeated one harmless.
  */
 @Injectable()
 export class ReportsListeners {
   constructor(private readonly stats: DailyStatsService) {}
 
-  @InTransaction(MemberJoined)
-  async joined({ member }: MemberJoined, em: EntityManager): Promise<void> {
-    await this.stats.refreshMember(em, member.allianceId, member.id);
+  @AfterCommit(MemberJoined)
+  async joined({ member }: MemberJoined): Promise<void> {
+    await this.stats.refresh(member.allianceId, member.id);
   }
 
-  @InTransaction(OrderPaid)
-  async orderPaid({ order }: OrderPaid, em: EntityManager): Promise<void> {
-    await this.stats.refreshMember(em, order.allianceId, order.memberId);
+  @AfterCommit(OrderPaid)
+  async orderPaid({ order }: OrderPaid): Promise<void> {
+    await this.stats.refresh(order.allianceId, order.memberId);
   }
 
   /** Partial or full: the order's spend is lower by the refund (its refunded total is already updated). */
-  @InTransaction(RefundSucceeded)
-  async refunded({ order }: RefundSucceeded, em: EntityManager): Promise<void> {
-    await this.stats.refreshMember(em, order.allianceId, order.memberId);
+  @AfterCommit(RefundSucceeded)
+  async refunded({ order }: RefundSucceeded): Promise<void> {
+    await this.stats.refresh(order.allianceId, order.memberId);
   }
 
-  @InTransaction(CounterPurchaseRecorded)
-  async counterPurchase({ redemption }: CounterPurchaseRecorded, em: EntityManager): Promise<void> {
-    await this.stats.refreshMember(em, redemption.allianceId, redemption.memberId);
+  @AfterCommit(CounterPurchaseRecorded)
+  async counterPurchase({ redemption }: CounterPurchaseRecorded): Promise<void> {
+    await this.stats.refresh(redemption.allianceId, redemption.memberId);
   }
 
-  @InTransaction(CounterPurchaseVoided)
-  async counterVoid({ redemption }: CounterPurchaseVoided, em: EntityManager): Promise<void> {
-    await this.stats.refreshMember(em, redemption.allianceId, redemption.memberId);
+  @AfterCommit(CounterPurchaseVoided)
+  async counterVoid({ redemption }: CounterPurchaseVoided): Promise<void> {
+    await this.stats.refresh(redemption.allianceId, redemption.memberId);
   }
 
-  @InTransaction(TierChanged)
-  async tierChanged({ member }: TierChanged, em: EntityManager): Promise<void> {
-    await this.stats.refreshMember(em, member.allianceId, member.id);
+  @AfterCommit(TierChanged)
+  async tierChanged({ member }: TierChanged): Promise<void> {
+    await this.stats.refresh(member.allianceId, member.id);
   }
 }
