@@ -130,20 +130,25 @@ async function setup(ctx: BenchContext): Promise<ReportState> {
       );
     }
   });
-  const [[range]] = await pool.query<RowDataPacket[]>(
-    'SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM members WHERE id > ? AND openid LIKE ?',
-    [before?.id, `seed_${ctx.runId}_%`],
-  );
-  const lo = Number(range?.lo);
-  if (Number(range?.hi) - lo + 1 !== M || Number(range?.n) !== M)
-    throw new Error(`seeded member ids are not contiguous: ${JSON.stringify(range)}`);
+  // Ids need not be contiguous (InnoDB's auto-increment may leave gaps): the purchases find their
+  // member by its ordinal, 0 … M − 1.
+  await step('member ordinals', M, async () => {
+    await pool.query('CREATE TABLE bench_member_ordinals (n INT PRIMARY KEY, id BIGINT UNSIGNED NOT NULL)');
+    await pool.query(
+      `INSERT INTO bench_member_ordinals (n, id)
+       SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, id FROM members WHERE id > ? AND openid LIKE ?`,
+      [before?.id, `seed_${ctx.runId}_%`],
+    );
+  });
+  const [[range]] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM bench_member_ordinals');
+  if (Number(range?.n) !== M) throw new Error(`seeded ${String(range?.n)} members of ${M}`);
 
   // Purchases: half paid orders (7 % refunded in part, 3 % in full), half counter purchases (2 % voided),
-  // each by member lo + (i × 7919 mod M) at a time between its join and now.
+  // each by the member of ordinal i × 7919 mod M, at a time between its join and now.
   const orders = Math.floor(P / 2);
   const counter = P - orders;
   const at = `m.joined_at + INTERVAL FLOOR(((x.i * 2654435761) % 1000003) / 1000003 * TIMESTAMPDIFF(SECOND, m.joined_at, NOW(3))) SECOND`;
-  const pick = `FROM seq_%FROM%_to_%TO% x0 JOIN members m ON m.id = ${lo} + ((x0.seq * 7919) % ${M})`;
+  const pick = `FROM seq_%FROM%_to_%TO% x0 JOIN bench_member_ordinals b ON b.n = (x0.seq * 7919) % ${M} JOIN members m ON m.id = b.id`;
   const chunks = async (total: number, sql: string) => {
     for (let from = 0; from < total; from += CHUNK) {
       const n = Math.min(CHUNK, total - from);
