@@ -106,6 +106,8 @@ async function main(): Promise<number> {
     pool: db.pool,
     databaseUrl: db.url,
     meter: new Meter(db.pool, { server: server.pid, db: db.pid }, log),
+    serverPid: server.pid,
+    serverPort: server.port,
     members: joined.members,
     adminToken: login.body.token,
     allianceId: String(member?.alliance_id),

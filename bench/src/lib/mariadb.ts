@@ -11,6 +11,8 @@ interface StartedMariaDB {
   pid: number;
   startMs: number;
   stop(): Promise<void>;
+  /** the database's name on a running server (BENCH_MYSQL_URL) */
+  database?: string;
 }
 
 export interface BenchDatabase {
@@ -26,16 +28,45 @@ export interface BenchDatabase {
 
 const DATABASE = 'allycard_bench';
 
+/**
+ * BENCH_MYSQL_URL: a running MariaDB (a shared machine's) instead of a throwaway one: the run gets
+ * its own database on it, dropped at the end; MariaDB's CPU is then not measured (pid 0).
+ */
+async function onRunningServer(serverUrl: string): Promise<StartedMariaDB> {
+  const t0 = Date.now();
+  const name = `${DATABASE}_${Date.now().toString(36)}`;
+  const conn = await mysql.createConnection({ uri: serverUrl });
+  await conn.end();
+  const url = new URL(serverUrl);
+  url.pathname = '/';
+  return {
+    url: url.toString().replace(/\/$/, ''),
+    pid: 0,
+    startMs: Date.now() - t0,
+    database: name,
+    stop: async () => {
+      const c = await mysql.createConnection({ uri: serverUrl });
+      await c.query(`DROP DATABASE IF EXISTS ${name}`).finally(() => c.end());
+    },
+  };
+}
+
 export async function startDatabase(poolSize: number): Promise<BenchDatabase> {
+  if (process.env.BENCH_MYSQL_URL)
+    return openDatabase(await onRunningServer(process.env.BENCH_MYSQL_URL), poolSize);
   const script = pathToFileURL(path.join(repoRoot, 'scripts', 'mariadb.mjs')).href;
   const { startMariaDB } = (await import(script)) as { startMariaDB: () => Promise<StartedMariaDB> };
-  const db = await startMariaDB();
+  return openDatabase(await startMariaDB(), poolSize);
+}
+
+async function openDatabase(db: StartedMariaDB, poolSize: number): Promise<BenchDatabase> {
+  const database = db.database ?? DATABASE;
   try {
     const conn = await mysql.createConnection({ uri: db.url });
-    await conn.query(`CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await conn.end();
     const url = new URL(db.url);
-    url.pathname = `/${DATABASE}`;
+    url.pathname = `/${database}`;
     // The server's settings (database.module.ts): UTC times, BIGINTs as strings.
     const pool = mysql.createPool({
       uri: url.toString(),

@@ -91,6 +91,10 @@ export interface Settings {
   requestTimeoutMs: number;
   /** Hard stop for the whole run. */
   totalDeadlineMs: number;
+  /** reports-1m: members and purchases seeded straight into MariaDB, samples per measured query */
+  reportMembers: number;
+  reportPurchases: number;
+  reportSamples: number;
   /** Extra node flags for the server (BENCH_SERVER_NODE_ARGS), e.g. a CPU profile. */
   serverNodeArgs: string[];
   server: ServerConstants;
@@ -130,7 +134,11 @@ export function readSettings(argv: string[], known: string[], server: ServerCons
     membersDeadlineMs: 60_000,
     scenarioDeadlineMs: 30_000,
     requestTimeoutMs: 15_000,
-    totalDeadlineMs: 600_000,
+    // reports-1m seeds 10 M purchases and rebuilds the stats: allow it its hour
+    totalDeadlineMs: only.length && !only.includes('reports-1m') ? 600_000 : quick ? 900_000 : 5_400_000,
+    reportMembers: intEnv('BENCH_REPORT_MEMBERS', quick ? 10_000 : 1_000_000),
+    reportPurchases: intEnv('BENCH_REPORT_PURCHASES', quick ? 100_000 : 10_000_000),
+    reportSamples: intEnv('BENCH_REPORT_SAMPLES', quick ? 30 : 100),
     serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
     server,
   };

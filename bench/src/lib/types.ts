@@ -44,6 +44,9 @@ export interface BenchContext {
   /** The server's database URL (for a second, job-running server on it). */
   databaseUrl: string;
   meter: Meter;
+  /** the server process (its /proc status) and port */
+  serverPid: number;
+  serverPort: number;
   members: BenchMember[];
   adminToken: string;
   allianceId: string;

@@ -3,5 +3,6 @@ import type { Scenario } from '../lib/types.js';
 import { campaignLaunch } from './campaign-launch.js';
 import { flashClaim } from './flash-claim.js';
 import { payments } from './payments.js';
+import { reports1m } from './reports-1m.js';
 
-export const SCENARIOS: Scenario[] = [flashClaim, payments, campaignLaunch];
+export const SCENARIOS: Scenario[] = [flashClaim, payments, campaignLaunch, reports1m];

@@ -60,3 +60,10 @@ export interface AcquisitionRow {
 export interface ReportsAcquisition {
   rows: AcquisitionRow[];
 }
+
+/** POST /admin/reports/daily-stats/rebuild: what the alliance's daily stats were recomputed from. */
+export interface DailyStatsRebuild {
+  members: number;
+  /** member × scope (the alliance, a merchant) × business day rows with a purchase */
+  memberDays: number;
+}

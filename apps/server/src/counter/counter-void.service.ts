@@ -6,6 +6,8 @@ import { DomainError, notFound } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
+import { CounterPurchaseVoided } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { ReferralService } from '../coupons/referral.service';
 import { AuditLogService } from '../member-database/audit-log.service';
 import { MembersService } from '../members/members.service';
@@ -45,6 +47,7 @@ export class CounterVoidService {
     private readonly referrals: ReferralService,
     private readonly settlement: SettlementEntriesService,
     private readonly audit: AuditLogService,
+    private readonly events: EventBus,
   ) {}
 
   /** The record at the staff's merchant, or 404 (another merchant's record is never revealed). */
@@ -71,6 +74,7 @@ export class CounterVoidService {
         { voidedAt: now, voidedByStaffId: staff.id, voidReason: reason },
       );
       if (marked.affected !== 1) throw alreadyVoided();
+      await this.events.publish(em, new CounterPurchaseVoided({ ...record, voidedAt: now }, now));
       const member = await this.members.getIn(em, record.memberId);
       const source = { type: 'redemption_void' as const, id: record.id, merchantId: record.merchantId };
       const pointsReversed = await this.ledger.clawBack(

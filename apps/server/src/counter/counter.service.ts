@@ -8,6 +8,8 @@ import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
+import { CounterPurchaseRecorded } from '../events/domain-events';
+import { EventBus } from '../events/event-bus';
 import { invalidMemberCode, MembersService } from '../members/members.service';
 import { Clock } from '../common/clock';
 import { PurchasesService } from '../points/purchases.service';
@@ -27,6 +29,7 @@ export class CounterService {
     private readonly tx: TransactionRunner,
     private readonly couponUsage: CouponUsageService,
     private readonly clock: Clock,
+    private readonly events: EventBus,
   ) {}
 
   /** How many counter purchases the member made (any redemption not voided is one). */
@@ -134,8 +137,10 @@ export class CounterService {
           at: now,
         });
       }
+      const recorded = { ...saved, firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned };
+      await this.events.publish(em, new CounterPurchaseRecorded(recorded, now));
       await rememberResult(em, 'redemption', saved.id);
-      return { ...saved, firstPurchase: effects.firstPurchase, pointsEarned: effects.pointsEarned };
+      return recorded;
     });
     const redemption = await this.limits.recordingRefusal(staff, work);
 

@@ -1,4 +1,5 @@
 import type { CouponRow, CouponSource } from '../coupons/coupon.entity';
+import type { Redemption } from '../counter/redemption.entity';
 import type { Member, TierChangeReason } from '../members/member.entity';
 import type { Order, Refund } from '../orders/order.entities';
 import type { PointsTransaction } from '../points/points.entities';
@@ -125,7 +126,9 @@ export type DomainEvent =
   | RefundSucceeded
   | PointsPosted
   | RewardGranted
-  | TierChanged;
+  | TierChanged
+  | CounterPurchaseRecorded
+  | CounterPurchaseVoided;
 
 /** A referrer's reward for a friend's first purchase was granted: a coupon (its title), points, or both. */
 export class RewardGranted {
@@ -145,6 +148,22 @@ export class TierChanged {
     readonly to: string,
     readonly reason: TierChangeReason,
     readonly changeId: string,
+    readonly at: Date,
+  ) {}
+}
+
+/** A clerk recorded a counter purchase (a redemption: an amount, a coupon used, or both). */
+export class CounterPurchaseRecorded {
+  constructor(
+    readonly redemption: Redemption,
+    readonly at: Date,
+  ) {}
+}
+
+/** A counter record was voided (marked once by a guarded update): it is no purchase any more. */
+export class CounterPurchaseVoided {
+  constructor(
+    readonly redemption: Redemption,
     readonly at: Date,
   ) {}
 }

@@ -130,6 +130,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /admin/reports/overview': { ok: 'ReportsOverview', errors: [404] },
   'GET /admin/reports/overview.csv': { ok: null, media: 'text/csv', errors: [404] },
   'GET /admin/reports/acquisition': { ok: 'ReportsAcquisition' },
+  'POST /admin/reports/daily-stats/rebuild': { ok: 'DailyStatsRebuild', status: [200] },
   'GET /admin/invariants': { ok: 'InvariantReport' },
   'GET /admin/benefits': { ok: 'BenefitSettings' },
   'PUT /admin/benefits': { ok: 'BenefitSettings', errors: [404] },

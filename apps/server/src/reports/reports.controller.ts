@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
@@ -6,6 +6,7 @@ import { TransactionRunner } from '../common/transactions';
 import { AuditLogService } from '../member-database/audit-log.service';
 import { AcquisitionQueryDto, OverviewQueryDto } from './dto/reports.dto';
 import { overviewCsv } from './reports-csv';
+import { DailyStatsService } from './daily-stats';
 import { ReportsService } from './reports.service';
 
 /** The figures an alliance is judged by (contract: "Operating the alliance", reports). */
@@ -17,6 +18,7 @@ export class ReportsController {
     private readonly reports: ReportsService,
     private readonly audit: AuditLogService,
     private readonly tx: TransactionRunner,
+    private readonly stats: DailyStatsService,
   ) {}
 
   @Get('overview')
@@ -43,5 +45,16 @@ export class ReportsController {
   @ApiOkResponse({ description: '{rows: AcquisitionRow[]}: scans, joins, first purchases, repeaters' })
   acquisition(@CurrentPrincipal() who: Principal, @Query() query: AcquisitionQueryDto) {
     return this.reports.acquisition(who, query);
+  }
+
+  /** Recomputes the alliance's daily stats from the source tables now (the nightly job does it too). */
+  @Post('daily-stats/rebuild')
+  @HttpCode(200)
+  @Roles('alliance_admin')
+  @ApiOkResponse({
+    description: 'DailyStatsRebuild: the members and member days the stats were rebuilt from',
+  })
+  rebuild(@CurrentPrincipal() who: Principal) {
+    return this.stats.rebuild(who.allianceId);
   }
 }

@@ -7,6 +7,7 @@ import type { Principal } from '../common/auth';
 import { DomainError } from '../common/errors';
 import { MerchantsService } from '../merchants/merchants.service';
 import { LedgerService } from '../points/ledger.service';
+import { AFTER_ALL, ALLIANCE_SCOPE } from './daily-stats';
 import { permille, readReportPeriod, type ReportPeriod } from './report-period';
 
 type Num = string | number | null;
@@ -35,19 +36,6 @@ export class ReportsService {
 
   private time(d: Date): unknown {
     return this.dataSource.driver.preparePersistentValue(d, { type: 'datetime' } as never);
-  }
-
-  /** The business day (Asia/Shanghai, fixed UTC+8) of a stored UTC time, as 'YYYY-MM-DD'. */
-  private day(column: string): string {
-    return this.mysql
-      ? `DATE_FORMAT(DATE_ADD(${column}, INTERVAL 8 HOUR), '%Y-%m-%d')`
-      : `date(${column}, '+8 hours')`;
-  }
-
-  private plus7Days(column: string): string {
-    return this.mysql
-      ? `DATE_ADD(${column}, INTERVAL 7 DAY)`
-      : `strftime('%Y-%m-%d %H:%M:%f', ${column}, '+7 days')`;
   }
 
   /** The merchant the figures are scoped to: always its own for a merchant admin. */
@@ -88,62 +76,71 @@ export class ReportsService {
     return this.compute(who.allianceId, period, merchantId);
   }
 
+  /**
+   * The overview from the daily stats (daily-stats.ts): the period's days of daily_stats, the members
+   * counted by `to` from member_counts and the distinct active members and repeaters from
+   * purchase_gaps; coupons and the points liability from their own tables.
+   */
   async compute(
     allianceId: string,
     period: ReportPeriod,
     merchantId: string | null,
   ): Promise<ReportsOverview> {
     const { from, to } = period;
-    const p = this.purchases(allianceId, to, merchantId);
-    const ranked = `WITH ${p.sql}, ranked AS (
-        SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.member_id ORDER BY p.at, p.k, p.id) AS n FROM p
-      )`;
+    const fromDay = businessDate(from);
+    const toDay = businessDate(to);
+    const scope = merchantId ?? ALLIANCE_SCOPE;
     const q = <T>(sql: string, params: unknown[]) => this.dataSource.query(sql, params) as Promise<T[]>;
 
-    const [stats] = await q<{ purchases: Num; spend: Num; active: Num; later: Num }>(
-      `${ranked} SELECT COUNT(*) AS purchases, SUM(spend) AS spend, COUNT(DISTINCT member_id) AS active,
-         SUM(CASE WHEN n > 1 THEN spend ELSE 0 END) AS later
-       FROM ranked WHERE at >= ?`,
-      [...p.params, this.time(from)],
+    const days = await q<{ d: string; purchases: Num; spend: Num; later: Num; active: Num }>(
+      `SELECT business_date AS d, purchases, spend_fen AS spend, later_spend_fen AS later, active_members AS active
+       FROM daily_stats WHERE alliance_id = ? AND merchant_id = ? AND business_date >= ? AND business_date < ?`,
+      [allianceId, scope, fromDay, toDay],
     );
-    const [repeat] = await q<{ c: Num }>(
-      `WITH ${p.sql} SELECT COUNT(*) AS c FROM (
-         SELECT member_id FROM p WHERE at >= ? GROUP BY member_id HAVING COUNT(*) >= 2) x`,
-      [...p.params, this.time(from)],
+    // Members counted before `to`, by tier and (joined in the period) by join day.
+    const counts = await q<{ tier_code: string; d: string; c: Num; quick: Num }>(
+      `SELECT tier_code, CASE WHEN join_date >= ? THEN join_date ELSE '' END AS d, SUM(members) AS c,
+         SUM(CASE WHEN quick_date <> '' AND quick_date < ? THEN members ELSE 0 END) AS quick
+       FROM member_counts WHERE alliance_id = ? AND merchant_id = ? AND counted_date < ?
+       GROUP BY tier_code, CASE WHEN join_date >= ? THEN join_date ELSE '' END`,
+      [fromDay, toDay, allianceId, scope, toDay, fromDay],
     );
-    const spendDays = await q<{ d: string; active: Num; spend: Num }>(
-      `WITH ${p.sql} SELECT ${this.day('at')} AS d, COUNT(DISTINCT member_id) AS active, SUM(spend) AS spend
-       FROM p WHERE at >= ? GROUP BY ${this.day('at')}`,
-      [...p.params, this.time(from)],
+    // Distinct members: see purchase_gaps. Buyers ever = last gaps ('g' ending after all); inactive in
+    // the period = gaps spanning it; single-purchase members = s − m − p spanning it.
+    const gaps = await q<{ kind: string; spanning: Num; last: Num }>(
+      `SELECT kind, SUM(CASE WHEN x_date < ? THEN n ELSE 0 END) AS spanning,
+         SUM(CASE WHEN y_date = '${AFTER_ALL}' THEN n ELSE 0 END) AS last
+       FROM purchase_gaps WHERE alliance_id = ? AND merchant_id = ? AND kind IN ('g', 's', 'm', 'p') AND y_date >= ?
+       GROUP BY kind`,
+      [fromDay, allianceId, scope, toDay],
     );
+    const gap = (kind: string) => gaps.find((g) => g.kind === kind);
+    const activeMembers = n(gap('g')?.last) - n(gap('g')?.spanning);
+    const singles = n(gap('s')?.spanning) - n(gap('m')?.spanning) - n(gap('p')?.spanning);
+    const repeaters = activeMembers - singles;
+    const purchases = days.reduce((s, r) => s + n(r.purchases), 0);
+    const spendFen = days.reduce((s, r) => s + n(r.spend), 0);
+    const laterFen = days.reduce((s, r) => s + n(r.later), 0);
+    const tierRows = new Map<string, number>();
+    for (const r of counts) tierRows.set(r.tier_code, (tierRows.get(r.tier_code) ?? 0) + n(r.c));
+    const fresh = counts.filter((r) => r.d !== '');
+    const totalMembers = counts.reduce((s, r) => s + n(r.c), 0);
+    const newMembers = fresh.reduce((s, r) => s + n(r.c), 0);
+    const quick = fresh.reduce((s, r) => s + n(r.quick), 0);
+    const joinsOn = new Map<string, number>();
+    for (const r of fresh) joinsOn.set(r.d, (joinsOn.get(r.d) ?? 0) + n(r.c));
+    const dayRows = new Map(days.map((r) => [r.d, r]));
 
-    // The members counted: joined before `to` (with a merchant: joined there or bought there before `to`).
-    const counted = `m.alliance_id = ? AND m.joined_at < ?${
-      merchantId ? ' AND (m.join_merchant_id = ? OR EXISTS (SELECT 1 FROM p WHERE p.member_id = m.id))' : ''
-    }`;
-    const countedParams = [allianceId, this.time(to), ...(merchantId ? [merchantId] : [])];
-    const tierRows = await q<{ tier_code: string; c: Num; fresh: Num }>(
-      `WITH ${p.sql} SELECT m.tier_code, COUNT(*) AS c, SUM(CASE WHEN m.joined_at >= ? THEN 1 ELSE 0 END) AS fresh
-       FROM members m WHERE ${counted} GROUP BY m.tier_code`,
-      [...p.params, this.time(from), ...countedParams],
-    );
-    const joinDays = await q<{ d: string; c: Num }>(
-      `WITH ${p.sql} SELECT ${this.day('m.joined_at')} AS d, COUNT(*) AS c
-       FROM members m WHERE ${counted} AND m.joined_at >= ? GROUP BY ${this.day('m.joined_at')}`,
-      [...p.params, ...countedParams, this.time(from)],
-    );
-    const [quick] = await q<{ c: Num }>(
-      `WITH ${p.sql}, f AS (SELECT member_id, MIN(at) AS first_at FROM p GROUP BY member_id)
-       SELECT COUNT(*) AS c FROM members m JOIN f ON f.member_id = m.id
-       WHERE ${counted} AND m.joined_at >= ? AND f.first_at < ${this.plus7Days('m.joined_at')}`,
-      [...p.params, ...countedParams, this.time(from)],
-    );
+    // Unspent points at `to`: the member accounts' postings (with a merchant, of the members counted).
     const [liability] = await q<{ points: Num }>(
-      `WITH ${p.sql} SELECT SUM(pp.amount) AS points FROM points_postings pp
+      `SELECT SUM(pp.amount) AS points FROM points_postings pp
        WHERE pp.alliance_id = ? AND pp.account_kind = 'member' AND pp.created_at < ?${
-         merchantId ? ` AND pp.owner_id IN (SELECT m.id FROM members m WHERE ${counted})` : ''
+         merchantId
+           ? ` AND pp.owner_id IN (SELECT r.member_id FROM report_members r
+                WHERE r.alliance_id = ? AND r.merchant_id = ? AND r.counted_date < ?)`
+           : ''
        }`,
-      [...p.params, allianceId, this.time(to), ...(merchantId ? countedParams : [])],
+      [allianceId, this.time(to), ...(merchantId ? [allianceId, merchantId, toDay] : [])],
     );
 
     // Coupons: issued (created) and used in the period; with a merchant, those of its own templates.
@@ -164,15 +161,8 @@ export class ReportsService {
 
     const tiers = await this.alliances.tiers(allianceId);
     const policy = await this.ledger.policy(allianceId);
-    const totalMembers = tierRows.reduce((s, r) => s + n(r.c), 0);
-    const newMembers = tierRows.reduce((s, r) => s + n(r.fresh), 0);
-    const purchases = n(stats.purchases);
-    const spendFen = n(stats.spend);
-    const activeMembers = n(stats.active);
     const issued = n(coupons.issued);
     const used = n(coupons.used);
-    const joinsOn = new Map(joinDays.map((r) => [r.d, n(r.c)]));
-    const spendOn = new Map(spendDays.map((r) => [r.d, r]));
     const known = new Set(tiers.map((t) => t.code));
     return {
       totalMembers,
@@ -182,26 +172,23 @@ export class ReportsService {
       purchases,
       spendFen,
       averageTicketFen: purchases > 0 ? Math.floor(spendFen / purchases) : 0,
-      repeatPermille: permille(n(repeat.c), activeMembers),
-      secondPurchaseSharePermille: permille(n(stats.later), spendFen),
-      firstPurchase7dPermille: permille(n(quick.c), newMembers),
+      repeatPermille: permille(repeaters, activeMembers),
+      secondPurchaseSharePermille: permille(laterFen, spendFen),
+      firstPurchase7dPermille: permille(quick, newMembers),
       coupons: { issued, used, usedPermille: permille(used, issued) },
       pointsLiabilityFen: n(liability.points) * policy.pointValueFen,
       tiers: [
-        ...tiers.map((t) => ({
-          code: t.code,
-          members: n(tierRows.find((r) => r.tier_code === t.code)?.c),
-        })),
+        ...tiers.map((t) => ({ code: t.code, members: tierRows.get(t.code) ?? 0 })),
         // a tier the alliance no longer has still holds its members until their next review
-        ...tierRows
-          .filter((r) => !known.has(r.tier_code))
-          .map((r) => ({ code: r.tier_code, members: n(r.c) })),
+        ...[...tierRows]
+          .filter(([code, members]) => !known.has(code) && members > 0)
+          .map(([code, members]) => ({ code, members })),
       ],
       series: period.days.map((date) => ({
         date,
         newMembers: joinsOn.get(date) ?? 0,
-        activeMembers: n(spendOn.get(date)?.active),
-        spendFen: n(spendOn.get(date)?.spend),
+        activeMembers: n(dayRows.get(date)?.active),
+        spendFen: n(dayRows.get(date)?.spend),
       })),
     };
   }

@@ -23,6 +23,7 @@ import { Campaigns1734200000000 } from './1734200000000-campaigns';
 import { Messages1734300000000 } from './1734300000000-messages';
 import { Promotions1734500000000 } from './1734500000000-promotions';
 import { Rfm1734600000000 } from './1734600000000-rfm';
+import { DailyStats1734700000000 } from './1734700000000-daily-stats';
 
 /** In order; TypeORM runs the pending ones at start. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   Messages1734300000000,
   Promotions1734500000000,
   Rfm1734600000000,
+  DailyStats1734700000000,
 ];
