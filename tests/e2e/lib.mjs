@@ -55,6 +55,8 @@ export async function startServer({ env = {}, timeoutMs = 60_000 } = {}) {
       PUBLIC_URL: baseUrl,
       ADMIN_USERNAME: 'admin',
       ADMIN_PASSWORD: 'admin123',
+      // the journeys read messages from the sandbox's inbox at whatever hour the run happens
+      QUIET_HOURS: 'false',
       ...env,
     },
   });

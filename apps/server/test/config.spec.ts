@@ -92,6 +92,7 @@ describe('configuration', () => {
     ['no PUBLIC_URL', { PUBLIC_URL: undefined }, /PUBLIC_URL must be set to the https:\/\//],
     ['an http PUBLIC_URL', { PUBLIC_URL: 'http://card.example.com' }, /PUBLIC_URL must be set to the https/],
     ['metrics without a token', { METRICS_TOKEN: undefined }, /METRICS_TOKEN is required in production/],
+    ['messages in quiet hours', { QUIET_HOURS: 'false' }, /QUIET_HOURS=false is not allowed in production/],
   ])('refuses to start in production with %s', (_, change, message) => {
     expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(ConfigError);
     expect(() => loadConfig({ ...production, ...change } as NodeJS.ProcessEnv)).toThrow(message);

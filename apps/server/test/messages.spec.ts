@@ -1,6 +1,7 @@
 import { factories, expectEnvelope } from './factories';
 import { startTestApp, TestApp, TEST_DB } from './harness';
 import { Clock } from '../src/common/clock';
+import { APP_CONFIG, AppConfig } from '../src/common/config';
 import { TransactionRunner } from '../src/common/transactions';
 import { SentMessage } from '../src/messages/message.entities';
 import { MessageToEnqueue, SubscribeMessagesService } from '../src/messages/subscribe-messages.service';
@@ -275,5 +276,26 @@ describe(`subscribe messages (${TEST_DB})`, () => {
     expect(await inbox(m.openid)).toEqual([]);
     await dispatcher.dispatchDue(new Date('2030-01-02T00:00:01Z'));
     expect(await inbox(m.openid)).toHaveLength(1);
+  });
+
+  it('sends at once in quiet hours when QUIET_HOURS=false (demos and browser tests at night)', async () => {
+    const m = await f.member();
+    const memberId = m.member.id as string;
+    await subscribe(m.token, { [COUPON_TEMPLATE]: 'accept' });
+    t.app.get(Clock).travelTo(new Date('2030-01-03T15:30:00Z')); // 23:30 in Shanghai
+    const config = t.app.get<AppConfig>(APP_CONFIG);
+    config.quietHours = false;
+    try {
+      const cause = `test:loud:${memberId}`;
+      expect((await enqueue({ memberId, causeKey: cause })).queued).toBe(true);
+      const row = await t.dataSource
+        .getRepository(SentMessage)
+        .findOneByOrFail({ allianceId, causeKey: cause });
+      // due now (the clock keeps ticking), not at 08:00 the next morning
+      const late = row.availableAt.getTime() - Date.parse('2030-01-03T15:30:00Z');
+      expect(late >= 0 && late < 60_000).toBe(true);
+    } finally {
+      config.quietHours = true;
+    }
   });
 });

@@ -36,6 +36,11 @@ export interface AppConfig {
    */
   sandboxRedeliveryScale: number;
   /**
+   * subscribe messages wait out 22:00–08:00 Asia/Shanghai (QUIET_HOURS=true, always in production);
+   * QUIET_HOURS=false sends at once, for demos and browser tests that run at night
+   */
+  quietHours: boolean;
+  /**
    * Whether this process's sandbox is the WeChat the server talks to (no WECHAT_API_BASE elsewhere):
    * only then does it resume the refunds and redeliveries its state file left under way
    */
@@ -213,6 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isFinite(sandboxRedeliveryScale) || sandboxRedeliveryScale < 0)
     problems.push("SANDBOX_REDELIVERY_SCALE must be a number ≥ 0 (1 = WeChat's schedule, 0 = off)");
 
+  const quietHours = parseFlag('QUIET_HOURS', env.QUIET_HOURS, true, problems);
+  if (production && !quietHours) problems.push('QUIET_HOURS=false is not allowed in production');
+
   if (env.FAULT_INJECT && nodeEnv !== 'test')
     problems.push('FAULT_INJECT kills the process on purpose: it is allowed only with NODE_ENV=test');
 
@@ -233,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? env.WECHAT_SANDBOX_KEY_FILE || (nodeEnv === 'test' ? undefined : './data/wechat-sandbox-keys.json')
         : undefined,
     sandboxRedeliveryScale,
+    quietHours,
     sandboxOwnsState: !env.WECHAT_API_BASE,
     admin,
     appSecret,

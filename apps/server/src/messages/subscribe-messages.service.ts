@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { MessagesExport, MySubscription, SubscriptionQuota } from '@allycard/contracts';
 import { sendableAt } from '@allycard/domain';
+import { APP_CONFIG, AppConfig } from '../common/config';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -59,6 +60,7 @@ export class SubscribeMessagesService implements OnModuleInit {
     private readonly wechat: WechatClient,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit() {
@@ -175,7 +177,7 @@ export class SubscribeMessagesService implements OnModuleInit {
       .execute();
     if (consent.affected !== 1) return { queued: false, reason: 'no_subscription' };
 
-    const availableAt = sendableAt(now);
+    const availableAt = this.config.quietHours ? sendableAt(now) : now;
     await em.update(SentMessage, key, { status: 'queued', availableAt });
     const row = await em.getRepository(SentMessage).findOneByOrFail(key);
     await this.outbox.enqueue(em, {
