@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import type { Campaign, CampaignReport, Segment, SegmentCount } from '@allycard/contracts';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { CampaignReportService } from './campaign-report.service';
@@ -21,62 +22,62 @@ export class CampaignsController {
   @Post('segments/preview')
   @HttpCode(200)
   @ApiOkResponse({ description: '{count}' })
-  preview(@CurrentPrincipal() who: Principal, @Body() body: SegmentPreviewDto) {
+  preview(@CurrentPrincipal() who: Principal, @Body() body: SegmentPreviewDto): Promise<SegmentCount> {
     return this.segments.preview(who, body.filter);
   }
 
   @Post('segments')
-  createSegment(@CurrentPrincipal() who: Principal, @Body() body: SegmentCreateDto) {
+  createSegment(@CurrentPrincipal() who: Principal, @Body() body: SegmentCreateDto): Promise<Segment> {
     return this.segments.create(who, body.name, body.filter);
   }
 
   @Get('segments')
-  async listSegments(@CurrentPrincipal() who: Principal) {
+  async listSegments(@CurrentPrincipal() who: Principal): Promise<{ items: Segment[] }> {
     return { items: await this.segments.list(who) };
   }
 
   @Post('campaigns')
-  create(@CurrentPrincipal() who: Principal, @Body() body: CampaignCreateDto) {
+  create(@CurrentPrincipal() who: Principal, @Body() body: CampaignCreateDto): Promise<Campaign> {
     return this.campaigns.create(who, body);
   }
 
   @Get('campaigns')
-  async list(@CurrentPrincipal() who: Principal) {
+  async list(@CurrentPrincipal() who: Principal): Promise<{ items: Campaign[] }> {
     return { items: await this.campaigns.list(who) };
   }
 
   @Get('campaigns/:id')
-  get(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  get(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<Campaign> {
     return this.campaigns.get(who, id);
   }
 
   /** 202: the audience is frozen now; the job acts on it in batches. */
   @Post('campaigns/:id/launch')
   @HttpCode(202)
-  launch(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  launch(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<Campaign> {
     return this.campaigns.launch(who, id);
   }
 
   @Post('campaigns/:id/pause')
   @HttpCode(200)
-  pause(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  pause(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<Campaign> {
     return this.campaigns.pause(who, id);
   }
 
   @Post('campaigns/:id/resume')
   @HttpCode(200)
-  resume(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  resume(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<Campaign> {
     return this.campaigns.resume(who, id);
   }
 
   @Post('campaigns/:id/cancel')
   @HttpCode(200)
-  cancel(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  cancel(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<Campaign> {
     return this.campaigns.cancel(who, id);
   }
 
   @Get('campaigns/:id/report')
-  report(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  report(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<CampaignReport> {
     return this.reports.report(who, id);
   }
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
+import type { LifecycleCounts, LifecyclePolicy } from '@allycard/contracts';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
@@ -42,20 +43,20 @@ export class LifecyclePolicyController {
 
   @Get('lifecycle-policy')
   @Roles('alliance_admin', 'merchant_admin')
-  get(@CurrentPrincipal() who: Principal) {
+  get(@CurrentPrincipal() who: Principal): Promise<LifecyclePolicy> {
     return this.policies.get(who.allianceId);
   }
 
   @Put('lifecycle-policy')
   @Roles('alliance_admin')
-  put(@CurrentPrincipal() who: Principal, @Body() body: LifecyclePolicyDto) {
+  put(@CurrentPrincipal() who: Principal, @Body() body: LifecyclePolicyDto): Promise<LifecyclePolicy> {
     return this.policies.put(who.allianceId, body);
   }
 
   /** How many members carry each label now, in the caller's scope. */
   @Get('lifecycle-counts')
   @Roles('alliance_admin', 'merchant_admin')
-  async counts(@CurrentPrincipal() who: Principal) {
+  async counts(@CurrentPrincipal() who: Principal): Promise<LifecycleCounts> {
     return {
       counts: await this.members.lifecycleCounts(
         who,

@@ -1,4 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type {
+  AdminMember,
+  AdminMemberDetail,
+  AuditLogEntry,
+  Page,
+  PointsBalance,
+  RevealedPhone,
+} from '@allycard/contracts';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
@@ -36,7 +44,7 @@ export class MembersAdminController {
   @Get('members')
   @Roles('alliance_admin', 'merchant_admin')
   @ApiOkResponse({ description: '{items: AdminMember[], nextCursor}' })
-  members(@CurrentPrincipal() who: Principal, @Query() query: MembersQueryDto) {
+  members(@CurrentPrincipal() who: Principal, @Query() query: MembersQueryDto): Promise<Page<AdminMember>> {
     const { limit, cursor, ...filters } = query;
     return this.list.page(who, filters, limit, cursor);
   }
@@ -62,14 +70,18 @@ export class MembersAdminController {
   @Get('members/:id')
   @Roles('alliance_admin', 'merchant_admin')
   @ApiOkResponse({ description: 'AdminMember plus expiring, spendByMerchant, coupons, referrals, timeline' })
-  member(@CurrentPrincipal() who: Principal, @Param('id') id: string) {
+  member(@CurrentPrincipal() who: Principal, @Param('id') id: string): Promise<AdminMemberDetail> {
     return this.detail.detail(who, id);
   }
 
   @Post('members/:id/tier-grant')
   @HttpCode(200)
   @Roles('alliance_admin')
-  tierGrant(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: TierGrantDto) {
+  tierGrant(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') id: string,
+    @Body() body: TierGrantDto,
+  ): Promise<AdminMember> {
     return this.actions.grantTier(who, id, body);
   }
 
@@ -83,7 +95,7 @@ export class MembersAdminController {
     @CurrentPrincipal() who: Principal,
     @Param('id') id: string,
     @Body() body: PointsAdjustmentDto,
-  ) {
+  ): Promise<PointsBalance> {
     return this.actions.adjustPoints(who, id, body);
   }
 
@@ -91,14 +103,21 @@ export class MembersAdminController {
   @HttpCode(200)
   @Roles('alliance_admin')
   @ApiOkResponse({ description: '{phone}: the full number; the reason goes to the audit log' })
-  revealPhone(@CurrentPrincipal() who: Principal, @Param('id') id: string, @Body() body: PhoneRevealDto) {
+  revealPhone(
+    @CurrentPrincipal() who: Principal,
+    @Param('id') id: string,
+    @Body() body: PhoneRevealDto,
+  ): Promise<RevealedPhone> {
     return this.actions.revealPhone(who, id, body.reason);
   }
 
   @Get('audit-log')
   @Roles('alliance_admin')
   @ApiOkResponse({ description: '{items: AuditLogEntry[], nextCursor}, newest first' })
-  auditLog(@CurrentPrincipal() who: Principal, @Query() query: AuditLogQueryDto) {
+  auditLog(
+    @CurrentPrincipal() who: Principal,
+    @Query() query: AuditLogQueryDto,
+  ): Promise<Page<AuditLogEntry>> {
     return this.audit.page(who, {
       memberId: query.memberId,
       limit: readLimit(query.limit),

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { DailyStatsRebuild, ReportsAcquisition, ReportsOverview } from '@allycard/contracts';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
@@ -24,7 +25,7 @@ export class ReportsController {
   @Get('overview')
   @Roles('alliance_admin', 'merchant_admin')
   @ApiOkResponse({ description: 'ReportsOverview: counts of the period, money in fen, rates in per mille' })
-  overview(@CurrentPrincipal() who: Principal, @Query() query: OverviewQueryDto) {
+  overview(@CurrentPrincipal() who: Principal, @Query() query: OverviewQueryDto): Promise<ReportsOverview> {
     return this.reports.overview(who, query);
   }
 
@@ -43,7 +44,10 @@ export class ReportsController {
   @Get('acquisition')
   @Roles('alliance_admin', 'merchant_admin')
   @ApiOkResponse({ description: '{rows: AcquisitionRow[]}: scans, joins, first purchases, repeaters' })
-  acquisition(@CurrentPrincipal() who: Principal, @Query() query: AcquisitionQueryDto) {
+  acquisition(
+    @CurrentPrincipal() who: Principal,
+    @Query() query: AcquisitionQueryDto,
+  ): Promise<ReportsAcquisition> {
     return this.reports.acquisition(who, query);
   }
 
@@ -54,7 +58,7 @@ export class ReportsController {
   @ApiOkResponse({
     description: 'DailyStatsRebuild: the members and member days the stats were rebuilt from',
   })
-  rebuild(@CurrentPrincipal() who: Principal) {
+  rebuild(@CurrentPrincipal() who: Principal): Promise<DailyStatsRebuild> {
     return this.stats.rebuild(who.allianceId);
   }
 }
