@@ -67,6 +67,7 @@ export async function createApp(
   const httpServer = app.getHttpServer() as import('node:http').Server;
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
+  closeConnectionsAsTheyIdle(httpServer);
   if (config.metrics.enabled) {
     // First, so every answer is counted (rate limits and validation errors too), and outside /api/v1.
     const metrics = app.get(Metrics);
@@ -146,4 +147,21 @@ function serveFrontEnd(app: NestExpressApplication, mount: string, dir: string) 
 function noCacheForHtml(res: Response, file: string) {
   // The HTML names the hashed bundles: it must never be stale after a deploy.
   if (file.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
+}
+
+/**
+ * server.close() (app.close(): tests, and the end of graceful shutdown) closes the connections idle at
+ * that moment, but one whose request is still running becomes idle later and would hold the close
+ * open for the whole 65 s keep-alive: close those too, as they become idle.
+ */
+function closeConnectionsAsTheyIdle(server: import('node:http').Server): void {
+  const close = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    idle.unref();
+    return close((error?: Error) => {
+      clearInterval(idle);
+      callback?.(error);
+    });
+  };
 }
