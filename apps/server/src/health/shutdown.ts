@@ -24,15 +24,13 @@ export function installGracefulShutdown(app: INestApplication, timeoutMs: number
     logger.log(`${signal}: finishing requests in flight, then stopping`);
     app.get(ShutdownState).draining = true;
     const server = app.getHttpServer() as Server;
+    // server.close() also closes connections as they become idle (app.factory.ts)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const idle = setInterval(() => server.closeIdleConnections(), 50);
-    server.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       closed.then(() => false),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
     ]);
-    clearInterval(idle);
     clearTimeout(timer);
     if (timedOut) {
       logger.warn(`requests still open after ${timeoutMs} ms: closing their connections`);
