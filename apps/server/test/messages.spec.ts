@@ -24,7 +24,8 @@ describe(`subscribe messages (${TEST_DB})`, () => {
   let allianceId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // messages at once, whatever hour the suite runs; the quiet-hours test turns them back on
+    t = await startTestApp({ QUIET_HOURS: 'false' });
     f = factories(t);
     service = t.app.get(SubscribeMessagesService);
     dispatcher = t.app.get(OutboxDispatcher);
@@ -260,6 +261,16 @@ describe(`subscribe messages (${TEST_DB})`, () => {
   });
 
   it('waits through quiet hours until 08:00 Shanghai', async () => {
+    const config = t.app.get<AppConfig>(APP_CONFIG);
+    config.quietHours = true;
+    try {
+      await waitsThroughQuietHours();
+    } finally {
+      config.quietHours = false;
+    }
+  });
+
+  async function waitsThroughQuietHours() {
     const m = await f.member();
     const memberId = m.member.id as string;
     await subscribe(m.token, { [COUPON_TEMPLATE]: 'accept' });
@@ -276,26 +287,20 @@ describe(`subscribe messages (${TEST_DB})`, () => {
     expect(await inbox(m.openid)).toEqual([]);
     await dispatcher.dispatchDue(new Date('2030-01-02T00:00:01Z'));
     expect(await inbox(m.openid)).toHaveLength(1);
-  });
+  }
 
   it('sends at once in quiet hours when QUIET_HOURS=false (demos and browser tests at night)', async () => {
     const m = await f.member();
     const memberId = m.member.id as string;
     await subscribe(m.token, { [COUPON_TEMPLATE]: 'accept' });
     t.app.get(Clock).travelTo(new Date('2030-01-03T15:30:00Z')); // 23:30 in Shanghai
-    const config = t.app.get<AppConfig>(APP_CONFIG);
-    config.quietHours = false;
-    try {
-      const cause = `test:loud:${memberId}`;
-      expect((await enqueue({ memberId, causeKey: cause })).queued).toBe(true);
-      const row = await t.dataSource
-        .getRepository(SentMessage)
-        .findOneByOrFail({ allianceId, causeKey: cause });
-      // due now (the clock keeps ticking), not at 08:00 the next morning
-      const late = row.availableAt.getTime() - Date.parse('2030-01-03T15:30:00Z');
-      expect(late >= 0 && late < 60_000).toBe(true);
-    } finally {
-      config.quietHours = true;
-    }
+    const cause = `test:loud:${memberId}`;
+    expect((await enqueue({ memberId, causeKey: cause })).queued).toBe(true);
+    const row = await t.dataSource
+      .getRepository(SentMessage)
+      .findOneByOrFail({ allianceId, causeKey: cause });
+    // due now (the clock keeps ticking), not at 08:00 the next morning
+    const late = row.availableAt.getTime() - Date.parse('2030-01-03T15:30:00Z');
+    expect(late >= 0 && late < 60_000).toBe(true);
   });
 });
