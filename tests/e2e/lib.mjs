@@ -281,3 +281,60 @@ export const shown = (page, selector, options) => page.locator(selector, options
  */
 export const arrived = (page, selector, options) =>
   page.locator(`.taro_page_stationed ${selector}`, options).filter({ visible: true });
+
+/** Signs in to the console's login form (the alliance admin by default) and waits for the menu. */
+export async function consoleLogin(page, baseUrl, { username = 'admin', password = 'admin123' } = {}) {
+  await page.goto(`${baseUrl}/console/`);
+  const login = page.locator('form#login');
+  await login.getByLabel('用户名').fill(username);
+  await login.getByLabel('密码').fill(password);
+  await login.getByRole('button', { name: /登\s*录/ }).click();
+}
+
+/**
+ * The win-back fixture of the campaign journeys: a merchant with a clerk, an issue-only ¥8 coupon
+ * template `title` for the campaign, and `count` shoppers who each bought ¥25 at the counter
+ * 70 days ago (the counter stamps the system time, so the rows are moved back in `db`, the
+ * server's SQLite). `eachShopper(joined)` runs after each shopper's purchase.
+ */
+export async function seedDormantShoppers(api, db, { prefix, merchantName, title, count, eachShopper }) {
+  const admin = await api.asAdmin();
+  const tag = Date.now().toString(36);
+  const merchant = await api.createMerchant(`${merchantName} ${tag}`);
+  const clerk = { username: `${prefix}_${tag}`, password: 'e2e-Secret-1' };
+  await api.post(`/admin/merchants/${merchant.id}/staff`, { ...clerk, role: 'clerk' }, { token: admin });
+  const clerkToken = (await api.post('/staff/login', clerk)).body.token;
+  const couponTitle = `${title} ${tag}`;
+  await api.post(
+    '/admin/coupon-templates',
+    {
+      title: couponTitle,
+      kind: 'no_threshold',
+      valueFen: 800,
+      thresholdFen: 0,
+      stock: 100,
+      perMemberLimit: 1,
+      validDays: 14,
+      usableAt: 'alliance',
+      audience: 'all',
+      firstOrderOnly: false,
+      forwardable: false,
+      joinGift: false,
+      channel: 'issue_only',
+      issuer: { type: 'alliance' },
+    },
+    { token: admin },
+  );
+  const shoppers = [];
+  for (let i = 0; i < count; i++) {
+    const openid = `${prefix}_${tag}_${i}`;
+    const joined = await api.join(openid);
+    const code = (await api.get('/me/member-code', { token: joined.token })).body.code;
+    await api.post('/staff/redemptions', { memberCode: code, amountFen: 2_500 }, { token: clerkToken });
+    if (eachShopper) await eachShopper(joined);
+    shoppers.push({ openid, token: joined.token, id: joined.member.id });
+  }
+  const ago = new Date(Date.now() - 70 * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
+  db.prepare('UPDATE redemptions SET created_at = ?').run(ago);
+  return { admin, tag, merchant, clerkToken, title: couponTitle, shoppers };
+}

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { allocateSpend, DEFAULT_POINTS_POLICY, lotExpiresAt, pointsEarned, purchasePoints } from './points';
+import {
+  allocateSpend,
+  DEFAULT_POINTS_POLICY,
+  earnFunders,
+  lotExpiresAt,
+  pointsEarned,
+  purchasePoints,
+  splitInProportion,
+} from './points';
 import { DEFAULT_TIERS } from './tiers';
 
 describe('pointsEarned', () => {
@@ -109,6 +117,72 @@ describe('allocateSpend', () => {
           )) {
             expect(takes!.find((t) => t.lotId === l.id)?.points).toBe(l.remaining);
           }
+        },
+      ),
+    );
+  });
+});
+
+describe('splitInProportion', () => {
+  it('gives each funder its share, the remainder to the largest fractions', () => {
+    expect(splitInProportion(10, [100, 50])).toEqual([7, 3]);
+    expect(splitInProportion(1, [1, 1])).toEqual([1, 0]);
+    expect(splitInProportion(5, [0, 0])).toEqual([5, 0]);
+  });
+
+  it('sums to the total, and each part is within one point of its exact share', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 6 }),
+        (total, weights) => {
+          const parts = splitInProportion(total, weights);
+          const sum = weights.reduce((s, w) => s + w, 0);
+          expect(parts.reduce((s, p) => s + p, 0)).toBe(total);
+          parts.forEach((p, i) => {
+            expect(Number.isInteger(p) && p >= 0).toBe(true);
+            expect(Math.abs(p - (total * weights[i]) / sum)).toBeLessThan(1);
+          });
+        },
+      ),
+    );
+  });
+});
+
+describe('earnFunders', () => {
+  it('has the merchant fund its own points and each sponsor its share', () => {
+    expect(earnFunders(300, '7', [{ sponsorMerchantId: '9', points: 100 }])).toEqual([
+      { accountKind: 'merchant_funding', ownerId: '7', amount: -200 },
+      { accountKind: 'merchant_funding', ownerId: '9', amount: -100 },
+    ]);
+    expect(earnFunders(50, null)).toEqual([{ accountKind: 'alliance', ownerId: '0', amount: -50 }]);
+    // the merchant sponsoring its own promotion funds everything in one posting
+    expect(earnFunders(300, '7', [{ sponsorMerchantId: '7', points: 150 }])).toEqual([
+      { accountKind: 'merchant_funding', ownerId: '7', amount: -300 },
+    ]);
+    expect(() => earnFunders(10, '7', [{ sponsorMerchantId: '9', points: 11 }])).toThrow();
+  });
+
+  it('always funds exactly the points earned, one posting per account', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.option(fc.constantFrom('1', '2', '3'), { nil: null }),
+        fc.array(
+          fc.record({
+            sponsorMerchantId: fc.option(fc.constantFrom('1', '2', '3'), { nil: null }),
+            points: fc.integer({ min: 0, max: 1_000 }),
+          }),
+          { maxLength: 4 },
+        ),
+        (points, merchantId, sponsored) => {
+          const total = sponsored.reduce((s, x) => s + (x.sponsorMerchantId ? x.points : 0), 0);
+          fc.pre(total <= points);
+          const funders = earnFunders(points, merchantId, sponsored);
+          expect(funders.reduce((s, f) => s + f.amount, 0)).toBe(-points);
+          expect(funders.every((f) => f.amount < 0)).toBe(true);
+          const keys = funders.map((f) => `${f.accountKind}:${f.ownerId}`);
+          expect(new Set(keys).size).toBe(keys.length);
         },
       ),
     );

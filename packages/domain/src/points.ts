@@ -83,3 +83,64 @@ export function allocateSpend(
 export function pointsValueFen(points: number, policy: Pick<PointsPolicy, 'pointValueFen'>): number {
   return points * policy.pointValueFen;
 }
+
+/**
+ * `total` split in proportion to `weights` (positive), in whole points: floors first, the remainder
+ * one by one to the largest fractions (ties: the earlier weight). The parts sum to `total`.
+ */
+export function splitInProportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum <= 0) return weights.map((_, i) => (i === 0 ? total : 0));
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((s, p) => s + p, 0);
+  const order = exact
+    .map((e, i) => ({ i, frac: e - Math.floor(e) }))
+    .sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i]++;
+    left--;
+  }
+  return parts;
+}
+
+/** One account's share in funding an earning: negative, as its posting is. */
+export interface EarnFunder {
+  accountKind: 'merchant_funding' | 'alliance';
+  /** the merchant's id; '0' for the alliance */
+  ownerId: string;
+  amount: number;
+}
+
+/**
+ * Who funds an earning of `points` made at `merchantId` (null: alliance-wide): each sponsor its
+ * sponsored part (a points promotion's extra), the merchant — or the alliance — the rest. A sponsor
+ * that is the merchant itself funds in one posting. The amounts are negative and sum to −points.
+ */
+export function earnFunders(
+  points: number,
+  merchantId: string | null,
+  sponsored: readonly { sponsorMerchantId: string | null; points: number }[] = [],
+): EarnFunder[] {
+  const bySponsor = new Map<string, number>();
+  for (const s of sponsored)
+    if (s.sponsorMerchantId && s.points > 0)
+      bySponsor.set(s.sponsorMerchantId, (bySponsor.get(s.sponsorMerchantId) ?? 0) + s.points);
+  const sponsoredPoints = [...bySponsor.values()].reduce((sum, p) => sum + p, 0);
+  if (sponsoredPoints > points) throw new Error('sponsored points exceed the points earned');
+  const own = points - sponsoredPoints;
+  const funders: EarnFunder[] = [];
+  if (own > 0)
+    funders.push(
+      merchantId
+        ? { accountKind: 'merchant_funding', ownerId: merchantId, amount: -own }
+        : { accountKind: 'alliance', ownerId: '0', amount: -own },
+    );
+  for (const [sponsor, p] of bySponsor) {
+    const same = funders.find((f) => f.accountKind === 'merchant_funding' && f.ownerId === sponsor);
+    if (same) same.amount -= p;
+    else funders.push({ accountKind: 'merchant_funding', ownerId: sponsor, amount: -p });
+  }
+  return funders;
+}

@@ -4,12 +4,23 @@
 // the coupon in 我的券, uses it at the counter, and the report counts the conversion, spend and cost.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { assert, createApi, PHONE, root, screenshotter, settle, shown, sleep, startServer } from '../lib.mjs';
+import {
+  assert,
+  consoleLogin,
+  createApi,
+  PHONE,
+  root,
+  screenshotter,
+  seedDormantShoppers,
+  settle,
+  shown,
+  sleep,
+  startServer,
+} from '../lib.mjs';
 
 export const name = 'campaign';
 
 const DESKTOP = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-const DAY_MS = 86_400_000;
 const openDatabase = createRequire(path.join(root, 'apps/server/package.json'))('better-sqlite3');
 
 export async function run({ browser }) {
@@ -25,54 +36,18 @@ export async function run({ browser }) {
   const screenshot = screenshotter(page, name);
   const phone = await browser.newContext(PHONE);
   try {
-    const admin = await api.asAdmin();
-    const tag = Date.now().toString(36);
-    const merchant = await api.createMerchant(`E2E 回访咖啡 ${tag}`);
-    const clerk = { username: `e2e_campaign_${tag}`, password: 'e2e-Secret-1' };
-    await api.post(`/admin/merchants/${merchant.id}/staff`, { ...clerk, role: 'clerk' }, { token: admin });
-    const clerkToken = (await api.post('/staff/login', clerk)).body.token;
-    const title = `回归礼券 ${tag}`;
-    await api.post(
-      '/admin/coupon-templates',
-      {
-        title,
-        kind: 'no_threshold',
-        valueFen: 800,
-        thresholdFen: 0,
-        stock: 100,
-        perMemberLimit: 1,
-        validDays: 14,
-        usableAt: 'alliance',
-        audience: 'all',
-        firstOrderOnly: false,
-        forwardable: false,
-        joinGift: false,
-        channel: 'issue_only',
-        issuer: { type: 'alliance' },
-      },
-      { token: admin },
-    );
-    // four shoppers buy once; one more joins and never buys
-    const shoppers = [];
-    for (let i = 0; i < 4; i++) {
-      const openid = `e2e_campaign_${tag}_${i}`;
-      const joined = await api.join(openid);
-      const code = (await api.get('/me/member-code', { token: joined.token })).body.code;
-      await api.post('/staff/redemptions', { memberCode: code, amountFen: 2_500 }, { token: clerkToken });
-      shoppers.push({ openid, token: joined.token, id: joined.member.id });
-    }
-    await api.join(`e2e_campaign_${tag}_never`);
-    // ... 70 days ago: the counter stamps the system time, so the test moves those rows back
     const db = openDatabase(server.databaseFile);
-    const ago = new Date(Date.now() - 70 * DAY_MS).toISOString().replace('T', ' ').replace('Z', '');
-    db.prepare('UPDATE redemptions SET created_at = ?').run(ago);
+    // four shoppers bought once, 70 days ago; one more joins and never buys
+    const { admin, tag, clerkToken, title, shoppers } = await seedDormantShoppers(api, db, {
+      prefix: 'e2e_campaign',
+      merchantName: 'E2E 回访咖啡',
+      title: '回归礼券',
+      count: 4,
+    });
+    await api.join(`e2e_campaign_${tag}_never`);
 
     // 会员分群: 4 dormant; picking 沉睡 counts them, and the segment is saved
-    await page.goto(`${server.baseUrl}/console/`);
-    const login = page.locator('form#login');
-    await login.getByLabel('用户名').fill('admin');
-    await login.getByLabel('密码').fill('admin123');
-    await login.getByRole('button', { name: /登\s*录/ }).click();
+    await consoleLogin(page, server.baseUrl);
     await page.getByRole('menuitem', { name: /会员分群/ }).click();
     const count = page.getByTestId('segment-count');
     await count.getByText('符合条件 5 人').waitFor();

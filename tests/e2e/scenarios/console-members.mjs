@@ -3,7 +3,7 @@
 // a tier and adjusts points, exports the filtered list as CSV, finds each action in 审计日志, pages
 // through a longer list; then a merchant admin sees only its own members and figures, and no actions.
 import { readFileSync } from 'node:fs';
-import { assert, createApi, screenshotter, startServer } from '../lib.mjs';
+import { assert, consoleLogin, createApi, screenshotter, startServer } from '../lib.mjs';
 
 export const name = 'console-members';
 
@@ -28,11 +28,7 @@ export async function run({ browser }) {
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   const screenshot = screenshotter(page, name);
   try {
-    await page.goto(`${server.baseUrl}/console/`);
-    const login = page.locator('form#login');
-    await login.getByLabel('用户名').fill('admin');
-    await login.getByLabel('密码').fill('admin123');
-    await login.getByRole('button', { name: /登\s*录/ }).click();
+    await consoleLogin(page, server.baseUrl);
     await page.getByTestId('identity').getByText('联盟管理员').waitFor();
 
     // 会员: the three demo shoppers, newest first.
@@ -168,6 +164,7 @@ export async function run({ browser }) {
     );
     await page.getByRole('button', { name: /退出登录/ }).click();
     await page.getByRole('tab', { name: '商户管理员' }).click();
+    const login = page.locator('form#login');
     await login.getByLabel('用户名').fill(boss);
     await login.getByLabel('密码').fill('password123');
     await login.getByRole('button', { name: /登\s*录/ }).click();

@@ -3,7 +3,7 @@
 // period and the merchant, exports the report CSV; then on 会员 finds 小林 by phone, opens the
 // timeline, grants a tier and exports the member CSV; both exports are in 审计日志.
 import { readFileSync } from 'node:fs';
-import { assert, createApi, screenshotter, startServer } from '../lib.mjs';
+import { assert, consoleLogin, createApi, screenshotter, startServer } from '../lib.mjs';
 
 export const name = 'dashboard';
 
@@ -37,11 +37,7 @@ export async function run({ browser }) {
       .split(/\r?\n/);
   };
   try {
-    await page.goto(`${server.baseUrl}/console/`);
-    const login = page.locator('form#login');
-    await login.getByLabel('用户名').fill('admin');
-    await login.getByLabel('密码').fill('admin123');
-    await login.getByRole('button', { name: /登\s*录/ }).click();
+    await consoleLogin(page, server.baseUrl);
 
     // 经营看板 is the first page. The demo: 小林 ¥68 + ¥129, 阿芳 ¥42 + ¥36, 老周 ¥256, all today.
     await page.getByRole('heading', { name: '经营看板' }).waitFor();

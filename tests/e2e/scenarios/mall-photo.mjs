@@ -1,7 +1,7 @@
 // Photos on the mall's shelf (issue 14 item 8): the operator uploads a photo for a mall item in the
 // console (积分商城 → 图片), the server keeps it under its content hash and serves it cached, and a
 // member sees it in the points mall and on the item's page.
-import { agreeAndJoin, arrived, assert, screenshotter } from '../lib.mjs';
+import { agreeAndJoin, arrived, assert, consoleLogin, screenshotter } from '../lib.mjs';
 
 export const name = 'mall-photo';
 
@@ -39,11 +39,7 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
     );
     const photo = await consolePage.locator('#p').screenshot();
 
-    await consolePage.goto(`${baseUrl}/console/`);
-    const login = consolePage.locator('form#login');
-    await login.getByLabel('用户名').fill('admin');
-    await login.getByLabel('密码').fill('admin123');
-    await login.getByRole('button', { name: /登\s*录/ }).click();
+    await consoleLogin(consolePage, baseUrl);
     await consolePage.getByTestId('identity').getByText('联盟管理员').waitFor();
     await consolePage.getByRole('menuitem', { name: /积分商城/ }).click();
     const row = consolePage.locator('tr', { hasText: title });

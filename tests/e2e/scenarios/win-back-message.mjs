@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   assert,
+  consoleLogin,
   createApi,
   PHONE,
   root,
   screenshotter,
+  seedDormantShoppers,
   settle,
   shown,
   arrived,
@@ -22,7 +24,6 @@ import {
 export const name = 'win-back-message';
 
 const DESKTOP = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-const DAY_MS = 86_400_000;
 /** The alliance's 活动优惠 message on the sandbox's template (apps/server/src/messages/sandbox-templates.ts). */
 const SANDBOX_CAMPAIGN_OFFER = {
   kind: 'campaign_offer',
@@ -57,61 +58,28 @@ export async function run({ browser }) {
   const db = openDatabase(server.databaseFile);
   try {
     const admin = await api.asAdmin();
-    const tag = Date.now().toString(36);
     await api.request('PUT', '/admin/message-templates', {
       token: admin,
       body: { templates: [SANDBOX_CAMPAIGN_OFFER] },
     });
-    const merchant = await api.createMerchant(`E2E 回访面包 ${tag}`);
-    const clerk = { username: `e2e_journey_${tag}`, password: 'e2e-Secret-1' };
-    await api.post(`/admin/merchants/${merchant.id}/staff`, { ...clerk, role: 'clerk' }, { token: admin });
-    const clerkToken = (await api.post('/staff/login', clerk)).body.token;
-    const title = `回归礼券 ${tag}`;
-    await api.post(
-      '/admin/coupon-templates',
-      {
-        title,
-        kind: 'no_threshold',
-        valueFen: 800,
-        thresholdFen: 0,
-        stock: 100,
-        perMemberLimit: 1,
-        validDays: 14,
-        usableAt: 'alliance',
-        audience: 'all',
-        firstOrderOnly: false,
-        forwardable: false,
-        joinGift: false,
-        channel: 'issue_only',
-        issuer: { type: 'alliance' },
+    // three shoppers bought once, 70 days ago, and allowed the campaign message (as the opt-in sheet reports it)
+    const { merchant, title, shoppers } = await seedDormantShoppers(api, db, {
+      prefix: 'e2e_journey',
+      merchantName: 'E2E 回访面包',
+      title: '回归礼券',
+      count: 3,
+      async eachShopper(joined) {
+        const allowed = await api.post(
+          '/me/subscriptions',
+          { results: { [SANDBOX_CAMPAIGN_OFFER.templateId]: 'accept' } },
+          { token: joined.token },
+        );
+        assert(allowed.status === 200, `the subscription is kept: ${JSON.stringify(allowed.body)}`);
       },
-      { token: admin },
-    );
-    // three shoppers bought once and allowed the campaign message (as the opt-in sheet reports it)
-    const shoppers = [];
-    for (let i = 0; i < 3; i++) {
-      const openid = `e2e_journey_${tag}_${i}`;
-      const joined = await api.join(openid);
-      const code = (await api.get('/me/member-code', { token: joined.token })).body.code;
-      await api.post('/staff/redemptions', { memberCode: code, amountFen: 2_500 }, { token: clerkToken });
-      const allowed = await api.post(
-        '/me/subscriptions',
-        { results: { [SANDBOX_CAMPAIGN_OFFER.templateId]: 'accept' } },
-        { token: joined.token },
-      );
-      assert(allowed.status === 200, `the subscription is kept: ${JSON.stringify(allowed.body)}`);
-      shoppers.push({ openid, token: joined.token, id: joined.member.id });
-    }
-    // ... 70 days ago: the counter stamps the system time, so the test moves those rows back
-    const ago = new Date(Date.now() - 70 * DAY_MS).toISOString().replace('T', ' ').replace('Z', '');
-    db.prepare('UPDATE redemptions SET created_at = ?').run(ago);
+    });
 
     // 会员分群: the operator picks 沉睡 and saves the segment with its count
-    await page.goto(`${server.baseUrl}/console/`);
-    const login = page.locator('form#login');
-    await login.getByLabel('用户名').fill('admin');
-    await login.getByLabel('密码').fill('admin123');
-    await login.getByRole('button', { name: /登\s*录/ }).click();
+    await consoleLogin(page, server.baseUrl);
     await page.getByRole('menuitem', { name: /会员分群/ }).click();
     const dormant = page.locator('.ant-statistic', { hasText: '沉睡' });
     await dormant.getByText('3').waitFor();

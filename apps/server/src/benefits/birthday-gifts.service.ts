@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
-import { CouponsService } from '../coupons/coupons.service';
+import { CouponIssuingService } from '../coupons/coupon-issuing.service';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { LedgerService } from '../points/ledger.service';
@@ -30,7 +30,7 @@ export class BirthdayGiftsService {
     private readonly rules: BenefitRulesService,
     private readonly members: MembersService,
     private readonly templates: CouponTemplatesService,
-    private readonly coupons: CouponsService,
+    private readonly couponIssuing: CouponIssuingService,
     private readonly ledger: LedgerService,
     private readonly alliances: AlliancesService,
     private readonly clock: Clock,
@@ -70,7 +70,7 @@ export class BirthdayGiftsService {
         member.allianceId,
         settings.birthdayCouponTemplateId,
       );
-      const coupon = template && (await this.coupons.issue(em, template, member, 'birthday'));
+      const coupon = template && (await this.couponIssuing.issue(em, template, member, 'birthday'));
       if (coupon) couponId = coupon.id;
       else
         this.logger.warn(

@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
-import { CouponsService } from '../coupons/coupons.service';
+import { CouponIssuingService } from '../coupons/coupon-issuing.service';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import type { Order } from '../orders/order.entities';
@@ -28,7 +28,7 @@ export class SpendGetService {
     @InjectRepository(SpendGetRule) private readonly rules: Repository<SpendGetRule>,
     @InjectRepository(SpendGetGrant) private readonly grants: Repository<SpendGetGrant>,
     private readonly templates: CouponTemplatesService,
-    private readonly coupons: CouponsService,
+    private readonly couponIssuing: CouponIssuingService,
     private readonly couponUsage: CouponUsageService,
     private readonly members: MembersService,
     private readonly merchants: MerchantsService,
@@ -127,7 +127,7 @@ export class SpendGetService {
     const template = await this.templates.templateIn(em, order.allianceId, rule.templateId);
     const member = await this.members.getIn(em, order.memberId);
     const coupon =
-      template && !member.closedAt ? await this.coupons.issue(em, template, member, 'spend_get') : null;
+      template && !member.closedAt ? await this.couponIssuing.issue(em, template, member, 'spend_get') : null;
     if (!coupon) {
       this.logger.warn(`spend-and-get template ${rule.templateId} issued nothing (stock, status, validity)`);
       return em.findOneByOrFail(SpendGetGrant, { id: grantId });

@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '../common/config';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import type { CouponTemplate } from '../coupons/coupon-template.entity';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
-import { CouponsService } from '../coupons/coupons.service';
+import { CouponIssuingService } from '../coupons/coupon-issuing.service';
 import { MembersService } from '../members/members.service';
 import { LedgerService } from '../points/ledger.service';
 import { CampaignMessages } from './campaign-messages';
@@ -24,7 +24,7 @@ class BatchRaced extends Error {}
 /**
  * Acts on a running campaign's frozen audience in batches, each batch one transaction of set-based
  * statements: a guarded update moves the whole batch out of `pending` (and requires the campaign to
- * be running still), CouponsService.issueBatch / LedgerService.earnBatch give the coupons or points
+ * be running still), CouponIssuingService.issueBatch / LedgerService.earnBatch give the coupons or points
  * in bulk, one update per outcome records what each target got. A batch that dies (kill -9) leaves
  * all its targets pending, a rerun (another replica, a restart) finds only those, and no target is
  * acted on twice: the unique (campaign, member) key and the guarded update see to it. When a claim
@@ -39,7 +39,7 @@ export class CampaignRunner {
   constructor(
     @InjectRepository(CampaignRow) private readonly campaigns: Repository<CampaignRow>,
     @InjectRepository(CampaignTarget) private readonly targets: Repository<CampaignTarget>,
-    private readonly coupons: CouponsService,
+    private readonly couponIssuing: CouponIssuingService,
     private readonly templates: CouponTemplatesService,
     private readonly members: MembersService,
     private readonly ledger: LedgerService,
@@ -179,7 +179,7 @@ export class CampaignRunner {
       const couponOf = new Map<string, string>();
       if (!template) reached.forEach((t) => skip(t, 'template_unavailable'));
       else {
-        const issued = await this.coupons.issueBatch(
+        const issued = await this.couponIssuing.issueBatch(
           em,
           template,
           reached.map((t) => open.get(t.memberId)!),
@@ -254,7 +254,7 @@ export class CampaignRunner {
       if (!member || member.closedAt) return skip('closed');
       if (action.type === 'coupon') {
         if (!template) return skip('template_unavailable');
-        const issued = await this.coupons.issueWithinLimit(em, template, member, 'campaign', now);
+        const issued = await this.couponIssuing.issueWithinLimit(em, template, member, 'campaign', now);
         if (typeof issued === 'string') return skip(issued);
         await em.update(CampaignTarget, { id: target.id }, { couponId: issued.id });
         await this.messages.messageTarget(em, campaign, target, now);

@@ -11,7 +11,7 @@ import { EventBus } from '../events/event-bus';
 import { ReferralService } from '../coupons/referral.service';
 import { AuditLogService } from '../member-database/audit-log.service';
 import { MembersService } from '../members/members.service';
-import { LedgerService } from '../points/ledger.service';
+import { LedgerReversalsService } from '../points/ledger-reversals.service';
 import { TiersService } from '../points/tiers.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
 import { CounterDailyTotal } from './counter-daily-total.entity';
@@ -40,7 +40,7 @@ export class CounterVoidService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly members: MembersService,
-    private readonly ledger: LedgerService,
+    private readonly reversals: LedgerReversalsService,
     private readonly tiers: TiersService,
     private readonly coupons: CouponsService,
     private readonly couponUsage: CouponUsageService,
@@ -77,7 +77,7 @@ export class CounterVoidService {
       await this.events.publish(em, new CounterPurchaseVoided({ ...record, voidedAt: now }, now));
       const member = await this.members.getIn(em, record.memberId);
       const source = { type: 'redemption_void' as const, id: record.id, merchantId: record.merchantId };
-      const pointsReversed = await this.ledger.clawBack(
+      const pointsReversed = await this.reversals.clawBack(
         em,
         member,
         record.pointsEarned,

@@ -10,7 +10,8 @@ import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { CounterPurchaseRecorded } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
-import { invalidMemberCode, MembersService } from '../members/members.service';
+import { MembersService } from '../members/members.service';
+import { invalidMemberCode, MemberCodesService } from '../members/member-codes.service';
 import { Clock } from '../common/clock';
 import { PurchasesService } from '../points/purchases.service';
 import { SettlementEntriesService } from '../settlement/settlement-entries.service';
@@ -22,6 +23,7 @@ import { Redemption } from './redemption.entity';
 export class CounterService {
   constructor(
     private readonly members: MembersService,
+    private readonly memberCodes: MemberCodesService,
     private readonly coupons: CouponsService,
     private readonly purchases: PurchasesService,
     private readonly limits: StaffLimitsService,
@@ -38,7 +40,7 @@ export class CounterService {
   }
 
   async lookup(staff: Principal, memberCode: string) {
-    const member = await this.members.lookupByCode(staff, memberCode);
+    const member = await this.memberCodes.lookupByCode(staff, memberCode);
     return {
       member: await this.members.toDto(member),
       coupons: await this.coupons.usableAt(member, staff.merchantId!),
@@ -60,7 +62,7 @@ export class CounterService {
         '请选择要核销的券或输入消费金额',
       );
     }
-    const member = await this.members.lookupByCode(staff, input.memberCode);
+    const member = await this.memberCodes.lookupByCode(staff, input.memberCode);
     const merchantId = staff.merchantId!;
     const coupon = input.couponId ? await this.coupons.get(staff.allianceId, input.couponId) : null;
     if (input.couponId && (!coupon || coupon.row.memberId !== member.id)) throw notFound('优惠券');

@@ -14,6 +14,7 @@ import { AuthedRequest, CurrentPrincipal, Principal, principalOf, Roles, TokenSe
 import { Idempotent } from '../common/idempotency';
 import { RATE_LIMITS } from '../common/throttling';
 import { CouponTemplatesService, toTemplateDto } from './coupon-templates.service';
+import { CouponOffersService } from './coupon-offers.service';
 import { CouponsService } from './coupons.service';
 import { CreateCouponTemplateDto, UpdateCouponTemplateDto } from './dto/coupon-template.dto';
 import { ReferralRuleBodyDto, WalletQueryDto } from './dto/coupon-query.dto';
@@ -28,6 +29,7 @@ export class CouponsController {
   constructor(
     private readonly templates: CouponTemplatesService,
     private readonly coupons: CouponsService,
+    private readonly couponOffers: CouponOffersService,
     private readonly sharing: SharingService,
     private readonly referral: ReferralService,
     private readonly tokens: TokenService,
@@ -110,7 +112,7 @@ export class CouponsController {
   @Get('offers')
   @Roles('member')
   offers(@CurrentPrincipal() who: Principal): Promise<Offer[]> {
-    return this.coupons.offers(who);
+    return this.couponOffers.offers(who);
   }
 
   @Post('offers/:templateId/claim')

@@ -3,14 +3,14 @@ import { EntityManager } from 'typeorm';
 import { FirstPurchase, MemberJoined } from '../events/domain-events';
 import { InTransaction } from '../events/event-bus';
 import { CouponUsageService } from './coupon-usage.service';
-import { CouponsService } from './coupons.service';
+import { CouponIssuingService } from './coupon-issuing.service';
 import { ReferralService } from './referral.service';
 
 /** How coupons/ reacts to other modules' events. */
 @Injectable()
 export class CouponsListeners {
   constructor(
-    private readonly coupons: CouponsService,
+    private readonly couponIssuing: CouponIssuingService,
     private readonly referral: ReferralService,
     private readonly usage: CouponUsageService,
   ) {}
@@ -18,7 +18,7 @@ export class CouponsListeners {
   /** Join gifts in the join transaction: once per member however many joins race (one member row). */
   @InTransaction(MemberJoined)
   async issueJoinGifts({ member }: MemberJoined, em: EntityManager): Promise<void> {
-    await this.coupons.issueJoinGifts(em, member);
+    await this.couponIssuing.issueJoinGifts(em, member);
   }
 
   /** 拉新: the friend's first purchase rewards the member who forwarded the coupon. */

@@ -5,6 +5,8 @@ import { MerchantsModule } from '../merchants/merchants.module';
 import { PointsModule } from '../points/points.module';
 import { CouponTemplate, CouponTemplateMerchant } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
+import { CouponIssuingService } from './coupon-issuing.service';
+import { CouponOffersService } from './coupon-offers.service';
 import { CouponUsageService } from './coupon-usage.service';
 import { CouponRow, CouponShare } from './coupon.entity';
 import { CouponsController } from './coupons.controller';
@@ -34,6 +36,8 @@ import { SharingService } from './sharing.service';
   providers: [
     CouponTemplatesService,
     CouponsService,
+    CouponIssuingService,
+    CouponOffersService,
     CouponUsageService,
     JoiningService,
     SharingService,
@@ -43,6 +47,8 @@ import { SharingService } from './sharing.service';
   ],
   exports: [
     CouponsService,
+    CouponIssuingService,
+    CouponOffersService,
     CouponUsageService,
     JoiningService,
     SharingService,

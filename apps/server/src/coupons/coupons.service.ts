@@ -1,64 +1,25 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Coupon, CouponStatus, Offer } from '@allycard/contracts';
-import {
-  couponValidity,
-  describeCoupon,
-  effectiveCouponStatus,
-  templateIssueProblem,
-} from '@allycard/domain';
-import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
+import type { Coupon, CouponStatus } from '@allycard/contracts';
+import { describeCoupon, effectiveCouponStatus } from '@allycard/domain';
+import { In, LessThanOrEqual, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { readStoredTime } from '../database/columns';
-import { isUniqueViolation, RetryableConflict, TransactionRunner } from '../common/transactions';
+import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
-import { CouponClaimed } from '../events/domain-events';
-import { EventBus } from '../events/event-bus';
+import { MemberProfileService } from '../members/member-profile.service';
 import { CouponTemplate } from './coupon-template.entity';
-import { CouponRow, CouponSource } from './coupon.entity';
+import { claimRefusal } from './coupon-eligibility';
+import { CouponIssuingService } from './coupon-issuing.service';
+import { CouponRow } from './coupon.entity';
 import { CouponTemplatesService, TemplateView } from './coupon-templates.service';
 import { isId } from '../common/ids';
 
-/** Why issueWithinLimit / issueBatch gave a member nothing. */
-export type IssueRefusal = 'unavailable' | 'limit_reached' | 'out_of_stock';
-
-/** rows per statement in bulk work (well under SQLite's bound-parameter limit) */
-const BULK_CHUNK = 500;
-
-/** A new, available coupon of `template` for `member`, as claimed or issued at `now`. */
-function newCoupon(
-  template: CouponTemplate,
-  member: Pick<Member, 'id' | 'allianceId'>,
-  source: CouponSource,
-  claimSeq: number | null,
-  now: Date,
-) {
-  const { validFrom, validUntil } = couponValidity(template, now);
-  return {
-    allianceId: member.allianceId,
-    templateId: template.id,
-    memberId: member.id,
-    claimedByMemberId: member.id,
-    claimSeq,
-    source,
-    status: 'available' as const,
-    validFrom,
-    validUntil,
-    receivedFromMemberId: null,
-    usedAt: null,
-    usedMerchantId: null,
-    redemptionId: null,
-    orderId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
-/** Coupon instances: claiming, issuing, the member's wallet. */
+/** Coupon instances as members meet them: 领券中心's offers, claiming, the wallet, the views. */
 @Injectable()
 export class CouponsService implements OnModuleInit {
   private readonly logger = new Logger(CouponsService.name);
@@ -66,71 +27,15 @@ export class CouponsService implements OnModuleInit {
   constructor(
     @InjectRepository(CouponRow) private readonly coupons: Repository<CouponRow>,
     private readonly templates: CouponTemplatesService,
+    private readonly issuing: CouponIssuingService,
     private readonly members: MembersService,
+    private readonly profiles: MemberProfileService,
     private readonly alliances: AlliancesService,
     private readonly tx: TransactionRunner,
-    private readonly events: EventBus,
   ) {}
 
   onModuleInit() {
-    this.members.countCouponsWith((member) => this.countAvailable(member));
-  }
-
-  /** Templates this member may claim now, with what is left and how many the member already has. */
-  async offers(who: Principal): Promise<Offer[]> {
-    const member = await this.members.get(who);
-    const tiers = await this.alliances.tiers(who.allianceId);
-    const views = (await this.templates.active(who.allianceId, { joinGift: false })).filter(
-      (v) => v.template.channel === 'centre' && this.ineligibility(v.template, member, tiers) === null,
-    );
-    const mine = views.length
-      ? await this.coupons
-          .createQueryBuilder('c')
-          .select('c.template_id', 'templateId')
-          .addSelect('COUNT(*)', 'n')
-          .where('c.claimed_by_member_id = :member AND c.template_id IN (:...ids)', {
-            member: member.id,
-            ids: views.map((v) => v.template.id),
-          })
-          .groupBy('c.template_id')
-          .getRawMany<{ templateId: string; n: string }>()
-      : [];
-    const claimed = new Map(mine.map((r) => [String(r.templateId), Number(r.n)]));
-    return views.map((view) => toOffer(view, claimed.get(view.template.id) ?? 0));
-  }
-
-  /**
-   * 领券中心 for a visitor who has not joined yet (browsing before joining): what a newcomer of this
-   * alliance could claim right after joining, judged as a member of the base tier with no purchase.
-   */
-  async offersForNewcomer(allianceId: string): Promise<Offer[]> {
-    const newcomer = await this.newcomer(allianceId);
-    const views = (await this.templates.active(allianceId, { joinGift: false })).filter(
-      (v) =>
-        v.template.channel === 'centre' && this.ineligibility(v.template, newcomer, newcomer.tiers) === null,
-    );
-    return views.map((view) => toOffer(view, 0));
-  }
-
-  /**
-   * What joining this alliance gives a newcomer now, for the join page to name before anyone joins:
-   * the join gifts that would issue (active, in stock, not expired, open to the base tier).
-   */
-  async joinGiftPreview(allianceId: string): Promise<Offer[]> {
-    const now = new Date();
-    const newcomer = await this.newcomer(allianceId);
-    const views = (await this.templates.active(allianceId, { joinGift: true })).filter(
-      ({ template: t }) =>
-        templateIssueProblem(t, now) === null && this.ineligibility(t, newcomer, newcomer.tiers) === null,
-    );
-    return views.map((view) => toOffer(view, 0));
-  }
-
-  /** A member as joining makes one: the base tier, no purchase yet. */
-  private async newcomer(allianceId: string) {
-    const tiers = await this.alliances.tiers(allianceId);
-    const base = [...tiers].sort((a, b) => a.minSpendFen - b.minSpendFen)[0];
-    return { tierCode: base?.code ?? '', firstPurchaseAt: null, tiers };
+    this.profiles.countCouponsWith((member) => this.countAvailable(member));
   }
 
   /**
@@ -143,7 +48,7 @@ export class CouponsService implements OnModuleInit {
     const view = await this.templates.find(who.allianceId, templateId);
     // join gifts and issue-only templates (rewards, mall coupons) are not for claiming
     if (!view || view.template.joinGift || view.template.channel !== 'centre') throw notFound('优惠券');
-    const refusal = this.ineligibility(view.template, member, await this.alliances.tiers(who.allianceId));
+    const refusal = claimRefusal(view.template, member, await this.alliances.tiers(who.allianceId));
     if (refusal) throw refusal;
 
     for (let attempt = 0; attempt < view.template.perMemberLimit + 3; attempt++) {
@@ -157,9 +62,15 @@ export class CouponsService implements OnModuleInit {
       try {
         const coupon = await this.tx.run(async (em) => {
           await this.members.holdOpen(em, who.allianceId, member.id, new Date());
-          if (!(await this.takeStock(em, view.template.id)))
+          if (!(await this.issuing.takeStock(em, view.template.id)))
             throw new DomainError('OUT_OF_STOCK', 409, '来晚了，券已抢光');
-          const claimed = await this.insertCoupon(em, view.template, member, 'claim', claimedSoFar + 1);
+          const claimed = await this.issuing.insertCoupon(
+            em,
+            view.template,
+            member,
+            'claim',
+            claimedSoFar + 1,
+          );
           await rememberResult(em, 'claim', claimed.id);
           return claimed;
         });
@@ -170,145 +81,6 @@ export class CouponsService implements OnModuleInit {
       }
     }
     throw new DomainError('CONFLICT', 409, '领取繁忙，请重试');
-  }
-
-  /**
-   * Issues a coupon of `template` to `member` in the caller's transaction, outside the claim limit
-   * (join gifts, referral rewards, mall exchanges). Null when the template is out of stock.
-   */
-  async issue(
-    em: EntityManager,
-    template: CouponTemplate,
-    member: Member,
-    source: CouponSource,
-  ): Promise<CouponRow | null> {
-    // a template whose fixed validity is over issues nothing (takeStock guards status and stock)
-    if (templateIssueProblem(template, new Date()) === 'expired') return null;
-    if (!(await this.takeStock(em, template.id))) return null;
-    return this.insertCoupon(em, template, member, source, null);
-  }
-
-  /** The join gifts of a member who just joined, in the join transaction. */
-  async issueJoinGifts(em: EntityManager, member: Member): Promise<void> {
-    const gifts = await this.templates.active(member.allianceId, { joinGift: true }, em);
-    const tiers = await this.alliances.tiers(member.allianceId, em);
-    for (const view of gifts) {
-      if (this.ineligibility(view.template, member, tiers)) continue;
-      if (!(await this.issue(em, view.template, member, 'join_gift')))
-        this.logger.warn(`join gift template ${view.template.id} is out of stock`);
-    }
-  }
-
-  /**
-   * Issues a coupon of `template` to `member` in the caller's transaction within the template's
-   * per-member limit, as a claim would (campaigns): the coupon takes the member's next claim slot,
-   * so a claim racing it collides on the unique key and one of them loses (the caller retries).
-   * Answers why nothing was issued instead of throwing.
-   */
-  async issueWithinLimit(
-    em: EntityManager,
-    template: CouponTemplate,
-    member: Member,
-    source: CouponSource,
-    at = new Date(),
-  ): Promise<CouponRow | IssueRefusal> {
-    const current = await em.findOneBy(CouponTemplate, { id: template.id });
-    if (!current || current.status !== 'active' || templateIssueProblem(current, at) === 'expired')
-      return 'unavailable';
-    const held = await em.countBy(CouponRow, { templateId: template.id, claimedByMemberId: member.id });
-    if (held >= current.perMemberLimit) return 'limit_reached';
-    if (!(await this.takeStock(em, template.id))) return 'out_of_stock';
-    return this.insertCoupon(em, current, member, source, held + 1);
-  }
-
-  /**
-   * issueWithinLimit for many members at once, in the caller's transaction (a campaign's batch), in
-   * set-based statements: one grouped count of what they hold, one locked read and one guarded update
-   * of the template's stock for the whole batch, bulk inserts of the coupons. Each coupon takes its
-   * member's next claim slot, so a claim racing the batch collides on the unique key and the whole
-   * transaction fails (the caller retries those targets one by one). When the stock cannot cover all,
-   * the first members in the given order get one. Answers, per member id, the coupon or why none.
-   */
-  async issueBatch(
-    em: EntityManager,
-    template: CouponTemplate,
-    members: Member[],
-    source: CouponSource,
-    at = new Date(),
-  ): Promise<Map<string, CouponRow | IssueRefusal>> {
-    const outcome = new Map<string, CouponRow | IssueRefusal>();
-    if (new Set(members.map((m) => m.id)).size !== members.length)
-      throw new Error('issueBatch: a member appears twice');
-    if (!members.length) return outcome;
-    const current = await this.lockTemplate(em, template.id);
-    if (!current || current.status !== 'active' || templateIssueProblem(current, at) === 'expired') {
-      for (const m of members) outcome.set(m.id, 'unavailable');
-      return outcome;
-    }
-    const held = new Map<string, number>();
-    for (let i = 0; i < members.length; i += BULK_CHUNK) {
-      const counts = await em
-        .createQueryBuilder(CouponRow, 'c')
-        .select('c.claimed_by_member_id', 'memberId')
-        .addSelect('COUNT(*)', 'n')
-        .where('c.template_id = :templateId AND c.claimed_by_member_id IN (:...ids)', {
-          templateId: current.id,
-          ids: members.slice(i, i + BULK_CHUNK).map((m) => m.id),
-        })
-        .groupBy('c.claimed_by_member_id')
-        .getRawMany<{ memberId: string | number; n: string | number }>();
-      for (const r of counts) held.set(String(r.memberId), Number(r.n));
-    }
-    const eligible: Member[] = [];
-    for (const m of members) {
-      if ((held.get(m.id) ?? 0) >= current.perMemberLimit) outcome.set(m.id, 'limit_reached');
-      else eligible.push(m);
-    }
-    // the template row is locked (MySQL) since lockTemplate: its stock is current and stays ours
-    const take = Math.max(0, Math.min(eligible.length, current.stock - current.issued));
-    if (take > 0) {
-      const taken = await em
-        .createQueryBuilder()
-        .update(CouponTemplate)
-        .set({ issued: () => `issued + ${take}` })
-        .where("id = :id AND issued + :take <= stock AND status = 'active'", { id: current.id, take })
-        .execute();
-      if (taken.affected !== 1) throw new RetryableConflict(`stock of template ${current.id} moved`);
-    }
-    const lucky = eligible.slice(0, take);
-    for (const m of eligible.slice(take)) outcome.set(m.id, 'out_of_stock');
-    const now = new Date();
-    for (let i = 0; i < lucky.length; i += BULK_CHUNK) {
-      const chunk = lucky.slice(i, i + BULK_CHUNK);
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(CouponRow)
-        .values(chunk.map((m) => newCoupon(current, m, source, (held.get(m.id) ?? 0) + 1, now)))
-        .updateEntity(false)
-        .execute();
-      const rows = await em.find(CouponRow, {
-        where: { templateId: current.id, claimedByMemberId: In(chunk.map((m) => m.id)), source },
-      });
-      for (const row of rows)
-        if (row.claimSeq === (held.get(row.claimedByMemberId) ?? 0) + 1)
-          outcome.set(row.claimedByMemberId, row);
-    }
-    for (const m of lucky) {
-      const coupon = outcome.get(m.id);
-      if (!coupon || typeof coupon === 'string')
-        throw new Error(`issueBatch: coupon of member ${m.id} not found`);
-      await this.events.publish(em, new CouponClaimed(coupon, source));
-    }
-    return outcome;
-  }
-
-  /** The template as it is now, its row locked until the transaction ends (MySQL; SQLite has one writer). */
-  private async lockTemplate(em: EntityManager, templateId: string): Promise<CouponTemplate | null> {
-    const qb = em.createQueryBuilder(CouponTemplate, 't').where('t.id = :id', { id: templateId });
-    return em.connection.options.type === 'better-sqlite3'
-      ? qb.getOne()
-      : qb.setLock('pessimistic_write').getOne();
   }
 
   /** The coupons a member's join issued, in the order they were issued. */
@@ -322,46 +94,6 @@ export class CouponsService implements OnModuleInit {
       rows.map((r) => r.templateId),
     );
     return rows.map((r) => this.toDto(r, views.get(r.templateId)!));
-  }
-
-  /** `issued = issued + 1` only while below stock and active: the stock invariant in one statement. */
-  private async takeStock(em: EntityManager, templateId: string): Promise<boolean> {
-    const result = await em
-      .createQueryBuilder()
-      .update(CouponTemplate)
-      .set({ issued: () => 'issued + 1' })
-      .where("id = :id AND issued < stock AND status = 'active'", { id: templateId })
-      .execute();
-    return result.affected === 1;
-  }
-
-  private async insertCoupon(
-    em: EntityManager,
-    template: CouponTemplate,
-    member: Member,
-    source: CouponSource,
-    claimSeq: number | null,
-  ): Promise<CouponRow> {
-    const coupon = await em.save(
-      em.create(CouponRow, newCoupon(template, member, source, claimSeq, new Date())),
-    );
-    await this.events.publish(em, new CouponClaimed(coupon, source));
-    return coupon;
-  }
-
-  /** Why this member may not claim the template now (null: may). */
-  private ineligibility(
-    t: CouponTemplate,
-    member: Pick<Member, 'tierCode' | 'firstPurchaseAt'>,
-    tiers: { code: string; minSpendFen: number }[],
-  ): DomainError | null {
-    if (t.status !== 'active') return new DomainError('NOT_ELIGIBLE', 422, '该券已暂停领取');
-    if (t.validUntil && t.validUntil <= new Date()) return new DomainError('NOT_ELIGIBLE', 422, '该券已过期');
-    if (t.audience === 'new_members' && member.firstPurchaseAt)
-      return new DomainError('NOT_ELIGIBLE', 422, '该券仅限新会员领取');
-    if (!meetsTier(tiers, member.tierCode, t.minTierCode))
-      return new DomainError('NOT_ELIGIBLE', 422, '会员等级不足，暂不能领取');
-    return null;
   }
 
   /** The member's coupons, newest first, with past-due ones read as expired at once. */
@@ -522,7 +254,7 @@ export class CouponsService implements OnModuleInit {
 }
 
 /** What a coupon of this template is worth and on what condition, as every coupon view shows it. */
-function termsOf(t: CouponTemplate) {
+export function termsOf(t: CouponTemplate) {
   return {
     title: t.title,
     description: t.description ?? describeCoupon(t),
@@ -532,32 +264,4 @@ function termsOf(t: CouponTemplate) {
     maxDiscountFen: t.maxDiscountFen,
     thresholdFen: t.thresholdFen,
   };
-}
-
-/** A template as 领券中心 and the join page show it. */
-function toOffer({ template: t, merchantIds }: TemplateView, claimedByMe: number): Offer {
-  return {
-    id: t.id,
-    ...termsOf(t),
-    usableAt: t.usableAt,
-    merchantIds,
-    validDays: t.validDays,
-    validFrom: t.validFrom?.toISOString() ?? null,
-    validUntil: t.validUntil?.toISOString() ?? null,
-    firstOrderOnly: t.firstOrderOnly,
-    forwardable: t.forwardable,
-    perMemberLimit: t.perMemberLimit,
-    remaining: Math.max(0, t.stock - t.issued),
-    claimedByMe,
-  };
-}
-
-function meetsTier(
-  tiers: { code: string; minSpendFen: number }[],
-  memberTier: string,
-  minTier: string | null,
-): boolean {
-  if (!minTier) return true;
-  const rank = (code: string) => tiers.find((t) => t.code === code)?.minSpendFen ?? -1;
-  return rank(memberTier) >= rank(minTier);
 }

@@ -9,12 +9,15 @@ import { DomainError, notFound } from '../common/errors';
 import { TransactionRunner } from '../common/transactions';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
+import { MemberProfileService } from '../members/member-profile.service';
 import { CouponTemplate } from './coupon-template.entity';
 import { CouponTemplatesService } from './coupon-templates.service';
 import { CouponRow } from './coupon.entity';
 import { ReferralReward, ReferralRule } from './referral.entities';
 import { CouponsService } from './coupons.service';
+import { CouponIssuingService } from './coupon-issuing.service';
 import { LedgerService } from '../points/ledger.service';
+import { LedgerReversalsService } from '../points/ledger-reversals.service';
 
 /**
  * 拉新 rewards: when a friend who joined through a member's forwarded coupon completes a first
@@ -34,13 +37,16 @@ export class ReferralService {
     @InjectRepository(ReferralRule) private readonly rules: Repository<ReferralRule>,
     private readonly templates: CouponTemplatesService,
     private readonly coupons: CouponsService,
+    private readonly couponIssuing: CouponIssuingService,
     private readonly members: MembersService,
+    private readonly profiles: MemberProfileService,
     private readonly ledger: LedgerService,
+    private readonly reversals: LedgerReversalsService,
     private readonly tx: TransactionRunner,
     @InjectRepository(ReferralReward) private readonly rewards: Repository<ReferralReward>,
     private readonly events: EventBus,
   ) {
-    this.members.latestReferralRewardWith((member) => this.latestRewardOf(member));
+    this.profiles.latestReferralRewardWith((member) => this.latestRewardOf(member));
   }
 
   /** The newest reward of the last 30 days that the member still holds, for the card to tell. */
@@ -102,7 +108,7 @@ export class ReferralService {
     const template = rule.rewardTemplateId
       ? await em.findOneBy(CouponTemplate, { id: rule.rewardTemplateId, allianceId: friend.allianceId })
       : null;
-    const coupon = template ? await this.coupons.issue(em, template, referrer, 'referral') : null;
+    const coupon = template ? await this.couponIssuing.issue(em, template, referrer, 'referral') : null;
     if (template && !coupon)
       this.logger.warn(
         `referral reward template ${template.id} issued nothing: ${templateIssueProblem(template, new Date()) ?? 'out_of_stock'}`,
@@ -163,7 +169,7 @@ export class ReferralService {
       );
     }
     if (reward.points > 0) {
-      await this.ledger.clawBack(
+      await this.reversals.clawBack(
         em,
         await this.members.getIn(em, reward.referrerMemberId),
         reward.points,

@@ -3,6 +3,7 @@ import type { Merchant as MerchantDto } from '@allycard/contracts';
 import { cardBenefitsAt } from '@allycard/domain';
 import { AlliancesService } from '../alliances/alliances.service';
 import type { Principal } from '../common/auth';
+import { CouponOffersService } from '../coupons/coupon-offers.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { MembersService } from '../members/members.service';
 import { MerchantsService, toMerchantDto, toStoreDto } from '../merchants/merchants.service';
@@ -19,6 +20,7 @@ export class DirectoryService {
     private readonly merchants: MerchantsService,
     private readonly members: MembersService,
     private readonly coupons: CouponsService,
+    private readonly couponOffers: CouponOffersService,
     private readonly alliances: AlliancesService,
     private readonly points: PointsService,
   ) {}
@@ -47,7 +49,7 @@ export class DirectoryService {
     const member = await this.members.get(who);
     const [held, offers, tiers, policy] = await Promise.all([
       this.coupons.usableNow(member),
-      this.coupons.offers(who),
+      this.couponOffers.offers(who),
       this.alliances.tiers(who.allianceId),
       this.points.policy(who.allianceId),
     ]);

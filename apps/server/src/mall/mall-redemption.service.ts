@@ -8,11 +8,13 @@ import { rememberResult } from '../common/idempotency';
 import { isUniqueViolation, RetryableConflict, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { CouponsService } from '../coupons/coupons.service';
+import { CouponIssuingService } from '../coupons/coupon-issuing.service';
 import { MembersService } from '../members/members.service';
 import type { Order } from '../orders/order.entities';
 import { OrdersService } from '../orders/orders.service';
 import { CheckoutService } from '../orders/checkout.service';
 import { LedgerService } from '../points/ledger.service';
+import { LedgerReversalsService } from '../points/ledger-reversals.service';
 import { MallCatalogueService } from './mall-catalogue.service';
 import { MallItem, MallMemberCount, MallOrder } from './mall.entities';
 
@@ -29,7 +31,9 @@ export class MallRedemptionService {
     private readonly catalogue: MallCatalogueService,
     private readonly members: MembersService,
     private readonly ledger: LedgerService,
+    private readonly reversals: LedgerReversalsService,
     private readonly coupons: CouponsService,
+    private readonly couponIssuing: CouponIssuingService,
     private readonly templates: CouponTemplatesService,
     private readonly checkout: CheckoutService,
     private readonly cashOrders: OrdersService,
@@ -124,7 +128,7 @@ export class MallRedemptionService {
       if (template) {
         const issued = [];
         for (let i = 0; i < quantity; i++) {
-          const coupon = await this.coupons.issue(em, template, member, 'mall');
+          const coupon = await this.couponIssuing.issue(em, template, member, 'mall');
           if (!coupon) throw new DomainError('OUT_OF_STOCK', 409, '兑换的券已发完');
           issued.push(coupon);
         }
@@ -209,7 +213,7 @@ export class MallRedemptionService {
     if (cancelled.affected !== 1) return false;
     const mallOrder = await em.findOneByOrFail(MallOrder, { id: mallOrderId });
     if (mallOrder.merchantId) {
-      await this.ledger.returnSpent(
+      await this.reversals.returnSpent(
         em,
         await this.members.getIn(em, mallOrder.memberId),
         { type: 'mall_order', id: mallOrder.id },

@@ -7,6 +7,7 @@ import { DomainError, notFound, validationFailed } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
 import { TransactionRunner } from '../common/transactions';
 import { MembersService } from '../members/members.service';
+import { MemberStandingService } from '../members/member-standing.service';
 import { LedgerService } from '../points/ledger.service';
 import { TiersService } from '../points/tiers.service';
 import { AuditLogService } from './audit-log.service';
@@ -25,6 +26,7 @@ export class MemberActionsService {
     private readonly detail: MemberDetailService,
     private readonly list: MemberListService,
     private readonly members: MembersService,
+    private readonly standing: MemberStandingService,
     private readonly alliances: AlliancesService,
     private readonly tiers: TiersService,
     private readonly ledger: LedgerService,
@@ -49,7 +51,7 @@ export class MemberActionsService {
       const spendFen = await this.tiers.rollingSpendFen(member.id, now, em);
       // A purchase never lowers: the grant lifts the member to its floor, a higher tier stays.
       const due = tierAfterSpendChange(ladder, member.tierCode, spendFen, 'purchase', grant, now);
-      await this.members.grantTier(em, member, grant, due.code, now);
+      await this.standing.grantTier(em, member, grant, due.code, now);
       await this.audit.record(
         em,
         who,

@@ -8,6 +8,7 @@ import { CouponsService } from '../coupons/coupons.service';
 import { readStoredTime } from '../database/columns';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
+import { MemberStandingService } from '../members/member-standing.service';
 import { PointsService } from '../points/points.service';
 import { MemberListService } from './member-list.service';
 import { RfmService } from './rfm.service';
@@ -30,6 +31,7 @@ export class MemberDetailService {
     private readonly dataSource: DataSource,
     private readonly list: MemberListService,
     private readonly members: MembersService,
+    private readonly standing: MemberStandingService,
     private readonly points: PointsService,
     private readonly coupons: CouponsService,
     private readonly rfm: RfmService,
@@ -192,7 +194,7 @@ export class MemberDetailService {
          FROM points_transactions t WHERE t.member_id = ? ORDER BY t.id DESC`,
         [member.id],
       ),
-      this.members.tierChanges(member.allianceId, member.id),
+      this.standing.tierChanges(member.allianceId, member.id),
     ]);
 
     const at = (merchant: Num | null) =>

@@ -5,12 +5,18 @@ import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Principal, Roles } from '../common/auth';
 import { RATE_LIMITS } from '../common/throttling';
 import { UpdateMeDto, WechatCodeDto } from './dto/member.dto';
+import { MemberCodesService } from './member-codes.service';
+import { MemberProfileService } from './member-profile.service';
 import { MembersService } from './members.service';
 
 @ApiTags('members')
 @Controller()
 export class MembersController {
-  constructor(private readonly members: MembersService) {}
+  constructor(
+    private readonly members: MembersService,
+    private readonly profiles: MemberProfileService,
+    private readonly memberCodes: MemberCodesService,
+  ) {}
 
   @Post('auth/login')
   @HttpCode(200)
@@ -23,14 +29,14 @@ export class MembersController {
   @ApiBearerAuth()
   @Roles('member')
   me(@CurrentPrincipal() who: Principal): Promise<MemberProfile> {
-    return this.members.profile(who);
+    return this.profiles.profile(who);
   }
 
   @Patch('me')
   @ApiBearerAuth()
   @Roles('member')
   update(@CurrentPrincipal() who: Principal, @Body() body: UpdateMeDto): Promise<Member> {
-    return this.members.update(who, body);
+    return this.profiles.update(who, body);
   }
 
   @Post('me/phone')
@@ -38,13 +44,13 @@ export class MembersController {
   @ApiBearerAuth()
   @Roles('member')
   bindPhone(@CurrentPrincipal() who: Principal, @Body() body: WechatCodeDto): Promise<Member> {
-    return this.members.bindPhone(who, body.code);
+    return this.profiles.bindPhone(who, body.code);
   }
 
   @Get('me/member-code')
   @ApiBearerAuth()
   @Roles('member')
   memberCode(@CurrentPrincipal() who: Principal): Promise<MemberCode> {
-    return this.members.memberCode(who);
+    return this.memberCodes.memberCode(who);
   }
 }

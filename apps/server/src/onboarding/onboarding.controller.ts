@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { RATE_LIMITS } from '../common/throttling';
-import { CouponsService } from '../coupons/coupons.service';
+import { CouponOffersService } from '../coupons/coupon-offers.service';
 import { JoiningService } from '../coupons/joining.service';
 import { DirectoryService } from '../directory/directory.service';
 import { SharingService } from '../coupons/sharing.service';
@@ -21,20 +21,20 @@ export class OnboardingController {
     private readonly sharing: SharingService,
     private readonly wechat: WechatClient,
     private readonly policies: PolicyService,
-    private readonly coupons: CouponsService,
+    private readonly offers: CouponOffersService,
     private readonly directory: DirectoryService,
   ) {}
 
   /** Public: what joining gives (the join gifts of the scanned code's alliance), named on the join page. */
   @Get('join-gifts')
   async joinGifts(@Query('scene') scene?: unknown): Promise<Offer[]> {
-    return this.coupons.joinGiftPreview(await this.allianceOfScene(scene));
+    return this.offers.joinGiftPreview(await this.allianceOfScene(scene));
   }
 
   /** Public: 领券中心 before joining; the first claim joins (POST /join, then the claim). */
   @Get('offers/browse')
   async browseOffers(@Query('scene') scene?: unknown): Promise<Offer[]> {
-    return this.coupons.offersForNewcomer(await this.allianceOfScene(scene));
+    return this.offers.offersForNewcomer(await this.allianceOfScene(scene));
   }
 
   /** Public: the scene's merchants and stores, so 领券中心 names where a coupon is used before joining. */

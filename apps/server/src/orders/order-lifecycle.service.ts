@@ -7,7 +7,7 @@ import { OrderClosed, OrderPaid, OrderRefunded } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
 import { MembersService } from '../members/members.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { LedgerService } from '../points/ledger.service';
+import { LedgerReversalsService } from '../points/ledger-reversals.service';
 import { PurchasesService } from '../points/purchases.service';
 import { Order } from './order.entities';
 import { CLOSE_ORDER_TOPIC } from './wechat-topics';
@@ -23,7 +23,7 @@ export class OrderLifecycleService {
     private readonly coupons: CouponsService,
     private readonly couponUsage: CouponUsageService,
     private readonly members: MembersService,
-    private readonly ledger: LedgerService,
+    private readonly reversals: LedgerReversalsService,
     private readonly purchases: PurchasesService,
     private readonly outbox: OutboxService,
     private readonly events: EventBus,
@@ -108,7 +108,7 @@ export class OrderLifecycleService {
       });
     if (order.couponId) await this.couponUsage.releaseFromOrder(em, order.couponId, order.id, at);
     if (order.pointsUsed > 0) {
-      await this.ledger.returnSpent(
+      await this.reversals.returnSpent(
         em,
         await this.members.getIn(em, order.memberId),
         { type: 'order_points', id: order.id },

@@ -18,7 +18,7 @@ import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { OutboxDispatcher, OutboxOutcome } from '../outbox/outbox.dispatcher';
 import { OutboxService } from '../outbox/outbox.service';
-import { LedgerService } from '../points/ledger.service';
+import { LedgerReversalsService } from '../points/ledger-reversals.service';
 import { TiersService } from '../points/tiers.service';
 import { WechatPayClient, WechatRefundNotice } from '../wechat/wechat-pay.client';
 import { OrderLifecycleService } from './order-lifecycle.service';
@@ -47,7 +47,7 @@ export class RefundsService implements OnModuleInit {
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     @InjectRepository(Refund) private readonly refunds: Repository<Refund>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly ledger: LedgerService,
+    private readonly reversals: LedgerReversalsService,
     private readonly tiers: TiersService,
     private readonly pay: WechatPayClient,
     private readonly tx: TransactionRunner,
@@ -239,7 +239,7 @@ export class RefundsService implements OnModuleInit {
     });
     await this.events.publish(em, new RefundSucceeded(order, refund, before, effects.full, at));
 
-    const clawed = await this.ledger.clawBack(
+    const clawed = await this.reversals.clawBack(
       em,
       member,
       effects.pointsToClawBack,
@@ -247,7 +247,7 @@ export class RefundsService implements OnModuleInit {
       source('refund_clawback'),
       at,
     );
-    const returned = await this.ledger.returnSpent(
+    const returned = await this.reversals.returnSpent(
       em,
       member,
       { type: 'order_points', id: order.id },

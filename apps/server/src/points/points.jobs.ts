@@ -5,7 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
 import { TransactionRunner } from '../common/transactions';
-import { LedgerService } from './ledger.service';
+import { LedgerReversalsService } from './ledger-reversals.service';
 import { PointsLot } from './points.entities';
 import { TiersService } from './tiers.service';
 
@@ -19,7 +19,7 @@ export class PointsJobs {
   constructor(
     private readonly leases: JobLeases,
     @InjectRepository(PointsLot) private readonly lots: Repository<PointsLot>,
-    private readonly ledger: LedgerService,
+    private readonly reversals: LedgerReversalsService,
     private readonly tiers: TiersService,
     private readonly alliances: AlliancesService,
     private readonly tx: TransactionRunner,
@@ -37,7 +37,7 @@ export class PointsJobs {
       });
       if (!due.length) break;
       for (const lot of due) {
-        const expired = await this.tx.run((em) => this.ledger.expireLot(em, lot, now));
+        const expired = await this.tx.run((em) => this.reversals.expireLot(em, lot, now));
         if (expired) {
           lots++;
           points += expired;

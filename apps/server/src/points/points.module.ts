@@ -2,8 +2,9 @@ import { BenefitRulesModule } from '../benefits/benefit-rules';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MembersModule } from '../members/members.module';
-import { MembersService } from '../members/members.service';
+import { MemberProfileService } from '../members/member-profile.service';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { LedgerReversalsService } from './ledger-reversals.service';
 import { LedgerService } from './ledger.service';
 import { PointsController } from './points.controller';
 import {
@@ -34,17 +35,24 @@ import { TiersService } from './tiers.service';
     BenefitRulesModule,
   ],
   controllers: [PointsController],
-  providers: [LedgerService, TiersService, PurchasesService, PointsService, PointsJobs],
-  exports: [LedgerService, TiersService, PurchasesService, PointsService],
+  providers: [
+    LedgerService,
+    LedgerReversalsService,
+    TiersService,
+    PurchasesService,
+    PointsService,
+    PointsJobs,
+  ],
+  exports: [LedgerService, LedgerReversalsService, TiersService, PurchasesService, PointsService],
 })
 export class PointsModule implements OnModuleInit {
   constructor(
-    private readonly members: MembersService,
+    private readonly profiles: MemberProfileService,
     private readonly tiers: TiersService,
   ) {}
 
   onModuleInit() {
     // The card's tier progress ("再消费 ¥320 升级金卡") needs the rolling spend kept here.
-    this.members.rollingSpendWith((member) => this.tiers.rollingSpendFen(member.id));
+    this.profiles.rollingSpendWith((member) => this.tiers.rollingSpendFen(member.id));
   }
 }

@@ -7,6 +7,7 @@ import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { readStoredTime } from '../database/columns';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
+import { MemberStandingService } from '../members/member-standing.service';
 import { SpendEntry } from './points.entities';
 
 const YEAR_MS = 365 * 86_400_000;
@@ -21,6 +22,7 @@ export class TiersService {
     @InjectRepository(SpendEntry) private readonly spend: Repository<SpendEntry>,
     private readonly alliances: AlliancesService,
     private readonly members: MembersService,
+    private readonly standing: MemberStandingService,
     private readonly tx: TransactionRunner,
   ) {}
 
@@ -66,10 +68,10 @@ export class TiersService {
     const spendFen = await this.rollingSpendFen(member.id, at, em);
     const change = amountFen < 0 ? 'refund' : 'purchase';
     const fresh = await this.members.getIn(em, member.id);
-    const grant = MembersService.grantOf(fresh);
+    const grant = MemberStandingService.grantOf(fresh);
     const due = tierAfterSpendChange(tiers, fresh.tierCode, spendFen, change, grant, at);
     if (due.code === fresh.tierCode) return fresh.tierCode;
-    await this.members.setTier(em, fresh, { from: fresh.tierCode, to: due.code, reason: change }, at);
+    await this.standing.setTier(em, fresh, { from: fresh.tierCode, to: due.code, reason: change }, at);
     return due.code;
   }
 
@@ -98,7 +100,7 @@ export class TiersService {
       if (!rows.length) return changed;
       for (const row of rows) {
         // A running operator grant is a floor the review does not go below.
-        const grant = MembersService.grantOf({
+        const grant = MemberStandingService.grantOf({
           tierGrantCode: row.tier_grant_code,
           tierGrantUntil: row.tier_grant_until === null ? null : readStoredTime(row.tier_grant_until),
         });
@@ -106,7 +108,7 @@ export class TiersService {
         if (due !== row.tier_code) {
           const member = { id: String(row.id), allianceId };
           const change = { from: row.tier_code, to: due, reason: 'review' as const, guarded: true };
-          if (await this.tx.run((em) => this.members.setTier(em, member, change, at))) changed++;
+          if (await this.tx.run((em) => this.standing.setTier(em, member, change, at))) changed++;
         }
       }
       lastId = String(rows[rows.length - 1].id);

@@ -12,7 +12,7 @@ import { MembersService } from '../members/members.service';
 import { OrdersService } from '../orders/orders.service';
 import { PaymentReconciler } from '../orders/payment-reconciler.service';
 import { SubscribeMessagesService } from '../messages/subscribe-messages.service';
-import { LedgerService } from '../points/ledger.service';
+import { LedgerReversalsService } from '../points/ledger-reversals.service';
 import { PointsService } from '../points/points.service';
 import { PolicyService } from './policy.service';
 
@@ -35,7 +35,7 @@ export class AccountService {
     private readonly orders: OrdersService,
     private readonly mall: MallRedemptionService,
     private readonly payments: PaymentReconciler,
-    private readonly ledger: LedgerService,
+    private readonly reversals: LedgerReversalsService,
     private readonly points: PointsService,
     private readonly policies: PolicyService,
     private readonly audit: AuditLogService,
@@ -104,7 +104,7 @@ export class AccountService {
       const sharesCancelled = await this.sharing.cancelAllFrom(em, member.id);
       const couponsVoided = await this.couponUsage.voidAllOf(em, member, at);
       const pickupsCancelled = await this.mall.cancelPointsPickupsOf(em, member.id, at);
-      const pointsForfeited = await this.ledger.forfeitAll(em, member, at);
+      const pointsForfeited = await this.reversals.forfeitAll(em, member, at);
       const outcome = { couponsVoided, pointsForfeited, ordersClosed, sharesCancelled, pickupsCancelled };
       await this.audit.record(
         em,

@@ -10,6 +10,7 @@ import { SharingService } from '../coupons/sharing.service';
 import { AuditLogService } from '../member-database/audit-log.service';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
+import { MemberProfileService } from '../members/member-profile.service';
 import { QrCodesService } from '../qrcodes/qrcodes.service';
 import { MemberConsent, PolicyVersion } from './policy.entities';
 
@@ -29,12 +30,13 @@ export class PolicyService implements OnModuleInit {
     private readonly qrcodes: QrCodesService,
     private readonly sharing: SharingService,
     private readonly members: MembersService,
+    private readonly profiles: MemberProfileService,
     private readonly audit: AuditLogService,
     private readonly tx: TransactionRunner,
   ) {}
 
   onModuleInit() {
-    this.members.consentStateWith((member) => this.consentState(member));
+    this.profiles.consentStateWith((member) => this.consentState(member));
   }
 
   /**

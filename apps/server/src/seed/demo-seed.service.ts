@@ -6,6 +6,8 @@ import { CounterService } from '../counter/counter.service';
 import { MallCatalogueService } from '../mall/mall-catalogue.service';
 import { MallRedemptionService } from '../mall/mall-redemption.service';
 import { MembersService } from '../members/members.service';
+import { MemberCodesService } from '../members/member-codes.service';
+import { MemberProfileService } from '../members/member-profile.service';
 import { MessageTemplatesService } from '../messages/message-templates.service';
 import { SANDBOX_MESSAGE_TEMPLATES } from '../messages/sandbox-templates';
 import { DEMO_POLICY } from '../privacy/demo-policy';
@@ -33,6 +35,8 @@ export class DemoSeedService {
     private readonly mall: MallCatalogueService,
     private readonly mallRedemption: MallRedemptionService,
     private readonly members: MembersService,
+    private readonly memberCodes: MemberCodesService,
+    private readonly profiles: MemberProfileService,
     private readonly counter: CounterService,
     private readonly policies: PolicyService,
     private readonly messageTemplates: MessageTemplatesService,
@@ -157,13 +161,13 @@ export class DemoSeedService {
     for (const [i, nickname] of ['小林', '阿芳', '老周'].entries()) {
       const joined = await this.members.joinByOpenid(`demo_shopper_${i + 1}`, {});
       const who: Principal = { role: 'member', id: joined.member.id, allianceId };
-      await this.members.update(who, { nickname });
+      await this.profiles.update(who, { nickname });
       shoppers.push(who);
     }
     // One shopper with a phone, so the console's member search by phone has someone to find.
-    await this.members.setPhone(shoppers[0], DEMO_SHOPPER_PHONE);
+    await this.profiles.setPhone(shoppers[0], DEMO_SHOPPER_PHONE);
     const buy = async (shopper: Principal, at: DemoMerchant, amountFen: number) => {
-      const { code } = await this.members.memberCode(shopper);
+      const { code } = await this.memberCodes.memberCode(shopper);
       await this.counter.redeem(
         { role: 'clerk', id: at.clerkId, allianceId, merchantId: at.id },
         { memberCode: code, amountFen },
