@@ -301,8 +301,8 @@ describe(`orders and WeChat Pay (${TEST_DB})`, () => {
       const { WechatPayClient } = await import('../src/wechat/wechat-pay.client');
       const client = t.app.get(WechatPayClient);
       const download = jest.spyOn(
-        client as unknown as { loadCertificates: () => Promise<void> },
-        'loadCertificates',
+        client as unknown as { downloadCertificates: () => Promise<unknown> },
+        'downloadCertificates',
       );
       const forged = Array.from({ length: 20 }, (_, i) =>
         craft.build(craft.transaction(pending.outTradeNo, pending.payableFen), {

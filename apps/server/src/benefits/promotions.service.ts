@@ -16,6 +16,7 @@ import { MerchantsService } from '../merchants/merchants.service';
 import { promotionOf } from './benefit-rules';
 import { PointsPromotionRow } from './benefit.entities';
 import { PointsPromotionDto } from './dto/promotions.dto';
+import { isId } from '../common/ids';
 
 /**
  * Points promotions (/admin/benefits/promotions): N× points in a window, at merchants or the whole
@@ -60,7 +61,7 @@ export class PromotionsService {
   }
 
   private async get(allianceId: string, id: string): Promise<PointsPromotionRow> {
-    const row = /^\d{1,19}$/.test(id) ? await this.rows.findOneBy({ id, allianceId }) : null;
+    const row = isId(id) ? await this.rows.findOneBy({ id, allianceId }) : null;
     if (!row) throw notFound('积分活动');
     return row;
   }

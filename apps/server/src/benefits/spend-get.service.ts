@@ -13,6 +13,7 @@ import { MerchantsService } from '../merchants/merchants.service';
 import type { Order } from '../orders/order.entities';
 import { SpendGetGrant, SpendGetRule } from './benefit.entities';
 import { SpendGetRuleDto } from './dto/spend-get.dto';
+import { isId } from '../common/ids';
 
 /**
  * 满额返券: a paid order of at least a rule's amount issues one coupon of its template (the rule at
@@ -70,7 +71,7 @@ export class SpendGetService {
   }
 
   async remove(allianceId: string, id: string): Promise<SpendGetRuleView> {
-    const row = /^\d{1,19}$/.test(id) ? await this.rules.findOneBy({ id, allianceId }) : null;
+    const row = isId(id) ? await this.rules.findOneBy({ id, allianceId }) : null;
     if (!row) throw notFound('满额返券规则');
     await this.tx.run((em) => em.delete(SpendGetRule, { id: row.id, allianceId }));
     const view = await this.templates.find(allianceId, row.templateId);

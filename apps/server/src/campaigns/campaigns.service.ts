@@ -13,6 +13,7 @@ import { MerchantsService } from '../merchants/merchants.service';
 import { CampaignRow, CampaignTarget } from './campaign.entities';
 import { CampaignCreateDto } from './dto/campaigns.dto';
 import { SegmentsService } from './segments.service';
+import { isId } from '../common/ids';
 
 const INSERT_CHUNK = 500;
 
@@ -95,9 +96,7 @@ export class CampaignsService {
 
   /** A campaign the caller may see: its alliance's, and for a merchant admin its own merchant's. */
   async visible(who: Principal, id: string): Promise<CampaignRow> {
-    const row = /^\d{1,19}$/.test(id)
-      ? await this.campaigns.findOneBy({ id, allianceId: who.allianceId })
-      : null;
+    const row = isId(id) ? await this.campaigns.findOneBy({ id, allianceId: who.allianceId }) : null;
     if (!row || (who.role === 'merchant_admin' && row.merchantId !== who.merchantId)) throw notFound('活动');
     return row;
   }

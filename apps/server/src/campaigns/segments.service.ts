@@ -10,6 +10,7 @@ import { TransactionRunner } from '../common/transactions';
 import { LifecyclePolicies } from '../member-database/lifecycle-policies.service';
 import { MemberCriteria, MemberQuery } from '../member-database/member-query';
 import { SegmentRow } from './campaign.entities';
+import { isId } from '../common/ids';
 
 /** R/F/M scores rank the whole alliance's purchases: not a merchant admin's to filter by. */
 function allianceWide(who: Principal, filter: SegmentFilter) {
@@ -72,7 +73,7 @@ export class SegmentsService {
 
   /** A segment the caller may use: its alliance's, and for a merchant admin its own merchant's. */
   async visible(who: Principal, segmentId: string): Promise<SegmentRow> {
-    const row = /^\d{1,19}$/.test(segmentId)
+    const row = isId(segmentId)
       ? await this.segments.findOneBy({ id: segmentId, allianceId: who.allianceId })
       : null;
     if (!row || (who.role === 'merchant_admin' && row.merchantId !== who.merchantId)) throw notFound('分群');

@@ -11,6 +11,7 @@ import { Clock } from '../common/clock';
 import { LifecyclePolicies } from './lifecycle-policies.service';
 import { ListCursors, readLimit } from './list-cursor';
 import { MemberCriteria, MemberQuery } from './member-query';
+import { isId } from '../common/ids';
 
 export interface MemberFilters {
   q?: string;
@@ -109,7 +110,7 @@ export class MemberListService {
 
   /** One member's row with its figures in the caller's scope, or null when the caller may not see it. */
   async one(who: Principal, memberId: string, now = this.clock.now()): Promise<AdminMember | null> {
-    if (!/^\d{1,19}$/.test(memberId)) return null;
+    if (!isId(memberId)) return null;
     const [row] = await this.query(who, {}, 1, null, now, memberId);
     return row ? this.toAdminMember(row, await this.alliances.tiers(who.allianceId), now) : null;
   }

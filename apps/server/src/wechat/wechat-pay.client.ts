@@ -1,47 +1,36 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import {
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  createVerify,
-  KeyObject,
-  X509Certificate,
-} from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { toRfc3339Shanghai } from '@allycard/domain';
 import WxPay from 'wechatpay-node-v3';
 import { APP_CONFIG, AppConfig, PayKeys } from '../common/config';
-import { DomainError, validationFailed } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { Metrics, WechatPayCall } from '../metrics/metrics';
 import {
-  checkEnvelope,
-  checkObject,
-  checkRefundNotice,
   checkRefundView,
   checkTransaction,
   Checked,
-  MAX_CLOCK_SKEW_S,
   WechatRefundNotice,
   WechatTransaction,
 } from './notification-resources';
+import { EncryptedCertificate, WechatPayKeys } from './wechat-pay-keys';
+import { NotificationRejected, readNotification, VerifiedNotification } from './wechat-pay-notifications';
 
 export type { WechatRefundNotice, WechatTransaction } from './notification-resources';
+export { NotificationRejected } from './wechat-pay-notifications';
+export type { VerifiedNotification } from './wechat-pay-notifications';
 
 /**
- * WeChat Pay v3, wrapped so that wechatpay-node-v3's gaps stay in this one file:
+ * WeChat Pay v3, wrapped so that wechatpay-node-v3's gaps stay in this folder:
  * - requests are signed by the library (JSAPI prepay, query, close, refund), but travel through our
  *   own HTTP client: it reaches the sandbox by swapping the host, times out at 5 s and reports a
- *   timeout as `unknown` (never as a failure), and checks the signature of every answer;
- * - notifications are verified here with node:crypto over the raw body, with the key that
- *   `Wechatpay-Serial` names: a platform certificate (fetched from /v3/certificates, at most once a
- *   minute for unknown serials) or a WeChat Pay public key (PUB_KEY_ID_…); stale or future
- *   timestamps are refused; the resource is decrypted with AES-256-GCM and its tag checked — the
- *   library's own decipher_gcm never calls final(), so a tampered ciphertext would pass there;
+ *   timeout as `unknown` (never as a failure), and checks the signature of every answer
+ *   (wechat-pay-keys.ts: the platform certificates from /v3/certificates or the public key);
+ * - notifications are verified over the raw body and decrypted in wechat-pay-notifications.ts;
  * - what WeChat sends is checked for shape (notification-resources.ts) before it is used: a genuine
  *   but malformed notification is a 400 that changes nothing, a malformed query answer is 'unknown'.
  */
 const WECHAT_PAY_HOST = 'https://api.mch.weixin.qq.com';
 const TIMEOUT_MS = 5000;
-const CERTIFICATE_REFRESH_MS = 60_000;
 
 export type JsapiPayParams = {
   timeStamp: string;
@@ -51,17 +40,6 @@ export type JsapiPayParams = {
   paySign: string;
 };
 
-export type VerifiedNotification =
-  | { id: string; eventType: 'TRANSACTION.SUCCESS'; transaction: WechatTransaction }
-  | {
-      id: string;
-      eventType: 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED';
-      refund: WechatRefundNotice;
-    }
-  | { id: string; eventType: string; other: unknown };
-
-export class NotificationRejected extends Error {}
-
 type HttpOutput = { status: number; data?: any; error?: any };
 
 @Injectable()
@@ -69,10 +47,7 @@ export class WechatPayClient {
   private readonly logger = new Logger(WechatPayClient.name);
   private readonly pay?: WxPay;
   private readonly keys!: PayKeys;
-  private readonly certificates = new Map<string, KeyObject>();
-  private certificatesFetchedAt = 0;
-  private certificatesLoading: Promise<void> | null = null;
-  private publicKey?: KeyObject;
+  private readonly signatures!: WechatPayKeys;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -81,7 +56,7 @@ export class WechatPayClient {
     // Without merchant credentials the product runs without payments (orders answer 503).
     if (!config.wechatPay) return;
     this.keys = config.wechatPay;
-    if (this.keys.publicKeyPem) this.publicKey = createPublicKey(this.keys.publicKeyPem);
+    this.signatures = new WechatPayKeys(this.keys, () => this.downloadCertificates());
     this.pay = new WxPay({
       appid: this.keys.appid,
       mchid: this.keys.mchid,
@@ -245,101 +220,15 @@ export class WechatPayClient {
     rawBody: Buffer | undefined,
   ): Promise<VerifiedNotification> {
     try {
-      return this.outcome('notification', 'ok', await this.verifiedNotification(headers, rawBody));
+      return this.outcome('notification', 'ok', await this.readNotification(headers, rawBody));
     } catch (error) {
       this.outcome('notification', error instanceof NotificationRejected ? 'rejected' : 'invalid');
       throw error;
     }
   }
 
-  private async verifiedNotification(
-    headers: Record<string, string | string[] | undefined>,
-    rawBody: Buffer | undefined,
-  ): Promise<VerifiedNotification> {
-    const h = (name: string) => {
-      const v = headers[name];
-      return Array.isArray(v) ? v[0] : v;
-    };
-    if (!this.pay) throw new NotificationRejected('WeChat Pay is not configured');
-    const timestamp = h('wechatpay-timestamp');
-    const nonce = h('wechatpay-nonce');
-    const signature = h('wechatpay-signature');
-    const serial = h('wechatpay-serial');
-    if (!timestamp || !nonce || !signature || !serial || !rawBody?.length)
-      throw new NotificationRejected('missing signature headers or body');
-    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) {
-      throw new NotificationRejected('timestamp outside the 5-minute window');
-    }
-    const key = await this.verificationKey(serial);
-    if (!key) throw new NotificationRejected(`unknown serial ${serial}`);
-    const body = rawBody.toString('utf8');
-    const verifier = createVerify('RSA-SHA256');
-    verifier.update(`${timestamp}\n${nonce}\n${body}\n`);
-    if (!verifier.verify(key, signature, 'base64')) throw new NotificationRejected('bad signature');
-
-    // Genuine from here on: what is wrong now is the content, a 400 (WeChat retries it) that changes nothing.
-    const envelope = this.content(checkEnvelope(parseJson(body)));
-    const { id, event_type: eventType, resource } = envelope;
-    const plaintext = parseJson(
-      this.decrypt(resource.ciphertext, resource.nonce, resource.associated_data ?? ''),
-    );
-    if (eventType === 'TRANSACTION.SUCCESS')
-      return { id, eventType, transaction: this.content(checkTransaction(plaintext, 'resource')) };
-    if (eventType.startsWith('REFUND.'))
-      return {
-        id,
-        eventType: eventType as 'REFUND.SUCCESS',
-        refund: this.content(checkRefundNotice(plaintext, 'resource')),
-      };
-    return { id, eventType, other: this.content(checkObject(plaintext, 'resource')) };
-  }
-
-  private content<T>(checked: Checked<T>): T {
-    if (checked.ok) return checked.value;
-    this.logger.warn(
-      `notification refused: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
-    );
-    throw validationFailed(checked.problems, '通知内容不符合微信支付的格式');
-  }
-
-  /** AES-256-GCM with the APIv3 key; the last 16 bytes of the ciphertext are the tag, checked by final(). */
-  decrypt(ciphertextB64: string, nonce: string, associatedData: string): string {
-    try {
-      const data = Buffer.from(ciphertextB64, 'base64');
-      if (data.length < 17) throw new Error('too short');
-      const decipher = createDecipheriv(
-        'aes-256-gcm',
-        Buffer.from(this.keys.apiV3Key, 'utf8'),
-        Buffer.from(nonce, 'utf8'),
-      );
-      decipher.setAuthTag(data.subarray(data.length - 16));
-      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-      return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
-        'utf8',
-      );
-    } catch {
-      throw new NotificationRejected('resource does not decrypt (tampered or wrong key)');
-    }
-  }
-
-  private async verificationKey(serial: string): Promise<KeyObject | null> {
-    if (serial.startsWith('PUB_KEY_ID_'))
-      return serial === this.keys.publicKeyId && this.publicKey ? this.publicKey : null;
-    if (!this.certificates.has(serial)) {
-      // Concurrent callers wait for the one download in flight; an unknown serial triggers at most one
-      // download a minute, so forged serials cannot cause a storm.
-      if (!this.certificatesLoading && Date.now() - this.certificatesFetchedAt > CERTIFICATE_REFRESH_MS) {
-        this.certificatesFetchedAt = Date.now();
-        this.certificatesLoading = this.loadCertificates().finally(() => {
-          this.certificatesLoading = null;
-        });
-      }
-      if (this.certificatesLoading) await this.certificatesLoading;
-    }
-    return this.certificates.get(serial) ?? null;
-  }
-
-  private async loadCertificates(): Promise<void> {
+  /** The platform certificates, encrypted, as GET /v3/certificates lists them (null: no answer). */
+  private async downloadCertificates(): Promise<EncryptedCertificate[] | null> {
     const result = await this.http(
       'GET',
       `${WECHAT_PAY_HOST}/v3/certificates`,
@@ -347,16 +236,9 @@ export class WechatPayClient {
       this.authHeaders('GET', '/v3/certificates', ''),
       { verify: false },
     );
-    if (result.status !== 200) {
-      this.logger.warn(`could not download platform certificates: ${result.status}`);
-      return;
-    }
-    for (const item of result.data?.data ?? []) {
-      const c = item.encrypt_certificate;
-      const pem = this.decrypt(c.ciphertext, c.nonce, c.associated_data ?? '');
-      const certificate = new X509Certificate(pem);
-      this.certificates.set(item.serial_no, certificate.publicKey);
-    }
+    if (result.status === 200) return result.data?.data ?? [];
+    this.logger.warn(`could not download platform certificates: ${result.status}`);
+    return null;
   }
 
   private authHeaders(method: string, pathAndQuery: string, body: string): Record<string, string> {
@@ -411,20 +293,15 @@ export class WechatPayClient {
     const timestamp = headers.get('wechatpay-timestamp');
     const nonce = headers.get('wechatpay-nonce');
     if (!serial || !signature || !timestamp || !nonce) return false;
-    const key = await this.verificationKey(serial);
-    if (!key) return false;
-    return createVerify('RSA-SHA256')
-      .update(`${timestamp}\n${nonce}\n${text}\n`)
-      .verify(key, signature, 'base64');
+    return this.signatures.isGenuine(serial, timestamp, nonce, text, signature);
   }
-}
 
-/** The parsed JSON, or undefined when the text is not JSON (which the shape checks then report). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+  private readNotification(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer | undefined,
+  ): Promise<VerifiedNotification> {
+    if (!this.pay) throw new NotificationRejected('WeChat Pay is not configured');
+    return readNotification(this.signatures, headers, rawBody);
   }
 }
 

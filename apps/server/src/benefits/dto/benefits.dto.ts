@@ -11,14 +11,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../../common/validation';
-
-const ID = /^\d{1,19}$/;
+import { IsId } from '../../common/ids';
 
 export class BirthdayBenefitDto {
   @ApiPropertyOptional({ description: "one of the alliance's coupon templates, issued as the gift" })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(ID, { message: 'couponTemplateId must be an id' })
+  @IsId()
   couponTemplateId?: string;
 
   @ApiPropertyOptional({ example: 200, description: 'points given as the gift' })
@@ -75,7 +74,7 @@ export class MemberDayBenefitDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
-  @Matches(ID, { each: true, message: 'merchantIds must be ids' })
+  @IsId({ each: true })
   merchantIds?: string[];
 }
 

@@ -6,14 +6,12 @@ import {
   IsInt,
   IsString,
   Length,
-  Matches,
   Max,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { IsInstant } from '../../common/validation';
-
-const ID = /^\d{1,19}$/;
+import { IsId } from '../../common/ids';
 
 export class PointsPromotionDto {
   @ApiProperty({ example: '双十二双倍积分', description: '1–40 characters' })
@@ -40,12 +38,12 @@ export class PointsPromotionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
-  @Matches(ID, { each: true, message: 'merchantIds must be ids' })
+  @IsId({ each: true })
   merchantIds?: string[] | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'the merchant funding the extra points' })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsString()
-  @Matches(ID, { message: 'sponsorMerchantId must be an id' })
+  @IsId()
   sponsorMerchantId?: string | null;
 }

@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-
-const ID = /^\d{1,19}$/;
+import { IsInt, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsId } from '../../common/ids';
 
 export class SpendGetRuleDto {
   @ApiPropertyOptional({ nullable: true, description: 'only purchases at this merchant (null/absent: all)' })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsString()
-  @Matches(ID, { message: 'merchantId must be an id' })
+  @IsId()
   merchantId?: string | null;
 
   @ApiProperty({ example: 10_000, description: 'the least paid amount, in fen (1–10,000,000)' })
@@ -18,6 +17,6 @@ export class SpendGetRuleDto {
 
   @ApiProperty({ description: "one of the alliance's coupon templates, issued once per purchase" })
   @IsString()
-  @Matches(ID, { message: 'templateId must be an id' })
+  @IsId()
   templateId: string;
 }

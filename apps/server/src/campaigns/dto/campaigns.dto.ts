@@ -15,13 +15,9 @@ import {
   Min,
 } from 'class-validator';
 import { IsOptionalNotNull, NestedObject } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ID = /^\d{1,19}$/;
-const ID_LIST = {
-  each: true,
-  message: ({ property }: { property: string }) => `each of ${property} must be an id`,
-};
 
 /** R/F/M score bounds, each 1–5 inclusive. */
 export class RfmFilterDto {
@@ -93,7 +89,7 @@ export class SegmentFilterDto {
   @ArrayNotEmpty()
   @ArrayMaxSize(200)
   @IsString({ each: true })
-  @Matches(ID, ID_LIST)
+  @IsId({ each: true })
   joinMerchantIds?: string[];
 
   @ApiPropertyOptional({ type: [String] })
@@ -102,7 +98,7 @@ export class SegmentFilterDto {
   @ArrayNotEmpty()
   @ArrayMaxSize(200)
   @IsString({ each: true })
-  @Matches(ID, ID_LIST)
+  @IsId({ each: true })
   boughtAtMerchantIds?: string[];
 
   @ApiPropertyOptional({ example: '2026-10-01', description: 'last purchase before this business day' })
@@ -167,7 +163,7 @@ export class FundedByDto {
   @ApiPropertyOptional()
   @IsOptionalNotNull()
   @IsString()
-  @Matches(ID, { message: 'merchantId must be an id' })
+  @IsId()
   merchantId?: string;
 }
 
@@ -180,7 +176,7 @@ export class CampaignActionDto {
   @ApiPropertyOptional()
   @IsOptionalNotNull()
   @IsString()
-  @Matches(ID, { message: 'templateId must be an id' })
+  @IsId()
   templateId?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000 })
@@ -225,7 +221,7 @@ export class CampaignCreateDto {
 
   @ApiProperty()
   @IsString()
-  @Matches(ID, { message: 'segmentId must be an id' })
+  @IsId()
   segmentId: string;
 
   @ApiProperty({ type: CampaignActionDto })

@@ -4,6 +4,7 @@ import { LIFECYCLES, type Lifecycle } from '@allycard/domain';
 import type { AdminMemberSort } from '@allycard/contracts';
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, NotEquals } from 'class-validator';
 import { IsInstant, IsOptionalNotNull } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -53,7 +54,7 @@ export class MembersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'the merchant whose QR code the member joined by' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'joinMerchantId must be an id' })
+  @IsId()
   joinMerchantId?: string;
 
   @ApiPropertyOptional({
@@ -123,6 +124,6 @@ export class AuditLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only the rows about this member' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'memberId must be an id' })
+  @IsId()
   memberId?: string;
 }

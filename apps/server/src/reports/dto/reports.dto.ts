@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
+import { IsId } from '../../common/ids';
 
 /** Query strings of the reports: business days as given; the service checks they are real dates. */
 export class AcquisitionQueryDto {
@@ -21,6 +22,6 @@ export class OverviewQueryDto extends AcquisitionQueryDto {
   @ApiPropertyOptional({ description: 'alliance admins: one merchant’s figures' })
   @IsOptionalNotNull()
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'merchantId must be an id' })
+  @IsId()
   merchantId?: string;
 }
