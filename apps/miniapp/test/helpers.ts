@@ -80,6 +80,9 @@ export const coupon = {
   merchantIds: [],
   firstOrderOnly: true,
   forwardable: false,
+  description: '无门槛减5元',
+  maxDiscountFen: null,
+  receivedFrom: null,
 };
 
 /** The elements of `selector` under `container`: for asserting on lists of tickets and rows. */

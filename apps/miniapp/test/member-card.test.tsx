@@ -76,6 +76,8 @@ describe('CouponItem', () => {
           usableAt: 'merchant',
           merchantIds: ['3', '4'],
           description: '满50减10',
+          maxDiscountFen: null,
+          receivedFrom: null,
         }}
         merchantNames={
           new Map([
@@ -89,7 +91,11 @@ describe('CouponItem', () => {
     expect(screen.getByText('满50减10')).toBeTruthy();
     expect(screen.getByText('老街咖啡、面包工坊可用')).toBeTruthy();
     expect(screen.getByText('可转赠')).toBeTruthy();
-    rerender(<CouponItem coupon={{ ...coupon, kind: 'discount', valueFen: null, discountPermille: 880 }} />);
+    rerender(
+      <CouponItem
+        coupon={{ ...coupon, kind: 'discount', valueFen: null, discountPermille: 880, description: '8.8折' }}
+      />,
+    );
     expect(screen.getAllByText('8.8折').length).toBeGreaterThan(0);
   });
 

@@ -18,12 +18,13 @@ interface Operation {
 
 const mismatches: string[] = [];
 let operations: Promise<Map<string, Operation[]>> | null = null;
+let components: { schemas?: Record<string, Schema> } = {};
 
 function operationsOf(baseUrl: string): Promise<Map<string, Operation[]>> {
   operations ??= (async () => {
     const document = (await (await fetch(`${baseUrl}/api/docs-json`)).json()) as any;
     const byMethod = new Map<string, Operation[]>();
-    const components = document.components;
+    components = document.components;
     for (const [template, item] of Object.entries<Record<string, any>>(document.paths)) {
       // /api/v1/me/coupons/{id} → ^/api/v1/me/coupons/[^/]+$ ; literal segments first when matching.
       const pattern = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`);
@@ -90,10 +91,60 @@ export async function checkAgainstDocument(
   if (type !== 'application/json') return;
   const failure = operation.validator().validateResponse(status, body);
   if (!failure) return;
-  const detail = failure.errors.map(
-    (e: { path?: string; message: string }) => `${e.path ?? ''} ${e.message}`,
-  );
-  mismatches.push(`${operation.name} ${status}: ${detail.join('; ').slice(0, 400)}`);
+  // an undeclared property is named, so the message says what to document
+  const schema = (documented.content?.['application/json'] as { schema?: Schema } | undefined)?.schema;
+  const detail = failure.errors.map((e: { path?: string; message: string }) => {
+    const extra = /additional properties/.test(e.message) ? undeclaredKeys(schema, body, e.path ?? '') : [];
+    return `${e.path ?? ''} ${e.message}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  });
+  mismatches.push(`${operation.name} ${status}: ${[...new Set(detail)].join('; ').slice(0, 600)}`);
+}
+
+interface Schema {
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  allOf?: Schema[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+}
+
+const resolve = (s: Schema | undefined): Schema | undefined =>
+  s?.$ref ? resolve(components.schemas?.[s.$ref.split('/').pop()!]) : s;
+
+/** Every property name `schema` (with its allOf / anyOf / oneOf parts) declares. */
+function declared(schema: Schema | undefined): Set<string> {
+  const s = resolve(schema);
+  const names = new Set(Object.keys(s?.properties ?? {}));
+  for (const part of [...(s?.allOf ?? []), ...(s?.anyOf ?? []), ...(s?.oneOf ?? [])])
+    for (const n of declared(part)) names.add(n);
+  return names;
+}
+
+/** The sub-schema at `segment` (a property name or an array index), across allOf / anyOf / oneOf. */
+function child(schema: Schema | undefined, segment: string): Schema | undefined {
+  const s = resolve(schema);
+  if (!s) return undefined;
+  if (/^\d+$/.test(segment) && s.items) return s.items;
+  if (s.properties?.[segment]) return s.properties[segment];
+  for (const part of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
+    const found = child(part, segment);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The keys of the answer's object at `path` ("coupons/0"; "response" is the whole body) the document does not declare. */
+function undeclaredKeys(schema: Schema | undefined, body: unknown, path: string): string[] {
+  let s = schema;
+  let value = body as Record<string, unknown> | undefined;
+  for (const segment of path.split('/').filter((x) => x && x !== 'response')) {
+    s = child(s, segment);
+    value = value?.[segment] as Record<string, unknown> | undefined;
+  }
+  if (!value || typeof value !== 'object') return [];
+  const names = declared(s);
+  return Object.keys(value).filter((k) => !names.has(k));
 }
 
 /** What this spec file met that the document does not say; emptied on reading. */

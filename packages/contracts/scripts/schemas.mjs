@@ -35,7 +35,7 @@ function definitions(pattern, type) {
     type,
     expose: 'export',
     skipTypeCheck: true,
-    additionalProperties: true,
+    additionalProperties: false,
   });
   return generator.createSchema(type).definitions;
 }

@@ -6,13 +6,8 @@ import type { Fulfilment } from './admin';
 import type { Coupon, CouponKind, JoinResponse, Member, UsableAt } from './types';
 import type { EarningInfo } from './benefits';
 
-/** A coupon as the wallet, sharing and staff lookups send it: the contract's fields and a few more. */
+/** A coupon as the wallet, sharing and staff lookups send it. */
 export interface WalletCoupon extends Coupon {
-  /** the rule in words, e.g. "满100减20", "8.5折 最高减30" (absent on older answers) */
-  description?: string;
-  maxDiscountFen?: number | null;
-  /** set when a friend forwarded it: such a coupon cannot be forwarded again */
-  receivedFrom?: string | null;
   /** GET /me/coupons/:id only: the open link while the coupon is being forwarded, so the phone can show it again */
   share?: ShareCreated | null;
 }
@@ -139,6 +134,8 @@ export interface MallOrder {
   merchantId: string | null;
   merchantName: string | null;
   createdAt: string;
+  /** when the pickup was handed over, or the coupon issued (null until then) */
+  fulfilledAt: string | null;
   /** the cash part of a points + cash exchange, in fen (0 or absent: points only) */
   cashFen?: number;
   /** the payment order of the cash part while it waits to be paid (null once paid or cancelled) */
@@ -300,6 +297,10 @@ export interface Order {
   createdAt: string;
   /** what refunds did to the order (GET /orders, /orders/:id, /staff/orders); null when none was asked */
   refundSummary?: OrderRefundSummary | null;
+  /** GET /orders: the merchant's name */
+  merchantName?: string | null;
+  /** GET /staff/orders: the payer, shown only by a masked card number (**** 1234) */
+  memberCardMasked?: string | null;
 }
 
 /** The refunds of an order, WeChat's refusals left out. */

@@ -71,6 +71,12 @@ export interface Coupon {
   merchantIds: string[];
   firstOrderOnly: boolean;
   forwardable: boolean;
+  /** what the coupon gives, in words: the template's own text or the rule's wording (满 100 减 10) */
+  description: string;
+  /** a discount coupon's cap in fen (null: no cap, or not a discount) */
+  maxDiscountFen: number | null;
+  /** the member who forwarded it to this one; a received coupon is not forwarded again */
+  receivedFrom: string | null;
 }
 
 export interface JoinRequest {
@@ -86,6 +92,8 @@ export interface JoinResponse {
   member: Member;
   newlyJoined: boolean;
   coupons: Coupon[];
+  /** joined through a friend's link (shareToken): the friend's coupon, now this member's */
+  coupon?: Coupon;
 }
 
 export interface LoginResponse {

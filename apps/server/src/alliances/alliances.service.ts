@@ -42,10 +42,18 @@ export class AlliancesService {
 
   /** The alliance's tier ladder, lowest first (pass the transaction's manager inside one). */
   async tiers(allianceId: string, em?: EntityManager): Promise<TierRule[]> {
-    return (em ? em.getRepository(Tier) : this.tierRows).find({
+    const rows = await (em ? em.getRepository(Tier) : this.tierRows).find({
       where: { allianceId },
       order: { minSpendFen: 'ASC' },
     });
+    // the rules only: the rows' ids are the table's business
+    return rows.map(({ code, name, minSpendFen, discountPermille, pointsMultiplierPermille }) => ({
+      code,
+      name,
+      minSpendFen,
+      discountPermille,
+      pointsMultiplierPermille,
+    }));
   }
 
   /** Replaces the alliance's ladder, in the caller's transaction (members move by points/' review). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { AdminMallItem, MallItem as MallItemView } from '@allycard/contracts';
 import { In, Repository } from 'typeorm';
 import { Principal } from '../common/auth';
 import { notFound, validationFailed } from '../common/errors';
@@ -95,10 +96,7 @@ export class MallCatalogueService {
         })
       : [];
     const names = await this.merchantNames(who.allianceId);
-    return items.map((i) => ({
-      ...itemDto(i, names),
-      redeemedByMe: counts.find((c) => c.itemId === i.id)?.redeemed ?? 0,
-    }));
+    return items.map((i) => memberItemDto(i, names, counts.find((c) => c.itemId === i.id)?.redeemed ?? 0));
   }
 
   /** An item of the alliance by id (404 otherwise). */
@@ -113,7 +111,8 @@ export class MallCatalogueService {
   }
 }
 
-export function itemDto(i: MallItem, names: Map<string, string>) {
+/** An item as the operator's console shows it. */
+export function itemDto(i: MallItem, names: Map<string, string>): AdminMallItem {
   return {
     id: i.id,
     title: i.title,
@@ -128,6 +127,24 @@ export function itemDto(i: MallItem, names: Map<string, string>) {
     merchantName: i.merchantId ? (names.get(i.merchantId) ?? null) : null,
     couponTemplateId: i.couponTemplateId,
     status: i.status,
+    imageUrl: i.imageUrl,
+  };
+}
+
+/** An item as a member sees it in the points mall: no stock figures beyond what is left, no template. */
+function memberItemDto(i: MallItem, names: Map<string, string>, redeemedByMe: number): MallItemView {
+  return {
+    id: i.id,
+    title: i.title,
+    description: i.description,
+    pointsPrice: i.pointsPrice,
+    cashFen: i.cashFen,
+    remaining: Math.max(0, i.stock - i.issued),
+    perMemberLimit: i.perMemberLimit,
+    fulfilment: i.fulfilment,
+    merchantId: i.merchantId,
+    merchantName: i.merchantId ? (names.get(i.merchantId) ?? null) : null,
+    redeemedByMe,
     imageUrl: i.imageUrl,
   };
 }

@@ -52,7 +52,6 @@ export class OrderPricingService {
     });
     return {
       merchantId: input.merchantId,
-      status: 'preview' as const,
       ...price,
       couponId: input.couponId ?? null,
       pointsEarned: earning.points,
