@@ -113,22 +113,8 @@ export class MallCatalogueService {
 
 /** An item as the operator's console shows it. */
 export function itemDto(i: MallItem, names: Map<string, string>): AdminMallItem {
-  return {
-    id: i.id,
-    title: i.title,
-    description: i.description,
-    pointsPrice: i.pointsPrice,
-    cashFen: i.cashFen,
-    stock: i.stock,
-    remaining: Math.max(0, i.stock - i.issued),
-    perMemberLimit: i.perMemberLimit,
-    fulfilment: i.fulfilment,
-    merchantId: i.merchantId,
-    merchantName: i.merchantId ? (names.get(i.merchantId) ?? null) : null,
-    couponTemplateId: i.couponTemplateId,
-    status: i.status,
-    imageUrl: i.imageUrl,
-  };
+  const { redeemedByMe: _mine, ...shown } = memberItemDto(i, names, 0);
+  return { ...shown, stock: i.stock, couponTemplateId: i.couponTemplateId, status: i.status };
 }
 
 /** An item as a member sees it in the points mall: no stock figures beyond what is left, no template. */
