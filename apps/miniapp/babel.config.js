@@ -9,7 +9,8 @@ module.exports = {
     [
       'taro',
       {
-        framework: 'react',
+        // the same choice as config/index.ts: Preact on H5, React on weapp
+        framework: process.env.TARO_ENV === 'h5' ? 'preact' : 'react',
         ts: true,
         compiler: 'webpack5',
         ...(process.env.TARO_ENV === 'h5' ? { targets: H5_TARGETS } : {}),

@@ -24,7 +24,9 @@ describe('card page', () => {
     await waitFor(() =>
       expect(container.querySelector('.member-card__number')?.textContent).toBe('6222 0212 3456 7894'),
     );
-    expect(container.querySelector('.member-code__qr img')?.getAttribute('src')).toMatch(/^data:image\/gif/);
+    expect(container.querySelector('.member-code__qr img')?.getAttribute('src')).toMatch(
+      /^data:image\/svg\+xml,/,
+    );
     // the digits in fours, like the card number
     expect(screen.getByText('1234 0000 0000 017')).toBeTruthy();
     expect(container.querySelector('.member-code__qr img')?.getAttribute('alt')).toBe('会员码二维码');

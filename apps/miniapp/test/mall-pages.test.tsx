@@ -168,7 +168,9 @@ describe('我的兑换', () => {
     });
     const { container } = render(<MallOrdersPage />);
     expect(await screen.findByText('12345 67890')).toBeTruthy();
-    expect(container.querySelector('.pickup-code__qr')?.getAttribute('src')).toMatch(/^data:image\/gif/);
+    expect(container.querySelector('.pickup-code__qr')?.getAttribute('src')).toMatch(
+      /^data:image\/svg\+xml,/,
+    );
     expect(screen.getByText('兑换成功')).toBeTruthy();
     expect(screen.getByText('待提货')).toBeTruthy();
     expect(screen.getByText('已在老街咖啡提货')).toBeTruthy();

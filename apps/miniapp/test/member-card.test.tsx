@@ -26,11 +26,13 @@ describe('MemberCard', () => {
 });
 
 describe('MemberQr', () => {
-  it('draws the member code as a GIF data URL with the digits under it', () => {
+  it('draws the member code as an SVG data URL (h5) with the digits under it', () => {
     const onRefresh = jest.fn();
     const { container } = render(<MemberQr code="123400000000017" onRefresh={onRefresh} />);
     const image = container.querySelector('.member-code__qr img');
-    expect(image?.getAttribute('src')).toMatch(/^data:image\/gif;base64,R0lGOD/);
+    expect(decodeURIComponent(image!.getAttribute('src')!)).toMatch(
+      /^data:image\/svg\+xml,<svg .*<path .*d="M/,
+    );
     expect(screen.getByText('1234 0000 0000 017')).toBeTruthy();
     image?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(onRefresh).toHaveBeenCalledTimes(1);

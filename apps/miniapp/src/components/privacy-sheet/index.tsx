@@ -47,8 +47,15 @@ export function ConsentCheck(props: {
   scene?: string;
   share?: string;
 }) {
+  // aria-* on Taro's H5 components as strings: under Preact (the H5 build) Taro's component wrapper
+  // copies a boolean onto the element as a property only, and the attribute would keep its first value
   return (
-    <View className="consent-check" role="checkbox" aria-checked={props.checked} onClick={props.onToggle}>
+    <View
+      className="consent-check"
+      role="checkbox"
+      aria-checked={props.checked ? 'true' : 'false'}
+      onClick={props.onToggle}
+    >
       <View className={`consent-check__tick${props.checked ? ' consent-check__tick--on' : ''}`}>
         {props.checked ? '✓' : ''}
       </View>

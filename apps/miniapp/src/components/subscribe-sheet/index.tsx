@@ -52,7 +52,7 @@ export function SubscribeSheet() {
             key={item.templateId}
             className="subscribe-sheet__item"
             role="checkbox"
-            aria-checked={!!ticked[item.templateId]}
+            aria-checked={ticked[item.templateId] ? 'true' : 'false'}
             onClick={() => setTicked((t) => ({ ...t, [item.templateId]: !t[item.templateId] }))}
           >
             <View

@@ -379,7 +379,7 @@ export default function PayPage() {
           block
           disabled={!fresh}
           // Taro's button is no native one: say it is off, for screen readers and contrast checks
-          aria-disabled={!fresh}
+          aria-disabled={fresh ? 'false' : 'true'}
           loading={submitting}
           onClick={() => void submit()}
         >
