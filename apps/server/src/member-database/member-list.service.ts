@@ -201,7 +201,14 @@ export class MemberListService {
         `${q.replace(/[!%_]/g, '!$&')}%`,
         ...(phoneHash ? [who.allianceId, phoneHash] : []),
       );
-    } else from.push('report_members f');
+    } else {
+      // MySQL: the sort's index, whatever the statistics say (stale right after a rebuild, they led
+      // MariaDB to read the whole scope by the primary key and sort it)
+      const index = { joinedAt: 'joined', lastPurchaseAt: 'last', spendFen: 'spend' }[sort];
+      from.push(
+        `report_members f${this.dataSource.options.type === 'mysql' ? ` FORCE INDEX (idx_report_members_${index})` : ''}`,
+      );
+    }
 
     const where = ['f.alliance_id = ?', 'f.merchant_id = ?', 'm.alliance_id = ?'];
     const params: unknown[] = [who.allianceId, scope, who.allianceId];

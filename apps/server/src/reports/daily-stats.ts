@@ -21,7 +21,7 @@ const n = (v: Num | undefined): number => (v === null || v === undefined ? 0 : N
 type Members = null | string | { from: string; to: string | null };
 
 /** Members per batch of the rebuild: each batch is one transaction over its members' purchases. */
-export const REBUILD_BATCH_MEMBERS = 5_000;
+export const REBUILD_BATCH_MEMBERS = 20_000;
 
 /**
  * Pre-aggregated figures of the overview (reports.service.ts reads them), kept by SQL that works on
