@@ -42,6 +42,10 @@ export interface MemberStatsRow {
   first_at: Time | null;
   last_at: Time | null;
   lifecycle: Lifecycle;
+  /** the list's rows only (member_rfm), null without scores or for a merchant admin */
+  r_score?: Num | null;
+  f_score?: Num | null;
+  m_score?: Num | null;
 }
 
 const MAX_RANGE_DAYS = 3 * 366;
@@ -149,6 +153,10 @@ export class MemberListService {
       lastPurchaseAt: lastPurchaseAt?.toISOString() ?? null,
       purchases: Number(r.purchases),
       spendFen: Number(r.spend_fen),
+      rfm:
+        r.r_score === undefined || r.r_score === null
+          ? null
+          : { r: Number(r.r_score), f: Number(r.f_score), m: Number(r.m_score) },
     };
   }
 
@@ -252,10 +260,14 @@ export class MemberListService {
         }
       }
     }
+    // the RFM scores rank the whole alliance: the alliance admin's rows only (as GET /admin/members/:id)
+    const withRfm = scope === '0';
+    const rfm = withRfm ? ', rf.r_score, rf.f_score, rf.m_score' : '';
+    const rfmJoin = withRfm ? ' LEFT JOIN member_rfm rf ON rf.member_id = f.member_id' : '';
     const sql = `SELECT m.id, m.card_no, m.nickname, m.phone_enc, m.tier_code, m.tier_grant_code,
         m.tier_grant_until, m.points, m.joined_at, m.join_merchant_id,
-        f.purchases, f.spend_fen, f.first_at, f.last_at, ${lifecycle} AS lifecycle
-      FROM ${from.join('')} JOIN members m ON m.id = f.member_id
+        f.purchases, f.spend_fen, f.first_at, f.last_at, ${lifecycle} AS lifecycle${rfm}
+      FROM ${from.join('')} JOIN members m ON m.id = f.member_id${rfmJoin}
       WHERE ${where.join(' AND ')}
       ORDER BY ${key} DESC, f.member_id DESC LIMIT ${Number(limit)}`;
     return this.dataSource.query(sql, [...lifecycleParams, ...fromParams, ...params]);
@@ -265,6 +277,11 @@ export class MemberListService {
   private async fromSource(who: Principal, memberId: string, now: Date): Promise<MemberStatsRow | null> {
     const built = this.query_.build(who, { memberId }, await this.policies.get(who.allianceId), now);
     const [row] = (await this.dataSource.query(built.sql, built.params)) as MemberStatsRow[];
-    return row ?? null;
+    if (!row || who.role === 'merchant_admin') return row ?? null;
+    const [scores] = (await this.dataSource.query(
+      'SELECT r_score, f_score, m_score FROM member_rfm WHERE member_id = ?',
+      [memberId],
+    )) as Pick<MemberStatsRow, 'r_score' | 'f_score' | 'm_score'>[];
+    return { ...row, ...scores };
   }
 }
