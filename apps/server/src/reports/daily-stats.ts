@@ -245,12 +245,20 @@ export class DailyStatsService {
         allianceId,
         ...mp,
       ]);
-    await this.addToSums(em, allianceId, members, -1);
-    const [d, dp] = this.only('member_id', members);
-    await em.query(`DELETE FROM member_days WHERE alliance_id = ?${d}`, [allianceId, ...dp]);
-    await em.query(`DELETE FROM report_members WHERE alliance_id = ?${d}`, [allianceId, ...dp]);
-    await this.writeMemberRows(em, allianceId, members);
-    await this.addToSums(em, allianceId, members, 1);
+    // A batch's window sorts and groupings hold some 10⁵–10⁶ rows: in memory, not in an on-disk
+    // temporary table (MariaDB's default limit is 16 MB), for this connection while the batch runs.
+    const batch = this.mysql && typeof members !== 'string';
+    if (batch) await em.query('SET SESSION tmp_table_size = 268435456, max_heap_table_size = 268435456');
+    try {
+      await this.addToSums(em, allianceId, members, -1);
+      const [d, dp] = this.only('member_id', members);
+      await em.query(`DELETE FROM member_days WHERE alliance_id = ?${d}`, [allianceId, ...dp]);
+      await em.query(`DELETE FROM report_members WHERE alliance_id = ?${d}`, [allianceId, ...dp]);
+      await this.writeMemberRows(em, allianceId, members);
+      await this.addToSums(em, allianceId, members, 1);
+    } finally {
+      if (batch) await em.query('SET SESSION tmp_table_size = DEFAULT, max_heap_table_size = DEFAULT');
+    }
   }
 
   /**
