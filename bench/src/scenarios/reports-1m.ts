@@ -469,7 +469,13 @@ async function run(state: ReportState): Promise<void> {
       () => get(`/admin/members?limit=20&cursor=${encodeURIComponent(state.page100Cursor)}`),
     ],
   ];
+  // The admin's requests count against its per-minute limit (RATE_LIMITS.default, 300): a read's
+  // samples start in a fresh minute once the previous read's may have used it up.
+  let windowStart = 0;
   for (const [label, op] of httpOps) {
+    const wait = settings.reportSamples + 3 > 100 ? windowStart + 61_000 - Date.now() : 0;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    windowStart = Date.now();
     const ms = await sample(settings.reportSamples, op);
     state.timings.find((t) => t.label === label)!.http = ms;
     log(
