@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   if (stale) log(`warning: ${stale}`);
 
   log('starting MariaDB …');
-  const db = await startDatabase(settings.server.dbPoolSize);
+  const db = await startDatabase(settings.server.dbPoolSize, settings.bufferPool);
   cleanups.push(db.stop);
   log(`MariaDB ${db.version} up in ${db.startMs} ms; starting the server …`);
   const serverT0 = Date.now();

@@ -1,5 +1,5 @@
 import type { AuditLogEntry, MemberTimelineEntry } from '@allycard/contracts';
-import { auditDetail, timelineItem, type Names } from '../src/pages/members/memberText';
+import { auditDetail, rfmText, timelineItem, type Names } from '../src/pages/members/memberText';
 
 const names: Names = {
   merchant: (id) => ({ '1': '街角咖啡', '2': '知行书店' })[String(id)] ?? `商户 ${String(id)}`,
@@ -92,5 +92,13 @@ describe('auditDetail', () => {
         names,
       ),
     ).toBe('消费 ¥3,680.00，扣回积分 3680，券已退回');
+  });
+});
+
+describe('rfmText', () => {
+  it('shows the three scores, or a dash without them', () => {
+    expect(rfmText({ r: 4, f: 3, m: 5 })).toBe('R4 F3 M5');
+    expect(rfmText(null)).toBe('—');
+    expect(rfmText(undefined)).toBe('—');
   });
 });

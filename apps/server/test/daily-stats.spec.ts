@@ -4,6 +4,7 @@ import { factories } from './factories';
 import { startTestApp, TestApp, TEST_DB } from './harness';
 import { OverviewFromSource } from './overview-from-source';
 import { paidOrders } from './paid-orders';
+import { statsRows as statsRowsOf } from './stats-rows';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -67,34 +68,7 @@ describe(`daily stats (${TEST_DB})`, () => {
     return compared;
   };
 
-  /** The stats tables' rows of the alliance that hold anything, in key order. */
-  const statsRows = async () => {
-    const tables: [string, string, string][] = [
-      ['member_days', 'member_id, merchant_id, business_date', '1 = 1'],
-      ['report_members', 'member_id, merchant_id', '1 = 1'],
-      [
-        'daily_stats',
-        'merchant_id, business_date',
-        'purchases <> 0 OR spend_fen <> 0 OR later_spend_fen <> 0 OR active_members <> 0',
-      ],
-      ['member_counts', 'merchant_id, counted_date, join_date, tier_code, quick_date', 'members <> 0'],
-      ['purchase_gaps', 'merchant_id, kind, y_date, x_date', 'n <> 0'],
-    ];
-    const out: Record<string, unknown[]> = {};
-    for (const [table, order, held] of tables)
-      out[table] = (
-        await t.dataSource.query(
-          `SELECT * FROM ${table} WHERE alliance_id = ? AND (${held}) ORDER BY ${order}`,
-          [allianceId],
-        )
-      ).map((r: Record<string, unknown>) =>
-        // the same instant whatever the driver hands back
-        Object.fromEntries(
-          Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]),
-        ),
-      );
-    return out;
-  };
+  const statsRows = () => statsRowsOf(t.dataSource, allianceId);
 
   const rebuild = async () => {
     const res = await t.api('POST', '/admin/reports/daily-stats/rebuild', { token: admin });

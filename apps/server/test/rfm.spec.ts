@@ -86,6 +86,13 @@ describe(`RFM scores (${TEST_DB})`, () => {
     // nothing in the 12 months: no scores
     expect(await scores('m5')).toBeNull();
     expect(await scores('m6')).toBeNull();
+    // the member list carries the same scores per row
+    const listed = (await t.api('GET', '/admin/members?limit=100', { token: admin })).body.items;
+    const row = (who: string) => listed.find((i: { id: string }) => i.id === m[who].member.id);
+    for (const [who, [r, fq, mq]] of Object.entries(expected))
+      expect({ who, rfm: row(who).rfm }).toEqual({ who, rfm: { r, f: fq, m: mq } });
+    expect(row('m5').rfm).toBeNull();
+    expect(row('m6').rfm).toBeNull();
   });
 
   it('filters segments by score bounds and refuses impossible ones', async () => {
@@ -110,6 +117,9 @@ describe(`RFM scores (${TEST_DB})`, () => {
     const asShop = await t.api('GET', `/admin/members/${m.m1.member.id}`, { token: shopAdmin.token });
     expect(asShop.status).toBe(200);
     expect(asShop.body.rfm).toBeNull();
+    const shopList = (await t.api('GET', '/admin/members', { token: shopAdmin.token })).body.items;
+    expect(shopList.length).toBeGreaterThan(0);
+    expect(shopList.map((i: { rfm: unknown }) => i.rfm)).toEqual(shopList.map(() => null));
   });
 
   it("refreshes the buyer's scores at its purchase against the others' figures of the night", async () => {

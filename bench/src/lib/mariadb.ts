@@ -51,12 +51,15 @@ async function onRunningServer(serverUrl: string): Promise<StartedMariaDB> {
   };
 }
 
-export async function startDatabase(poolSize: number): Promise<BenchDatabase> {
+/** `bufferPool`: the throwaway server's InnoDB buffer pool (e.g. '2G'; scripts/mariadb.mjs's default when absent). */
+export async function startDatabase(poolSize: number, bufferPool?: string): Promise<BenchDatabase> {
   if (process.env.BENCH_MYSQL_URL)
     return openDatabase(await onRunningServer(process.env.BENCH_MYSQL_URL), poolSize);
   const script = pathToFileURL(path.join(repoRoot, 'scripts', 'mariadb.mjs')).href;
-  const { startMariaDB } = (await import(script)) as { startMariaDB: () => Promise<StartedMariaDB> };
-  return openDatabase(await startMariaDB(), poolSize);
+  const { startMariaDB } = (await import(script)) as {
+    startMariaDB: (options: { bufferPool?: string }) => Promise<StartedMariaDB>;
+  };
+  return openDatabase(await startMariaDB({ bufferPool }), poolSize);
 }
 
 async function openDatabase(db: StartedMariaDB, poolSize: number): Promise<BenchDatabase> {

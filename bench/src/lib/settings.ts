@@ -95,6 +95,12 @@ export interface Settings {
   reportMembers: number;
   reportPurchases: number;
   reportSamples: number;
+  /**
+   * The throwaway MariaDB's InnoDB buffer pool (BENCH_MARIADB_BUFFER_POOL): 2G when reports-1m runs
+   * at full size (its 1 M members and 10 M purchases, some GB, are read in member-id batches by the
+   * rebuild), else scripts/mariadb.mjs's 256M.
+   */
+  bufferPool: string | undefined;
   /** Extra node flags for the server (BENCH_SERVER_NODE_ARGS), e.g. a CPU profile. */
   serverNodeArgs: string[];
   server: ServerConstants;
@@ -138,6 +144,9 @@ export function readSettings(argv: string[], known: string[], server: ServerCons
     totalDeadlineMs: only.length && !only.includes('reports-1m') ? 600_000 : quick ? 900_000 : 5_400_000,
     reportMembers: intEnv('BENCH_REPORT_MEMBERS', quick ? 10_000 : 1_000_000),
     reportPurchases: intEnv('BENCH_REPORT_PURCHASES', quick ? 100_000 : 10_000_000),
+    bufferPool:
+      process.env.BENCH_MARIADB_BUFFER_POOL ||
+      (!quick && (!only.length || only.includes('reports-1m')) ? '2G' : undefined),
     reportSamples: intEnv('BENCH_REPORT_SAMPLES', quick ? 30 : 100),
     serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
     server,

@@ -28,6 +28,11 @@ export interface AdminMember {
   /** at the caller's merchant for a merchant admin, in the whole alliance for the alliance */
   purchases: number;
   spendFen: number;
+  /**
+   * The member's R/F/M scores (1–5, see MemberRfm) in the list, for the alliance admin; null when the
+   * member bought nothing in the last 12 months, and always for a merchant admin
+   */
+  rfm?: { r: number; f: number; m: number } | null;
 }
 
 export type MemberTimelineType =

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig, deriveKey } from '../common/config';
 import { validationFailed } from '../common/errors';
+import { isId } from '../common/ids';
 
 /** Where a page ended: the sort it belongs to, that sort's key of the last row, and the row's id. */
 export interface CursorPosition {
@@ -41,8 +42,7 @@ export class ListCursors {
       !Array.isArray(value) ||
       value[0] !== sort ||
       !['string', 'number'].includes(typeof value[1]) ||
-      typeof value[2] !== 'string' ||
-      !/^\d{1,19}$/.test(value[2])
+      !isId(value[2])
     )
       throw validationFailed([{ field: 'cursor', message: 'not a cursor of this list' }]);
     return { sort, key: value[1] as string | number, id: value[2] };

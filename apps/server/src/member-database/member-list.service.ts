@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseBusinessDate, type Lifecycle, type TierRule } from '@allycard/domain';
+import { lifecycleThresholds, parseBusinessDate, type Lifecycle, type TierRule } from '@allycard/domain';
 import type { AdminMember, AdminMemberSort, Page } from '@allycard/contracts';
 import { DataSource } from 'typeorm';
 import { AlliancesService } from '../alliances/alliances.service';
@@ -10,7 +10,7 @@ import { MembersService } from '../members/members.service';
 import { Clock } from '../common/clock';
 import { LifecyclePolicies } from './lifecycle-policies.service';
 import { ListCursors, readLimit } from './list-cursor';
-import { MemberCriteria, MemberQuery } from './member-query';
+import { MemberQuery } from './member-query';
 import { isId } from '../common/ids';
 
 export interface MemberFilters {
@@ -43,16 +43,22 @@ export interface MemberStatsRow {
   first_at: Time | null;
   last_at: Time | null;
   lifecycle: Lifecycle;
+  /** the list's rows only (member_rfm), null without scores or for a merchant admin */
+  r_score?: Num | null;
+  f_score?: Num | null;
+  m_score?: Num | null;
 }
 
 const MAX_RANGE_DAYS = 3 * 366;
 
 /**
- * The member list: search, filters and keyset pages over members with their purchase figures,
- * computed by read-only queries over orders/ and counter/ tables by the contract's definition of a
- * purchase (a paid order, refunded or not, or a counter purchase above 0; spend = paid − refunded:
- * the SQL below is packages/domain's summarisePurchases, the detail answer uses that one).
- * A merchant admin sees members who joined or bought at its merchant, with the figures at it only.
+ * The member list: search, filters and keyset pages over members with their purchase figures by
+ * the contract's definition of a purchase (a paid order, refunded or not, or a counter purchase
+ * above 0; spend = paid − refunded: packages/domain's summarisePurchases). The list and its CSV read
+ * the figures from report_members (kept by reports/ after each purchase event's commit, rebuilt
+ * nightly), so a page costs its own rows at any size; one member's row (`one`) is computed from the
+ * source tables by MemberQuery. A merchant admin sees members who joined or bought at its merchant,
+ * with the figures at it only.
  */
 @Injectable()
 export class MemberListService {
@@ -111,7 +117,7 @@ export class MemberListService {
   /** One member's row with its figures in the caller's scope, or null when the caller may not see it. */
   async one(who: Principal, memberId: string, now = this.clock.now()): Promise<AdminMember | null> {
     if (!isId(memberId)) return null;
-    const [row] = await this.query(who, {}, 1, null, now, memberId);
+    const row = await this.fromSource(who, memberId, now);
     return row ? this.toAdminMember(row, await this.alliances.tiers(who.allianceId), now) : null;
   }
 
@@ -148,6 +154,10 @@ export class MemberListService {
       lastPurchaseAt: lastPurchaseAt?.toISOString() ?? null,
       purchases: Number(r.purchases),
       spendFen: Number(r.spend_fen),
+      rfm:
+        r.r_score === undefined || r.r_score === null
+          ? null
+          : { r: Number(r.r_score), f: Number(r.f_score), m: Number(r.m_score) },
     };
   }
 
@@ -157,48 +167,122 @@ export class MemberListService {
     return at === null ? new Date(0).toISOString() : readStoredTime(at).toISOString();
   }
 
+  /**
+   * A page of the list from report_members (reports/daily-stats.ts keeps each member's figures per
+   * scope there after every purchase event; the rebuild recomputes them): the caller's scope is
+   * one index range (the alliance's, 0, or the merchant admin's merchant: the members who joined or
+   * bought there, with the figures at it), walked in the sort's order (alliance, scope, key, member),
+   * so a page reads its rows only. A search first finds its few members by card number, nickname
+   * prefix or phone hash, each through its own index.
+   */
   private async query(
     who: Principal,
     filters: MemberFilters,
     limit: number,
     after: { key: string | number; id: string } | null,
     now: Date,
-    memberId?: string,
   ): Promise<MemberStatsRow[]> {
     this.validate(filters);
     const time = (d: Date) => this.query_.time(d);
     const sort = filters.sort ?? 'joinedAt';
-    const q = filters.q?.trim();
-    const criteria: MemberCriteria = {
-      memberId,
-      q: q
-        ? { cardNo: q.replace(/\s+/g, ''), nicknamePrefix: q, phoneHash: this.members.phoneHashOf(q) }
-        : undefined,
-      tierCodes: filters.tier ? [filters.tier] : undefined,
-      joinMerchantIds: filters.joinMerchantId ? [filters.joinMerchantId] : undefined,
-      joinedFrom: filters.joinedFrom ? parseBusinessDate(filters.joinedFrom)! : undefined,
-      joinedTo: filters.joinedTo ? parseBusinessDate(filters.joinedTo)! : undefined,
-      lifecycles: filters.lifecycle ? [filters.lifecycle] : undefined,
-    };
-    const built = this.query_.build(who, criteria, await this.policies.get(who.allianceId), now);
+    const scope = who.role === 'merchant_admin' ? who.merchantId! : '0';
+    const t = lifecycleThresholds(now, await this.policies.get(who.allianceId));
+    // lifecycleOf (packages/domain) in SQL, as MemberQuery has it: the first label that applies wins.
+    const lifecycle = `CASE WHEN f.first_at IS NULL THEN 'never_bought' WHEN f.first_at >= ? THEN 'new'
+        WHEN f.last_at >= ? THEN 'active' WHEN f.last_at >= ? THEN 'dormant' ELSE 'lost' END`;
+    const lifecycleParams = [time(t.newSince), time(t.dormantSince), time(t.lostSince)];
 
-    const epoch = time(new Date(0));
-    const key = {
-      joinedAt: 'p.joined_at',
-      lastPurchaseAt: 'COALESCE(p.last_at, ?)',
-      spendFen: 'p.spend_fen',
-    }[sort];
-    const keyParams = sort === 'lastPurchaseAt' ? [epoch] : [];
-    const page: string[] = [];
-    const pageParams: unknown[] = [];
-    if (after) {
-      const value = sort === 'spendFen' ? Number(after.key) : time(new Date(String(after.key)));
-      page.push(`(${key} < ? OR (${key} = ? AND p.id < ?))`);
-      pageParams.push(...keyParams, value, ...keyParams, value, Number(after.id));
+    const from: string[] = [];
+    const fromParams: unknown[] = [];
+    const q = filters.q?.trim();
+    if (q) {
+      const phoneHash = this.members.phoneHashOf(q);
+      const hits = [
+        'SELECT id FROM members WHERE alliance_id = ? AND card_no = ?',
+        "SELECT id FROM members WHERE alliance_id = ? AND nickname LIKE ? ESCAPE '!'",
+        ...(phoneHash ? ['SELECT id FROM members WHERE alliance_id = ? AND phone_hash = ?'] : []),
+      ];
+      from.push(`(${hits.join(' UNION ')}) hit JOIN report_members f ON f.member_id = hit.id`);
+      fromParams.push(
+        who.allianceId,
+        q.replace(/\s+/g, ''),
+        who.allianceId,
+        `${q.replace(/[!%_]/g, '!$&')}%`,
+        ...(phoneHash ? [who.allianceId, phoneHash] : []),
+      );
+    } else {
+      // MySQL: the sort's index, whatever the statistics say (stale right after a rebuild, they led
+      // MariaDB to read the whole scope by the primary key and sort it)
+      const index = { joinedAt: 'joined', lastPurchaseAt: 'last', spendFen: 'spend' }[sort];
+      from.push(
+        `report_members f${this.dataSource.options.type === 'mysql' ? ` FORCE INDEX (idx_report_members_${index})` : ''}`,
+      );
     }
-    const sql = `SELECT * FROM (${built.sql}) p
-      ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
-      ORDER BY ${key} DESC, p.id DESC LIMIT ${Number(limit)}`;
-    return this.dataSource.query(sql, [...built.params, ...pageParams, ...keyParams]);
+
+    const where = ['f.alliance_id = ?', 'f.merchant_id = ?', 'm.alliance_id = ?'];
+    const params: unknown[] = [who.allianceId, scope, who.allianceId];
+    if (filters.tier) {
+      where.push('m.tier_code = ?');
+      params.push(filters.tier);
+    }
+    if (filters.joinMerchantId) {
+      where.push('m.join_merchant_id = ?');
+      params.push(filters.joinMerchantId);
+    }
+    if (filters.joinedFrom) {
+      where.push('f.joined_at >= ?');
+      params.push(time(parseBusinessDate(filters.joinedFrom)!));
+    }
+    if (filters.joinedTo) {
+      where.push('f.joined_at < ?');
+      params.push(time(parseBusinessDate(filters.joinedTo)!));
+    }
+    if (filters.lifecycle) {
+      where.push(`${lifecycle} = ?`);
+      params.push(...lifecycleParams, filters.lifecycle);
+    }
+
+    const key = { joinedAt: 'f.joined_at', lastPurchaseAt: 'f.last_at', spendFen: 'f.spend_fen' }[sort];
+    if (after) {
+      const id = Number(after.id);
+      if (sort === 'spendFen') {
+        where.push(`(${key} < ? OR (${key} = ? AND f.member_id < ?))`);
+        params.push(Number(after.key), Number(after.key), id);
+      } else {
+        const at = new Date(String(after.key));
+        // never bought: no last purchase, after every member who has one (NULL sorts last DESC)
+        if (sort === 'lastPurchaseAt' && at.getTime() === 0) {
+          where.push(`(${key} IS NULL AND f.member_id < ?)`);
+          params.push(id);
+        } else {
+          const nulls = sort === 'lastPurchaseAt' ? ` OR ${key} IS NULL` : '';
+          where.push(`(${key} < ? OR (${key} = ? AND f.member_id < ?)${nulls})`);
+          params.push(time(at), time(at), id);
+        }
+      }
+    }
+    // the RFM scores rank the whole alliance: the alliance admin's rows only (as GET /admin/members/:id)
+    const withRfm = scope === '0';
+    const rfm = withRfm ? ', rf.r_score, rf.f_score, rf.m_score' : '';
+    const rfmJoin = withRfm ? ' LEFT JOIN member_rfm rf ON rf.member_id = f.member_id' : '';
+    const sql = `SELECT m.id, m.card_no, m.nickname, m.phone_enc, m.tier_code, m.tier_grant_code,
+        m.tier_grant_until, m.points, m.joined_at, m.join_merchant_id,
+        f.purchases, f.spend_fen, f.first_at, f.last_at, ${lifecycle} AS lifecycle${rfm}
+      FROM ${from.join('')} JOIN members m ON m.id = f.member_id${rfmJoin}
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${key} DESC, f.member_id DESC LIMIT ${Number(limit)}`;
+    return this.dataSource.query(sql, [...lifecycleParams, ...fromParams, ...params]);
+  }
+
+  /** One member's row with its figures computed from the source tables (MemberQuery). */
+  private async fromSource(who: Principal, memberId: string, now: Date): Promise<MemberStatsRow | null> {
+    const built = this.query_.build(who, { memberId }, await this.policies.get(who.allianceId), now);
+    const [row] = (await this.dataSource.query(built.sql, built.params)) as MemberStatsRow[];
+    if (!row || who.role === 'merchant_admin') return row ?? null;
+    const [scores] = (await this.dataSource.query(
+      'SELECT r_score, f_score, m_score FROM member_rfm WHERE member_id = ?',
+      [memberId],
+    )) as Pick<MemberStatsRow, 'r_score' | 'f_score' | 'm_score'>[];
+    return { ...row, ...scores };
   }
 }

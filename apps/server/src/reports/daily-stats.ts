@@ -15,6 +15,15 @@ type Num = string | number | null;
 const n = (v: Num | undefined): number => (v === null || v === undefined ? 0 : Number(v));
 
 /**
+ * Whose rows a statement works on: the whole alliance (null), one member (its id) or a batch of
+ * member ids `from` ≤ id < `to` (`to` null: no upper bound).
+ */
+type Members = null | string | { from: string; to: string | null };
+
+/** Members per batch of the rebuild: each batch is one transaction over its members' purchases. */
+export const REBUILD_BATCH_MEMBERS = 20_000;
+
+/**
  * Pre-aggregated figures of the overview (reports.service.ts reads them), kept by SQL that works on
  * a whole alliance or one member alike:
  *
@@ -23,7 +32,9 @@ const n = (v: Num | undefined): number => (v === null || v === undefined ? 0 : N
  *   less refunded), the spend of those that were not its first in the scope, and its first's time.
  * - report_members: per member and scope, its join day, the day it counts in the scope from (joined,
  *   for the alliance and its join merchant; else its first purchase there), its tier and, when its
- *   first purchase in the scope came within 7 days of joining, that day.
+ *   first purchase in the scope came within 7 days of joining, that day; and its figures in the scope
+ *   (joined_at, purchases, spend, first and last purchase time), which the member list pages on
+ *   (member-database/member-list.service.ts).
  * - daily_stats, member_counts and purchase_gaps: the sums of those over the members.
  *
  * A member's event (joined, order paid, refund, counter purchase recorded or voided, tier changed)
@@ -31,7 +42,7 @@ const n = (v: Num | undefined): number => (v === null || v === undefined ? 0 : N
  * sums, recomputed from the source tables and added back. Recomputing (not counting) makes
  * redelivery, retries and a lost refresh harmless (the next event of the member, or the nightly
  * rebuild, puts it right).
- * `rebuild` recomputes an alliance from scratch in one transaction.
+ * `rebuild` recomputes an alliance the same way in batches of members, each its own transaction.
  */
 @Injectable()
 export class DailyStatsService {
@@ -66,13 +77,17 @@ export class DailyStatsService {
       : `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
   }
 
-  /** `AND <column> = ?` and its parameter when the work is one member's. */
-  private only(column: string, memberId: string | null): [string, unknown[]] {
-    return memberId === null ? ['', []] : [` AND ${column} = ?`, [memberId]];
+  /** `AND <column> = ?` (one member) or `AND <column> >= ? AND <column> < ?` (a batch of ids). */
+  private only(column: string, members: Members): [string, unknown[]] {
+    if (members === null) return ['', []];
+    if (typeof members === 'string') return [` AND ${column} = ?`, [members]];
+    return members.to === null
+      ? [` AND ${column} >= ?`, [members.from]]
+      : [` AND ${column} >= ? AND ${column} < ?`, [members.from, members.to]];
   }
 
   /** Every purchase of the alliance (the member), once per scope: the alliance's and its merchant's. */
-  private scopedPurchases(allianceId: string, memberId: string | null): [string, unknown[]] {
+  private scopedPurchases(allianceId: string, memberId: Members): [string, unknown[]] {
     const [o, op] = this.only('o.member_id', memberId);
     const [r, rp] = this.only('r.member_id', memberId);
     const purchases = `SELECT o.id AS id, 0 AS k, o.member_id AS member_id, o.merchant_id AS merchant_id,
@@ -90,7 +105,7 @@ export class DailyStatsService {
   }
 
   /** Writes the member rows (member_days, then report_members) from the source tables. */
-  private async writeMemberRows(em: EntityManager, allianceId: string, memberId: string | null) {
+  private async writeMemberRows(em: EntityManager, allianceId: string, memberId: Members) {
     const [scoped, scopedParams] = this.scopedPurchases(allianceId, memberId);
     await em.query(
       `INSERT INTO member_days
@@ -103,34 +118,37 @@ export class DailyStatsService {
       [allianceId, ...scopedParams],
     );
     const [m1, mp1] = this.only('m.id', memberId);
-    const [d1, dp1] = this.only('d.member_id', memberId);
     const joinDay = this.day('m.joined_at');
+    // The member's figures in the scope (the member list's columns: member-database reads them) come
+    // from the purchases themselves: count, spend, first and last time.
     await em.query(
       `INSERT INTO report_members
-         (alliance_id, merchant_id, member_id, join_date, counted_date, tier_code, quick_date)
+         (alliance_id, merchant_id, member_id, join_date, counted_date, tier_code, quick_date,
+          joined_at, purchases, spend_fen, first_at, last_at)
        SELECT m.alliance_id, sc.scope, m.id, ${joinDay},
          CASE WHEN sc.scope = 0 OR sc.scope = m.join_merchant_id OR sc.first_day < ${joinDay}
            THEN ${joinDay} ELSE sc.first_day END,
          m.tier_code,
-         CASE WHEN sc.first_at < ${this.plus7Days('m.joined_at')} THEN sc.first_day ELSE '' END
+         CASE WHEN sc.first_at < ${this.plus7Days('m.joined_at')} THEN sc.first_day ELSE '' END,
+         m.joined_at, sc.purchases, sc.spend, sc.first_at, sc.last_at
        FROM (
-         SELECT x.scope, x.member_id, MIN(x.first_day) AS first_day, MIN(x.first_at) AS first_at FROM (
-           SELECT 0 AS scope, m.id AS member_id, NULL AS first_day, NULL AS first_at
+         SELECT x.scope, x.member_id, MIN(x.first_day) AS first_day, MIN(x.at) AS first_at,
+           SUM(x.purchases) AS purchases, SUM(x.spend) AS spend, MAX(x.at) AS last_at FROM (
+           SELECT 0 AS scope, m.id AS member_id, NULL AS first_day, NULL AS at, 0 AS purchases, 0 AS spend
            FROM members m WHERE m.alliance_id = ?${m1}
            UNION ALL
-           SELECT m.join_merchant_id, m.id, NULL, NULL
+           SELECT m.join_merchant_id, m.id, NULL, NULL, 0, 0
            FROM members m WHERE m.alliance_id = ? AND m.join_merchant_id IS NOT NULL${m1}
            UNION ALL
-           SELECT d.merchant_id, d.member_id, d.business_date, d.first_at
-           FROM member_days d WHERE d.alliance_id = ? AND d.first_at IS NOT NULL${d1}
+           SELECT s.scope, s.member_id, ${this.day('s.at')}, s.at, 1, s.spend FROM (${scoped}) s
          ) x GROUP BY x.scope, x.member_id
        ) sc JOIN members m ON m.id = sc.member_id AND m.alliance_id = ?`,
-      [allianceId, ...mp1, allianceId, ...mp1, allianceId, ...dp1, allianceId],
+      [allianceId, ...mp1, allianceId, ...mp1, ...scopedParams, allianceId],
     );
   }
 
   /** Adds `sign` × the member rows (all of the alliance's, or one member's) to the sums. */
-  private async addToSums(em: EntityManager, allianceId: string, memberId: string | null, sign: 1 | -1) {
+  private async addToSums(em: EntityManager, allianceId: string, memberId: Members, sign: 1 | -1) {
     const [d, dp] = this.only('d.member_id', memberId);
     // SQLite needs a WHERE before an upsert's ON CONFLICT after a SELECT; both have one here.
     await em.query(
@@ -192,13 +210,20 @@ export class DailyStatsService {
    * the other; a deadlock on a shared sum row is retried.
    */
   async refresh(allianceId: string, memberId: string): Promise<void> {
+    await this.recompute(allianceId, memberId);
+  }
+
+  /** `refresh` for one member or a batch of members: its own transaction, retried on a deadlock. */
+  private async recompute(allianceId: string, members: Exclude<Members, null>): Promise<void> {
     if (!this.mysql) {
-      await this.tx.run((em) => this.refreshIn(em, allianceId, memberId));
+      await this.tx.run((em) => this.recomputeIn(em, allianceId, members));
       return;
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.transaction('READ COMMITTED', (em) => this.refreshIn(em, allianceId, memberId));
+        await this.dataSource.transaction('READ COMMITTED', (em) =>
+          this.recomputeIn(em, allianceId, members),
+        );
         return;
       } catch (error) {
         const code = (error as { driverError?: { code?: string } }).driverError?.code;
@@ -208,39 +233,63 @@ export class DailyStatsService {
     }
   }
 
-  private async refreshIn(em: EntityManager, allianceId: string, memberId: string): Promise<void> {
-    if (this.mysql) await em.query('SELECT id FROM members WHERE id = ? FOR UPDATE', [memberId]);
-    await this.addToSums(em, allianceId, memberId, -1);
-    await em.query('DELETE FROM member_days WHERE alliance_id = ? AND member_id = ?', [allianceId, memberId]);
-    await em.query('DELETE FROM report_members WHERE alliance_id = ? AND member_id = ?', [
-      allianceId,
-      memberId,
-    ]);
-    await this.writeMemberRows(em, allianceId, memberId);
-    await this.addToSums(em, allianceId, memberId, 1);
+  /**
+   * The members' old rows taken off the sums, recomputed from the source tables and added back: the
+   * sums equal the sum of the member rows after every commit.
+   */
+  private async recomputeIn(em: EntityManager, allianceId: string, members: Exclude<Members, null>) {
+    const [m, mp] = this.only('id', members);
+    // In id order, as every refresh and batch locks, so two of them never wait on each other crosswise.
+    if (this.mysql)
+      await em.query(`SELECT id FROM members WHERE alliance_id = ?${m} ORDER BY id FOR UPDATE`, [
+        allianceId,
+        ...mp,
+      ]);
+    // A batch's window sorts and groupings hold some 10⁵–10⁶ rows: in memory, not in an on-disk
+    // temporary table (MariaDB's default limit is 16 MB), for this connection while the batch runs.
+    const batch = this.mysql && typeof members !== 'string';
+    if (batch) await em.query('SET SESSION tmp_table_size = 268435456, max_heap_table_size = 268435456');
+    try {
+      await this.addToSums(em, allianceId, members, -1);
+      const [d, dp] = this.only('member_id', members);
+      await em.query(`DELETE FROM member_days WHERE alliance_id = ?${d}`, [allianceId, ...dp]);
+      await em.query(`DELETE FROM report_members WHERE alliance_id = ?${d}`, [allianceId, ...dp]);
+      await this.writeMemberRows(em, allianceId, members);
+      await this.addToSums(em, allianceId, members, 1);
+    } finally {
+      if (batch) await em.query('SET SESSION tmp_table_size = DEFAULT, max_heap_table_size = DEFAULT');
+    }
   }
 
-  /** Recomputes an alliance's stats from the source tables, in one transaction. */
-  async rebuild(allianceId: string): Promise<DailyStatsRebuild> {
+  /**
+   * Recomputes an alliance's stats from the source tables in batches of REBUILD_BATCH_MEMBERS members
+   * by id, each batch a transaction of its own (as a refresh is for one member): no statement reads
+   * or sorts more than a batch's purchases, and the sums stay consistent with the member rows between
+   * batches. The last batch has no upper bound, so rows of members no longer in `members` go too.
+   */
+  async rebuild(allianceId: string, batchMembers = REBUILD_BATCH_MEMBERS): Promise<DailyStatsRebuild> {
     const started = Date.now();
-    const work = async (em: EntityManager) => {
-      for (const table of ['purchase_gaps', 'member_counts', 'daily_stats', 'report_members', 'member_days'])
-        await em.query(`DELETE FROM ${table} WHERE alliance_id = ?`, [allianceId]);
-      await this.writeMemberRows(em, allianceId, null);
-      await this.addToSums(em, allianceId, null, 1);
-      const [row] = (await em.query(
-        `SELECT (SELECT COUNT(*) FROM members WHERE alliance_id = ?) AS members,
-           (SELECT COUNT(*) FROM member_days WHERE alliance_id = ?) AS days`,
-        [allianceId, allianceId],
-      )) as { members: Num; days: Num }[];
-      return { members: n(row.members), memberDays: n(row.days) };
-    };
-    // READ COMMITTED on MySQL: the source tables are read without holding locks on them meanwhile.
-    const counts = this.mysql
-      ? await this.dataSource.transaction('READ COMMITTED', work)
-      : await this.tx.run(work);
+    let from = '0';
+    let batches = 0;
+    for (;;) {
+      const [next] = (await this.dataSource.query(
+        `SELECT id FROM members WHERE alliance_id = ? AND id >= ? ORDER BY id LIMIT 1 OFFSET ${Number(batchMembers)}`,
+        [allianceId, from],
+      )) as { id: Num }[];
+      const to = next ? String(next.id) : null;
+      await this.recompute(allianceId, { from, to });
+      batches++;
+      if (to === null) break;
+      from = to;
+    }
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT COUNT(*) FROM members WHERE alliance_id = ?) AS members,
+         (SELECT COUNT(*) FROM member_days WHERE alliance_id = ?) AS days`,
+      [allianceId, allianceId],
+    )) as { members: Num; days: Num }[];
+    const counts = { members: n(row.members), memberDays: n(row.days) };
     this.logger.log(
-      `alliance ${allianceId}: rebuilt the daily stats of ${counts.members} members, ${counts.memberDays} member days in ${Date.now() - started} ms`,
+      `alliance ${allianceId}: rebuilt the daily stats of ${counts.members} members, ${counts.memberDays} member days in ${batches} batches, ${Date.now() - started} ms`,
     );
     return counts;
   }

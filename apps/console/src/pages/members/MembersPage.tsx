@@ -11,7 +11,7 @@ import { formatLastDay, formatTime } from '../../lib/format';
 import { formatFen } from '../../lib/money';
 import { CursorTable } from '../../lib/CursorTable';
 import { useCursorPages } from '../../lib/useCursorPages';
-import { LIFECYCLE, SORT_LABEL } from './memberText';
+import { LIFECYCLE, rfmText, SORT_LABEL } from './memberText';
 import { MemberDrawer } from './MemberDrawer';
 import { useDirectory } from './useDirectory';
 
@@ -176,6 +176,11 @@ export default function MembersPage() {
             dataIndex: 'spendFen',
             align: 'right',
             render: (fen: number) => <span className="num">{formatFen(fen)}</span>,
+          },
+          {
+            title: <Tooltip title="近 12 个月的最近消费 R、频次 F、金额 M，各 1–5 分">RFM</Tooltip>,
+            dataIndex: 'rfm',
+            render: (rfm: AdminMember['rfm']) => <span className="num">{rfmText(rfm)}</span>,
           },
         ]}
       />

@@ -1,4 +1,5 @@
 import type {
+  AdminMember,
   AdminMemberSort,
   AuditAction,
   AuditLogEntry,
@@ -16,6 +17,11 @@ export const LIFECYCLE: Record<Lifecycle, { label: string; color: string }> = {
   dormant: { label: '沉睡', color: 'orange' },
   lost: { label: '流失', color: 'red' },
 };
+
+/** The RFM column: "R4 F3 M5" (each 1–5), or — without scores (no purchase in 12 months, or a merchant admin). */
+export function rfmText(rfm: AdminMember['rfm']): string {
+  return rfm ? `R${rfm.r} F${rfm.f} M${rfm.m}` : '—';
+}
 
 export const SORT_LABEL: Record<AdminMemberSort, string> = {
   joinedAt: '入会时间',
