@@ -40,3 +40,15 @@ export function counterVoidRefusal(
     return { code: 'APPROVAL_REQUIRED', status: 403, message: '超过30分钟的记录需由店长撤销' };
   return { code: 'VOID_WINDOW_PASSED', status: 409, message: '超过7天的记录不能撤销' };
 }
+
+/**
+ * What the member paid for a counter record: the amount less the coupon's and the member day's
+ * reductions (what points, tier spend, spend-and-get and the reports count).
+ */
+export function counterPaidFen(r: {
+  amountFen: number;
+  couponDiscountFen: number;
+  memberDayDiscountFen?: number;
+}): number {
+  return r.amountFen - r.couponDiscountFen - (r.memberDayDiscountFen ?? 0);
+}
