@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { counterPaidFen } from '@allycard/domain';
+import { counterPaidFen, templateIssueProblem } from '@allycard/domain';
 import type { SpendGetKeptCase, SpendGetRule as SpendGetRuleView } from '@allycard/contracts';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DomainError, notFound } from '../common/errors';
+import { DomainError, notFound, validationFailed } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
@@ -54,6 +54,14 @@ export class SpendGetService {
       throw new DomainError('NOT_FOUND', 404, '满额返券的券模板不存在（须是本联盟的券）', [
         { field: 'templateId', message: 'no such template in this alliance' },
       ]);
+    const problem = templateIssueProblem(view.template, this.clock.now());
+    if (problem) {
+      const message = `满额返券的券模板现在发不出券（${ISSUE_PROBLEM[problem]}），请选择可发放的券`;
+      throw validationFailed(
+        [{ field: 'templateId', message: `template cannot issue: ${problem}` }],
+        message,
+      );
+    }
     if (body.merchantId && !(await this.merchants.list(allianceId)).some((m) => m.id === body.merchantId))
       throw new DomainError('NOT_FOUND', 404, '所选商户不存在（须是本联盟的商户）', [
         { field: 'merchantId', message: 'no such merchant in this alliance' },
@@ -204,6 +212,8 @@ interface SpendGetPurchase {
   sourceType: SpendGetSource;
   sourceId: string;
 }
+
+const ISSUE_PROBLEM = { paused: '已暂停', out_of_stock: '已发完', expired: '已过期' } as const;
 
 function toView(r: SpendGetRule, couponTitle: string): SpendGetRuleView {
   return {
