@@ -15,6 +15,8 @@ jest.mock('../src/api/admin', () => ({
     promotions: jest.fn(),
     createPromotion: jest.fn(),
     removePromotion: jest.fn(),
+    spendGetRules: jest.fn(),
+    spendGetKept: jest.fn(),
   },
 }));
 const mocked = api as unknown as Record<
@@ -25,7 +27,9 @@ const mocked = api as unknown as Record<
   | 'adminMerchants'
   | 'promotions'
   | 'createPromotion'
-  | 'removePromotion',
+  | 'removePromotion'
+  | 'spendGetRules'
+  | 'spendGetKept',
   jest.Mock
 >;
 const NO_DISCOUNT = { discountPermille: null, discountFen: null, merchantIds: null };
@@ -51,6 +55,8 @@ beforeEach(() => {
   mocked.tiers.mockResolvedValue(DEFAULT_TIERS);
   mocked.adminMerchants.mockResolvedValue([{ id: '7', name: '老街咖啡' }]);
   mocked.promotions.mockResolvedValue([]);
+  mocked.spendGetRules.mockResolvedValue([]);
+  mocked.spendGetKept.mockResolvedValue([]);
 });
 
 const promotion = {

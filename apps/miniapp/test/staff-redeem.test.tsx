@@ -38,6 +38,7 @@ describe('核销 at the counter', () => {
     merchantId: '3',
     amountFen: 12000,
     couponDiscountFen: 2000,
+    memberDayDiscountFen: 0,
     payableFen: 10000,
     firstPurchase: true,
     coupon: { ...walletCoupon, status: 'used' },
@@ -103,6 +104,61 @@ describe('核销 at the counter', () => {
     expect(sent.find((r) => r.path === '/api/v1/staff/redemptions')?.body).toEqual({
       memberCode: MEMBER_CODE,
       amountFen: 8850,
+    });
+  });
+
+  it('shows the member day’s extra discount before confirming (today 再减 ¥x，应收 ¥y) and in the result', async () => {
+    const sent = mockServer({
+      'POST /api/v1/staff/members/lookup': {
+        status: 200,
+        body: {
+          member,
+          coupons: [walletCoupon],
+          memberDayDiscount: { offPermille: 100, offFen: null, text: '再享 9 折' },
+        },
+      },
+      'POST /api/v1/staff/redemptions': {
+        status: 201,
+        body: {
+          ...redemption,
+          coupon: null,
+          amountFen: 12000,
+          couponDiscountFen: 0,
+          memberDayDiscountFen: 1200,
+          payableFen: 10800,
+          pointsEarned: 216,
+          firstPurchase: false,
+        },
+      },
+    });
+    const { container } = render(<StaffVerifyPage />);
+    await verify(container);
+    expect(screen.getByText('今天会员日 再享 9 折')).toBeTruthy();
+    type(container, '.verify__amount-input', '120');
+    fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
+    expect(await screen.findByText('今天会员日 再减 ¥12.00，应收 ¥108.00')).toBeTruthy();
+    fireEvent.click(screen.getByText('取消'));
+    // with the ¥20-off coupon (threshold ¥100, met by the ¥108 the member day leaves): both, in order
+    fireEvent.click(within(couponTicket(container, '老街满减券')).getByText('核销'));
+    expect(await screen.findByText('今天会员日 再减 ¥12.00，应收 ¥88.00')).toBeTruthy();
+    expect(screen.getByText('券再优惠 ¥20.00')).toBeTruthy();
+    fireEvent.click(screen.getByText('取消'));
+    // ¥110 less 10% is ¥99: under the coupon's ¥100 threshold, as the server refuses it
+    type(container, '.verify__amount-input', '110');
+    fireEvent.click(within(couponTicket(container, '老街满减券')).getByText('核销'));
+    expect(await screen.findByText('未满 ¥100.00，此券不可用')).toBeTruthy();
+    fireEvent.click(screen.getByText('取消'));
+
+    type(container, '.verify__amount-input', '120');
+    fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
+    fireEvent.click(await screen.findByText('确认'));
+    expect(await screen.findByText('已记录消费')).toBeTruthy();
+    expect(screen.getByText('-¥12.00')).toBeTruthy();
+    expect(screen.getByText('¥108.00')).toBeTruthy();
+    expect(screen.getByText('+216')).toBeTruthy();
+    expect(sent.find((r) => r.path === '/api/v1/staff/redemptions')?.body).toEqual({
+      memberCode: MEMBER_CODE,
+      amountFen: 12000,
     });
   });
 

@@ -179,6 +179,7 @@ describe(`membership (${TEST_DB})`, () => {
     expect(found.body).toEqual({
       member: expect.objectContaining({ id: m.member.id, cardNo: m.member.cardNo }),
       coupons: [],
+      memberDayDiscount: null,
     });
 
     // Another member's id spliced into a genuine code: the MAC no longer matches.

@@ -383,6 +383,17 @@ describe(`member-day discount and points promotions (${TEST_DB})`, () => {
       404,
       'NOT_FOUND',
     );
+    // a template that cannot issue now (paused, none left): refused, saying why
+    const paused = await f.template({ title: '暂停券' });
+    expect((await t.api('POST', `/admin/coupon-templates/${paused.id}/pause`, { token: admin })).status).toBe(
+      200,
+    );
+    const refusedPaused = await post({ minPaidFen: 10_000, templateId: paused.id });
+    expectEnvelope(refusedPaused, 400, 'VALIDATION_FAILED');
+    expect(refusedPaused.body.error.message).toContain('已暂停');
+    const gone = await f.template({ title: '发完券', stock: 1 });
+    await f.claim((await f.member()).token, gone.id);
+    expectEnvelope(await post({ minPaidFen: 10_000, templateId: gone.id }), 400, 'VALIDATION_FAILED');
     expectEnvelope(await post({ minPaidFen: 0, templateId: mine.id }), 400, 'VALIDATION_FAILED');
     expectEnvelope(await post({ minPaidFen: 1.5, templateId: mine.id }), 400, 'VALIDATION_FAILED');
     expectEnvelope(

@@ -143,10 +143,18 @@ export interface SpendGetRuleRequest {
   templateId: string;
 }
 
-/** A purchase fully refunded after its spend-and-get coupon was used: the coupon stayed. */
+/**
+ * A purchase fully refunded (a counter record voided) after its spend-and-get coupon was used: the
+ * coupon stayed.
+ */
 export interface SpendGetKeptCase {
   grantId: string;
-  orderId: string;
+  /** 'order': a paid order; 'redemption': a counter purchase */
+  sourceType: 'order' | 'redemption';
+  /** the order, when sourceType is 'order' */
+  orderId: string | null;
+  /** the counter record, when sourceType is 'redemption' */
+  redemptionId: string | null;
   memberId: string;
   couponId: string;
   updatedAt: string;

@@ -157,6 +157,8 @@ export interface Redemption {
   merchantId: string;
   amountFen: number;
   couponDiscountFen: number;
+  /** the member day's extra discount (0 on other days); payableFen = amount − coupon − member day */
+  memberDayDiscountFen: number;
   payableFen: number;
   /** the member's first purchase in the alliance */
   firstPurchase: boolean;
@@ -190,6 +192,8 @@ export interface CounterRecord {
   cardNoMasked: string;
   amountFen: number;
   couponDiscountFen: number;
+  /** the member day's extra discount (0 on other days) */
+  memberDayDiscountFen: number;
   payableFen: number;
   coupon: { id: string; title: string } | null;
   pointsEarned: number;
@@ -218,6 +222,18 @@ export interface StaffMe {
 export interface StaffLookup {
   member: Member;
   coupons: WalletCoupon[];
+  /** today's member-day discount for this member here, or null */
+  memberDayDiscount: CounterMemberDayDiscount | null;
+}
+
+/**
+ * The member day's extra discount a member gets at the clerk's merchant today (one of the two is set;
+ * packages/domain's MemberDayDiscount), with its words ('再减 5 元' / '再享 9 折').
+ */
+export interface CounterMemberDayDiscount {
+  offPermille: number | null;
+  offFen: number | null;
+  text: string;
 }
 
 /** A tier of the alliance (GET /tiers): the member discount and points multiplier, per mille. */

@@ -1,6 +1,7 @@
 /** Request and response shapes of /api/v1 (contract.md). Money in integer fen, times ISO-8601. */
 import type { CardBenefitsAt } from '@allycard/domain';
 import type { ConsentState } from './privacy';
+import type { CounterMemberDayDiscount } from './member';
 
 export type Role = 'member' | 'clerk' | 'merchant_admin' | 'alliance_admin';
 export type StaffRole = 'clerk' | 'merchant_admin';
@@ -165,6 +166,8 @@ export interface StaffLoginResponse extends SessionTokens {
 export interface MemberLookupResponse {
   member: Member;
   coupons: Coupon[];
+  /** today's member-day discount for this member at the clerk's merchant, or null */
+  memberDayDiscount: CounterMemberDayDiscount | null;
 }
 
 export type AdminLoginResponse = SessionTokens;

@@ -19,6 +19,9 @@ import type {
   AdminMerchant,
   PointsPromotion,
   PointsPromotionRequest,
+  SpendGetKeptCase,
+  SpendGetRule,
+  SpendGetRuleRequest,
   CouponTemplate,
   CreateCouponTemplateBody,
   CreateMallItemBody,
@@ -90,6 +93,12 @@ export const api = {
     call<PointsPromotion>('POST', '/admin/benefits/promotions', body),
   removePromotion: (promotionId: string) =>
     call<PointsPromotion>('DELETE', `/admin/benefits/promotions/${id(promotionId)}`),
+  spendGetRules: () => call<SpendGetRule[]>('GET', '/admin/benefits/spend-get'),
+  createSpendGetRule: (body: SpendGetRuleRequest) =>
+    call<SpendGetRule>('POST', '/admin/benefits/spend-get', body),
+  removeSpendGetRule: (ruleId: string) =>
+    call<SpendGetRule>('DELETE', `/admin/benefits/spend-get/${id(ruleId)}`),
+  spendGetKept: () => call<SpendGetKeptCase[]>('GET', '/admin/benefits/spend-get/kept'),
   messageTemplates: () => call<MessageTemplatesAnswer>('GET', '/admin/message-templates'),
   setMessageTemplates: (body: MessageTemplatesRequest) =>
     call<MessageTemplatesAnswer>('PUT', '/admin/message-templates', body),

@@ -164,10 +164,12 @@ export class SpendGetRule {
 
 /**
  * What a purchase got from spend-and-get: unique per purchase (source type, id), so two payment
- * notifications of one order issue one coupon. 'kept_used': fully refunded after the coupon was used
- * (the coupon stays; the console lists these).
+ * notifications of one order (or two runs for one counter record) issue one coupon. 'kept_used':
+ * fully refunded (a counter record: voided) after the coupon was used (the coupon stays; the console
+ * lists these).
  */
 export type SpendGetGrantStatus = 'issued' | 'not_issued' | 'withdrawn' | 'kept_used';
+export type SpendGetSource = 'order' | 'redemption';
 
 @Entity('spend_get_grants')
 export class SpendGetGrant {
@@ -180,8 +182,9 @@ export class SpendGetGrant {
   @Column({ type: 'bigint', transformer: idTransformer })
   ruleId: string;
 
+  /** 'order': a paid order; 'redemption': a counter purchase recorded by staff */
   @Column({ type: 'varchar' })
-  sourceType: 'order';
+  sourceType: SpendGetSource;
 
   @Column({ type: 'bigint', transformer: idTransformer })
   sourceId: string;

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OrderPaid, OrderRefunded, ProfileChanged } from '../events/domain-events';
+import {
+  CounterPurchaseRecorded,
+  CounterPurchaseVoided,
+  OrderPaid,
+  OrderRefunded,
+  ProfileChanged,
+} from '../events/domain-events';
 import { InTransaction } from '../events/event-bus';
 import { BirthdayGiftsService } from './birthday-gifts.service';
 import { SpendGetService } from './spend-get.service';
@@ -37,5 +43,17 @@ export class BenefitsListeners {
   @InTransaction(OrderRefunded)
   async withdrawSpendGet({ order, at }: OrderRefunded, em: EntityManager): Promise<void> {
     await this.spendGet.onFullRefund(em, order, at);
+  }
+
+  /** 满额返券 at the counter: a clerk's purchase of at least a rule's amount (unique per record). */
+  @InTransaction(CounterPurchaseRecorded)
+  async issueCounterSpendGet({ redemption, at }: CounterPurchaseRecorded, em: EntityManager): Promise<void> {
+    await this.spendGet.onCounterRecorded(em, redemption, at);
+  }
+
+  /** Voiding the counter record withdraws its coupon if unused; a used one stays, recorded. */
+  @InTransaction(CounterPurchaseVoided)
+  async withdrawCounterSpendGet({ redemption, at }: CounterPurchaseVoided, em: EntityManager): Promise<void> {
+    await this.spendGet.onCounterVoided(em, redemption, at);
   }
 }

@@ -103,7 +103,16 @@ export class PromotionsService {
       sponsorMerchantId: body.sponsorMerchantId ?? null,
     };
     return this.tx.run(async (em) => {
-      const others = (await em.findBy(PointsPromotionRow, { allianceId })).map(promotionOf);
+      // The stacking check and the write are one step per alliance: two admins saving overlapping
+      // promotions at once must not each pass against the other's absence. On MySQL the alliance's
+      // row is locked first (the second waits for the first to commit) and the promotions are read
+      // by a locking read, which sees what that commit wrote; SQLite runs one transaction at a time.
+      if (!this.tx.isSqlite) await em.query('SELECT id FROM alliances WHERE id = ? FOR UPDATE', [allianceId]);
+      const read = em
+        .createQueryBuilder(PointsPromotionRow, 'p')
+        .where('p.alliance_id = :allianceId', { allianceId });
+      if (!this.tx.isSqlite) read.setLock('pessimistic_write');
+      const others = (await read.getMany()).map(promotionOf);
       const stacked = stackedPromotionPermille(candidate, others);
       if (stacked > MAX_COMBINED_MULTIPLIER_PERMILLE) {
         const message = `与时间和商户重叠的其他积分活动叠加后达 ${multiplierText(stacked)}，超过上限 ${multiplierText(MAX_COMBINED_MULTIPLIER_PERMILLE)}；请调低倍数或错开时间`;

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { counterPaidFen, templateIssueProblem } from '@allycard/domain';
 import type { SpendGetKeptCase, SpendGetRule as SpendGetRuleView } from '@allycard/contracts';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DomainError, notFound } from '../common/errors';
+import { DomainError, notFound, validationFailed } from '../common/errors';
 import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { CouponTemplatesService } from '../coupons/coupon-templates.service';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
@@ -11,15 +12,17 @@ import { CouponIssuingService } from '../coupons/coupon-issuing.service';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
 import type { Order } from '../orders/order.entities';
-import { SpendGetGrant, SpendGetRule } from './benefit.entities';
+import type { Redemption } from '../counter/redemption.entity';
+import { SpendGetGrant, SpendGetRule, SpendGetSource } from './benefit.entities';
 import { SpendGetRuleDto } from './dto/spend-get.dto';
 import { isId } from '../common/ids';
 
 /**
- * 满额返券: a paid order of at least a rule's amount issues one coupon of its template (the rule at
- * the order's merchant first, then the highest threshold met), through the coupons module's issue
- * path. The grant row is unique per purchase, so racing payment notifications issue one coupon; a
- * full refund withdraws it while unused (available → void, guarded), else it stays as 'kept_used'.
+ * 满额返券: a paid order or a counter purchase (what the member paid) of at least a rule's amount
+ * issues one coupon of its template (the rule at the purchase's merchant first, then the highest
+ * threshold met), through the coupons module's issue path. The grant row is unique per purchase
+ * (source type, id), so racing payment notifications issue one coupon; a full refund (a void of the
+ * counter record) withdraws it while unused (available → void, guarded), else it stays as 'kept_used'.
  */
 @Injectable()
 export class SpendGetService {
@@ -52,6 +55,14 @@ export class SpendGetService {
       throw new DomainError('NOT_FOUND', 404, '满额返券的券模板不存在（须是本联盟的券）', [
         { field: 'templateId', message: 'no such template in this alliance' },
       ]);
+    const problem = templateIssueProblem(view.template, this.clock.now());
+    if (problem) {
+      const message = `满额返券的券模板现在发不出券（${ISSUE_PROBLEM[problem]}），请选择可发放的券`;
+      throw validationFailed(
+        [{ field: 'templateId', message: `template cannot issue: ${problem}` }],
+        message,
+      );
+    }
     if (body.merchantId && !(await this.merchants.list(allianceId)).some((m) => m.id === body.merchantId))
       throw new DomainError('NOT_FOUND', 404, '所选商户不存在（须是本联盟的商户）', [
         { field: 'merchantId', message: 'no such merchant in this alliance' },
@@ -78,7 +89,7 @@ export class SpendGetService {
     return toView(row, view?.template.title ?? '');
   }
 
-  /** Fully refunded purchases whose coupon had been used: the coupon stayed (the console lists them). */
+  /** Fully refunded orders and voided counter records whose coupon had been used: the coupon stayed (the console lists them). */
   async keptCases(allianceId: string): Promise<SpendGetKeptCase[]> {
     const rows = await this.grants.find({
       where: { allianceId, status: 'kept_used' },
@@ -87,7 +98,9 @@ export class SpendGetService {
     });
     return rows.map((g) => ({
       grantId: g.id,
-      orderId: g.sourceId,
+      sourceType: g.sourceType,
+      orderId: g.sourceType === 'order' ? g.sourceId : null,
+      redemptionId: g.sourceType === 'redemption' ? g.sourceId : null,
       memberId: g.memberId,
       couponId: g.couponId!,
       updatedAt: g.updatedAt.toISOString(),
@@ -95,12 +108,47 @@ export class SpendGetService {
   }
 
   /** In the paying transaction (OrderPaid): one coupon for the purchase, if a rule's amount is met. */
-  async onPaid(em: EntityManager, order: Order, at: Date): Promise<SpendGetGrant | null> {
-    if (order.mallOrderId || order.payableFen <= 0) return null;
+  onPaid(em: EntityManager, order: Order, at: Date): Promise<SpendGetGrant | null> {
+    if (order.mallOrderId) return Promise.resolve(null);
+    return this.grant(
+      em,
+      { ...order, paidFen: order.payableFen, sourceType: 'order', sourceId: order.id },
+      at,
+    );
+  }
+
+  /** In the recording transaction (CounterPurchaseRecorded): the same, for a clerk's counter purchase. */
+  onCounterRecorded(em: EntityManager, record: Redemption, at: Date): Promise<SpendGetGrant | null> {
+    return this.grant(
+      em,
+      { ...record, paidFen: counterPaidFen(record), sourceType: 'redemption', sourceId: record.id },
+      at,
+    );
+  }
+
+  /** In the full refund's transaction (OrderRefunded): the coupon withdrawn if unused, else recorded. */
+  onFullRefund(em: EntityManager, order: Order, at: Date): Promise<SpendGetGrant['status'] | null> {
+    return this.withdraw(em, 'order', order.id, at);
+  }
+
+  /** In the void's transaction (CounterPurchaseVoided): as a full refund of an order. */
+  onCounterVoided(em: EntityManager, record: Redemption, at: Date): Promise<SpendGetGrant['status'] | null> {
+    return this.withdraw(em, 'redemption', record.id, at);
+  }
+
+  private async grant(
+    em: EntityManager,
+    purchase: SpendGetPurchase,
+    at: Date,
+  ): Promise<SpendGetGrant | null> {
+    if (purchase.paidFen <= 0) return null;
     const candidates = [
-      ...(await em.findBy(SpendGetRule, { allianceId: order.allianceId, merchantId: order.merchantId })),
-      ...(await em.findBy(SpendGetRule, { allianceId: order.allianceId, merchantId: IsNull() })),
-    ].filter((r) => r.minPaidFen <= order.payableFen);
+      ...(await em.findBy(SpendGetRule, {
+        allianceId: purchase.allianceId,
+        merchantId: purchase.merchantId,
+      })),
+      ...(await em.findBy(SpendGetRule, { allianceId: purchase.allianceId, merchantId: IsNull() })),
+    ].filter((r) => r.minPaidFen <= purchase.paidFen);
     // the merchant's own rule first, then the highest threshold met
     candidates.sort(
       (a, b) => Number(b.merchantId !== null) - Number(a.merchantId !== null) || b.minPaidFen - a.minPaidFen,
@@ -110,11 +158,11 @@ export class SpendGetService {
     let grantId: string;
     try {
       const inserted = await em.insert(SpendGetGrant, {
-        allianceId: order.allianceId,
+        allianceId: purchase.allianceId,
         ruleId: rule.id,
-        sourceType: 'order',
-        sourceId: order.id,
-        memberId: order.memberId,
+        sourceType: purchase.sourceType,
+        sourceId: purchase.sourceId,
+        memberId: purchase.memberId,
         couponId: null,
         status: 'not_issued',
         createdAt: at,
@@ -125,8 +173,8 @@ export class SpendGetService {
       if (isUniqueViolation(error, 'spend_get_grants')) return null;
       throw error;
     }
-    const template = await this.templates.templateIn(em, order.allianceId, rule.templateId);
-    const member = await this.members.getIn(em, order.memberId);
+    const template = await this.templates.templateIn(em, purchase.allianceId, rule.templateId);
+    const member = await this.members.getIn(em, purchase.memberId);
     const coupon =
       template && !member.closedAt ? await this.couponIssuing.issue(em, template, member, 'spend_get') : null;
     if (!coupon) {
@@ -137,9 +185,14 @@ export class SpendGetService {
     return em.findOneByOrFail(SpendGetGrant, { id: grantId });
   }
 
-  /** In the full refund's transaction (OrderRefunded): the coupon withdrawn if unused, else recorded. */
-  async onFullRefund(em: EntityManager, order: Order, at: Date): Promise<SpendGetGrant['status'] | null> {
-    const grant = await em.findOneBy(SpendGetGrant, { sourceType: 'order', sourceId: order.id });
+  /** The purchase's coupon withdrawn while unused (guarded), else the case recorded as kept_used. */
+  private async withdraw(
+    em: EntityManager,
+    sourceType: SpendGetSource,
+    sourceId: string,
+    at: Date,
+  ): Promise<SpendGetGrant['status'] | null> {
+    const grant = await em.findOneBy(SpendGetGrant, { sourceType, sourceId });
     if (!grant || grant.status !== 'issued' || !grant.couponId) return null;
     const withdrawn = await this.couponUsage.withdrawIssued(em, grant.couponId, at);
     const status = withdrawn ? 'withdrawn' : 'kept_used';
@@ -151,6 +204,17 @@ export class SpendGetService {
     return moved.affected === 1 ? status : null;
   }
 }
+
+interface SpendGetPurchase {
+  allianceId: string;
+  merchantId: string;
+  memberId: string;
+  paidFen: number;
+  sourceType: SpendGetSource;
+  sourceId: string;
+}
+
+const ISSUE_PROBLEM = { paused: '已暂停', out_of_stock: '已发完', expired: '已过期' } as const;
 
 function toView(r: SpendGetRule, couponTitle: string): SpendGetRuleView {
   return {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { CounterRecord, CounterRecordList, StaffMe } from '@allycard/contracts';
-import { businessDate, businessDayRange, counterVoidDeadline, maskCardNumber } from '@allycard/domain';
+import {
+  businessDate,
+  businessDayRange,
+  counterPaidFen,
+  counterVoidDeadline,
+  maskCardNumber,
+} from '@allycard/domain';
 import { Between } from 'typeorm';
 import { Principal } from '../common/auth';
 import { TransactionRunner } from '../common/transactions';
@@ -83,7 +89,8 @@ export class CounterRecordsService {
         cardNoMasked: maskCardNumber(members.get(r.memberId)?.cardNo ?? ''),
         amountFen: r.amountFen,
         couponDiscountFen: r.couponDiscountFen,
-        payableFen: r.amountFen - r.couponDiscountFen,
+        memberDayDiscountFen: r.memberDayDiscountFen,
+        payableFen: counterPaidFen(r),
         coupon: couponId ? { id: couponId, title: titles.get(couponId) ?? '优惠券' } : null,
         pointsEarned: r.pointsEarned,
         firstPurchase: r.firstPurchase,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { businessDate, counterVoidRefusal } from '@allycard/domain';
+import { businessDate, counterPaidFen, counterVoidRefusal } from '@allycard/domain';
 import { EntityManager, IsNull } from 'typeorm';
 import { Principal } from '../common/auth';
 import { DomainError, notFound } from '../common/errors';
@@ -85,7 +85,7 @@ export class CounterVoidService {
         source,
         now,
       );
-      const paidFen = record.amountFen - record.couponDiscountFen;
+      const paidFen = counterPaidFen(record);
       if (paidFen > 0) await this.tiers.addSpend(em, member, record.merchantId, -paidFen, source, now);
 
       const couponBack =

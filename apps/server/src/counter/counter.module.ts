@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BenefitRulesModule } from '../benefits/benefit-rules';
 import { CouponsModule } from '../coupons/coupons.module';
 import { MemberDatabaseModule } from '../member-database/member-database.module';
 import { MembersModule } from '../members/members.module';
@@ -24,6 +25,7 @@ import { StaffActivityService } from './staff-activity.service';
     PointsModule,
     StaffModule,
     MemberDatabaseModule,
+    BenefitRulesModule,
   ],
   controllers: [CounterController, StaffActivityController],
   providers: [CounterService, CounterVoidService, CounterRecordsService, StaffActivityService],

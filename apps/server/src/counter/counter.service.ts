@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { businessDate, couponDiscountFen, couponUseRefusal } from '@allycard/domain';
+import {
+  businessDate,
+  counterPaidFen,
+  couponDiscountFen,
+  couponUseRefusal,
+  memberDayDiscountFor,
+  memberDayDiscountText,
+  priceCounterBill,
+} from '@allycard/domain';
 import { EntityManager, IsNull } from 'typeorm';
+import { AlliancesService } from '../alliances/alliances.service';
 import { ApprovalRequired, StaffLimitsService } from '../alliances/staff-limits.service';
+import { BenefitRulesService } from '../benefits/benefit-rules';
 import { Principal } from '../common/auth';
 import { DomainError, notFound, validationFailed } from '../common/errors';
 import { rememberResult } from '../common/idempotency';
@@ -10,6 +20,7 @@ import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponsService } from '../coupons/coupons.service';
 import { CounterPurchaseRecorded } from '../events/domain-events';
 import { EventBus } from '../events/event-bus';
+import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
 import { invalidMemberCode, MemberCodesService } from '../members/member-codes.service';
 import { Clock } from '../common/clock';
@@ -32,6 +43,8 @@ export class CounterService {
     private readonly couponUsage: CouponUsageService,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly alliances: AlliancesService,
+    private readonly benefitRules: BenefitRulesService,
   ) {}
 
   /** How many counter purchases the member made (any redemption not voided is one). */
@@ -41,10 +54,23 @@ export class CounterService {
 
   async lookup(staff: Principal, memberCode: string) {
     const member = await this.memberCodes.lookupByCode(staff, memberCode);
+    const memberDay = await this.memberDayDiscount(member, staff.merchantId!, this.clock.now());
     return {
       member: await this.members.toDto(member),
       coupons: await this.coupons.usableAt(member, staff.merchantId!),
+      memberDayDiscount: memberDay && { ...memberDay, text: memberDayDiscountText(memberDay) },
     };
+  }
+
+  /**
+   * The member day's extra discount this member gets at this merchant at `at` (the day, the tier, the
+   * merchants it names), as the pay page prices it; null on other days or when it is not for them.
+   */
+  private async memberDayDiscount(member: Member, merchantId: string, at: Date) {
+    const { memberDay } = await this.benefitRules.earningRules(member.allianceId, at);
+    if (!memberDay) return null;
+    const tiers = await this.alliances.tiers(member.allianceId);
+    return memberDayDiscountFor({ memberDay, tiers, tierCode: member.tierCode, merchantId, at });
   }
 
   /**
@@ -72,6 +98,16 @@ export class CounterService {
     const benefitsAt = this.clock.now();
     const amountFen = input.amountFen ?? 0;
     const limits = amountFen > 0 ? await this.limits.checkCounterPurchase(staff, amountFen, member.id) : null;
+    // A typed amount is priced by packages/domain's counter rule: the member day's extra discount
+    // first (as the pay page's), then the coupon on what it leaves; the clerk's page shows the same.
+    const bill =
+      amountFen > 0
+        ? priceCounterBill(
+            amountFen,
+            await this.memberDayDiscount(member, merchantId, benefitsAt),
+            coupon?.view.template ?? null,
+          )
+        : null;
     let discountFen = 0;
     if (coupon) {
       const dto = this.coupons.toDto(coupon.row, coupon.view);
@@ -85,14 +121,15 @@ export class CounterService {
         },
         {
           merchantId,
-          amountFen: input.amountFen ?? null,
+          amountFen: bill ? bill.amountFen - bill.memberDayDiscountFen : null,
           now,
           hasPurchased: member.firstPurchaseAt !== null,
         },
       );
       if (refusal) throw new DomainError(refusal.code, refusal.status, refusal.message);
-      discountFen = couponDiscountFen(coupon.view.template, amountFen);
+      discountFen = bill ? bill.couponDiscountFen : couponDiscountFen(coupon.view.template, 0);
     }
+    const memberDayDiscountFen = bill?.memberDayDiscountFen ?? 0;
 
     const work = this.tx.run(async (em) => {
       await this.members.holdOpen(em, staff.allianceId, member.id, now, invalidMemberCode);
@@ -109,6 +146,7 @@ export class CounterService {
           couponId: coupon?.row.id ?? null,
           amountFen,
           couponDiscountFen: discountFen,
+          memberDayDiscountFen,
           pointsEarned: 0,
           firstPurchase: false,
           createdAt: now,
@@ -117,7 +155,12 @@ export class CounterService {
       const effects = await this.purchases.record(
         em,
         member,
-        { merchantId, paidFen: amountFen - discountFen, sourceType: 'redemption', sourceId: saved.id },
+        {
+          merchantId,
+          paidFen: counterPaidFen(saved),
+          sourceType: 'redemption',
+          sourceId: saved.id,
+        },
         now,
         benefitsAt,
       );
@@ -166,7 +209,8 @@ export class CounterService {
       merchantId: r.merchantId,
       amountFen: r.amountFen,
       couponDiscountFen: r.couponDiscountFen,
-      payableFen: r.amountFen - r.couponDiscountFen,
+      memberDayDiscountFen: r.memberDayDiscountFen,
+      payableFen: counterPaidFen(r),
       firstPurchase: r.firstPurchase,
       coupon: usedCoupon ? this.coupons.toDto(usedCoupon.row, usedCoupon.view) : null,
       pointsEarned: r.pointsEarned,

@@ -28,6 +28,10 @@ export class Redemption {
   @Column({ type: 'bigint', transformer: bigintNumber })
   couponDiscountFen: number;
 
+  /** the member day's extra discount on what the coupon was applied to (0 on other days) */
+  @Column({ type: 'bigint', default: 0, transformer: bigintNumber })
+  memberDayDiscountFen: number;
+
   @Column({ type: 'bigint', transformer: bigintNumber })
   pointsEarned: number;
 

@@ -62,7 +62,7 @@ export class ReportsService {
           o.payable_fen - o.refunded_fen AS spend
         FROM orders o WHERE o.alliance_id = ? AND o.status IN ${PAID} AND o.paid_at < ?${scope}
         UNION ALL
-        SELECT r.id, 1, r.member_id, r.merchant_id, r.created_at, r.amount_fen
+        SELECT r.id, 1, r.member_id, r.merchant_id, r.created_at, r.amount_fen - r.member_day_discount_fen
         FROM redemptions r
         WHERE r.alliance_id = ? AND r.amount_fen > 0 AND r.voided_at IS NULL AND r.created_at < ?${scopeR}
       )`;

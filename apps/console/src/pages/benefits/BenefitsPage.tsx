@@ -21,6 +21,7 @@ import { termsText } from '../coupons/couponText';
 import type { PointsPromotion } from '@allycard/contracts';
 import { PREVIEW_PAID_FEN, tierPreview } from './benefitPreview';
 import { PromotionsSection } from './PromotionsSection';
+import { SpendGetSection } from './SpendGetSection';
 
 const NONE = '';
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'].map((d, i) => ({
@@ -379,6 +380,7 @@ export default function BenefitsPage() {
         </Form>
       )}
       <PromotionsSection merchants={merchants.data ?? []} onChange={setPromotions} />
+      <SpendGetSection merchants={merchants.data ?? []} templates={templates.data ?? []} />
     </Card>
   );
 }

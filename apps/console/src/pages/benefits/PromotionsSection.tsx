@@ -1,5 +1,6 @@
-import { Button, Form, Input, InputNumber, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import { Button, Form, Input, InputNumber, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { RemoveRowButton } from './RemoveRowButton';
 import type { AdminMerchant, PointsPromotion, PointsPromotionRequest } from '@allycard/contracts';
 import {
   businessDateTime,
@@ -121,21 +122,11 @@ export function PromotionsSection({
             title: '',
             key: 'remove',
             render: (_, p) => (
-              <Popconfirm
+              <RemoveRowButton
                 title="删除这个积分活动？已得的积分不变"
-                onConfirm={async () => {
-                  try {
-                    await api.removePromotion(p.id);
-                    await list.reload();
-                  } catch (error) {
-                    showError(error);
-                  }
-                }}
-              >
-                <Button size="small" danger>
-                  删除
-                </Button>
-              </Popconfirm>
+                remove={() => api.removePromotion(p.id)}
+                reload={list.reload}
+              />
             ),
           },
         ]}

@@ -178,6 +178,9 @@ function RecordCard({ record, onVoid }: { record: CounterRecord; onVoid: () => v
           {record.couponDiscountFen > 0 ? ` · 减 ${formatFen(record.couponDiscountFen)}` : ''}
         </Text>
       ) : null}
+      {record.memberDayDiscountFen > 0 ? (
+        <Text className="staff-order__meta">会员日 减 {formatFen(record.memberDayDiscountFen)}</Text>
+      ) : null}
       {record.staffUsername ? <Text className="staff-order__meta">经办 {record.staffUsername}</Text> : null}
       {v ? (
         <Text className="staff-record__reason">

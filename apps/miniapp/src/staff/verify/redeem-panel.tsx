@@ -2,14 +2,20 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { Button, Dialog, Input } from '@nutui/nutui-react-taro';
 import { amountKeyboard } from '../../platform/keyboard';
-import { amountRequiredMessage, couponDiscountFen, formatCardNumber, formatFen } from '@allycard/domain';
+import {
+  amountRequiredMessage,
+  couponDiscountFen,
+  formatCardNumber,
+  formatFen,
+  priceCounterBill,
+} from '@allycard/domain';
 import { CouponItem } from '../../components/coupon-item';
 import { PageState } from '../../components/page-state';
 import { staffApi } from '../../services/api';
 import { toastError, toastSuccess, userError } from '../../services/errors';
 import { useActionKeys } from '../../services/idempotency';
 import { amountProblem, parseYuanToFen } from '../../services/money';
-import type { Redemption, StaffLookup, WalletCoupon } from '@allycard/contracts';
+import type { CounterMemberDayDiscount, Redemption, StaffLookup, WalletCoupon } from '@allycard/contracts';
 import { endedStaffSession } from '../staff-session';
 
 export interface RedeemPanelProps {
@@ -38,6 +44,7 @@ export function firstOrderOffer(coupons: WalletCoupon[], amountFen: number): Wal
 /** The member after 验卡: points, usable coupons, the amount field, 核销 and 仅记录消费. */
 export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
   const { member, coupons } = lookup;
+  const memberDay = lookup.memberDayDiscount ?? null;
   const keys = useActionKeys();
   const [amount, setAmount] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
@@ -118,6 +125,12 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
         </View>
       </View>
 
+      {memberDay ? (
+        <View className="verify__member-day">
+          <Text className="verify__member-day-text">今天会员日 {memberDay.text}</Text>
+        </View>
+      ) : null}
+
       <View className="section verify__amount">
         <Text className="section__title">消费金额</Text>
         <View className="verify__amount-row">
@@ -170,7 +183,7 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
         onCancel={() => setPending(null)}
         onClose={() => setPending(null)}
       >
-        {pending ? <PendingSummary pending={pending} /> : null}
+        {pending ? <PendingSummary pending={pending} memberDay={memberDay} /> : null}
         {pending?.firstOrderGift && pending.coupon ? (
           <Button
             className="verify__decline"
@@ -198,8 +211,17 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
   );
 }
 
-/** The confirmation's body: the coupon and the expected price; the server's answer is what counts. */
-function PendingSummary({ pending: { coupon, amountFen, firstOrderGift } }: { pending: Pending }) {
+/**
+ * The confirmation's body: the coupon and the expected price, by packages/domain's counter rule (the
+ * member day's extra discount first, then the coupon), as the server prices it; its answer counts.
+ */
+function PendingSummary({
+  pending: { coupon, amountFen, firstOrderGift },
+  memberDay,
+}: {
+  pending: Pending;
+  memberDay: CounterMemberDayDiscount | null;
+}) {
   const lines: string[] = [];
   if (firstOrderGift && coupon) {
     lines.push(`顾客首单，已选用首单券「${coupon.title}」`);
@@ -213,10 +235,22 @@ function PendingSummary({ pending: { coupon, amountFen, firstOrderGift } }: { pe
   }
   if (amountFen !== null) {
     lines.push(`消费：${formatFen(amountFen)}`);
+    const terms = coupon && { ...coupon, maxDiscountFen: coupon.maxDiscountFen ?? null };
+    const bill = priceCounterBill(amountFen, memberDay, terms);
+    const memberPriceFen = amountFen - bill.memberDayDiscountFen;
+    if (bill.memberDayDiscountFen > 0)
+      lines.push(
+        `今天会员日 再减 ${formatFen(bill.memberDayDiscountFen)}，应收 ${formatFen(bill.payableFen)}`,
+      );
     if (coupon) {
-      const off = couponDiscountFen({ ...coupon, maxDiscountFen: coupon.maxDiscountFen ?? null }, amountFen);
-      if (coupon.thresholdFen > amountFen) lines.push(`未满 ${formatFen(coupon.thresholdFen)}，此券不可用`);
-      else if (off > 0) lines.push(`预计优惠 ${formatFen(off)}，实付 ${formatFen(amountFen - off)}`);
+      if (coupon.thresholdFen > memberPriceFen)
+        lines.push(`未满 ${formatFen(coupon.thresholdFen)}，此券不可用`);
+      else if (bill.couponDiscountFen > 0)
+        lines.push(
+          bill.memberDayDiscountFen > 0
+            ? `券再优惠 ${formatFen(bill.couponDiscountFen)}`
+            : `预计优惠 ${formatFen(bill.couponDiscountFen)}，实付 ${formatFen(bill.payableFen)}`,
+        );
     }
   } else {
     lines.push('未填消费金额：只核销券，不攒积分');
@@ -235,6 +269,15 @@ function PendingSummary({ pending: { coupon, amountFen, firstOrderGift } }: { pe
 function RedemptionResult({ redemption, onNext }: { redemption: Redemption; onNext: () => void }) {
   const rows: [string, string, string][] = [
     ['amount', '消费金额', formatFen(redemption.amountFen)],
+    ...(redemption.memberDayDiscountFen > 0
+      ? [
+          ['member-day', '会员日', `-${formatFen(redemption.memberDayDiscountFen)}`] as [
+            string,
+            string,
+            string,
+          ],
+        ]
+      : []),
     ...(redemption.coupon
       ? [['discount', '优惠', `-${formatFen(redemption.couponDiscountFen)}`] as [string, string, string]]
       : []),

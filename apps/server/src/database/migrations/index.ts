@@ -24,6 +24,7 @@ import { Messages1734300000000 } from './1734300000000-messages';
 import { Promotions1734500000000 } from './1734500000000-promotions';
 import { Rfm1734600000000 } from './1734600000000-rfm';
 import { DailyStats1734700000000 } from './1734700000000-daily-stats';
+import { CounterMemberDay1734800000000 } from './1734800000000-counter-member-day';
 import { MemberFigures1734850000000 } from './1734850000000-member-figures';
 
 /** In order; TypeORM runs the pending ones at start. */
@@ -54,5 +55,6 @@ export const migrations = [
   Promotions1734500000000,
   Rfm1734600000000,
   DailyStats1734700000000,
+  CounterMemberDay1734800000000,
   MemberFigures1734850000000,
 ];
