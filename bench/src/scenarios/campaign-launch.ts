@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../lib/server.js';
 import { percentile } from '../lib/stats.js';
 import { makeTemplate } from '../lib/templates.js';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/types.js';
+import { latencyHistogram, startLaunchProbe, type LaunchProbeReport } from './campaign-launch-probe.js';
 
 const DAY_MS = 86_400_000;
 /** the segment's count and the launch read the member query over every seeded member: seconds */
@@ -20,6 +21,15 @@ const SLOW_ADMIN_MS = 120_000;
 const INSERT_ROWS = 500;
 /** claims in flight on the API while the campaign runs */
 const CLAIMERS = 4;
+/** claims measured the same way before the launch, with the worker up and idle: the claims' own floor */
+const IDLE_CLAIMS_MS = 5_000;
+
+/** claim latencies, when each answered (ms since the phase began) and the answer codes */
+interface Claims {
+  ms: number[];
+  atMs: number[];
+  codes: Record<string, number>;
+}
 
 interface LaunchState {
   rounds: number;
@@ -33,7 +43,9 @@ interface LaunchState {
   campaignId: string;
   baseline?: { seconds: number; perS: number };
   launch?: { launchMs: number; totalS: number; status: string; processed: number; timedOut: boolean };
-  claims: { ms: number[]; codes: Record<string, number> };
+  claims: Claims;
+  idleClaims: Claims;
+  probe?: LaunchProbeReport;
 }
 
 /** the win-back coupon: issued by campaigns only, 30 days to use it */
@@ -121,7 +133,8 @@ async function setup(ctx: BenchContext): Promise<LaunchState> {
     campaignTemplateId,
     claimTemplateId,
     campaignId: String(campaign.body.id),
-    claims: { ms: [], codes: {} },
+    claims: { ms: [], atMs: [], codes: {} },
+    idleClaims: { ms: [], atMs: [], codes: {} },
   };
 }
 
@@ -169,24 +182,38 @@ async function baseline(state: LaunchState): Promise<void> {
 async function run(state: LaunchState): Promise<void> {
   const { ctx } = state;
   // the worker replica: the same build with the jobs on; the API server (JOBS=off) answers the claims
+  let done = false;
+  let claimant = 0;
+  let since = Date.now();
+  const claimer = async (into: LaunchState['claims']) => {
+    // the run's members in turn, each well under its claim limit (60 a minute, 100 of the template)
+    while (!done && claimant < ctx.members.length * 100) {
+      const m = ctx.members[claimant++ % ctx.members.length]!;
+      const res = await ctx.api('POST', `/offers/${state.claimTemplateId}/claim`, { token: m.token });
+      into.ms.push(res.ms);
+      into.atMs.push(Date.now() - since);
+      const code = String(res.status);
+      into.codes[code] = (into.codes[code] ?? 0) + 1;
+      await sleep(50);
+    }
+  };
+  // the claims' own floor: the API alone, before the worker replica starts
+  const idle = Promise.all(Array.from({ length: CLAIMERS }, () => claimer(state.idleClaims)));
+  await sleep(IDLE_CLAIMS_MS);
+  done = true;
+  await idle;
+  done = false;
   const worker: RunningServer = await startServer(ctx.databaseUrl, ctx.settings.serverNodeArgs, {
     JOBS: 'on',
   });
   try {
-    let done = false;
-    let claimant = 0;
-    const claimer = async () => {
-      // the run's members in turn, each well under its claim limit (60 a minute, 100 of the template)
-      while (!done && claimant < ctx.members.length * 100) {
-        const m = ctx.members[claimant++ % ctx.members.length]!;
-        const res = await ctx.api('POST', `/offers/${state.claimTemplateId}/claim`, { token: m.token });
-        state.claims.ms.push(res.ms);
-        const code = String(res.status);
-        state.claims.codes[code] = (state.claims.codes[code] ?? 0) + 1;
-        await sleep(50);
-      }
-    };
+    const probe = await startLaunchProbe(ctx.pool, {
+      api: ctx.serverPid,
+      worker: worker.pid,
+      mariadb: ctx.meter.pids.db,
+    });
     const t0 = Date.now();
+    since = t0;
     const launched = await ctx.api<Campaign>('POST', `/admin/campaigns/${state.campaignId}/launch`, {
       token: ctx.adminToken,
       timeoutMs: SLOW_ADMIN_MS,
@@ -195,7 +222,7 @@ async function run(state: LaunchState): Promise<void> {
     if (launched.status !== 202)
       throw new Error(`launch: ${launched.status} ${JSON.stringify(launched.body)}`);
     ctx.log(`campaign-launch: launched (audience frozen) in ${launchMs} ms; the worker runs it …`);
-    const claiming = Promise.all(Array.from({ length: CLAIMERS }, claimer));
+    const claiming = Promise.all(Array.from({ length: CLAIMERS }, () => claimer(state.claims)));
     const deadline = t0 + (ctx.settings.quick ? 60_000 : 240_000);
     let view = launched.body;
     while (view.status === 'running' && Date.now() < deadline) {
@@ -207,6 +234,7 @@ async function run(state: LaunchState): Promise<void> {
     const totalS = (Date.now() - t0) / 1000;
     done = true;
     await claiming;
+    state.probe = await probe.stop();
     state.launch = {
       launchMs,
       totalS,
@@ -215,6 +243,10 @@ async function run(state: LaunchState): Promise<void> {
       timedOut: view.status === 'running',
     };
     ctx.log(`campaign-launch: ${view.status}, ${view.processed} targets in ${totalS.toFixed(1)} s`);
+    const slow = state.claims.atMs
+      .filter((_, i) => state.claims.ms[i]! > 100)
+      .map((at) => Math.floor(at / 1000));
+    ctx.log(`campaign-launch: claims over 100 ms, by second of the launch: ${slow.join(' ') || 'none'}`);
   } finally {
     await worker.stop();
   }
@@ -274,12 +306,66 @@ async function verify(state: LaunchState): Promise<ScenarioReport> {
             .map(([c, n]) => `${c}: ${n}`)
             .join(', '),
         ],
+        ['claim latency histogram, ms', latencyHistogram(ms)],
+        ['claims before the launch (API alone), p50 / p99 ms', idleCell(state.idleClaims.ms)],
         ['check', problems.length ? `**${problems.join('; ')}**` : 'ok'],
       ],
     ),
     '',
+    ...probeSection(state.probe),
   ].join('\n');
   return { markdown, problems };
+}
+
+const idleCell = (ms: number[]) =>
+  ms.length ? `${fmt(percentile(ms, 50), 1)} / ${fmt(percentile(ms, 99), 1)} (${ms.length} claims)` : '–';
+
+/** What the probe saw during the launch: lock waits, counters, CPU by process. */
+function probeSection(probe: LaunchProbeReport | undefined): string[] {
+  if (!probe) return [];
+  const cores = (ms: number) => fmt(ms / probe.wallMs, 2);
+  return [
+    '### Where the launch time goes (sampled every 100 ms during the launch)',
+    '',
+    ...table(
+      [['measure'], ['value', 'num']],
+      [
+        ['samples with a lock wait', `${probe.samplesWithWaits} of ${probe.samples}`],
+        ...probe.waits.map((w) => [
+          `waiting for ${w.lock}: samples, longest ms`,
+          `${w.seen}, ${fmt(w.maxWaitMs)}`,
+        ]),
+        ['samples with a batch transaction open', `${probe.samplesInBatch} of ${probe.samples}`],
+        ['oldest batch transaction seen, ms', fmt(probe.maxBatchAgeMs)],
+        ['InnoDB row lock waits (Innodb_row_lock_waits)', String(probe.rowLockWaits)],
+        ['InnoDB row lock time, ms (Innodb_row_lock_time)', String(probe.rowLockTimeMs)],
+        ['statements (Questions)', String(probe.statements)],
+        ['most statements running at once (Threads_running)', String(probe.maxThreadsRunning)],
+        ...Object.entries(probe.cpuMs).map(([who, ms]) => [
+          `CPU of ${who}, s (cores busy on average)`,
+          `${fmt(ms / 1000, 1)} (${cores(ms)})`,
+        ]),
+      ],
+    ),
+    '',
+    ...(probe.statementTimes.length
+      ? [
+          '#### Statements by total time (BENCH_STATEMENT_LOG=1: every statement logged, so slower)',
+          '',
+          ...table(
+            [['statement'], ['count', 'num'], ['total ms', 'num'], ['longest ms', 'num'], ['lock ms', 'num']],
+            probe.statementTimes.map((t) => [
+              `\`${t.statement.replace(/[`|]/g, ' ')}\``,
+              String(t.n),
+              fmt(t.totalMs),
+              fmt(t.maxMs, 1),
+              fmt(t.lockMs, 1),
+            ]),
+          ),
+          '',
+        ]
+      : []),
+  ];
 }
 
 export const campaignLaunch: Scenario<LaunchState> = {
