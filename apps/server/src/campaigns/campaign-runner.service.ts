@@ -57,7 +57,8 @@ class BatchRaced extends Error {}
  * Acts on a running campaign's frozen audience in batches, each batch one transaction of set-based
  * statements: a guarded update moves the whole batch out of `pending` (and requires the campaign to
  * be running still), CouponsService.issueBatch / LedgerService.earnBatch give the coupons or points
- * in bulk, one update per outcome records what each target got. A batch that dies (kill -9) leaves
+ * in bulk, one update per outcome records what each target got, and the campaign's messages to the
+ * given targets go out set-based too (CampaignMessages.messageBatch). A batch that dies (kill -9) leaves
  * all its targets pending, a rerun (another replica, a restart) finds only those, and no target is
  * acted on twice: the unique (campaign, member) key and the guarded update see to it. When a claim
  * races the batch for a member's limit slot, the batch rolls back and its targets go one per
@@ -259,7 +260,7 @@ export class CampaignRunner {
     }
     for (const [reason, ids] of skipped)
       await em.update(CampaignTarget, { id: In(ids) }, { status: 'skipped', skipReason: reason });
-    for (const target of given) await this.messages.messageTarget(em, campaign, target, now);
+    await this.messages.messageBatch(em, campaign, given, now);
     return batch.length;
   }
 
