@@ -2,6 +2,7 @@
 // every 100 ms on its own connection while the launch runs — InnoDB's lock waits (who waits for
 // which table and index), the row-lock counters, the statements running at once — and the CPU of
 // the API server, the worker replica, MariaDB and this process over the whole launch.
+import { readFileSync } from 'node:fs';
 import type { Connection, Pool, RowDataPacket } from 'mysql2/promise';
 import { cpuMsOf } from '../lib/measure.js';
 
@@ -22,16 +23,29 @@ export interface LaunchProbeReport {
   rowLockWaits: number;
   rowLockTimeMs: number;
   statements: number;
-  /** samples during which a batch transaction (over 50 rows modified) was open, and the oldest seen */
+  /** samples (after the launch answered) during which a batch transaction (over 50 rows modified) was open, and the oldest seen */
   samplesInBatch: number;
+  /** samples taken after the launch request answered */
+  batchSamples: number;
   maxBatchAgeMs: number;
   /** the most statements running at one moment (Threads_running) */
   maxThreadsRunning: number;
   /** CPU ms over the launch, by process, and the wall ms it was measured over */
   cpuMs: Record<string, number>;
   wallMs: number;
+  /** share of the launch's wall time during which some runnable task waited for a CPU (/proc/pressure/cpu) */
+  cpuWaitShare: number;
   /** with BENCH_STATEMENT_LOG=1: the statements that took the most time in all, from mysql.slow_log */
   statementTimes: { statement: string; n: number; totalMs: number; maxMs: number; lockMs: number }[];
+}
+
+/** Linux PSI: µs during which some runnable task waited for a CPU, since boot (NaN without PSI) */
+function cpuPressureUs(): number {
+  try {
+    return Number(/^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +66,7 @@ async function counters(conn: Connection): Promise<Counters> {
 export async function startLaunchProbe(
   pool: Pool,
   pids: Record<string, number>,
-): Promise<{ stop(): Promise<LaunchProbeReport> }> {
+): Promise<{ batching(): void; stop(): Promise<LaunchProbeReport> }> {
   const conn = await pool.getConnection();
   // BENCH_STATEMENT_LOG=1: every statement into mysql.slow_log (costs time: diagnosis only)
   const statementLog = process.env.BENCH_STATEMENT_LOG === '1';
@@ -63,14 +77,19 @@ export async function startLaunchProbe(
   const c0 = await counters(conn);
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMsOf(pid)]));
   const self0 = process.cpuUsage();
+  const pressure0 = cpuPressureUs();
   const t0 = Date.now();
   const waits = new Map<string, { seen: number; maxWaitMs: number }>();
   let samples = 0;
   let samplesWithWaits = 0;
   let maxThreadsRunning = 0;
   let samplesInBatch = 0;
+  let batchSamples = 0;
   let maxBatchAgeMs = 0;
   let running = true;
+  // the launch request's own transaction (the audience frozen into campaign_targets) also modifies
+  // many rows: batch transactions are counted once it has answered
+  let batching = false;
   const loop = (async () => {
     while (running) {
       samples++;
@@ -101,8 +120,9 @@ export async function startLaunchProbe(
         `SELECT TIMESTAMPDIFF(MICROSECOND, trx_started, NOW(6)) / 1000 AS age_ms
            FROM information_schema.INNODB_TRX WHERE trx_rows_modified > 50`,
       );
-      if (batches.length) samplesInBatch++;
-      for (const b of batches) maxBatchAgeMs = Math.max(maxBatchAgeMs, Number(b.age_ms) || 0);
+      if (batching && batches.length) samplesInBatch++;
+      if (batching) for (const b of batches) maxBatchAgeMs = Math.max(maxBatchAgeMs, Number(b.age_ms) || 0);
+      if (batching) batchSamples++;
       const [threads] = await conn.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Threads_running'");
       // minus this probe's own statement
       maxThreadsRunning = Math.max(maxThreadsRunning, Number(threads[0]?.Value ?? 1) - 1);
@@ -110,6 +130,9 @@ export async function startLaunchProbe(
     }
   })();
   return {
+    batching() {
+      batching = true;
+    },
     async stop() {
       running = false;
       await loop;
@@ -146,9 +169,11 @@ export async function startLaunchProbe(
         statements: c1.questions - c0.questions,
         maxThreadsRunning,
         samplesInBatch,
+        batchSamples,
         maxBatchAgeMs,
         cpuMs,
         wallMs: Date.now() - t0,
+        cpuWaitShare: (cpuPressureUs() - pressure0) / 1000 / (Date.now() - t0),
         statementTimes,
       };
     },
