@@ -14,7 +14,7 @@ const CLK_TCK = (() => {
   }
 })();
 
-function cpuMsOf(pid: number): number {
+export function cpuMsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -27,7 +27,7 @@ function cpuMsOf(pid: number): number {
 export class Meter {
   constructor(
     private readonly pool: Pool,
-    private readonly pids: { server: number; db: number },
+    readonly pids: { server: number; db: number },
     private readonly log: (...parts: unknown[]) => void,
   ) {}
 

@@ -13,10 +13,42 @@ import { LedgerService } from '../points/ledger.service';
 import { CampaignMessages } from './campaign-messages';
 import { CampaignRow, CampaignTarget } from './campaign.entities';
 
-/** the full batch: targets per transaction once a run has warmed up */
+/** the largest batch: targets per transaction when batches are fast */
 export const CAMPAIGN_BATCH = 500;
+/**
+ * How long one batch transaction should take: the next batch's size is adapted so that it holds its
+ * locks and keeps MariaDB busy about this long (bench/RESULTS.md, "Campaign launch": batches of a
+ * fixed 500 stayed open up to 3 s on a loaded machine and the claims beside them waited).
+ */
+export const CAMPAIGN_BATCH_BUDGET_MS = 50;
+/** the pause between two batches, leaving the database to the requests beside the launch */
+export const CAMPAIGN_PAUSE_MS = 10;
 /** how long one job tick goes on with batches, inside its 30 s lease */
 export const CAMPAIGN_TICK_MS = 20_000;
+
+/**
+ * The smallest batch the time budget shrinks to: below it the statements every batch runs, whatever
+ * its size, take most of its time, so a smaller batch would hold its locks hardly shorter.
+ */
+export const CAMPAIGN_MIN_BATCH = 16;
+
+/**
+ * The size of the next batch after one of `size` targets took `ms`: double while batches stay within
+ * the time budget (the slow start from 1, which doubles up to CAMPAIGN_MIN_BATCH whatever the time),
+ * else down towards the budget, at most halving per batch (one slow batch on a busy machine does not
+ * swing the size to the minimum).
+ */
+export function nextBatchSize(size: number, ms: number): number {
+  if (ms <= CAMPAIGN_BATCH_BUDGET_MS || size * 2 <= CAMPAIGN_MIN_BATCH)
+    return Math.min(CAMPAIGN_BATCH, size * 2);
+  return Math.max(
+    CAMPAIGN_MIN_BATCH,
+    Math.ceil(size / 2),
+    Math.floor((size * CAMPAIGN_BATCH_BUDGET_MS) / ms),
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The batch went wrong in a way the next one will not: the targets were taken by another holder. */
 class BatchRaced extends Error {}
@@ -25,12 +57,15 @@ class BatchRaced extends Error {}
  * Acts on a running campaign's frozen audience in batches, each batch one transaction of set-based
  * statements: a guarded update moves the whole batch out of `pending` (and requires the campaign to
  * be running still), CouponIssuingService.issueBatch / LedgerService.earnBatch give the coupons or points
- * in bulk, one update per outcome records what each target got. A batch that dies (kill -9) leaves
+ * in bulk, one update per outcome records what each target got, and the campaign's messages to the
+ * given targets go out set-based too (CampaignMessages.messageBatch). A batch that dies (kill -9) leaves
  * all its targets pending, a rerun (another replica, a restart) finds only those, and no target is
  * acted on twice: the unique (campaign, member) key and the guarded update see to it. When a claim
  * races the batch for a member's limit slot, the batch rolls back and its targets go one per
  * transaction (the slow path, as before). Each run of a campaign starts with a batch of 1 and
- * doubles up to CAMPAIGN_BATCH: a broken template or message costs one target, not 500.
+ * grows (at most doubling) while batches stay within CAMPAIGN_BATCH_BUDGET_MS, up to CAMPAIGN_BATCH:
+ * a broken template or message costs one target, not 500, and on a busy database the batches shrink
+ * instead of holding their locks for seconds. Between batches the runner pauses CAMPAIGN_PAUSE_MS.
  */
 @Injectable()
 export class CampaignRunner {
@@ -71,6 +106,7 @@ export class CampaignRunner {
         if (n === null) break;
         batches++;
         done += n;
+        await sleep(CAMPAIGN_PAUSE_MS);
       }
     }
     return done;
@@ -97,14 +133,15 @@ export class CampaignRunner {
       await this.complete(campaign);
       return null;
     }
-    if (size === undefined) this.nextSize.set(campaignId, Math.min(CAMPAIGN_BATCH, take * 2));
     const action = JSON.parse(campaign.action) as CampaignAction;
     const template =
       action.type === 'coupon'
         ? ((await this.templates.find(campaign.allianceId, action.templateId))?.template ?? null)
         : null;
     try {
+      const t0 = Date.now();
       const n = await this.tx.run((em) => this.actOnBatch(em, campaign, action, template, pending));
+      if (size === undefined) this.nextSize.set(campaignId, nextBatchSize(take, Date.now() - t0));
       this.acted += n;
       this.crashPoint();
       return n;
@@ -223,7 +260,7 @@ export class CampaignRunner {
     }
     for (const [reason, ids] of skipped)
       await em.update(CampaignTarget, { id: In(ids) }, { status: 'skipped', skipReason: reason });
-    for (const target of given) await this.messages.messageTarget(em, campaign, target, now);
+    await this.messages.messageBatch(em, campaign, given, now);
     return batch.length;
   }
 

@@ -11,10 +11,12 @@ import { MessagesController } from './messages.controller';
 import { MessagesJobs } from './messages.jobs';
 import { MessagesListeners } from './messages.listeners';
 import { SubscribeMessagesService } from './subscribe-messages.service';
+import { SubscribeMessagesBatch } from './subscribe-messages-batch.service';
 
 /**
  * WeChat subscribe messages (issue 12): templates per alliance, members' consents, one message per
- * cause through the outbox. Other modules (campaigns) send with SubscribeMessagesService.enqueue.
+ * cause through the outbox. Other modules send with SubscribeMessagesService.enqueue, a campaign's
+ * batch with SubscribeMessagesBatch.enqueueMany.
  */
 @Module({
   imports: [
@@ -28,10 +30,11 @@ import { SubscribeMessagesService } from './subscribe-messages.service';
   providers: [
     MessageTemplatesService,
     SubscribeMessagesService,
+    SubscribeMessagesBatch,
     KindMessages,
     MessagesListeners,
     MessagesJobs,
   ],
-  exports: [SubscribeMessagesService, MessageTemplatesService],
+  exports: [SubscribeMessagesService, SubscribeMessagesBatch, MessageTemplatesService],
 })
 export class MessagesModule {}

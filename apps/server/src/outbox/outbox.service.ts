@@ -26,24 +26,40 @@ export class OutboxService {
     em: EntityManager,
     message: { allianceId: string; topic: OutboxTopic<P>; key: string; payload: P; availableAt?: Date },
   ): Promise<void> {
+    await this.enqueueMany(em, message.topic, [message]);
+  }
+
+  /**
+   * enqueue for many messages of one topic at once, in the caller's transaction: one multi-row insert
+   * (a campaign batch's messages); a topic and key already there stays the first message.
+   */
+  async enqueueMany<P>(
+    em: EntityManager,
+    topic: OutboxTopic<P>,
+    messages: { allianceId: string; key: string; payload: P; availableAt?: Date }[],
+  ): Promise<void> {
+    if (!messages.length) return;
     const now = new Date();
     await em
       .createQueryBuilder()
       .insert()
       .into(OutboxMessage)
-      .values({
-        allianceId: message.allianceId,
-        topic: message.topic.name,
-        dedupeKey: message.key,
-        payload: JSON.stringify(message.payload),
-        status: 'pending',
-        attempts: 0,
-        availableAt: message.availableAt ?? now,
-        lastError: null,
-        createdAt: now,
-        sentAt: null,
-      })
+      .values(
+        messages.map((m) => ({
+          allianceId: m.allianceId,
+          topic: topic.name,
+          dedupeKey: m.key,
+          payload: JSON.stringify(m.payload),
+          status: 'pending' as const,
+          attempts: 0,
+          availableAt: m.availableAt ?? now,
+          lastError: null,
+          createdAt: now,
+          sentAt: null,
+        })),
+      )
       .orIgnore()
+      .updateEntity(false)
       .execute();
   }
 

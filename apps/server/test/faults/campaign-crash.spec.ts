@@ -1,14 +1,18 @@
 import { DataSource } from 'typeorm';
+import { SANDBOX_MESSAGE_TEMPLATES } from '../../src/messages/sandbox-templates';
 import { factories } from '../factories';
 import { createTestDatabase, httpClient, TEST_DB } from '../harness';
 import { startServerProcess } from './server-process';
 
 const DAY_MS = 86_400_000;
 
+const OFFER = 'sandbox-campaign-offer';
+
 /**
  * Issue 12: the server is SIGKILLed in the middle of a campaign's batch (after its 7th target); a new
  * server on the same database goes on where it stopped: each target ends with exactly one coupon and
- * the holdout with none.
+ * the holdout with none, and the campaign's message reaches each subscribed target exactly once
+ * (none to the others), however the batches fell around the crash.
  */
 describe(`a campaign launch killed mid-batch and resumed by a restarted server (${TEST_DB})`, () => {
   jest.setTimeout(120_000);
@@ -37,9 +41,12 @@ describe(`a campaign launch killed mid-batch and resumed by a restarted server (
   it('reaches every target exactly once across the crash; the holdout gets nothing', async () => {
     let campaignId = '';
     let templateId = '';
+    /** member ids of those who accepted the campaign's message template once */
+    const subscribed = new Set<string>();
+    // messages due at once, whatever hour the suite runs
     const doomed = await startServerProcess({
       databaseUrl: db.url,
-      env: { JOBS: 'on', FAULT_INJECT: 'campaign-after:7' },
+      env: { JOBS: 'on', FAULT_INJECT: 'campaign-after:7', QUIET_HOURS: 'false' },
     });
     try {
       const { api, http } = httpClient(doomed.baseUrl);
@@ -47,7 +54,22 @@ describe(`a campaign launch killed mid-batch and resumed by a restarted server (
       const admin = await f.adminToken();
       const shop = await f.merchant();
       const clerk = await f.staff(shop.id);
-      for (let i = 0; i < 20; i++) await f.purchase(clerk.token, (await f.member()).token, 1_000);
+      const put = await api('PUT', '/admin/message-templates', {
+        token: admin,
+        body: { templates: SANDBOX_MESSAGE_TEMPLATES.filter((setting) => setting.templateId === OFFER) },
+      });
+      expect(put.status).toBe(200);
+      for (let i = 0; i < 20; i++) {
+        const m = await f.member();
+        await f.purchase(clerk.token, m.token, 1_000);
+        if (i % 2) continue;
+        const accepted = await api('POST', '/me/subscriptions', {
+          token: m.token,
+          body: { results: { [OFFER]: 'accept' } },
+        });
+        expect(accepted.status).toBe(200);
+        subscribed.add(String(m.member.id));
+      }
       // their purchases were 70 days ago: dormant by the default policy
       await rows('UPDATE redemptions SET created_at = ?', [storedTime(new Date(Date.now() - 70 * DAY_MS))]);
       templateId = (await f.template({ channel: 'issue_only', stock: 100 })).id;
@@ -63,6 +85,15 @@ describe(`a campaign launch killed mid-batch and resumed by a restarted server (
           segmentId: segment.body.id,
           action: { type: 'coupon', templateId },
           holdoutPermille: 200,
+          message: {
+            templateId: OFFER,
+            page: 'coupon/mine/index',
+            data: {
+              thing1: { value: '沉睡唤醒' },
+              thing2: { value: '满 100 减 20 券' },
+              thing3: { value: '回来看看吧' },
+            },
+          },
         },
       });
       campaignId = created.body.id;
@@ -89,7 +120,10 @@ describe(`a campaign launch killed mid-batch and resumed by a restarted server (
 
     // the dead holder's lease would run out within 30 s; let it run out now instead of waiting
     await rows('UPDATE job_leases SET expires_at = ? WHERE name = ?', [storedTime(new Date(0)), 'campaigns']);
-    const restarted = await startServerProcess({ databaseUrl: db.url, env: { JOBS: 'on' } });
+    const restarted = await startServerProcess({
+      databaseUrl: db.url,
+      env: { JOBS: 'on', QUIET_HOURS: 'false' },
+    });
     try {
       const { api } = httpClient(restarted.baseUrl);
       const admin = (await api('POST', '/admin/login', { body: { username: 'admin', password: 'admin123' } }))
@@ -119,5 +153,35 @@ describe(`a campaign launch killed mid-batch and resumed by a restarted server (
     );
     const [template] = await rows('SELECT issued FROM coupon_templates WHERE id = ?', [templateId]);
     expect(Number(template.issued)).toBe(16);
+
+    // the message: one per subscribed target (its one consent used), none to the others or the holdout;
+    // decided once by the server (queued, then sent — or refused 43101 by the restarted server's
+    // sandbox, which keeps the consents it was told of in memory and so never heard of them)
+    const messages = await rows(
+      `SELECT t.member_id, t.holdout, t.messaged_at,
+              (SELECT COUNT(*) FROM sent_messages m WHERE m.member_id = t.member_id AND m.status <> 'skipped') AS queued,
+              (SELECT COUNT(*) FROM outbox o JOIN sent_messages m ON o.dedupe_key = ${
+                db.url.startsWith('sqlite:') ? "'message:' || m.id" : "CONCAT('message:', m.id)"
+              } WHERE m.member_id = t.member_id) AS outbox,
+              (SELECT remaining FROM message_subscriptions s WHERE s.member_id = t.member_id) AS remaining
+         FROM campaign_targets t WHERE t.campaign_id = ?`,
+      [campaignId],
+    );
+    const reached = (r: any) => subscribed.has(String(r.member_id)) && !Number(r.holdout);
+    expect(messages.filter(reached).length).toBeGreaterThan(0);
+    for (const r of messages)
+      expect({
+        member: String(r.member_id),
+        queued: Number(r.queued),
+        outbox: Number(r.outbox),
+        messaged: r.messaged_at !== null,
+        remaining: r.remaining === null ? null : Number(r.remaining),
+      }).toEqual({
+        member: String(r.member_id),
+        queued: reached(r) ? 1 : 0,
+        outbox: reached(r) ? 1 : 0,
+        messaged: reached(r),
+        remaining: subscribed.has(String(r.member_id)) ? (reached(r) ? 0 : 1) : null,
+      });
   });
 });
