@@ -338,3 +338,24 @@ export async function seedDormantShoppers(api, db, { prefix, merchantName, title
   db.prepare('UPDATE redemptions SET created_at = ?').run(ago);
   return { admin, tag, merchant, clerkToken, title: couponTitle, shoppers };
 }
+
+/**
+ * Signs `clerk` in on the staff pages of a new page of `context` (a phone) and answers the page and
+ * a full-page screenshot taker for it (`<scenario>-clerk-<step>.png`).
+ */
+export async function clerkLogin(context, baseUrl, clerk, scenario) {
+  context.setDefaultTimeout(15_000);
+  const clerkPage = await context.newPage();
+  const clerkShot = async (step) => {
+    await settle(clerkPage);
+    await clerkPage.screenshot({
+      path: path.join(artifactsDir, `${scenario}-clerk-${step}.png`),
+      fullPage: true,
+    });
+  };
+  await clerkPage.goto(`${baseUrl}/#/staff/login/index`);
+  await shown(clerkPage, '.staff__input--username input').fill(clerk.username);
+  await shown(clerkPage, '.staff__input--password input').fill(clerk.password);
+  await shown(clerkPage, '.staff__submit').tap();
+  return { clerkPage, clerkShot };
+}

@@ -2,8 +2,7 @@
 // account, records ¥3680 for a ¥368 purchase; the member's card shows 3680 points. In 今日记录 the
 // clerk voids it with a reason: the row reads 已撤销 with the reason, the member's points are back to
 // what they were, and the right amount is recorded.
-import path from 'node:path';
-import { agreeAndJoin, arrived, artifactsDir, assert, PHONE, settle, shown } from '../lib.mjs';
+import { agreeAndJoin, arrived, assert, clerkLogin, PHONE, shown } from '../lib.mjs';
 
 export const name = 'counter-void';
 
@@ -39,19 +38,7 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
 
   const counter = await browser.newContext(PHONE);
   try {
-    counter.setDefaultTimeout(15_000);
-    const clerkPage = await counter.newPage();
-    const clerkShot = async (step) => {
-      await settle(clerkPage);
-      await clerkPage.screenshot({
-        path: path.join(artifactsDir, `${name}-clerk-${step}.png`),
-        fullPage: true,
-      });
-    };
-    await clerkPage.goto(`${baseUrl}/#/staff/login/index`);
-    await shown(clerkPage, '.staff__input--username input').fill(clerk.username);
-    await shown(clerkPage, '.staff__input--password input').fill(clerk.password);
-    await shown(clerkPage, '.staff__submit').tap();
+    const { clerkPage, clerkShot } = await clerkLogin(counter, baseUrl, clerk, name);
     await shown(clerkPage, '.verify__input').waitFor();
     // the staff page names the store and the account signed in
     await shown(clerkPage, '.staff-who__store', { hasText: storeName }).waitFor();

@@ -2,8 +2,7 @@
 // makes the first purchase at the counter. 仅记录消费 offers the gift first, applied by default; the
 // clerk can decline it with one tap and is told it will lapse. Declined, the gift leaves the member's
 // usable coupons (card count, wallet 已失效 with the reason); accepted, the member pays ¥10 less.
-import path from 'node:path';
-import { agreeAndJoin, arrived, artifactsDir, assert, PHONE, settle, shown } from '../lib.mjs';
+import { agreeAndJoin, arrived, assert, clerkLogin, PHONE, shown } from '../lib.mjs';
 
 export const name = 'first-order-gift';
 
@@ -51,19 +50,7 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
   const counter = await browser.newContext(PHONE);
   const friendContext = await browser.newContext(PHONE);
   try {
-    counter.setDefaultTimeout(15_000);
-    const clerkPage = await counter.newPage();
-    const clerkShot = async (step) => {
-      await settle(clerkPage);
-      await clerkPage.screenshot({
-        path: path.join(artifactsDir, `${name}-clerk-${step}.png`),
-        fullPage: true,
-      });
-    };
-    await clerkPage.goto(`${baseUrl}/#/staff/login/index`);
-    await shown(clerkPage, '.staff__input--username input').fill(clerk.username);
-    await shown(clerkPage, '.staff__input--password input').fill(clerk.password);
-    await shown(clerkPage, '.staff__submit').tap();
+    const { clerkPage, clerkShot } = await clerkLogin(counter, baseUrl, clerk, name);
     await shown(clerkPage, '.verify__input').waitFor();
 
     /** The clerk verifies `memberCode`, types the amount and taps 仅记录消费: the dialog's text. */

@@ -3,8 +3,7 @@
 // says 今天会员日 with ¥10 off and the doubled points (¥90 × 2 = 180) before paying; the sandbox
 // cashier charges ¥90 and the result shows the same 180 points. At that merchant's counter the clerk
 // sees the member day after 验卡 and 「今天会员日 再减 ¥10.00，应收 ¥90.00」 before confirming ¥100.
-import path from 'node:path';
-import { arrived, artifactsDir, assert, PHONE, settle, shown } from '../lib.mjs';
+import { arrived, assert, clerkLogin, PHONE, shown } from '../lib.mjs';
 
 export const name = 'member-day-pay';
 
@@ -94,19 +93,7 @@ export async function run({ page, browser, baseUrl, api, screenshot }) {
     await screenshot('3-pay-result');
 
     // At the counter of the same merchant: the clerk sees the member day before confirming.
-    counter.setDefaultTimeout(15_000);
-    const clerkPage = await counter.newPage();
-    const clerkShot = async (step) => {
-      await settle(clerkPage);
-      await clerkPage.screenshot({
-        path: path.join(artifactsDir, `${name}-clerk-${step}.png`),
-        fullPage: true,
-      });
-    };
-    await clerkPage.goto(`${baseUrl}/#/staff/login/index`);
-    await shown(clerkPage, '.staff__input--username input').fill(clerk.username);
-    await shown(clerkPage, '.staff__input--password input').fill(clerk.password);
-    await shown(clerkPage, '.staff__submit').tap();
+    const { clerkPage, clerkShot } = await clerkLogin(counter, baseUrl, clerk, name);
     await shown(clerkPage, '.verify__input input').fill(memberCode);
     await shown(clerkPage, '.verify__submit').tap();
     await shown(clerkPage, '.verify__member-day', { hasText: '今天会员日 再享 9 折' }).waitFor();

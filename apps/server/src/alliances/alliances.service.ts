@@ -27,6 +27,21 @@ export class AlliancesService {
     return (em ? em.getRepository(Alliance) : this.alliances).find({ order: { id: 'ASC' } });
   }
 
+  /**
+   * Holds the alliance's row until the caller's transaction ends, so alliance-wide checks that
+   * must see each other's writes (overlapping promotions) run one after the other. SQLite runs
+   * one writing transaction at a time already.
+   */
+  async lockIn(em: EntityManager, allianceId: string): Promise<void> {
+    if (em.connection.options.type === 'better-sqlite3') return;
+    await em
+      .createQueryBuilder(Alliance, 'a')
+      .select('a.id')
+      .where('a.id = :id', { id: allianceId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
   async get(id: string): Promise<Alliance> {
     const alliance = await this.alliances.findOneBy({ id });
     if (!alliance) throw notFound('联盟');

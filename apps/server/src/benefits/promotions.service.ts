@@ -17,6 +17,7 @@ import { promotionOf } from './benefit-rules';
 import { PointsPromotionRow } from './benefit.entities';
 import { PointsPromotionDto } from './dto/promotions.dto';
 import { isId } from '../common/ids';
+import { AlliancesService } from '../alliances/alliances.service';
 
 /**
  * Points promotions (/admin/benefits/promotions): N× points in a window, at merchants or the whole
@@ -29,6 +30,7 @@ export class PromotionsService {
   constructor(
     @InjectRepository(PointsPromotionRow) private readonly rows: Repository<PointsPromotionRow>,
     private readonly merchants: MerchantsService,
+    private readonly alliances: AlliancesService,
     private readonly clock: Clock,
     private readonly tx: TransactionRunner,
   ) {}
@@ -107,7 +109,7 @@ export class PromotionsService {
       // promotions at once must not each pass against the other's absence. On MySQL the alliance's
       // row is locked first (the second waits for the first to commit) and the promotions are read
       // by a locking read, which sees what that commit wrote; SQLite runs one transaction at a time.
-      if (!this.tx.isSqlite) await em.query('SELECT id FROM alliances WHERE id = ? FOR UPDATE', [allianceId]);
+      await this.alliances.lockIn(em, allianceId);
       const read = em
         .createQueryBuilder(PointsPromotionRow, 'p')
         .where('p.alliance_id = :allianceId', { allianceId });
