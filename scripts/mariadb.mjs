@@ -246,9 +246,13 @@ export async function startMariaDB(options = {}) {
         rmSync(dir, { recursive: true, force: true });
       };
       let running = exited;
-      /** A real outage: shuts the server down, keeps it down `downMs`, starts it again on its data. */
-      const outage = async (downMs) => {
+      /**
+       * A real outage: shuts the server down, keeps it down `downMs` from the moment it is down
+       * (`onDown`: a graceful shutdown serves what it has for a while first), starts it again.
+       */
+      const outage = async (downMs, onDown = () => {}) => {
         await shutDown(running);
+        onDown();
         await sleep(downMs);
         const again = await launch(args);
         if (!again.ready) throw new Error(`${path.basename(server)} did not come back\n${logTail()}`);
@@ -270,12 +274,12 @@ const cli = await runAsCli(import.meta.url, 'MariaDB', () =>
   startMariaDB({ serverArgs: process.argv.slice(2) }),
 );
 // A fault test drives a real outage through stdin: "outage <ms>" stops the server that long and
-// starts it again on its data; "back" on stdout says it answers again.
+// starts it again on its data; "down" on stdout says it is down, "back" that it answers again.
 if (cli) {
   process.stdin.on('data', async (chunk) => {
     const ms = /^outage (\d+)/.exec(chunk.toString())?.[1];
     if (!ms) return;
-    await cli.outage(Number(ms));
+    await cli.outage(Number(ms), () => console.log('down'));
     console.log('back');
   });
 }

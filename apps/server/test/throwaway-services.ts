@@ -33,8 +33,13 @@ function startService(script: string, args: string[] = []): Promise<ThrowawaySer
 
 export const startRedis = () => startService('redis.mjs');
 
-/** A MariaDB of the test's own that it can take down: `outage(ms)` stops it that long, then starts it. */
-export async function startOwnMariaDB(): Promise<ThrowawayService & { outage(ms: number): Promise<void> }> {
+/**
+ * A MariaDB of the test's own that it can take down: `outage(ms, onDown)` shuts it down, calls
+ * `onDown` once it is down, keeps it down `ms`, then starts it again.
+ */
+export async function startOwnMariaDB(): Promise<
+  ThrowawayService & { outage(ms: number, onDown?: () => void): Promise<void> }
+> {
   const file = path.resolve(__dirname, '../../../scripts/mariadb.mjs');
   const child = spawn(process.execPath, [file], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -54,9 +59,11 @@ export async function startOwnMariaDB(): Promise<ThrowawayService & { outage(ms:
   const url = await line(/^mysql:\/\//, 60_000);
   return {
     url,
-    outage: async (ms) => {
+    outage: async (ms, onDown) => {
       out = '';
       child.stdin.write(`outage ${ms}\n`);
+      await line(/^down$/, 60_000);
+      onDown?.();
       await line(/^back$/, ms + 60_000);
     },
     stop: async () => {
