@@ -206,6 +206,32 @@ describe('核销 at the counter', () => {
     expect(screen.queryByText('不用此券，仅记录消费')).toBeNull();
   });
 
+  it('meets a first-order coupon’s threshold against what the member day leaves, as the server does', async () => {
+    lookupServer({
+      'POST /api/v1/staff/members/lookup': {
+        status: 200,
+        body: {
+          member,
+          coupons: [{ ...coupon, kind: 'amount', thresholdFen: 5000 }],
+          memberDayDiscount: { offPermille: null, offFen: 500, text: '再减 5 元' },
+        },
+      },
+    });
+    const { container } = render(<StaffVerifyPage />);
+    await verify(container);
+    // ¥52 less the member day's ¥5 is ¥47: under the ¥50 threshold, so the gift is not applied
+    type(container, '.verify__amount-input', '52');
+    fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
+    expect(
+      await screen.findByText('顾客首单：首单券「新人无门槛券」（满 ¥50.00 可用，本单未达到）记录后将失效'),
+    ).toBeTruthy();
+    fireEvent.click(screen.getByText('取消'));
+    // ¥55 leaves ¥50: applied by default
+    type(container, '.verify__amount-input', '55');
+    fireEvent.click(screen.getByText('仅记录消费（不用券，攒积分）'));
+    expect(await screen.findByText('顾客首单，已选用首单券「新人无门槛券」')).toBeTruthy();
+  });
+
   it('refuses an amount that is not one before asking the server', async () => {
     const sent = lookupServer();
     const { container } = render(<StaffVerifyPage />);

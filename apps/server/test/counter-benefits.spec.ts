@@ -198,6 +198,24 @@ describe(`benefits at the counter (${TEST_DB})`, () => {
     );
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ purchases: 1, spendFen: 9_500 });
+    // and so do the member's page (spend per merchant, the timeline) and its RFM spend
+    const detail = (await t.api('GET', `/admin/members/${m.member.id}`, { token: admin })).body;
+    expect(detail.spendByMerchant).toContainEqual({ merchantId: here.id, purchases: 1, spendFen: 9_500 });
+    expect(detail.timeline).toContainEqual(
+      expect.objectContaining({
+        type: 'purchase',
+        detail: expect.objectContaining({ redemptionId: onDay.body.id, amountFen: 10_000, paidFen: 9_500 }),
+      }),
+    );
+    expect(detail.rfm).toMatchObject({ spendFen: 19_500 });
+    const matching = async (minSpendFen: number) =>
+      (
+        await t.api('POST', '/admin/segments/preview', {
+          token: admin,
+          body: { filter: { boughtAtMerchantIds: [here.id], minSpendFen } },
+        })
+      ).body.count;
+    expect([await matching(19_500), await matching(19_501)]).toEqual([1, 0]);
 
     // the day after: no member day
     t.app.get(Clock).travelTo(new Date('2026-12-13T10:00:00+08:00'));

@@ -43,7 +43,7 @@ export class CampaignReportService {
           SELECT t.holdout, t.status, t.messaged_at, t.points,
             (SELECT COUNT(*) ${orders}) + (SELECT COUNT(*) ${counter}) AS purchases,
             COALESCE((SELECT SUM(o.payable_fen - o.refunded_fen) ${orders}), 0)
-              + COALESCE((SELECT SUM(r.amount_fen) ${counter}), 0) AS spend_fen
+              + COALESCE((SELECT SUM(r.amount_fen - r.member_day_discount_fen) ${counter}), 0) AS spend_fen
           FROM campaign_targets t WHERE t.campaign_id = ?
         ) p GROUP BY p.holdout`,
       [since, ...scope, since, ...scope, since, ...scope, since, ...scope, campaign.id],

@@ -83,7 +83,7 @@ export class MemberDetailService {
       `SELECT merchant_id, paid_at AS at, payable_fen AS paid, refunded_fen AS refunded FROM orders
          WHERE member_id = ? AND status IN ('paid', 'refunded', 'partially_refunded')${merchantId ? ' AND merchant_id = ?' : ''}
        UNION ALL
-       SELECT merchant_id, created_at AS at, amount_fen AS paid, 0 AS refunded FROM redemptions
+       SELECT merchant_id, created_at AS at, amount_fen - member_day_discount_fen AS paid, 0 AS refunded FROM redemptions
          WHERE member_id = ? AND amount_fen > 0 AND voided_at IS NULL${merchantId ? ' AND merchant_id = ?' : ''}`,
       merchantId ? [member.id, merchantId, member.id, merchantId] : [member.id, member.id],
     );
@@ -144,10 +144,11 @@ export class MemberDetailService {
         merchant_id: Num;
         created_at: Time;
         amount_fen: Num;
+        member_day_discount_fen: Num;
         staff_id: Num;
         coupon_id: Num | null;
       }>(
-        `SELECT id, merchant_id, created_at, amount_fen, staff_id, coupon_id FROM redemptions
+        `SELECT id, merchant_id, created_at, amount_fen, member_day_discount_fen, staff_id, coupon_id FROM redemptions
          WHERE member_id = ? ORDER BY id DESC`,
         [member.id],
       ),
@@ -224,7 +225,8 @@ export class MemberDetailService {
             redemptionId: String(r.id),
             merchantId: String(r.merchant_id),
             staffId: String(r.staff_id),
-            paidFen: Number(r.amount_fen),
+            amountFen: Number(r.amount_fen),
+            paidFen: Number(r.amount_fen) - Number(r.member_day_discount_fen),
             couponId: id(r.coupon_id),
           },
         })),

@@ -169,7 +169,7 @@ export class MemberQuery {
             m.points, m.joined_at, m.join_merchant_id,
             (SELECT COUNT(*) ${orders}) + (SELECT COUNT(*) ${counter}) AS purchases,
             COALESCE((SELECT SUM(o.payable_fen - o.refunded_fen) ${orders}), 0)
-              + COALESCE((SELECT SUM(r.amount_fen) ${counter}), 0) AS spend_fen,
+              + COALESCE((SELECT SUM(r.amount_fen - r.member_day_discount_fen) ${counter}), 0) AS spend_fen,
             (SELECT MAX(o.paid_at) ${orders}) AS last_o,
             (SELECT MAX(r.created_at) ${counter}) AS last_r,
             (SELECT MIN(o.paid_at) ${orders}) AS first_o,

@@ -116,7 +116,7 @@ export class RfmService {
            SELECT member_id, paid_at AS at, payable_fen - refunded_fen AS spend FROM orders
              WHERE alliance_id = ? AND status IN ${PAID} AND paid_at >= ? AND paid_at <= ?${one}
            UNION ALL
-           SELECT member_id, created_at AS at, amount_fen AS spend FROM redemptions
+           SELECT member_id, created_at AS at, amount_fen - member_day_discount_fen AS spend FROM redemptions
              WHERE alliance_id = ? AND amount_fen > 0 AND voided_at IS NULL AND created_at >= ? AND created_at <= ?${one}
          ) p GROUP BY p.member_id ORDER BY p.member_id`,
       [...window, ...window],

@@ -190,6 +190,31 @@ export class MembersService implements MemberSessions {
     return closed.affected === 1;
   }
 
+  /**
+   * Locks an alliance's member rows — one member, or the ids from ≤ id < to (to null: no upper
+   * bound) — in id order in the caller's transaction, on MySQL (SQLite's one writer needs no row
+   * locks). The daily stats' refresh and rebuild take it, so two never wait on each other crosswise.
+   */
+  async lockInIdOrder(
+    em: EntityManager,
+    allianceId: string,
+    members: string | { from: string; to: string | null },
+  ) {
+    if (em.connection.options.type !== 'mysql') return;
+    const q = em
+      .createQueryBuilder(Member, 'm')
+      .select('m.id')
+      .where('m.alliance_id = :allianceId', { allianceId })
+      .orderBy('m.id')
+      .setLock('pessimistic_write');
+    if (typeof members === 'string') q.andWhere('m.id = :id', { id: members });
+    else {
+      q.andWhere('m.id >= :from', { from: members.from });
+      if (members.to !== null) q.andWhere('m.id < :to', { to: members.to });
+    }
+    await q.getRawMany();
+  }
+
   /** MemberSessions: a closed account's token is dead on every route. */
   async isOpen(memberId: string, allianceId: string): Promise<boolean> {
     const row = await this.members.findOne({

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { DailyStatsRebuild } from '@allycard/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { TransactionRunner } from '../common/transactions';
+import { MembersService } from '../members/members.service';
 
 /** The scope of the whole alliance in the stats tables' merchant_id. */
 export const ALLIANCE_SCOPE = '0';
@@ -51,6 +52,7 @@ export class DailyStatsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
+    private readonly members: MembersService,
   ) {}
 
   private get mysql() {
@@ -238,13 +240,8 @@ export class DailyStatsService {
    * sums equal the sum of the member rows after every commit.
    */
   private async recomputeIn(em: EntityManager, allianceId: string, members: Exclude<Members, null>) {
-    const [m, mp] = this.only('id', members);
     // In id order, as every refresh and batch locks, so two of them never wait on each other crosswise.
-    if (this.mysql)
-      await em.query(`SELECT id FROM members WHERE alliance_id = ?${m} ORDER BY id FOR UPDATE`, [
-        allianceId,
-        ...mp,
-      ]);
+    await this.members.lockInIdOrder(em, allianceId, members);
     // A batch's window sorts and groupings hold some 10⁵–10⁶ rows: in memory, not in an on-disk
     // temporary table (MariaDB's default limit is 16 MB), for this connection while the batch runs.
     const batch = this.mysql && typeof members !== 'string';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlliancesModule } from '../alliances/alliances.module';
 import { MemberDatabaseModule } from '../member-database/member-database.module';
+import { MembersModule } from '../members/members.module';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { PointsModule } from '../points/points.module';
 import { DailyStatsService } from './daily-stats';
@@ -15,7 +16,14 @@ import { SceneScansModule } from './scene-scans';
  * acquisition funnel and the overview's CSV (issue 11).
  */
 @Module({
-  imports: [AlliancesModule, MerchantsModule, PointsModule, MemberDatabaseModule, SceneScansModule],
+  imports: [
+    AlliancesModule,
+    MembersModule,
+    MerchantsModule,
+    PointsModule,
+    MemberDatabaseModule,
+    SceneScansModule,
+  ],
   controllers: [ReportsController],
   providers: [ReportsService, DailyStatsService, ReportsListeners, ReportsJobs],
 })

@@ -33,11 +33,19 @@ export interface RedeemPanelProps {
  */
 type Pending = { coupon: WalletCoupon | null; amountFen: number | null; firstOrderGift?: WalletCoupon };
 
-/** The first-order coupon this purchase can use (the lookup lists them only before the first purchase). */
-export function firstOrderOffer(coupons: WalletCoupon[], amountFen: number): WalletCoupon | null {
-  const usable = coupons.filter((c) => c.firstOrderOnly && c.thresholdFen <= amountFen);
+/**
+ * The first-order coupon this purchase can use (the lookup lists them only before the first
+ * purchase): its threshold and discount count against what the member day leaves, as the server's.
+ */
+export function firstOrderOffer(
+  coupons: WalletCoupon[],
+  amountFen: number,
+  memberDay: CounterMemberDayDiscount | null,
+): WalletCoupon | null {
+  const priceFen = amountFen - priceCounterBill(amountFen, memberDay, null).memberDayDiscountFen;
+  const usable = coupons.filter((c) => c.firstOrderOnly && c.thresholdFen <= priceFen);
   const off = (c: WalletCoupon) =>
-    couponDiscountFen({ ...c, maxDiscountFen: c.maxDiscountFen ?? null }, amountFen);
+    couponDiscountFen({ ...c, maxDiscountFen: c.maxDiscountFen ?? null }, priceFen);
   return usable.sort((a, b) => off(b) - off(a))[0] ?? null;
 }
 
@@ -71,7 +79,7 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
     const gift = coupons.find((c) => c.firstOrderOnly);
     if (!coupon && amountFen !== null && gift) {
       // the member's first purchase: its first-order gift applies by default, one tap declines it
-      const offer = firstOrderOffer(coupons, amountFen);
+      const offer = firstOrderOffer(coupons, amountFen, memberDay);
       setPending({ coupon: offer, amountFen, firstOrderGift: offer ?? gift });
       return;
     }
@@ -196,7 +204,7 @@ export function RedeemPanel({ memberCode, lookup, onNext }: RedeemPanelProps) {
         ) : null}
         {pending?.firstOrderGift &&
         !pending.coupon &&
-        firstOrderOffer([pending.firstOrderGift], pending.amountFen ?? 0) ? (
+        firstOrderOffer([pending.firstOrderGift], pending.amountFen ?? 0, memberDay) ? (
           <Button
             className="verify__decline"
             size="small"
@@ -226,7 +234,7 @@ function PendingSummary({
   if (firstOrderGift && coupon) {
     lines.push(`顾客首单，已选用首单券「${coupon.title}」`);
   } else if (firstOrderGift) {
-    const reach = firstOrderOffer([firstOrderGift], amountFen ?? 0)
+    const reach = firstOrderOffer([firstOrderGift], amountFen ?? 0, memberDay)
       ? ''
       : `（满 ${formatFen(firstOrderGift.thresholdFen)} 可用，本单未达到）`;
     lines.push(`顾客首单：首单券「${firstOrderGift.title}」${reach}记录后将失效`);
