@@ -192,15 +192,15 @@ describe(`daily stats (${TEST_DB})`, () => {
     expect(await statsRows()).toEqual(kept);
   }, 600_000);
 
-  it('counts racing joins and racing purchases of different members once each', async () => {
+  it('counts racing joins and racing purchases (of different members, and two of one member) once each', async () => {
     const joined = await Promise.all(Array.from({ length: 8 }, () => f.member()));
     members.push(...joined);
     const sales = await Promise.all(
-      [...joined, ...members.slice(0, 4)].map((m, i) =>
+      [...joined, ...members.slice(0, 4), ...members.slice(0, 4)].map((m, i) =>
         f.purchase(shops[i % shops.length].clerk.token, m.token, 1_000 + i),
       ),
     );
-    expect(sales).toHaveLength(12);
+    expect(sales).toHaveLength(16);
     await expectStatsEqualSource();
     const kept = await statsRows();
     await rebuild();

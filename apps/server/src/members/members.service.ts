@@ -191,14 +191,14 @@ export class MembersService implements MemberSessions {
   }
 
   /**
-   * Locks an alliance's member rows — one member, or the ids from ≤ id < to (to null: no upper
+   * Locks an alliance's member rows — some members, or the ids from ≤ id < to (to null: no upper
    * bound) — in id order in the caller's transaction, on MySQL (SQLite's one writer needs no row
    * locks). The daily stats' refresh and rebuild take it, so two never wait on each other crosswise.
    */
   async lockInIdOrder(
     em: EntityManager,
     allianceId: string,
-    members: string | { from: string; to: string | null },
+    members: string[] | { from: string; to: string | null },
   ) {
     if (em.connection.options.type !== 'mysql') return;
     const q = em
@@ -207,7 +207,7 @@ export class MembersService implements MemberSessions {
       .where('m.alliance_id = :allianceId', { allianceId })
       .orderBy('m.id')
       .setLock('pessimistic_write');
-    if (typeof members === 'string') q.andWhere('m.id = :id', { id: members });
+    if (Array.isArray(members)) q.andWhere('m.id IN (:...ids)', { ids: members });
     else {
       q.andWhere('m.id >= :from', { from: members.from });
       if (members.to !== null) q.andWhere('m.id < :to', { to: members.to });

@@ -16,10 +16,15 @@ type Num = string | number | null;
 const n = (v: Num | undefined): number => (v === null || v === undefined ? 0 : Number(v));
 
 /**
- * Whose rows a statement works on: the whole alliance (null), one member (its id) or a batch of
+ * Whose rows a statement works on: the whole alliance (null), some members (their ids) or a batch of
  * member ids `from` ≤ id < `to` (`to` null: no upper bound).
  */
-type Members = null | string | { from: string; to: string | null };
+type Members = null | string[] | { from: string; to: string | null };
+
+/** At most this many members' refreshes run as one transaction (see `refresh`). */
+export const REFRESH_BATCH_MEMBERS = 100;
+
+type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
 /** Members per batch of the rebuild: each batch is one transaction over its members' purchases. */
 export const REBUILD_BATCH_MEMBERS = 20_000;
@@ -48,6 +53,9 @@ export const REBUILD_BATCH_MEMBERS = 20_000;
 @Injectable()
 export class DailyStatsService {
   private readonly logger = new Logger(DailyStatsService.name);
+  /** Per alliance, the members whose refresh waits, and who waits for it; the alliances draining. */
+  private readonly waiting = new Map<string, Map<string, Waiter[]>>();
+  private readonly draining = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -79,10 +87,10 @@ export class DailyStatsService {
       : `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${counts.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
   }
 
-  /** `AND <column> = ?` (one member) or `AND <column> >= ? AND <column> < ?` (a batch of ids). */
+  /** `AND <column> IN (…)` (some members) or `AND <column> >= ? AND <column> < ?` (a batch of ids). */
   private only(column: string, members: Members): [string, unknown[]] {
     if (members === null) return ['', []];
-    if (typeof members === 'string') return [` AND ${column} = ?`, [members]];
+    if (Array.isArray(members)) return [` AND ${column} IN (${members.map(() => '?').join(', ')})`, members];
     return members.to === null
       ? [` AND ${column} >= ?`, [members.from]]
       : [` AND ${column} >= ? AND ${column} < ?`, [members.from, members.to]];
@@ -205,14 +213,48 @@ export class DailyStatsService {
   }
 
   /**
-   * Recomputes one member's rows and their share of the sums in a transaction of its own, after the
-   * event's transaction committed. On MySQL it runs READ COMMITTED (each statement reads the latest
-   * committed rows and takes no gap locks, so members refreshed side by side do not deadlock on each
-   * other's key ranges), with the member row locked first so one member's refreshes run one after
-   * the other; a deadlock on a shared sum row is retried.
+   * Recomputes a member's rows and their share of the sums, after the event's transaction committed;
+   * resolves once that is committed. The members whose events arrive together are refreshed as one
+   * transaction (up to REFRESH_BATCH_MEMBERS, one transaction at a time per alliance and process):
+   * every refresh adds to the same sum rows (today's daily_stats, member_counts, purchase_gaps),
+   * whose locks would otherwise serialise the purchases of a busy alliance one refresh at a time.
+   * On MySQL it runs READ COMMITTED (each statement reads the latest committed rows and takes no gap
+   * locks), with the members' rows locked first in id order; a deadlock with another process's
+   * refresh on a shared sum row is retried.
    */
-  async refresh(allianceId: string, memberId: string): Promise<void> {
-    await this.recompute(allianceId, memberId);
+  refresh(allianceId: string, memberId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let waiting = this.waiting.get(allianceId);
+      if (!waiting) this.waiting.set(allianceId, (waiting = new Map()));
+      waiting.set(memberId, [...(waiting.get(memberId) ?? []), { resolve, reject }]);
+      if (!this.draining.has(allianceId)) void this.drain(allianceId);
+    });
+  }
+
+  /** Refreshes the alliance's waiting members, a batch at a time, until none waits. */
+  private async drain(allianceId: string): Promise<void> {
+    this.draining.add(allianceId);
+    try {
+      for (;;) {
+        const waiting = this.waiting.get(allianceId);
+        if (!waiting || waiting.size === 0) break;
+        const batch = [...waiting.keys()].slice(0, REFRESH_BATCH_MEMBERS);
+        const waiters = batch.flatMap((id) => {
+          const w = waiting.get(id)!;
+          waiting.delete(id);
+          return w;
+        });
+        try {
+          await this.recompute(allianceId, batch);
+          for (const w of waiters) w.resolve();
+        } catch (error) {
+          for (const w of waiters) w.reject(error);
+        }
+      }
+    } finally {
+      this.draining.delete(allianceId);
+      this.waiting.delete(allianceId);
+    }
   }
 
   /** `refresh` for one member or a batch of members: its own transaction, retried on a deadlock. */
@@ -244,7 +286,7 @@ export class DailyStatsService {
     await this.members.lockInIdOrder(em, allianceId, members);
     // A batch's window sorts and groupings hold some 10⁵–10⁶ rows: in memory, not in an on-disk
     // temporary table (MariaDB's default limit is 16 MB), for this connection while the batch runs.
-    const batch = this.mysql && typeof members !== 'string';
+    const batch = this.mysql && !Array.isArray(members);
     if (batch) await em.query('SET SESSION tmp_table_size = 268435456, max_heap_table_size = 268435456');
     try {
       await this.addToSums(em, allianceId, members, -1);
