@@ -89,10 +89,15 @@ async function main(): Promise<number> {
   cleanups.push(async () => http.close());
   const api: ApiClient = (method, path, options) => http.request(method, `/api/v1${path}`, options);
 
-  const login = await api<AdminLoginResponse>('POST', '/admin/login', {
-    body: { username: 'admin', password: 'admin123' },
-  });
-  if (login.status !== 200) throw new Error(`admin login: ${login.status} ${JSON.stringify(login.body)}`);
+  // A fresh admin token: a long scenario (reports-1m) outlives one.
+  const adminLogin = async () => {
+    const login = await api<AdminLoginResponse>('POST', '/admin/login', {
+      body: { username: 'admin', password: 'admin123' },
+    });
+    if (login.status !== 200) throw new Error(`admin login: ${login.status} ${JSON.stringify(login.body)}`);
+    return login.body.token;
+  };
+  const adminToken = await adminLogin();
   const runId = Date.now().toString(36);
   const joined = await createMembers(http, settings, runId, log);
   if (joined.members.length < 10) throw new Error('too few members to benchmark');
@@ -109,7 +114,8 @@ async function main(): Promise<number> {
     serverPid: server.pid,
     serverPort: server.port,
     members: joined.members,
-    adminToken: login.body.token,
+    adminToken,
+    adminLogin,
     allianceId: String(member?.alliance_id),
     runId,
     log,
@@ -136,7 +142,7 @@ async function main(): Promise<number> {
   }
 
   // One invariants check at the end covers every scenario's data.
-  const inv = await api<InvariantReport>('GET', '/admin/invariants', { token: login.body.token });
+  const inv = await api<InvariantReport>('GET', '/admin/invariants', { token: await adminLogin() });
   const invariantsOk = inv.status === 200 && inv.body?.ok === true;
   if (!invariantsOk) {
     log(`invariants: ${inv.status} ${JSON.stringify(inv.body)}`);

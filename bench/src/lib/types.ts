@@ -49,6 +49,8 @@ export interface BenchContext {
   serverPort: number;
   members: BenchMember[];
   adminToken: string;
+  /** Logs the admin in again: a fresh token for a read after a long step. */
+  adminLogin: () => Promise<string>;
   allianceId: string;
   /** Distinguishes this run's names and ids. */
   runId: string;

@@ -449,7 +449,9 @@ async function baseline(state: ReportState): Promise<void> {
 }
 
 async function run(state: ReportState): Promise<void> {
-  const { api, adminToken: token, settings, log } = state.ctx;
+  const { api, settings, log } = state.ctx;
+  // the seeding and the rebuild before it may outlast the run's first token
+  const token = await state.ctx.adminLogin();
   const today = businessDate(new Date());
   const get = async (path: string) => {
     const res = await api('GET', path, { token });
