@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DEFAULT_TIERS, TierRule } from '@allycard/domain';
 import { EntityManager, Repository } from 'typeorm';
 import { notFound } from '../common/errors';
+import { forgetRead, readOnce } from '../common/transactions';
 import { Alliance } from './alliance.entity';
 import { Tier } from './tier.entity';
 
@@ -57,10 +58,12 @@ export class AlliancesService {
 
   /** The alliance's tier ladder, lowest first (pass the transaction's manager inside one). */
   async tiers(allianceId: string, em?: EntityManager): Promise<TierRule[]> {
-    const rows = await (em ? em.getRepository(Tier) : this.tierRows).find({
-      where: { allianceId },
-      order: { minSpendFen: 'ASC' },
-    });
+    const rows = await readOnce(em, tiersKey(allianceId), () =>
+      (em ? em.getRepository(Tier) : this.tierRows).find({
+        where: { allianceId },
+        order: { minSpendFen: 'ASC' },
+      }),
+    );
     // the rules only: the rows' ids are the table's business
     return rows.map(({ code, name, minSpendFen, discountPermille, pointsMultiplierPermille }) => ({
       code,
@@ -73,6 +76,7 @@ export class AlliancesService {
 
   /** Replaces the alliance's ladder, in the caller's transaction (members move by points/' review). */
   async replaceTiers(em: EntityManager, allianceId: string, ladder: TierRule[]): Promise<void> {
+    forgetRead(em, tiersKey(allianceId));
     await em.delete(Tier, { allianceId });
     await em.insert(
       Tier,
@@ -86,3 +90,5 @@ export class AlliancesService {
     return base;
   }
 }
+
+const tiersKey = (allianceId: string) => `tiers:${allianceId}`;

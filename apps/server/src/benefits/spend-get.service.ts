@@ -142,13 +142,13 @@ export class SpendGetService {
     at: Date,
   ): Promise<SpendGetGrant | null> {
     if (purchase.paidFen <= 0) return null;
-    const candidates = [
-      ...(await em.findBy(SpendGetRule, {
-        allianceId: purchase.allianceId,
-        merchantId: purchase.merchantId,
-      })),
-      ...(await em.findBy(SpendGetRule, { allianceId: purchase.allianceId, merchantId: IsNull() })),
-    ].filter((r) => r.minPaidFen <= purchase.paidFen);
+    // the merchant's rules and the alliance-wide ones, in one read
+    const candidates = (
+      await em.findBy(SpendGetRule, [
+        { allianceId: purchase.allianceId, merchantId: purchase.merchantId },
+        { allianceId: purchase.allianceId, merchantId: IsNull() },
+      ])
+    ).filter((r) => r.minPaidFen <= purchase.paidFen);
     // the merchant's own rule first, then the highest threshold met
     candidates.sort(
       (a, b) => Number(b.merchantId !== null) - Number(a.merchantId !== null) || b.minPaidFen - a.minPaidFen,

@@ -47,9 +47,12 @@ export abstract class StaffSessions {
   abstract isCurrent(accountId: string, tokenVersion: number): Promise<boolean>;
 }
 
-/** Whether a member token's account is still open (closed accounts: DELETE /me). The members module answers. */
+/**
+ * Whether a member token's account is still open (closed accounts: DELETE /me). The members module
+ * answers, and keeps the row it read for the request's handler.
+ */
 export abstract class MemberSessions {
-  abstract isOpen(memberId: string, allianceId: string): Promise<boolean>;
+  abstract isOpen(who: Principal): Promise<boolean>;
 }
 
 @Injectable()
@@ -161,10 +164,7 @@ export class AuthGuard implements CanActivate {
     ) {
       throw new DomainError('UNAUTHENTICATED', 401, '登录已失效，请重新登录');
     }
-    if (
-      principal.role === 'member' &&
-      !(await this.memberSessions.isOpen(principal.id, principal.allianceId))
-    )
+    if (principal.role === 'member' && !(await this.memberSessions.isOpen(principal)))
       throw new DomainError('UNAUTHENTICATED', 401, '会员已注销，请重新入会');
     if (!roles.includes(principal.role)) throw new DomainError('FORBIDDEN', 403, '没有权限访问');
     return true;

@@ -219,9 +219,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** The key's live row (an expired one is deleted: its key may be used again). */
   private async find(claim: KeyClaim): Promise<IdempotencyKey | null> {
     // In a transaction: on SQLite's one shared connection a plain read would see uncommitted rows.
-    const row = await this.tx.run((em) => em.findOneBy(IdempotencyKey, claim.where));
+    const row = await this.tx.single((em) => em.findOneBy(IdempotencyKey, claim.where));
     if (!row || row.createdAt.getTime() > Date.now() - IDEMPOTENCY_TTL_MS) return row;
-    await this.tx.run((em) =>
+    await this.tx.single((em) =>
       em.delete(IdempotencyKey, {
         id: row.id,
         createdAt: LessThan(new Date(Date.now() - IDEMPOTENCY_TTL_MS)),
@@ -267,11 +267,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       responseBody: JSON.stringify(body ?? null),
     };
     if (claim.held) {
-      await this.tx.run((em) => em.update(IdempotencyKey, claim.where, answer));
+      await this.tx.single((em) => em.update(IdempotencyKey, claim.where, answer));
       return true;
     }
     try {
-      await this.tx.run((em) => em.insert(IdempotencyKey, claim.row(answer)));
+      await this.tx.single((em) => em.insert(IdempotencyKey, claim.row(answer)));
       return true;
     } catch (error) {
       if (isUniqueViolation(error, 'idem')) return false;

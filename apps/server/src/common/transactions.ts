@@ -90,25 +90,38 @@ export class TransactionRunner {
     return result;
   }
 
-  private execute<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.isSqlite) {
-      const next = this.sqliteQueue.then(() => this.runWithRetry(work));
-      this.sqliteQueue = next.catch(() => undefined);
-      return next;
-    }
-    return this.runWithRetry(work);
+  /**
+   * One statement on its own, without a transaction around it (MySQL commits it by itself, which
+   * saves the START TRANSACTION and COMMIT round trips): no request hook joins it, nothing runs after
+   * it. For a single write, or a read that must not see another transaction's uncommitted rows —
+   * SQLite's one connection would otherwise run it inside whichever transaction is open, so there it
+   * waits in the same queue.
+   */
+  single<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.queued(() => this.withRetry(() => work(this.dataSource.manager)));
   }
 
-  private async runWithRetry<T>(work: (em: EntityManager) => Promise<T>, attempt = 1): Promise<T> {
+  private execute<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.queued(() => this.withRetry(() => this.dataSource.transaction(work)));
+  }
+
+  private queued<T>(run: () => Promise<T>): Promise<T> {
+    if (!this.isSqlite) return run();
+    const next = this.sqliteQueue.then(run);
+    this.sqliteQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async withRetry<T>(run: () => Promise<T>, attempt = 1): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return await run();
     } catch (error) {
       const code =
         (error as { code?: string; driverError?: { code?: string } }).driverError?.code ??
         (error as { code?: string }).code;
       if (attempt < 5 && ((code && MYSQL_RETRYABLE.has(code)) || error instanceof RetryableConflict)) {
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
-        return this.runWithRetry(work, attempt + 1);
+        return this.withRetry(run, attempt + 1);
       }
       throw error;
     }
@@ -125,4 +138,32 @@ export function isUniqueViolation(error: unknown, keyName?: string): boolean {
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     /UNIQUE constraint failed/.test(message);
   return unique && (!keyName || message.includes(keyName));
+}
+
+/** Reads made once per transaction: by its EntityManager, then a key naming what was read. */
+const transactionReads = new WeakMap<EntityManager, Map<string, Promise<unknown>>>();
+
+/**
+ * `load`'s answer read once per transaction (`em`), for configuration that several effects of one
+ * transaction need (an alliance's tier ladder, its points policy): a paid order's effects asked for
+ * each twice. Outside a transaction (`em` undefined) it just loads. Code that writes what `key` names
+ * calls `forgetRead` in the same transaction.
+ */
+export function readOnce<T>(em: EntityManager | undefined, key: string, load: () => Promise<T>): Promise<T> {
+  if (!em) return load();
+  let reads = transactionReads.get(em);
+  if (!reads) transactionReads.set(em, (reads = new Map()));
+  let read = reads.get(key) as Promise<T> | undefined;
+  if (!read) {
+    read = load();
+    reads.set(key, read);
+    // a failed read is not remembered: the caller's next attempt reads again
+    read.catch(() => reads.delete(key));
+  }
+  return read;
+}
+
+/** `key`'s remembered read in `em` is gone: the transaction has just changed it. */
+export function forgetRead(em: EntityManager, key: string): void {
+  transactionReads.get(em)?.delete(key);
 }

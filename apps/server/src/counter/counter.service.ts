@@ -148,6 +148,7 @@ export class CounterService {
           couponDiscountFen: discountFen,
           memberDayDiscountFen,
           pointsEarned: 0,
+          pointsReversed: 0,
           firstPurchase: false,
           createdAt: now,
         }),

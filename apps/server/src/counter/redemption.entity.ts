@@ -29,7 +29,8 @@ export class Redemption {
   couponDiscountFen: number;
 
   /** the member day's extra discount on what the coupon was applied to (0 on other days) */
-  @Column({ type: 'bigint', default: 0, transformer: bigintNumber })
+  // Database defaults are the migrations': one here makes TypeORM read the row back after every insert.
+  @Column({ type: 'bigint', transformer: bigintNumber })
   memberDayDiscountFen: number;
 
   @Column({ type: 'bigint', transformer: bigintNumber })
@@ -52,7 +53,7 @@ export class Redemption {
   voidReason: string | null;
 
   /** the points the void took back (less than pointsEarned when the member had spent them) */
-  @Column({ type: 'int', default: 0 })
+  @Column({ type: 'int' })
   pointsReversed: number;
 
   /** the coupon the void gave back (couponId is cleared then, so it can be redeemed again) */

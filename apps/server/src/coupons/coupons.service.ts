@@ -48,7 +48,9 @@ export class CouponsService implements OnModuleInit {
     const view = await this.templates.find(who.allianceId, templateId);
     // join gifts and issue-only templates (rewards, mall coupons) are not for claiming
     if (!view || view.template.joinGift || view.template.channel !== 'centre') throw notFound('优惠券');
-    const refusal = claimRefusal(view.template, member, await this.alliances.tiers(who.allianceId));
+    // the ladder only matters to a template with a minimum tier
+    const tiers = view.template.minTierCode ? await this.alliances.tiers(who.allianceId) : [];
+    const refusal = claimRefusal(view.template, member, tiers);
     if (refusal) throw refusal;
 
     for (let attempt = 0; attempt < view.template.perMemberLimit + 3; attempt++) {

@@ -151,7 +151,7 @@ export class MallRedemptionService {
       return { saved, cashOrder };
     });
     const payParams = order.cashOrder
-      ? await this.checkout.prepay(order.cashOrder, `积分商城 ${item.title}`)
+      ? await this.checkout.prepay(order.cashOrder, `积分商城 ${item.title}`, member)
       : null;
     return {
       ...(await this.orderDto(order.saved)),

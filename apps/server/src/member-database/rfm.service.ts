@@ -80,7 +80,7 @@ export class RfmService {
   async refresh(allianceId: string, memberId: string, at: Date): Promise<void> {
     const [mine] = await this.figures(allianceId, at, memberId);
     if (!mine) {
-      await this.tx.run((em) => em.delete(MemberRfmRow, { allianceId, memberId }));
+      await this.tx.single((em) => em.delete(MemberRfmRow, { allianceId, memberId }));
       return;
     }
     // the others' count and how many of them rank below the member on each score, in one pass
@@ -99,7 +99,7 @@ export class RfmService {
       fScore: scoreOf(fBelow, n + 1),
       mScore: scoreOf(mBelow, n + 1),
     };
-    await this.tx.run((em) => em.upsert(MemberRfmRow, scored, ['memberId']));
+    await this.tx.single((em) => em.upsert(MemberRfmRow, scored, ['memberId']));
   }
 
   /** Each member's last purchase, purchases and spend in the 12 months up to `now` (one member's only, when named). */

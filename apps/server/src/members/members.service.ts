@@ -34,6 +34,8 @@ export const closedAccount = () => new DomainError('UNAUTHENTICATED', 401, 'ä¼šå
 @Injectable()
 export class MembersService implements MemberSessions {
   private readonly logger = new Logger(MembersService.name);
+  /** The row AuthGuard read for a request's principal (one principal object per request). */
+  private readonly readByGuard = new WeakMap<Principal, Member>();
 
   constructor(
     @InjectRepository(Member) private readonly members: Repository<Member>,
@@ -215,13 +217,15 @@ export class MembersService implements MemberSessions {
     await q.getRawMany();
   }
 
-  /** MemberSessions: a closed account's token is dead on every route. */
-  async isOpen(memberId: string, allianceId: string): Promise<boolean> {
-    const row = await this.members.findOne({
-      select: { id: true, closedAt: true },
-      where: { id: memberId, allianceId },
-    });
-    return !!row && row.closedAt === null;
+  /**
+   * MemberSessions: a closed account's token is dead on every route. The whole row is read, and the
+   * handler's first `get` takes it instead of reading it again (one primary-key read per request).
+   */
+  async isOpen(who: Principal): Promise<boolean> {
+    const member = await this.members.findOneBy({ id: who.id, allianceId: who.allianceId });
+    if (!member || member.closedAt) return false;
+    this.readByGuard.set(who, member);
+    return true;
   }
 
   /**
@@ -294,6 +298,12 @@ export class MembersService implements MemberSessions {
 
   /** The caller's own member row; ids come from the token only. */
   async get(who: Principal): Promise<Member> {
+    const read = this.readByGuard.get(who);
+    if (read) {
+      // once: a later call in the same request may follow a change the handler made
+      this.readByGuard.delete(who);
+      return read;
+    }
     const member = await this.members.findOneBy({ id: who.id, allianceId: who.allianceId });
     if (!member || member.closedAt) throw closedAccount();
     return member;

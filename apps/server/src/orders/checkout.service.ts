@@ -12,7 +12,6 @@ import { TransactionRunner } from '../common/transactions';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
-import { MerchantsService } from '../merchants/merchants.service';
 import { LedgerService } from '../points/ledger.service';
 import { JsapiPayParams, WechatPayClient } from '../wechat/wechat-pay.client';
 import { OrderLifecycleService } from './order-lifecycle.service';
@@ -50,7 +49,6 @@ export class CheckoutService {
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly members: MembersService,
-    private readonly merchants: MerchantsService,
     private readonly pricing: OrderPricingService,
     private readonly lifecycle: OrderLifecycleService,
     private readonly reconciler: PaymentReconciler,
@@ -67,8 +65,7 @@ export class CheckoutService {
     input: OrderInput,
   ): Promise<{ order: NewOrderDto; payParams: JsapiPayParams | null }> {
     const member = await this.members.get(who);
-    const merchant = await this.merchants.get(who.allianceId, input.merchantId);
-    const { price, coupon } = await this.pricing.price(member, input);
+    const { price, coupon, merchant } = await this.pricing.price(member, input);
     // the injected clock: the order's day decides its member day and promotions (tests move it)
     const now = this.clock.now();
     const outTradeNo = newOutTradeNo(now);
@@ -110,7 +107,7 @@ export class CheckoutService {
       return { order: newOrderDto(await this.orders.findOneByOrFail({ id: order.id })), payParams: null };
 
     // No prepay, no payment: prepay closes the order (coupon and points back) when it fails.
-    const payParams = await this.prepay(order, `${merchant.name} 会员买单`);
+    const payParams = await this.prepay(order, `${merchant.name} 会员买单`, member);
     return { order: newOrderDto(order), payParams };
   }
 
@@ -149,18 +146,19 @@ export class CheckoutService {
   }
 
   /** JSAPI prepay for a pending order; when it fails the order is closed and its effects given back. */
-  async prepay(order: Order, description: string): Promise<JsapiPayParams> {
-    const member = await this.members.findInAlliance(order.allianceId, order.memberId);
+  async prepay(order: Order, description: string, payer: Pick<Member, 'openid'>): Promise<JsapiPayParams> {
     try {
       const payParams = await this.pay.jsapi({
         outTradeNo: order.outTradeNo,
         description: description.slice(0, 127),
         totalFen: order.payableFen,
-        openid: member!.openid,
+        openid: payer.openid,
         notifyUrl: this.config.publicUrl + NOTIFY_PATH,
         expiresAt: new Date(order.createdAt.getTime() + PAY_WINDOW_MS),
       });
-      await this.tx.run((em) => em.update(Order, { id: order.id }, { payParams: JSON.stringify(payParams) }));
+      await this.tx.single((em) =>
+        em.update(Order, { id: order.id }, { payParams: JSON.stringify(payParams) }),
+      );
       return payParams;
     } catch (error) {
       await this.lifecycle.close(order, new Date());

@@ -9,6 +9,7 @@ import type { CouponRow } from '../coupons/coupon.entity';
 import { CouponsService } from '../coupons/coupons.service';
 import type { Member } from '../members/member.entity';
 import { MembersService } from '../members/members.service';
+import type { Merchant } from '../merchants/merchant.entity';
 import { MerchantsService } from '../merchants/merchants.service';
 import { LedgerService } from '../points/ledger.service';
 
@@ -70,8 +71,8 @@ export class OrderPricingService {
   async price(
     member: Member,
     input: OrderInput,
-  ): Promise<{ price: PriceBreakdown; coupon: CouponRow | null }> {
-    await this.merchants.get(member.allianceId, input.merchantId);
+  ): Promise<{ price: PriceBreakdown; coupon: CouponRow | null; merchant: Merchant }> {
+    const merchant = await this.merchants.get(member.allianceId, input.merchantId);
     const tiers = await this.alliances.tiers(member.allianceId);
     const tier = tiers.find((t) => t.code === member.tierCode);
     const policy = await this.ledger.policy(member.allianceId);
@@ -111,6 +112,6 @@ export class OrderPricingService {
       now,
     });
     if (!result.ok) throw new DomainError(result.refusal.code, result.refusal.status, result.refusal.message);
-    return { price: result.price, coupon: couponRow };
+    return { price: result.price, coupon: couponRow, merchant };
   }
 }

@@ -30,8 +30,9 @@ export class Order {
   @Column({ type: 'bigint', transformer: bigintNumber })
   tierDiscountFen: number;
 
+  // The database default (0) is the migration's: a default here makes TypeORM read the row back after every insert.
   /** the member day's extra discount (benefits), taken after the tier discount */
-  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   memberDayDiscountFen: number;
 
   @Column({ type: 'bigint', nullable: true, transformer: idTransformer })

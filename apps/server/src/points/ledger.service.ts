@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DEFAULT_POINTS_POLICY, earnFunders, PointsPolicy } from '@allycard/domain';
 import { EntityManager, In, Repository } from 'typeorm';
-import { isUniqueViolation } from '../common/transactions';
+import { isUniqueViolation, readOnce } from '../common/transactions';
 import { PointsPosted } from '../events/domain-events';
 import { consumeLots, newLot } from './point-lots';
 import { EventBus } from '../events/event-bus';
@@ -67,7 +67,9 @@ export class LedgerService {
   ) {}
 
   async policy(allianceId: string, em?: EntityManager): Promise<PointsPolicy> {
-    const row = await (em ? em.getRepository(PointsPolicyRow) : this.policies).findOneBy({ allianceId });
+    const row = await readOnce(em, policyKey(allianceId), () =>
+      (em ? em.getRepository(PointsPolicyRow) : this.policies).findOneBy({ allianceId }),
+    );
     return row
       ? {
           earnFenPerPoint: row.earnFenPerPoint,
@@ -305,3 +307,6 @@ export class LedgerService {
     return (await this.members.getIn(em, member.id)).points;
   }
 }
+
+/** The key of an alliance's points policy among a transaction's reads (readOnce). */
+export const policyKey = (allianceId: string) => `points-policy:${allianceId}`;

@@ -5,10 +5,10 @@ import type { TierRule } from '@allycard/domain';
 import { Principal } from '../common/auth';
 import { validationFailed } from '../common/errors';
 import { readStoredTime } from '../database/columns';
-import { TransactionRunner } from '../common/transactions';
+import { forgetRead, TransactionRunner } from '../common/transactions';
 import { MembersService } from '../members/members.service';
 import { MerchantsService } from '../merchants/merchants.service';
-import { LedgerService } from './ledger.service';
+import { LedgerService, policyKey } from './ledger.service';
 import { PointsLot, PointsPolicyRow, PointsPosting, PointsTransaction } from './points.entities';
 import { TiersService } from './tiers.service';
 
@@ -127,6 +127,7 @@ export class PointsService {
     input: { earnFenPerPoint: number; pointValueFen: number; expiryMonths: number },
   ) {
     await this.tx.run(async (em) => {
+      forgetRead(em, policyKey(allianceId));
       const exists = await em.findOneBy(PointsPolicyRow, { allianceId });
       const row = { ...input, updatedAt: new Date() };
       if (exists) await em.update(PointsPolicyRow, { allianceId }, row);
