@@ -86,16 +86,22 @@ it('keeps the hot requests to their statement budget', async () => {
   expect(created.filter(isTransactionControl).length).toBeLessThanOrEqual(3);
   expect(created.length).toBeLessThanOrEqual(11);
 
-  // the paying transaction reads the tier ladder and the points policy once each
+  // the paying transaction reads the member, the tier ladder and the points policy once each
   const craft = notificationCrafter(await payKeys(t));
   const notice = craft.build(craft.transaction(order!.outTradeNo, order!.payableFen));
   const paid = await statementsOf(async () => {
     const res = await postNotification(t, notice);
     expect([200, 204]).toContain(res.status);
   });
-  expect(paid.filter((q) => /FROM .tiers./.test(q))).toHaveLength(1);
-  expect(paid.filter((q) => /FROM .points_policies./.test(q))).toHaveLength(1);
-  expect(paid.filter((q) => /FROM .spend_get_rules./.test(q))).toHaveLength(1);
+  // (after its COMMIT the reports' refresh locks the member on MySQL: not the paying transaction's)
+  const paying = paid.slice(
+    0,
+    paid.findIndex((q) => /^COMMIT/i.test(q)),
+  );
+  expect(paying.filter((q) => /FROM .tiers./.test(q))).toHaveLength(1);
+  expect(paying.filter((q) => /FROM .members./.test(q))).toHaveLength(1);
+  expect(paying.filter((q) => /FROM .points_policies./.test(q))).toHaveLength(1);
+  expect(paying.filter((q) => /FROM .spend_get_rules./.test(q))).toHaveLength(1);
 
   const duplicate = await statementsOf(() => postNotification(t, notice));
   expect(duplicate.length).toBeLessThanOrEqual(2);

@@ -57,6 +57,8 @@ export class OrderLifecycleService {
       payment.at,
       // the member day and promotions of the day the order was priced: the points the pay page showed
       order.createdAt,
+      // read just above, in this transaction
+      true,
     );
     const firstOrderConflict =
       order.couponId && !effects.firstPurchase && (await this.usedFirstOrderCoupon(order));

@@ -39,6 +39,8 @@ export class PurchasesService {
     at = new Date(),
     /** the day whose member day and promotions apply: when the order was priced (the preview's day) */
     benefitsAt: Date = at,
+    /** `member` was read in `em` (a paid order's): its tier and grant are current */
+    memberReadInTransaction = false,
   ): Promise<PurchaseEffects> {
     const firstPurchase = await this.members.recordPurchase(em, member, at);
     // Points follow the tier held when paying (read before the spend below may upgrade it).
@@ -60,6 +62,7 @@ export class PurchasesService {
             purchase.paidFen,
             { type: purchase.sourceType, id: purchase.sourceId },
             at,
+            memberReadInTransaction,
           )
         : member.tierCode;
     await this.ledger.earn(

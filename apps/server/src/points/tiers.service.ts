@@ -49,6 +49,8 @@ export class TiersService {
     amountFen: number,
     source: { type: 'order' | 'redemption' | 'refund' | 'redemption_void'; id: string },
     at = new Date(),
+    /** `member` was read in `em` and nothing in it has moved its tier or grant since: no second read */
+    memberIsCurrent = false,
   ): Promise<string> {
     try {
       await em.insert(SpendEntry, {
@@ -67,7 +69,7 @@ export class TiersService {
     const tiers = await this.alliances.tiers(member.allianceId, em);
     const spendFen = await this.rollingSpendFen(member.id, at, em);
     const change = amountFen < 0 ? 'refund' : 'purchase';
-    const fresh = await this.members.getIn(em, member.id);
+    const fresh = memberIsCurrent ? member : await this.members.getIn(em, member.id);
     const grant = MemberStandingService.grantOf(fresh);
     const due = tierAfterSpendChange(tiers, fresh.tierCode, spendFen, change, grant, at);
     if (due.code === fresh.tierCode) return fresh.tierCode;
