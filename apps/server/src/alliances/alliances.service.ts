@@ -76,12 +76,12 @@ export class AlliancesService {
 
   /** Replaces the alliance's ladder, in the caller's transaction (members move by points/' review). */
   async replaceTiers(em: EntityManager, allianceId: string, ladder: TierRule[]): Promise<void> {
-    forgetRead(em, tiersKey(allianceId));
     await em.delete(Tier, { allianceId });
     await em.insert(
       Tier,
       ladder.map((t) => ({ ...t, allianceId })),
     );
+    forgetRead(em, tiersKey(allianceId));
   }
 
   async baseTier(allianceId: string): Promise<TierRule> {

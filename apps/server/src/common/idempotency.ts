@@ -218,7 +218,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** The key's live row (an expired one is deleted: its key may be used again). */
   private async find(claim: KeyClaim): Promise<IdempotencyKey | null> {
-    // In a transaction: on SQLite's one shared connection a plain read would see uncommitted rows.
+    // Queued behind open transactions on SQLite (tx.single): there a plain read would see their uncommitted rows.
     const row = await this.tx.single((em) => em.findOneBy(IdempotencyKey, claim.where));
     if (!row || row.createdAt.getTime() > Date.now() - IDEMPOTENCY_TTL_MS) return row;
     await this.tx.single((em) =>

@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Repository } from 'typeorm';
-import { InjectRepository } from '@nestjs/typeorm';
-import { isUniqueViolation } from '../common/transactions';
+import { isUniqueViolation, TransactionRunner } from '../common/transactions';
 import { DomainError } from '../common/errors';
 import { NotificationRejected, WechatPayClient } from '../wechat/wechat-pay.client';
 import { PaymentEvent } from './order.entities';
@@ -18,10 +16,10 @@ export class PaymentsService {
   private readonly logger = new Logger(PaymentsService.name);
 
   constructor(
-    @InjectRepository(PaymentEvent) private readonly events: Repository<PaymentEvent>,
     private readonly pay: WechatPayClient,
     private readonly orders: PaymentReconciler,
     private readonly refunds: RefundsService,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async handle(
@@ -73,14 +71,17 @@ export class PaymentsService {
     const outRefundNo =
       'refund' in n ? (n as { refund: { out_refund_no: string } }).refund.out_refund_no : null;
     try {
-      await this.events.insert({
-        eventId,
-        eventType,
-        outTradeNo,
-        outRefundNo,
-        result,
-        createdAt: new Date(),
-      });
+      // on its own, but behind open transactions on SQLite (tx.single), never inside one of them
+      await this.tx.single((em) =>
+        em.insert(PaymentEvent, {
+          eventId,
+          eventType,
+          outTradeNo,
+          outRefundNo,
+          result,
+          createdAt: new Date(),
+        }),
+      );
     } catch (error) {
       if (!isUniqueViolation(error, 'event')) throw error;
     }

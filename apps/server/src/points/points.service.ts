@@ -127,11 +127,11 @@ export class PointsService {
     input: { earnFenPerPoint: number; pointValueFen: number; expiryMonths: number },
   ) {
     await this.tx.run(async (em) => {
-      forgetRead(em, policyKey(allianceId));
       const exists = await em.findOneBy(PointsPolicyRow, { allianceId });
       const row = { ...input, updatedAt: new Date() };
       if (exists) await em.update(PointsPolicyRow, { allianceId }, row);
       else await em.insert(PointsPolicyRow, { allianceId, ...row });
+      forgetRead(em, policyKey(allianceId));
     });
     return this.ledger.policy(allianceId);
   }
